@@ -1,0 +1,4 @@
+CREATE (:Golden {
+  id: $id, entityType: $entityType, attributes: '[]', version: 0,
+  createdAt: $at, updatedAt: $at
+})

@@ -1,0 +1,1 @@
+"""Store adapters. Only this package talks to a database driver."""

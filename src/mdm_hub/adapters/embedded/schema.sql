@@ -1,0 +1,53 @@
+-- Embedded store schema. Idempotent: applied at every start.
+CREATE TABLE IF NOT EXISTS golden (
+  id          TEXT PRIMARY KEY,
+  entityType  TEXT NOT NULL,
+  attributes  TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  createdAt   TEXT NOT NULL,
+  updatedAt   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
+
+CREATE TABLE IF NOT EXISTS source_record (
+  pk           INTEGER PRIMARY KEY,
+  system       TEXT NOT NULL,
+  entityType   TEXT NOT NULL,
+  sourceId     TEXT NOT NULL,
+  attributes   TEXT NOT NULL,
+  contentHash  TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  observedAt   TEXT NOT NULL,
+  recordedAt   TEXT NOT NULL,
+  goldenId     TEXT REFERENCES golden (id),
+  since        TEXT,
+  decidedBy    TEXT,
+  score        REAL,
+  UNIQUE (system, entityType, sourceId)
+);
+CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
+
+CREATE TABLE IF NOT EXISTS source_version (
+  sourcePk     INTEGER NOT NULL REFERENCES source_record (pk),
+  version      INTEGER NOT NULL,
+  attributes   TEXT NOT NULL,
+  contentHash  TEXT NOT NULL,
+  observedAt   TEXT NOT NULL,
+  recordedAt   TEXT NOT NULL,
+  PRIMARY KEY (sourcePk, version)
+);
+
+CREATE TABLE IF NOT EXISTS match_key (
+  key       TEXT NOT NULL,
+  sourcePk  INTEGER NOT NULL REFERENCES source_record (pk),
+  PRIMARY KEY (key, sourcePk)
+);
+CREATE INDEX IF NOT EXISTS match_key_source ON match_key (sourcePk);
+
+CREATE TABLE IF NOT EXISTS rejected_record (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  receivedAt     TEXT NOT NULL,
+  payload        TEXT NOT NULL,
+  problems       TEXT NOT NULL,
+  correlationId  TEXT
+);

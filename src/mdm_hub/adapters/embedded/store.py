@@ -1,0 +1,188 @@
+"""The embedded store: SQLite through the standard library, behind the Store port."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from itertools import groupby
+from importlib import resources
+from typing import TypeVar
+
+from mdm_hub.adapters.codec import (
+    golden_attributes_from_json,
+    as_datetime,
+    dumps,
+    payload_to_json,
+    problems_to_json,
+    reject_from_fields,
+    stored_source,
+)
+from mdm_hub.adapters.embedded.transaction import (
+    SOURCE_COLUMNS,
+    EmbeddedTransaction,
+    key_params,
+)
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import (
+    GoldenRecord,
+    GoldenView,
+    RejectedRecord,
+    Resolution,
+    SourceKey,
+    StoredSource,
+)
+from mdm_hub.errors import StoreUnavailable
+from mdm_hub.ports import StoreTransaction
+
+T = TypeVar("T")
+
+# One statement for a whole batch: refs arrive as a JSON array of [system, entityType, sourceId].
+_RESOLVE_MANY = """
+WITH refs AS (
+  SELECT CAST(key AS INTEGER) AS i, value ->> '$[0]' AS system,
+         value ->> '$[1]' AS entityType, value ->> '$[2]' AS sourceId
+  FROM json_each(?)
+)
+SELECT refs.i AS i, g.id AS goldenId, g.entityType AS goldenType,
+       m.system AS system, m.entityType AS memberType, m.sourceId AS sourceId
+FROM refs
+JOIN source_record s
+  ON s.system = refs.system AND s.entityType = refs.entityType AND s.sourceId = refs.sourceId
+JOIN golden g ON g.id = s.goldenId
+JOIN source_record m ON m.goldenId = g.id
+ORDER BY refs.i, m.system, m.sourceId
+"""
+
+
+class EmbeddedStore:
+    """One connection, one transaction at a time: SQLite serialises writers anyway, and the
+    asyncio lock keeps one request's reads from seeing another's uncommitted writes."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._db: sqlite3.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connect (once) and apply the schema; calling it again only re-applies the schema."""
+        if self._db is None:
+            self._db = self._connect()
+        self._db.executescript(
+            resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA busy_timeout = 5000")
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open embedded store {self._path!r}: {exc}") from exc
+        return db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreUnavailable("embedded store is not open")
+        return self._db
+
+    async def ping(self) -> None:
+        try:
+            self._conn.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"embedded store {self._path!r} does not answer: {exc}") from exc
+
+    async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        async with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = await work(EmbeddedTransaction(db))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            return result
+
+    async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
+        refs = dumps([key_params(key) for key in keys])
+        async with self._lock:
+            rows = self._conn.execute(_RESOLVE_MANY, (refs,)).fetchall()
+        found: dict[int, Resolution] = {}
+        for index, group in groupby(rows, key=lambda row: int(row["i"])):
+            members = list(group)
+            crosswalk = tuple(
+                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"]) for m in members
+            )
+            found[index] = Resolution(
+                members[0]["goldenId"], EntityType(members[0]["goldenType"]), crosswalk
+            )
+        return [found.get(index) for index in range(len(keys))]
+
+    async def get_golden(self, golden_id: str) -> GoldenView | None:
+        async with self._lock:
+            db = self._conn
+            db.execute("BEGIN")
+            try:
+                row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
+                if row is None:
+                    return None
+                members = db.execute(
+                    f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
+                    "WHERE goldenId = ? ORDER BY system, sourceId",
+                    (golden_id,),
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+        golden = GoldenRecord(
+            id=row["id"],
+            entity_type=EntityType(row["entityType"]),
+            version=row["version"],
+            created_at=as_datetime(row["createdAt"]),
+            updated_at=as_datetime(row["updatedAt"]),
+            attributes=golden_attributes_from_json(row["attributes"]),
+        )
+        return GoldenView(golden, tuple(stored_source(m) for m in members))
+
+    async def source_versions(self, key: SourceKey) -> list[StoredSource]:
+        async with self._lock:
+            rows = self._conn.execute(
+                "SELECT s.system, s.entityType, s.sourceId, v.attributes, v.contentHash, "
+                "v.version, v.observedAt, v.recordedAt FROM source_version v "
+                "JOIN source_record s ON s.pk = v.sourcePk "
+                "WHERE s.system = ? AND s.entityType = ? AND s.sourceId = ? ORDER BY v.version",
+                key_params(key),
+            ).fetchall()
+        return [stored_source(row) for row in rows]
+
+    async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
+        async with self._lock:
+            self._conn.executemany(
+                "INSERT INTO rejected_record (receivedAt, payload, problems, correlationId) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        r.received_at.isoformat(),
+                        payload_to_json(r.payload),
+                        problems_to_json(r.problems),
+                        r.correlation_id,
+                    )
+                    for r in rejects
+                ],
+            )
+
+    async def list_rejects(self, limit: int) -> list[RejectedRecord]:
+        async with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [reject_from_fields(row) for row in rows]

@@ -1,0 +1,5 @@
+"""The production store: Neo4j through the official async driver, Cypher from cypher/*.cypher."""
+
+from mdm_hub.adapters.neo4j.store import Neo4jStore
+
+__all__ = ["Neo4jStore"]

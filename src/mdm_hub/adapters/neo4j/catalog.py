@@ -1,0 +1,65 @@
+"""The typed catalog of Cypher queries, loaded from `cypher/*.cypher` (one query per file).
+
+Query names come from the file names; `Query` must list exactly those files, which load
+checks, so a renamed or missing file stops the service at start-up rather than mid-request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import LiteralString, cast
+
+from mdm_hub.errors import ConfigurationError
+
+
+class Query(StrEnum):
+    GET_SOURCE = "get_source"
+    LOCK_KEYS = "lock_keys"
+    GOLDENS_WITH_KEYS = "goldens_with_keys"
+    CREATE_GOLDEN = "create_golden"
+    PUT_SOURCE = "put_source"
+    SET_MEMBERSHIP = "set_membership"
+    MEMBERS = "members"
+    UPDATE_GOLDEN = "update_golden"
+    RESOLVE_MANY = "resolve_many"
+    GET_GOLDEN = "get_golden"
+    SOURCE_VERSIONS = "source_versions"
+    RECORD_REJECTS = "record_rejects"
+    LIST_REJECTS = "list_rejects"
+
+
+@dataclass(frozen=True)
+class CypherCatalog:
+    queries: dict[Query, LiteralString]
+    schema: tuple[tuple[str, LiteralString], ...]
+
+    def __getitem__(self, query: Query) -> LiteralString:
+        return self.queries[query]
+
+    @classmethod
+    def load(cls, directory: Path) -> CypherCatalog:
+        if not directory.is_dir():
+            raise ConfigurationError(f"Cypher directory {directory} does not exist")
+        found = {path.stem: path for path in directory.glob("*.cypher")}
+        expected = {query.value for query in Query}
+        missing, unknown = sorted(expected - found.keys()), sorted(found.keys() - expected)
+        if missing or unknown:
+            raise ConfigurationError(
+                f"Cypher catalog {directory} does not match the code: "
+                f"missing files {missing}, files no code uses {unknown}"
+            )
+        schema_files = sorted((directory / "schema").glob("*.cypher"))
+        return cls(
+            queries={query: _read(found[query.value]) for query in Query},
+            schema=tuple((path.stem, _read(path)) for path in schema_files),
+        )
+
+
+def _read(path: Path) -> LiteralString:
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        raise ConfigurationError(f"Cypher file {path} is empty")
+    # Files in the repository are trusted text, never built from user values.
+    return cast(LiteralString, text)

@@ -1,0 +1,1 @@
+"""The HTTP and GraphQL surface. Only this package imports FastAPI and strawberry."""

@@ -1,0 +1,57 @@
+"""The FastAPI application factory: store lifecycle, health endpoints, GraphQL router."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from mdm_hub import __version__
+from mdm_hub.api.correlation import correlation_middleware
+from mdm_hub.api.graphql.router import graphql_router
+from mdm_hub.config import Settings
+from mdm_hub.errors import StoreUnavailable
+from mdm_hub.ports import Store
+from mdm_hub.wiring import Services, build_store
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the app. A given `store` is used as is (tests open and close it themselves)."""
+    settings = settings or Settings()
+    owns_store = store is None
+    the_store = store if store is not None else build_store(settings)
+    services = Services.over(the_store)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if owns_store:
+            await the_store.open()
+            log.info("store %s open", settings.store)
+        try:
+            yield
+        finally:
+            if owns_store:
+                await the_store.close()
+
+    app = FastAPI(title="mdm-hub", version=__version__, lifespan=lifespan)
+    app.middleware("http")(correlation_middleware)
+    app.include_router(graphql_router(services, settings), prefix="/graphql")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(_: Request) -> Response:
+        try:
+            await the_store.ping()
+        except StoreUnavailable as exc:
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ready", "store": settings.store})
+
+    return app

@@ -1,0 +1,1 @@
+"""The GraphQL schema integrations, stewards and auditors use."""

@@ -1,0 +1,110 @@
+"""Query and Mutation: thin resolvers that validate arguments and call the services."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import strawberry
+from strawberry.types import Info
+
+from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.scalars import EntityType
+from mdm_hub.api.graphql.types import (
+    GoldenRecord,
+    RejectedRecord,
+    Resolution,
+    SourceRecordInput,
+    SourceRefInput,
+    UpsertResult,
+)
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.errors import InvalidInput, Problem, RecordRejected
+from mdm_hub.services.ingest import RawRecord
+
+MAX_GOLDEN_ID = 128
+MAX_REJECTS_PAGE = 500
+
+AppInfo = Info[Context, None]
+
+
+def _key(system: str, entity_type: EntityType, source_id: str, prefix: str = "") -> SourceKey:
+    try:
+        return SourceKey.parse(system, entity_type.value, source_id)
+    except RecordRejected as exc:
+        problems = [Problem(prefix + p.field, p.reason) for p in exc.problems]
+        raise InvalidInput(problems) from None
+
+
+def _raw(record: SourceRecordInput) -> RawRecord:
+    return RawRecord(
+        system=record.system,
+        entity_type=record.entity_type.value,
+        source_id=record.source_id,
+        attributes=record.attributes,
+        observed_at=record.observed_at,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The golden record a source ID belongs to; null when unknown.")
+    async def resolve(
+        self, info: AppInfo, system: str, entity_type: EntityType, source_id: str
+    ) -> Resolution | None:
+        found = await info.context.services.resolve.resolve(_key(system, entity_type, source_id))
+        return Resolution.of(found) if found else None
+
+    @strawberry.field(
+        description="Resolve up to 1000 refs in one store round trip; answers in input order."
+    )
+    async def resolve_many(
+        self, info: AppInfo, refs: list[SourceRefInput]
+    ) -> list[Resolution | None]:
+        keys = [
+            _key(ref.system, ref.entity_type, ref.source_id, prefix=f"refs[{index}].")
+            for index, ref in enumerate(refs)
+        ]
+        found = await info.context.services.resolve.resolve_many(keys)
+        return [Resolution.of(r) if r else None for r in found]
+
+    @strawberry.field(description="A golden record with its attributes and crosswalk.")
+    async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:  # noqa: A002
+        if not 0 < len(id) <= MAX_GOLDEN_ID:
+            raise InvalidInput([Problem("id", f"must be 1 to {MAX_GOLDEN_ID} characters")])
+        view = await info.context.services.resolve.golden_record(str(id))
+        return GoldenRecord.of(view) if view else None
+
+    @strawberry.field(description="Records that failed validation, newest first.")
+    async def rejected_records(self, info: AppInfo, first: int = 50) -> list[RejectedRecord]:
+        if not 0 < first <= MAX_REJECTS_PAGE:
+            raise InvalidInput([Problem("first", f"must be 1 to {MAX_REJECTS_PAGE}")])
+        rejects = await info.context.services.store.list_rejects(first)
+        return [RejectedRecord.of(r) for r in rejects]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Idempotent upsert of one source record.")
+    async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:  # noqa: A002
+        result = await info.context.services.ingest.upsert(
+            _raw(input), correlation_id=info.context.correlation_id
+        )
+        return UpsertResult.of(result)
+
+    @strawberry.mutation(
+        description=(
+            "Upsert up to 1000 source records. A bad record gets null and an error whose path "
+            "names its index; it does not stop the others."
+        )
+    )
+    async def upsert_source_records(
+        self, info: AppInfo, inputs: list[SourceRecordInput]
+    ) -> list[UpsertResult | None]:
+        outcomes = await info.context.services.ingest.upsert_many(
+            [_raw(record) for record in inputs], correlation_id=info.context.correlation_id
+        )
+        # graphql-core turns an Exception in a list into an error at that item's path.
+        return cast(
+            list[UpsertResult | None],
+            [o if isinstance(o, RecordRejected) else UpsertResult.of(o) for o in outcomes],
+        )

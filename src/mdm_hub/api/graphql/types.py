@@ -1,0 +1,173 @@
+"""GraphQL object and input types, and their mapping from domain objects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from mdm_hub.api.graphql.scalars import EntityType, UpsertOutcome
+from mdm_hub.domain import records
+
+
+@strawberry.input(description="A source record as one system holds it.")
+class SourceRecordInput:
+    system: str
+    entity_type: EntityType
+    source_id: str
+    attributes: JSON
+    observed_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the source system last changed the record; defaults to ingest time.",
+    )
+
+
+@strawberry.input
+class SourceRefInput:
+    system: str
+    entity_type: EntityType
+    source_id: str
+
+
+@strawberry.type
+class SourceRef:
+    system: str
+    entity_type: EntityType
+    source_id: str
+
+    @classmethod
+    def of(cls, key: records.SourceKey) -> SourceRef:
+        return cls(system=key.system, entity_type=key.entity_type, source_id=key.source_id)
+
+
+@strawberry.type
+class UpsertResult:
+    golden_id: strawberry.ID
+    outcome: UpsertOutcome
+    source_version: int
+
+    @classmethod
+    def of(cls, result: records.UpsertResult) -> UpsertResult:
+        return cls(
+            golden_id=strawberry.ID(result.golden_id),
+            outcome=result.outcome,
+            source_version=result.source_version,
+        )
+
+
+@strawberry.type
+class Resolution:
+    golden_id: strawberry.ID
+    entity_type: EntityType
+    crosswalk: list[SourceRef]
+
+    @classmethod
+    def of(cls, resolution: records.Resolution) -> Resolution:
+        return cls(
+            golden_id=strawberry.ID(resolution.golden_id),
+            entity_type=resolution.entity_type,
+            crosswalk=[SourceRef.of(key) for key in resolution.crosswalk],
+        )
+
+
+@strawberry.type(description="Which source record version supplied a golden value.")
+class AttributeSource:
+    system: str
+    source_id: str
+    version: int
+    observed_at: datetime
+
+
+@strawberry.type
+class GoldenAttribute:
+    name: str
+    value: JSON
+    rule: str
+    source: AttributeSource
+
+    @classmethod
+    def of(cls, value: records.AttributeValue) -> GoldenAttribute:
+        return cls(
+            name=value.name,
+            value=value.value,
+            rule=value.rule,
+            source=AttributeSource(
+                system=value.source.system,
+                source_id=value.source.source_id,
+                version=value.source_version,
+                observed_at=value.observed_at,
+            ),
+        )
+
+
+@strawberry.type(description="One member of a golden record: a source record, current version.")
+class CrosswalkEntry:
+    system: str
+    entity_type: EntityType
+    source_id: str
+    version: int
+    attributes: JSON
+    observed_at: datetime
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, source: records.StoredSource) -> CrosswalkEntry:
+        return cls(
+            system=source.key.system,
+            entity_type=source.key.entity_type,
+            source_id=source.key.source_id,
+            version=source.version,
+            attributes=source.attributes,
+            observed_at=source.observed_at,
+            recorded_at=source.recorded_at,
+        )
+
+
+@strawberry.type
+class GoldenRecord:
+    id: strawberry.ID
+    entity_type: EntityType
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    attributes: list[GoldenAttribute]
+    attributes_json: JSON = strawberry.field(description="The golden values alone, by name.")
+    crosswalk: list[CrosswalkEntry]
+
+    @classmethod
+    def of(cls, view: records.GoldenView) -> GoldenRecord:
+        golden = view.golden
+        return cls(
+            id=strawberry.ID(golden.id),
+            entity_type=golden.entity_type,
+            version=golden.version,
+            created_at=golden.created_at,
+            updated_at=golden.updated_at,
+            attributes=[GoldenAttribute.of(value) for value in golden.attributes],
+            attributes_json=golden.values(),
+            crosswalk=[CrosswalkEntry.of(member) for member in view.members],
+        )
+
+
+@strawberry.type
+class InputProblem:
+    field: str
+    reason: str
+
+
+@strawberry.type(description="Input that failed validation, kept with its reasons.")
+class RejectedRecord:
+    received_at: datetime
+    payload: JSON
+    problems: list[InputProblem]
+    correlation_id: str | None
+
+    @classmethod
+    def of(cls, reject: records.RejectedRecord) -> RejectedRecord:
+        return cls(
+            received_at=reject.received_at,
+            payload=reject.payload,
+            problems=[InputProblem(field=p.field, reason=p.reason) for p in reject.problems],
+            correlation_id=reject.correlation_id,
+        )

@@ -1,0 +1,51 @@
+"""The `mdm-hub` command line."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from mdm_hub.cli_neo4j import neo4j_app
+from mdm_hub.config import Settings
+
+app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
+app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
+
+log = logging.getLogger("mdm_hub")
+
+
+@app.command()
+def serve(
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Development mode: GraphiQL on at /graphql.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="Overrides MDM_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides MDM_PORT.")] = None,
+) -> None:
+    """Serve the GraphQL API (store chosen by MDM_STORE: embedded or neo4j)."""
+    from mdm_hub.api.app import create_app  # the web stack loads only for this command
+
+    overrides: dict[str, object] = {"graphiql": True} if dev else {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    where = settings.embedded_path if settings.store == "embedded" else settings.neo4j_uri
+    log.info("mdm-hub on %s store (%s)", settings.store, where)
+    if settings.graphiql:
+        log.info("GraphiQL at http://%s:%d/graphql", settings.host, settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
+
+
+if __name__ == "__main__":
+    app()

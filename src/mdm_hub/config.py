@@ -1,0 +1,36 @@
+"""Settings, from the environment (prefix MDM_) or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# In a checkout (and an editable install) the data folders sit at the repository root.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MDM_", env_file=".env", extra="ignore")
+
+    store: Literal["embedded", "neo4j"] = "embedded"
+    embedded_path: str = "./mdm-hub.db"
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str | None = None
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    graphiql: bool = False
+    log_level: str = "info"
+
+    cypher_dir: Path = REPO_ROOT / "cypher"
+
+    # Protection of the GraphQL endpoint from abusive documents.
+    max_query_depth: int = 12
+    max_aliases: int = 50
+    max_tokens: int = 50_000

@@ -1,0 +1,1 @@
+"""Pure domain model: entity types, source records, golden records. No I/O here."""

@@ -1,0 +1,202 @@
+"""Source records as they arrive and as they are kept, golden records and resolutions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from mdm_hub.domain.attributes import (
+    AttributeProblems,
+    JsonAttributes,
+    SourceId,
+    SystemCode,
+    pydantic_reason,
+    validate_attributes,
+)
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.errors import Problem, RecordRejected
+
+_SYSTEM = TypeAdapter(SystemCode)
+_SOURCE_ID = TypeAdapter(SourceId)
+
+
+@dataclass(frozen=True, order=True)
+class SourceKey:
+    """A source record's identity: which system, which kind of record, which ID there."""
+
+    system: str
+    entity_type: EntityType
+    source_id: str
+
+    def __str__(self) -> str:
+        return f"{self.system}/{self.entity_type}/{self.source_id}"
+
+    @classmethod
+    def parse(cls, system: object, entity_type: object, source_id: object) -> SourceKey:
+        """Validate the three parts; raise RecordRejected naming each bad part."""
+        problems = key_problems(system, entity_type, source_id)
+        if problems:
+            raise RecordRejected(_label(system, entity_type, source_id), problems)
+        return cls(str(system), EntityType(str(entity_type)), str(source_id))
+
+
+def key_problems(system: object, entity_type: object, source_id: object) -> list[Problem]:
+    problems = []
+    for name, adapter, value in (("system", _SYSTEM, system), ("sourceId", _SOURCE_ID, source_id)):
+        try:
+            adapter.validate_python(value, strict=True)
+        except ValidationError as exc:
+            problems.append(Problem(name, pydantic_reason(exc.errors(include_url=False)[0])))
+    if entity_type not in EntityType.__members__:
+        allowed = ", ".join(EntityType.__members__)
+        problems.append(Problem("entityType", f"unknown entity type {entity_type!r}; use {allowed}"))
+    return problems
+
+
+def _label(system: object, entity_type: object, source_id: object) -> str:
+    # Bounded and printable: the label goes into error messages and logs.
+    text = f"{system!s:.64}/{entity_type!s:.32}/{source_id!s:.128}"
+    return "record " + text.encode("unicode_escape").decode("ascii")
+
+
+def content_hash(attributes: JsonAttributes) -> str:
+    """Hash of the canonical JSON: equal content gives an equal hash whatever the key order."""
+    canonical = json.dumps(attributes, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    """A validated source record, ready to be upserted."""
+
+    key: SourceKey
+    attributes: JsonAttributes
+    content_hash: str
+    observed_at: datetime | None
+
+    @classmethod
+    def parse(
+        cls,
+        system: object,
+        entity_type: object,
+        source_id: object,
+        attributes: object,
+        observed_at: datetime | None = None,
+    ) -> IncomingRecord:
+        """Validate a raw record. Raises RecordRejected listing every problem, by field."""
+        problems = key_problems(system, entity_type, source_id)
+        clean: JsonAttributes = {}
+        if not any(p.field == "entityType" for p in problems):
+            try:
+                clean = validate_attributes(EntityType(str(entity_type)), attributes)
+            except AttributeProblems as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise RecordRejected(_label(system, entity_type, source_id), problems)
+        key = SourceKey(str(system), EntityType(str(entity_type)), str(source_id))
+        return cls(key, clean, content_hash(clean), _as_utc(observed_at))
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    # A source that sends no offset is taken to mean UTC, the only safe common ground.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class UpsertOutcome(StrEnum):
+    CREATED = "CREATED"  # a new source record that started a new golden record
+    LINKED = "LINKED"  # a new source record linked to an existing golden record
+    UPDATED = "UPDATED"  # a known source record whose content changed: a new version
+    UNCHANGED = "UNCHANGED"  # a known source record sent again with the same content
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A source record's place in the crosswalk: which golden record, since when, decided how."""
+
+    golden_id: str
+    since: datetime
+    decided_by: str
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A source record as the store keeps it (current version)."""
+
+    key: SourceKey
+    attributes: JsonAttributes
+    content_hash: str
+    version: int
+    observed_at: datetime
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class AttributeValue:
+    """One golden attribute value and where it came from."""
+
+    name: str
+    value: Any
+    rule: str
+    source: SourceKey
+    source_version: int
+    observed_at: datetime
+
+
+@dataclass(frozen=True)
+class GoldenRecord:
+    id: str
+    entity_type: EntityType
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    attributes: tuple[AttributeValue, ...] = ()
+
+    def values(self) -> JsonAttributes:
+        return {value.name: value.value for value in self.attributes}
+
+
+@dataclass(frozen=True)
+class GoldenView:
+    """A golden record with its crosswalk: every member source record, current version."""
+
+    golden: GoldenRecord
+    members: tuple[StoredSource, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The answer to 'which golden record is this source ID, and what is it called elsewhere?'."""
+
+    golden_id: str
+    entity_type: EntityType
+    crosswalk: tuple[SourceKey, ...]
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    golden_id: str
+    outcome: UpsertOutcome
+    source_version: int
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A record that failed validation, kept with its reasons so nothing sent is lost."""
+
+    received_at: datetime
+    payload: dict[str, Any]
+    problems: tuple[Problem, ...]
+    correlation_id: str | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,83 @@
+"""What the services need from the outside world, as Protocols. Adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import (
+    AttributeValue,
+    GoldenView,
+    Membership,
+    RejectedRecord,
+    Resolution,
+    SourceKey,
+    StoredSource,
+)
+
+T = TypeVar("T")
+
+Clock = Callable[[], datetime]
+GoldenIdFactory = Callable[[EntityType], str]
+
+
+class StoreTransaction(Protocol):
+    """Reads and writes inside one atomic transaction. Work given to `Store.write` may be run
+    more than once (transient failures are retried), so it must only act through this object."""
+
+    async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
+        """The current version of a source record and its membership, or None if unknown."""
+
+    async def lock_keys(self, keys: Sequence[str]) -> None:
+        """Serialise concurrent writers that share any of these strong keys until commit."""
+
+    async def goldens_with_keys(self, entity_type: EntityType, keys: Sequence[str]) -> list[str]:
+        """IDs of golden records with a member that has any of these keys, oldest first."""
+
+    async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
+        """A new golden record with no attributes yet (version 0)."""
+
+    async def put_source(self, record: StoredSource, strong_keys: Sequence[str]) -> None:
+        """Insert a source record, or store a new version of it; keep every version."""
+
+    async def set_membership(self, key: SourceKey, membership: Membership) -> None:
+        """Make `key` a member of exactly one golden record."""
+
+    async def members(self, golden_id: str) -> list[StoredSource]:
+        """Current versions of every member source record of a golden record."""
+
+    async def update_golden(
+        self, golden_id: str, attributes: Sequence[AttributeValue], at: datetime
+    ) -> int:
+        """Replace the golden attributes and bump its version; return the new version."""
+
+
+class Store(Protocol):
+    """The persistent store: Neo4j in production, SQLite embedded for zero set-up."""
+
+    async def open(self) -> None:
+        """Connect and apply the schema idempotently."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+
+    async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        """Run `work` in one transaction; commit if it returns, roll back if it raises."""
+
+    async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
+        """Resolve every key in one round trip; the answer is in input order."""
+
+    async def get_golden(self, golden_id: str) -> GoldenView | None: ...
+
+    async def source_versions(self, key: SourceKey) -> list[StoredSource]:
+        """Every version ever stored of a source record, oldest first."""
+
+    async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
+        """Keep rejected input with its reasons (outside any master-data transaction)."""
+
+    async def list_rejects(self, limit: int) -> list[RejectedRecord]:
+        """The most recent rejected records, newest first."""

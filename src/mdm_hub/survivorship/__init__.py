@@ -1,0 +1,1 @@
+"""Survivorship: choose each golden attribute from the member source records. Pure."""

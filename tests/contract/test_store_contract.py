@@ -1,0 +1,194 @@
+"""Every Store and StoreTransaction method, on every store (embedded and Neo4j)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import AttributeValue, Membership, RejectedRecord, StoredSource
+from mdm_hub.errors import NotFound, Problem
+from mdm_hub.ports import Store, StoreTransaction
+from tests.support.builders import at, key, stored
+
+CRM_1 = key("CRM", "c-1")
+ERP_7 = key("ERP", "e-7")
+
+
+async def _golden_with(store: Store, golden_id: str, *members: StoredSource) -> None:
+    async def work(tx: StoreTransaction) -> None:
+        await tx.create_golden(golden_id, EntityType.CUSTOMER, at(0))
+        for member in members:
+            await tx.put_source(member, [f"CUSTOMER|tax_id|{member.key.source_id}"])
+            await tx.set_membership(member.key, Membership(golden_id, at(0), "test"))
+
+    await store.write(work)
+
+
+async def test_ping_answers_when_open(store: Store) -> None:
+    await store.ping()
+
+
+async def test_unknown_source_is_none(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> object:
+        return await tx.get_source(CRM_1)
+
+    assert await store.write(work) is None
+
+
+async def test_put_source_and_membership_round_trip(store: Store) -> None:
+    record = stored(CRM_1, {"name": "Acme", "tax_id": "DE1"})
+    await _golden_with(store, "cus_a", record)
+
+    async def work(tx: StoreTransaction) -> object:
+        return await tx.get_source(CRM_1)
+
+    found = await store.write(work)
+    assert found is not None
+    source, membership = found  # type: ignore[misc]
+    assert source == record
+    assert membership == Membership("cus_a", at(0), "test", None)
+
+
+async def test_failed_work_rolls_back_everything(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> None:
+        await tx.create_golden("cus_x", EntityType.CUSTOMER, at(0))
+        await tx.put_source(stored(CRM_1, {"name": "Acme"}), [])
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await store.write(work)
+    assert await store.get_golden("cus_x") is None
+    assert await store.resolve_many([CRM_1]) == [None]
+
+
+async def test_new_version_keeps_every_version(store: Store) -> None:
+    first = stored(CRM_1, {"name": "Acme"}, version=1, minute=1)
+    second = stored(CRM_1, {"name": "Acme Ltd"}, version=2, minute=2)
+    await _golden_with(store, "cus_a", first)
+
+    async def work(tx: StoreTransaction) -> list[StoredSource]:
+        await tx.put_source(second, [])
+        return await tx.members("cus_a")
+
+    assert await store.write(work) == [second]
+    assert await store.source_versions(CRM_1) == [first, second]
+
+
+async def test_goldens_with_keys_oldest_first_and_same_type_only(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> list[str]:
+        await tx.create_golden("cus_new", EntityType.CUSTOMER, at(5))
+        await tx.create_golden("cus_old", EntityType.CUSTOMER, at(1))
+        for golden_id, source_id in (("cus_new", "n"), ("cus_old", "o")):
+            source = key("CRM", source_id)
+            await tx.put_source(stored(source, {"tax_id": "DE1"}), ["K|shared"])
+            await tx.set_membership(source, Membership(golden_id, at(0), "test"))
+        await tx.lock_keys(["K|shared"])
+        return await tx.goldens_with_keys(EntityType.CUSTOMER, ["K|shared", "K|other"])
+
+    assert await store.write(work) == ["cus_old", "cus_new"]
+
+    async def other_type(tx: StoreTransaction) -> list[str]:
+        return await tx.goldens_with_keys(EntityType.PROJECT, ["K|shared"])
+
+    assert await store.write(other_type) == []
+
+
+async def test_put_source_replaces_its_keys(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {"tax_id": "DE1"}))
+
+    async def work(tx: StoreTransaction) -> tuple[list[str], list[str]]:
+        await tx.put_source(stored(CRM_1, {"tax_id": "DE2"}, version=2), ["K|new"])
+        old = await tx.goldens_with_keys(EntityType.CUSTOMER, ["CUSTOMER|tax_id|c-1"])
+        new = await tx.goldens_with_keys(EntityType.CUSTOMER, ["K|new"])
+        return old, new
+
+    assert await store.write(work) == ([], ["cus_a"])
+
+
+async def test_set_membership_moves_the_one_membership(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}), stored(ERP_7, {"name": "B"}))
+
+    async def work(tx: StoreTransaction) -> tuple[list[StoredSource], list[StoredSource]]:
+        await tx.create_golden("cus_b", EntityType.CUSTOMER, at(1))
+        await tx.set_membership(ERP_7, Membership("cus_b", at(2), "steward", 0.5))
+        return await tx.members("cus_a"), await tx.members("cus_b")
+
+    in_a, in_b = await store.write(work)
+    assert [m.key for m in in_a] == [CRM_1]
+    assert [m.key for m in in_b] == [ERP_7]
+
+
+async def test_set_membership_of_unknown_source_is_not_found(store: Store) -> None:
+    await _golden_with(store, "cus_a")
+
+    async def work(tx: StoreTransaction) -> None:
+        await tx.set_membership(CRM_1, Membership("cus_a", at(0), "test"))
+
+    with pytest.raises(NotFound):
+        await store.write(work)
+
+
+async def test_update_golden_bumps_version_and_keeps_provenance(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "Acme"}))
+    value = AttributeValue("name", "Acme", "most_recent", CRM_1, 1, at(0))
+
+    async def work(tx: StoreTransaction) -> tuple[int, int]:
+        return (
+            await tx.update_golden("cus_a", [value], at(3)),
+            await tx.update_golden("cus_a", [value], at(4)),
+        )
+
+    assert await store.write(work) == (1, 2)
+    view = await store.get_golden("cus_a")
+    assert view is not None
+    assert view.golden.attributes == (value,)
+    assert view.golden.version == 2
+    assert view.golden.created_at == at(0)
+    assert view.golden.updated_at == at(4)
+    assert [m.key for m in view.members] == [CRM_1]
+
+
+async def test_update_unknown_golden_is_not_found(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> int:
+        return await tx.update_golden("cus_missing", [], at(0))
+
+    with pytest.raises(NotFound):
+        await store.write(work)
+
+
+async def test_get_unknown_golden_is_none(store: Store) -> None:
+    assert await store.get_golden("cus_missing") is None
+
+
+async def test_resolve_many_in_input_order_with_crosswalk(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(ERP_7, {}), stored(CRM_1, {}))
+    unknown = key("CRM", "nope")
+    answers = await store.resolve_many([ERP_7, unknown, CRM_1])
+    assert answers[1] is None
+    for answer in (answers[0], answers[2]):
+        assert answer is not None
+        assert answer.golden_id == "cus_a"
+        assert answer.entity_type is EntityType.CUSTOMER
+        assert answer.crosswalk == (CRM_1, ERP_7)
+
+
+async def test_resolve_many_does_not_confuse_entity_types(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    assert await store.resolve_many([key("CRM", "c-1", EntityType.PROJECT)]) == [None]
+
+
+async def test_rejects_are_kept_newest_first(store: Store) -> None:
+    older = RejectedRecord(at(1), {"sourceId": ""}, (Problem("sourceId", "empty"),), "corr-1")
+    newer = RejectedRecord(at(2), {"x": [1, 2]}, (Problem("attributes.x", "unknown"),), None)
+    await store.record_rejects([older])
+    await store.record_rejects([newer])
+    assert await store.list_rejects(10) == [newer, older]
+    assert await store.list_rejects(1) == [newer]
+
+
+async def test_open_again_keeps_data_and_schema(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await store.open()
+    answer = (await store.resolve_many([CRM_1]))[0]
+    assert answer is not None
+    assert answer.golden_id == "cus_a"

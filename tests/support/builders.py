@@ -1,0 +1,32 @@
+"""Small builders for test data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey, StoredSource, content_hash
+
+T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def key(system: str, source_id: str, entity_type: EntityType = EntityType.CUSTOMER) -> SourceKey:
+    return SourceKey(system, entity_type, source_id)
+
+
+def stored(
+    source_key: SourceKey, attributes: dict[str, Any], version: int = 1, minute: int = 0
+) -> StoredSource:
+    return StoredSource(
+        key=source_key,
+        attributes=attributes,
+        content_hash=content_hash(attributes),
+        version=version,
+        observed_at=at(minute),
+        recorded_at=at(minute),
+    )
