@@ -26,7 +26,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Overrides MDM_PORT.")] = None,
 ) -> None:
     """Serve the GraphQL API (store chosen by MDM_STORE: embedded or neo4j)."""
-    from mdm_hub.api.app import create_app  # the web stack loads only for this command
+    from mdm_hub.api.app import create_app  # noqa: PLC0415 - web stack loads only to serve
 
     overrides: dict[str, object] = {"graphiql": True} if dev else {}
     if host is not None:
@@ -34,7 +34,9 @@ def serve(
     if port is not None:
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
     where = settings.embedded_path if settings.store == "embedded" else settings.neo4j_uri
     log.info("mdm-hub on %s store (%s)", settings.store, where)
     if settings.graphiql:

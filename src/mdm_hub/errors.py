@@ -47,7 +47,10 @@ class RecordRejected(InvalidInput):
     def __init__(self, record_label: str, problems: list[Problem]) -> None:
         self.record_label = record_label
         super().__init__(problems)
-        self.args = (f"{record_label} rejected: {'; '.join(str(p) for p in problems)}",)
+
+    def __str__(self) -> str:
+        # Built on demand: a batch prefixes the label with the record's index after the fact.
+        return f"{self.record_label} rejected: {'; '.join(str(p) for p in self.problems)}"
 
 
 class NotFound(MdmError):

@@ -79,7 +79,8 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
         received_at=as_datetime(fields["receivedAt"]),
         payload=json.loads(fields["payload"]),
         problems=tuple(Problem(p["field"], p["reason"]) for p in json.loads(fields["problems"])),
-        correlation_id=fields["correlationId"] if "correlationId" in fields.keys() else None,
+        # sqlite3.Row answers `in` over values, not keys; Neo4j omits null properties.
+        correlation_id=fields["correlationId"] if "correlationId" in fields.keys() else None,  # noqa: SIM118
     )
 
 

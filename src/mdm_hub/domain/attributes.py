@@ -14,8 +14,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.text import check_no_control_characters

@@ -55,7 +55,9 @@ def key_problems(system: object, entity_type: object, source_id: object) -> list
             problems.append(Problem(name, pydantic_reason(exc.errors(include_url=False)[0])))
     if entity_type not in EntityType.__members__:
         allowed = ", ".join(EntityType.__members__)
-        problems.append(Problem("entityType", f"unknown entity type {entity_type!r}; use {allowed}"))
+        problems.append(
+            Problem("entityType", f"unknown entity type {entity_type!r}; use {allowed}")
+        )
     return problems
 
 

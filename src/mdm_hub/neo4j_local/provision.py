@@ -37,7 +37,7 @@ class Neo4jEndpoint:
     origin: Literal["external", "testcontainers", "local"]
 
 
-class Neo4jUnavailable(Exception):  # noqa: N818 - name fixed by the project's API
+class Neo4jUnavailable(Exception):
     """No Neo4j could be provided; the message lists each method tried and why it failed."""
 
 

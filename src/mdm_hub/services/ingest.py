@@ -71,7 +71,11 @@ class IngestService:
         """Upsert each valid record; a bad one is rejected alone and does not stop the others."""
         if len(raws) > MAX_UPSERT_BATCH:
             raise InvalidInput(
-                [Problem("inputs", f"{len(raws)} records given; at most {MAX_UPSERT_BATCH} per call")]
+                [
+                    Problem(
+                        "inputs", f"{len(raws)} records given; at most {MAX_UPSERT_BATCH} per call"
+                    )
+                ]
             )
         parsed: list[IncomingRecord | RecordRejected] = []
         for index, raw in enumerate(raws):
@@ -140,7 +144,11 @@ class IngestService:
         matches = await tx.goldens_with_keys(record.key.entity_type, keys) if keys else []
         if matches:
             # Oldest first: when keys point at several goldens, the longest-standing one wins.
-            golden_id, outcome, decided_by = matches[0], UpsertOutcome.LINKED, LINKED_BY_STRONG_IDENTIFIER
+            golden_id, outcome, decided_by = (
+                matches[0],
+                UpsertOutcome.LINKED,
+                LINKED_BY_STRONG_IDENTIFIER,
+            )
         else:
             golden_id, outcome, decided_by = (
                 self._new_golden_id(record.key.entity_type),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
-from itertools import groupby
 from importlib import resources
+from itertools import groupby
 from typing import TypeVar
 
 from mdm_hub.adapters.codec import (
-    golden_attributes_from_json,
     as_datetime,
     dumps,
+    golden_attributes_from_json,
     payload_to_json,
     problems_to_json,
     reject_from_fields,

@@ -11,7 +11,9 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import AttributeValue, Membership, SourceKey, StoredSource
 from mdm_hub.errors import NotFound
 
-SOURCE_COLUMNS = "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
+SOURCE_COLUMNS = (
+    "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
+)
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 
 
@@ -66,8 +68,9 @@ class EmbeddedTransaction:
             record.recorded_at.isoformat(),
         )
         self._db.execute(
-            f"INSERT INTO source_record ({SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET attributes = excluded.attributes, "
+            f"INSERT INTO source_record ({SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
+            "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
+            "attributes = excluded.attributes, "
             "contentHash = excluded.contentHash, version = excluded.version, "
             "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt",
             (*key_params(record.key), *values),

@@ -3,16 +3,15 @@
 Every error gets `extensions.code`. MdmError subclasses keep their message and add their
 problems by field; errors from GraphQL validation keep theirs; anything else becomes
 "Internal server error" (its full trace was logged by MdmSchema.process_errors).
+MdmSchema.execute applies `classify` to every result.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from mdm_hub.errors import InvalidInput, MdmError
 
@@ -28,8 +27,11 @@ def classify(error: GraphQLError) -> GraphQLError:
     if isinstance(original, MdmError):
         extensions["code"] = original.code
         if isinstance(original, InvalidInput):
-            extensions["problems"] = [{"field": p.field, "reason": p.reason} for p in original.problems]
-    elif original is None:
+            extensions["problems"] = [
+                {"field": p.field, "reason": p.reason} for p in original.problems
+            ]
+    elif original is None or isinstance(original, GraphQLError):
+        # GraphQL's own parse, validation and input-coercion errors: safe to show.
         extensions.setdefault("code", _graphql_code(error.message))
     else:
         extensions["code"] = "INTERNAL_SERVER_ERROR"
@@ -57,15 +59,7 @@ def _graphql_code(message: str) -> str:
 def log_errors(errors: list[GraphQLError]) -> None:
     for error in errors:
         original = error.original_error
-        if original is None or isinstance(original, MdmError):
+        if original is None or isinstance(original, MdmError | GraphQLError):
             log.info("request error: %s", error.message)
         else:
             log.error("unexpected error at %s", error.path, exc_info=original)
-
-
-class ErrorPolicy(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [classify(error) for error in result.errors]

@@ -68,7 +68,7 @@ class Query:
         return [Resolution.of(r) if r else None for r in found]
 
     @strawberry.field(description="A golden record with its attributes and crosswalk.")
-    async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:  # noqa: A002
+    async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:
         if not 0 < len(id) <= MAX_GOLDEN_ID:
             raise InvalidInput([Problem("id", f"must be 1 to {MAX_GOLDEN_ID} characters")])
         view = await info.context.services.resolve.golden_record(str(id))
@@ -85,7 +85,7 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Idempotent upsert of one source record.")
-    async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:  # noqa: A002
+    async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:
         result = await info.context.services.ingest.upsert(
             _raw(input), correlation_id=info.context.correlation_id
         )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 
 from mdm_hub.domain.entity_types import EntityType as DomainEntityType
 from mdm_hub.domain.records import UpsertOutcome as DomainUpsertOutcome
 
-EntityType = strawberry.enum(DomainEntityType, name="EntityType")
-UpsertOutcome = strawberry.enum(DomainUpsertOutcome, name="UpsertOutcome")
+# strawberry.enum registers the domain class itself, so annotations can use it as it is.
+strawberry.enum(DomainEntityType, name="EntityType")
+strawberry.enum(DomainUpsertOutcome, name="UpsertOutcome")
+
+EntityType: TypeAlias = DomainEntityType
+UpsertOutcome: TypeAlias = DomainUpsertOutcome

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
@@ -11,9 +13,9 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
-from mdm_hub.api.graphql.errors import ErrorPolicy, log_errors
+from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.resolvers import Mutation, Query
 from mdm_hub.config import Settings
 
@@ -23,6 +25,14 @@ DOCUMENT_CACHE_SIZE = 1024
 
 
 class MdmSchema(Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # Classified here, after every path (a parse error raised inside ParserCache skips
+        # the extensions' operation hooks), so no error reaches a client unclassified.
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [classify(error) for error in result.errors]
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -33,12 +43,12 @@ def build_schema(settings: Settings) -> MdmSchema:
     return MdmSchema(
         query=Query,
         mutation=Mutation,
+        # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
-            ErrorPolicy(),
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            MaxTokensLimiter(max_token_count=settings.max_tokens),
-            ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],
     )

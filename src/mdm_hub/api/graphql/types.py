@@ -118,7 +118,7 @@ class CrosswalkEntry:
             entity_type=source.key.entity_type,
             source_id=source.key.source_id,
             version=source.version,
-            attributes=source.attributes,
+            attributes=JSON(source.attributes),
             observed_at=source.observed_at,
             recorded_at=source.recorded_at,
         )
@@ -145,7 +145,7 @@ class GoldenRecord:
             created_at=golden.created_at,
             updated_at=golden.updated_at,
             attributes=[GoldenAttribute.of(value) for value in golden.attributes],
-            attributes_json=golden.values(),
+            attributes_json=JSON(golden.values()),
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
         )
 
@@ -167,7 +167,7 @@ class RejectedRecord:
     def of(cls, reject: records.RejectedRecord) -> RejectedRecord:
         return cls(
             received_at=reject.received_at,
-            payload=reject.payload,
+            payload=JSON(reject.payload),
             problems=[InputProblem(field=p.field, reason=p.reason) for p in reject.problems],
             correlation_id=reject.correlation_id,
         )

@@ -1,0 +1,32 @@
+"""Start a real Neo4j from the Maven jars, query it, stop it, and check nothing is left."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+
+from mdm_hub.neo4j_local import LocalNeo4jServer, read_state
+from mdm_hub.neo4j_local.server import port_is_free, process_alive
+
+
+@pytest.mark.neo4j_runtime
+def test_local_server_starts_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    server = LocalNeo4jServer(tmp_path / "neo4j", startup_timeout=180)
+    began = time.monotonic()
+    with server:
+        state = server.state
+        startup_s = time.monotonic() - began
+        assert read_state(server.home) == state
+        with GraphDatabase.driver(state.uri, auth=None) as driver:
+            records, _, _ = driver.execute_query("RETURN 1 AS one")
+        assert records[0]["one"] == 1
+        assert state.version.startswith("5.26")
+        assert state.edition == "community"
+    print(f"Neo4j {state.version} answered after {startup_s:.1f}s")  # visible with -s
+    assert not process_alive(state.pid)
+    assert port_is_free(state.bolt_port)
+    assert port_is_free(state.http_port)
+    assert read_state(server.home) is None
