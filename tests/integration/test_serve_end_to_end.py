@@ -1,0 +1,96 @@
+"""`mdm-hub serve` as a user runs it: the quick-start script, a restart, the same answers.
+Once on the embedded store (a file) and once on Neo4j."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from mdm_hub.config import REPO_ROOT
+from mdm_hub.neo4j_local import Neo4jEndpoint
+
+QUICKSTART = REPO_ROOT / "examples" / "quickstart.py"
+STARTUP_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    port = _free_port()
+    full_env = {**os.environ, **env, "MDM_PORT": str(port), "MDM_HOST": "127.0.0.1"}
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mdm_hub.cli", "serve"], env=full_env, stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"mdm-hub serve did not become ready:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield f"{base}/graphql"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def quickstart(url: str, *extra: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(QUICKSTART), "--url", url, *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _same_answers_after_restart(env: dict[str, str], log: Path) -> None:
+    with serving(env, log) as url:
+        first = quickstart(url)
+    with serving(env, log) as url:
+        again = quickstart(url, "--resolve-only")
+    resolved = [line for line in first.splitlines() if line.startswith("resolve")]
+    assert resolved == [line for line in again.splitlines() if line.startswith("resolve")]
+    assert "OK: both IDs resolve to one golden record" in again
+
+
+def test_quickstart_on_the_embedded_store_survives_a_restart(tmp_path: Path) -> None:
+    env = {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
+    _same_answers_after_restart(env, tmp_path / "serve.log")
+    assert (tmp_path / "hub.db").exists()
+
+
+def test_quickstart_on_neo4j_survives_a_restart(
+    tmp_path: Path, neo4j_endpoint: Neo4jEndpoint
+) -> None:
+    env = {
+        "MDM_STORE": "neo4j",
+        "MDM_NEO4J_URI": neo4j_endpoint.uri,
+        "MDM_NEO4J_USER": neo4j_endpoint.user,
+        "MDM_NEO4J_PASSWORD": neo4j_endpoint.password,
+    }
+    _same_answers_after_restart(env, tmp_path / "serve.log")

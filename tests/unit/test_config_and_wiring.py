@@ -1,0 +1,46 @@
+"""Settings come from MDM_ variables; a Neo4j store without a URI is refused with advice."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.api.correlation import correlation_id_from
+from mdm_hub.config import Settings
+from mdm_hub.errors import ConfigurationError
+from mdm_hub.wiring import build_store
+
+
+def test_settings_read_the_documented_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MDM_STORE", "neo4j")
+    monkeypatch.setenv("MDM_EMBEDDED_PATH", "/tmp/x.db")
+    monkeypatch.setenv("MDM_NEO4J_URI", "bolt://db:7687")
+    monkeypatch.setenv("MDM_NEO4J_USER", "hub")
+    monkeypatch.setenv("MDM_NEO4J_PASSWORD", "s3cret")
+    monkeypatch.setenv("MDM_HOST", "0.0.0.0")
+    monkeypatch.setenv("MDM_PORT", "9000")
+    settings = Settings()
+    assert (settings.store, settings.embedded_path) == ("neo4j", "/tmp/x.db")
+    assert (settings.neo4j_uri, settings.neo4j_user) == ("bolt://db:7687", "hub")
+    assert settings.neo4j_password.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings)
+    assert (settings.host, settings.port) == ("0.0.0.0", 9000)
+
+
+def test_defaults_are_the_zero_setup_embedded_store() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.store == "embedded"
+    assert settings.embedded_path == "./mdm-hub.db"
+    assert isinstance(build_store(settings), EmbeddedStore)
+
+
+def test_neo4j_without_uri_is_refused_with_advice() -> None:
+    with pytest.raises(ConfigurationError, match="MDM_NEO4J_URI"):
+        build_store(Settings(store="neo4j", neo4j_uri=None))
+
+
+def test_correlation_ids_are_kept_only_when_safe() -> None:
+    assert correlation_id_from("order-42:retry.1") == "order-42:retry.1"
+    assert correlation_id_from("x" * 200) != "x" * 200
+    assert correlation_id_from("a\r\nSet-Cookie: x") != "a\r\nSet-Cookie: x"
+    assert correlation_id_from(None)
