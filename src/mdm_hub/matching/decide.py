@@ -1,0 +1,195 @@
+"""The decision for one incoming record: link it, send it to review, or start a new golden.
+
+Deterministic rules come first: an equal strong identifier is a match, and a conflicting one
+(both present, different) never auto-matches. Every golden record with a member scoring at or
+above `auto_match` is linked; when there are several, the incoming record bridges them and
+they merge into the oldest. That makes the result the connected components of the pairs above
+the threshold, whatever order records arrive in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.matching.prepare import PreparedRecord
+from mdm_hub.matching.rules import MatchRules
+from mdm_hub.matching.scoring import AttributeComparison, PairScore, score_many
+
+STRONG_SCORE = 1.0
+
+
+class MatchOutcome(StrEnum):
+    LINK = "LINK"
+    REVIEW = "REVIEW"
+    NEW = "NEW"
+
+
+@dataclass(frozen=True)
+class CandidateMember:
+    """A source record found by candidate retrieval, with the golden record it belongs to."""
+
+    key: SourceKey
+    golden_id: str
+    golden_created_at: datetime
+    prepared: PreparedRecord
+
+
+@dataclass(frozen=True)
+class MatchExplanation:
+    """Why a record matched a golden record (or did not): the rule, the total score, and
+    the comparison with the golden's best-matching member, attribute by attribute."""
+
+    rule: str
+    score: float
+    weight: float
+    member: SourceKey
+    strong_identifier: str | None
+    conflicts: tuple[str, ...]
+    comparisons: tuple[AttributeComparison, ...]
+
+
+@dataclass(frozen=True)
+class GoldenScore:
+    golden_id: str
+    golden_created_at: datetime
+    score: float
+    explanation: MatchExplanation
+    auto: bool
+
+
+@dataclass(frozen=True)
+class MatchDecision:
+    outcome: MatchOutcome
+    golden_id: str | None = None
+    merge: tuple[str, ...] = ()
+    score: float | None = None
+    explanation: MatchExplanation | None = None
+    review: tuple[GoldenScore, ...] = ()
+
+
+def rule_name(rules: MatchRules) -> str:
+    return f"matching/{Path(rules.source).name}"
+
+
+def score_goldens(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    members: Sequence[CandidateMember],
+    blocked: Collection[str] = (),
+) -> list[GoldenScore]:
+    """Each candidate golden's best member comparison, best first. `blocked` goldens (a
+    steward said not-a-match) may score but are never auto-linked."""
+    pair_scores = score_many(rules, incoming, [m.prepared for m in members])
+    best: dict[str, GoldenScore] = {}
+    conflicted: dict[str, set[str]] = {}
+    for member, pair in zip(members, pair_scores, strict=True):
+        conflicts = _conflicts(incoming, member.prepared)
+        conflicted.setdefault(member.golden_id, set()).update(conflicts)
+        candidate = _golden_score(rules, incoming, member, pair, conflicts)
+        current = best.get(member.golden_id)
+        if current is None or _rank(candidate) > _rank(current):
+            best[member.golden_id] = candidate
+    results = []
+    for golden_id, score in best.items():
+        conflicts = tuple(sorted(conflicted[golden_id]))
+        auto = score.auto and not conflicts and golden_id not in blocked
+        explanation = score.explanation
+        if conflicts != explanation.conflicts:
+            explanation = _with_conflicts(explanation, conflicts)
+        results.append(
+            GoldenScore(golden_id, score.golden_created_at, score.score, explanation, auto)
+        )
+    return sorted(results, key=lambda g: (-g.score, g.golden_created_at, g.golden_id))
+
+
+def decide(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    members: Sequence[CandidateMember],
+    blocked: Collection[str] = (),
+    separated: Collection[frozenset[str]] = (),
+) -> MatchDecision:
+    """`separated` holds pairs of candidate goldens a steward kept apart: never merged."""
+    scored = score_goldens(rules, incoming, members, blocked)
+    auto = sorted((g for g in scored if g.auto), key=lambda g: (g.golden_created_at, g.golden_id))
+    review_floor = rules.rules.thresholds.review
+    if auto:
+        target, merge, kept_apart = auto[0], [], []
+        for other in auto[1:]:
+            if any(frozenset((other.golden_id, g)) in separated for g in (target.golden_id, *merge)):
+                kept_apart.append(other)
+            else:
+                merge.append(other.golden_id)
+        return MatchDecision(
+            MatchOutcome.LINK,
+            target.golden_id,
+            tuple(merge),
+            target.score,
+            target.explanation,
+            tuple(kept_apart),
+        )
+    review = tuple(g for g in scored if g.score >= review_floor)
+    if review:
+        return MatchDecision(MatchOutcome.REVIEW, score=review[0].score, review=review)
+    best = scored[0] if scored else None
+    return MatchDecision(
+        MatchOutcome.NEW,
+        score=best.score if best else None,
+        explanation=best.explanation if best else None,
+    )
+
+
+def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
+    return {
+        name
+        for name, value in incoming.strong.items()
+        if name in member.strong and member.strong[name] != value
+    }
+
+
+def _golden_score(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    member: CandidateMember,
+    pair: PairScore,
+    conflicts: set[str],
+) -> GoldenScore:
+    equal = sorted(n for n, v in incoming.strong.items() if member.prepared.strong.get(n) == v)
+    thresholds = rules.rules.thresholds
+    if equal and not conflicts:
+        rule, score, auto = f"{rule_name(rules)}#strong_identifier", STRONG_SCORE, True
+    else:
+        rule, score = f"{rule_name(rules)}#probabilistic", pair.probability
+        auto = score >= thresholds.auto_match and not conflicts
+    explanation = MatchExplanation(
+        rule=rule,
+        score=score,
+        weight=pair.weight,
+        member=member.key,
+        strong_identifier=equal[0] if equal else None,
+        conflicts=tuple(sorted(conflicts)),
+        comparisons=pair.comparisons,
+    )
+    return GoldenScore(member.golden_id, member.golden_created_at, score, explanation, auto)
+
+
+def _rank(score: GoldenScore) -> tuple[bool, float, str, str]:
+    member = score.explanation.member
+    return (score.auto, score.score, member.system, member.source_id)
+
+
+def _with_conflicts(explanation: MatchExplanation, conflicts: tuple[str, ...]) -> MatchExplanation:
+    return MatchExplanation(
+        rule=explanation.rule,
+        score=explanation.score,
+        weight=explanation.weight,
+        member=explanation.member,
+        strong_identifier=explanation.strong_identifier,
+        conflicts=conflicts,
+        comparisons=explanation.comparisons,
+    )

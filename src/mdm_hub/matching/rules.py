@@ -1,0 +1,233 @@
+"""Match rules as data: one YAML file per entity type in `matching/`, validated on load.
+
+A rule file declares how records of one entity type are standardised, blocked, compared and
+decided. It is compiled once (`MatchRules.load`) into the pure matcher. Errors name the file,
+the rule and the field, and the service refuses to start on any of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mdm_hub.domain.attributes import attribute_names
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.errors import ConfigurationError
+from mdm_hub.matching.standardise import COUNTRY_AWARE, STANDARDISERS
+
+Probability = Annotated[float, Field(gt=0, lt=1)]
+
+
+class Comparator(StrEnum):
+    JARO_WINKLER = "jaro_winkler"
+    TOKEN_SET_RATIO = "token_set_ratio"
+    RATIO = "ratio"
+    EXACT = "exact"
+    DATE = "date"
+    NUMERIC = "numeric"
+
+
+class Transform(StrEnum):
+    """How a standardised value becomes (part of) a blocking key."""
+
+    VALUE = "value"
+    FIRST_TOKEN = "first_token"
+    PREFIX3 = "prefix3"
+    SOUNDEX = "soundex"
+    METAPHONE = "metaphone"
+    YEAR = "year"
+    SORTED_TOKENS = "sorted_tokens"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Strict):
+    """Similarity at or above `min` falls in this level; m and u are the probabilities of
+    that level among true matches and among non-matches."""
+
+    min: float = Field(ge=0, le=1)
+    m: Probability
+    u: Probability
+
+    @property
+    def weight(self) -> float:
+        """log2 Bayes factor: how much this level moves the odds that the pair is a match."""
+        return math.log2(self.m / self.u)
+
+
+class Otherwise(_Strict):
+    m: Probability
+    u: Probability
+
+    @property
+    def weight(self) -> float:
+        return math.log2(self.m / self.u)
+
+
+class Comparison(_Strict):
+    name: str | None = None
+    attributes: list[str] = Field(min_length=1)
+    standardiser: str = "text"
+    comparator: Comparator
+    nicknames: bool = False
+    # Two comparisons in one swap group are also tried crossed (given name against family
+    # name and back): systems that swap the two fields still match, at the same weights.
+    swap_group: str | None = None
+    levels: list[Level] = Field(min_length=1)
+    otherwise: Otherwise
+
+    @property
+    def label(self) -> str:
+        return self.name or "+".join(self.attributes)
+
+    @model_validator(mode="after")
+    def _levels_descend(self) -> Self:
+        mins = [level.min for level in self.levels]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("levels must be listed from the highest `min` down, each distinct")
+        if self.nicknames and self.comparator is not Comparator.JARO_WINKLER:
+            raise ValueError("nicknames applies to the jaro_winkler comparator only")
+        return self
+
+
+class KeyPart(_Strict):
+    attribute: str
+    standardiser: str = "text"
+    transform: Transform = Transform.VALUE
+
+
+class BlockingRule(_Strict):
+    name: str
+    parts: list[KeyPart] = Field(min_length=1)
+    # Sort the parts' values before joining, so swapped fields give the same key.
+    unordered: bool = False
+
+
+class Thresholds(_Strict):
+    auto_match: Probability
+    review: Probability
+
+    @model_validator(mode="after")
+    def _review_below_auto(self) -> Self:
+        if self.review >= self.auto_match:
+            raise ValueError("review must be below auto_match")
+        return self
+
+
+class Candidates(_Strict):
+    top_k: int = Field(default=30, ge=1, le=500)
+    per_key_limit: int = Field(default=100, ge=1, le=10_000)
+
+
+class RuleFile(_Strict):
+    entity_type: EntityType
+    prior: Probability
+    thresholds: Thresholds
+    candidates: Candidates = Candidates()
+    # Equal means the same thing; both present and different means never auto-match.
+    strong_identifiers: list[BlockingRule] = Field(default_factory=list)
+    blocking: list[BlockingRule] = Field(min_length=1)
+    comparisons: list[Comparison] = Field(min_length=1)
+
+
+def _known_standardiser(name: str) -> bool:
+    return name in STANDARDISERS or name in COUNTRY_AWARE
+
+
+class MatchRules:
+    """The validated rule file of one entity type."""
+
+    def __init__(self, rules: RuleFile, source: str, digest: str) -> None:
+        self.rules = rules
+        self.source = source
+        self.digest = digest
+
+    @property
+    def entity_type(self) -> EntityType:
+        return self.rules.entity_type
+
+    @classmethod
+    def parse(cls, document: Any, source: str, digest: str = "") -> MatchRules:
+        try:
+            rules = RuleFile.model_validate(document)
+        except ValidationError as exc:
+            raise ConfigurationError(_describe(source, exc)) from None
+        problems = list(_semantic_problems(rules))
+        if problems:
+            raise ConfigurationError(f"{source}: " + "; ".join(problems))
+        return cls(rules, source, digest)
+
+    @classmethod
+    def load(cls, path: Path) -> MatchRules:
+        try:
+            raw = path.read_bytes()
+            document = yaml.safe_load(raw)
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigurationError(f"{path}: cannot read match rules: {exc}") from None
+        return cls.parse(document, str(path), hashlib.sha256(raw).hexdigest()[:16])
+
+
+def load_match_rules(directory: Path) -> dict[EntityType, MatchRules]:
+    """One rule file per entity type, `<entity_type>.yaml`; every type must have one."""
+    loaded: dict[EntityType, MatchRules] = {}
+    for entity_type in EntityType:
+        path = directory / f"{entity_type.value.lower()}.yaml"
+        if not path.is_file():
+            raise ConfigurationError(f"{path}: missing match rule file for {entity_type}")
+        rules = MatchRules.load(path)
+        if rules.entity_type is not entity_type:
+            raise ConfigurationError(
+                f"{path}: entity_type is {rules.entity_type}, expected {entity_type}"
+            )
+        loaded[entity_type] = rules
+    return loaded
+
+
+def _describe(source: str, exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = _rule_path(error["loc"])
+        parts.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return f"{source}: invalid match rules: " + "; ".join(parts)
+
+
+def _rule_path(location: tuple[int | str, ...]) -> str:
+    # ("comparisons", 2, "levels", 0, "m") -> "comparisons[2].levels[0].m"
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(file)"
+
+
+def _semantic_problems(rules: RuleFile) -> list[str]:
+    known = set(attribute_names(rules.entity_type))
+    problems = []
+    for index, comparison in enumerate(rules.comparisons):
+        where = f"comparisons[{index}] ({comparison.label})"
+        problems += [f"{where}.attributes: unknown attribute {a!r}" for a in comparison.attributes if a not in known]
+        if not _known_standardiser(comparison.standardiser):
+            problems.append(f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}")
+    for section, key_rules in (("blocking", rules.blocking), ("strong_identifiers", rules.strong_identifiers)):
+        for index, rule in enumerate(key_rules):
+            for part_index, part in enumerate(rule.parts):
+                where = f"{section}[{index}] ({rule.name}).parts[{part_index}]"
+                if part.attribute not in known:
+                    problems.append(f"{where}.attribute: unknown attribute {part.attribute!r}")
+                if not _known_standardiser(part.standardiser):
+                    problems.append(f"{where}.standardiser: unknown standardiser {part.standardiser!r}")
+    groups: dict[str, int] = {}
+    for comparison in rules.comparisons:
+        if comparison.swap_group:
+            groups[comparison.swap_group] = groups.get(comparison.swap_group, 0) + 1
+    problems += [f"comparisons: swap_group {g!r} needs exactly 2 comparisons, has {n}" for g, n in groups.items() if n != 2]
+    names = [rule.name for rule in (*rules.blocking, *rules.strong_identifiers)]
+    problems += [f"blocking/strong_identifiers: name {n!r} used twice" for n in sorted({n for n in names if names.count(n) > 1})]
+    return problems

@@ -1,0 +1,228 @@
+"""Standardisation for matching only: source values are stored as given, and compared as these.
+
+Each standardiser maps one raw value to a comparable string ("" when nothing usable is left).
+They are pure and cached: the same raw value recurs across candidates of many records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+import pycountry
+from anyascii import anyascii
+from nicknames import NickNamer
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.util import get_cc_module
+
+CACHE_SIZE = 200_000
+
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+
+# Legal-form words that say nothing about which company it is. Multi-word forms first.
+LEGAL_FORMS = (
+    "incorporated", "inc", "limited", "ltd", "llc", "l l c", "gmbh", "ag", "s a", "sa", "plc",
+    "corporation", "corp", "co", "company", "kg", "bv", "b v", "nv", "n v", "oy", "ab", "as",
+    "spa", "s p a", "srl", "s r l", "sarl", "sas", "pty", "pty ltd", "lp", "llp", "kk", "se",
+    "aktiengesellschaft", "gesellschaft mit beschrankter haftung", "kgaa", "ug", "sl", "sau",
+)  # fmt: skip
+_LEGAL_FORMS = frozenset(LEGAL_FORMS)
+_NOISE_WORDS = frozenset({"the"})
+# Common abbreviations in company names, expanded so both spellings compare equal.
+COMPANY_ABBREVIATIONS = {
+    "intl": "international", "int": "international", "mfg": "manufacturing",
+    "svcs": "services", "svc": "services", "srvcs": "services", "tech": "technology",
+    "techs": "technologies", "grp": "group", "hldgs": "holdings", "hldg": "holding",
+    "mgmt": "management", "assoc": "associates", "bros": "brothers", "natl": "national",
+    "sys": "systems", "dept": "department", "univ": "university", "ctr": "center",
+    "centre": "center", "labs": "laboratories", "lab": "laboratory", "ind": "industries",
+    "inds": "industries", "fin": "financial", "amer": "american", "eng": "engineering",
+    "&": "and", "+": "and",
+}  # fmt: skip
+# Country spellings pycountry does not know (local names, common shorthands).
+COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "deutschland": "DE", "holland": "NL", "the netherlands": "NL", "america": "US",
+    "united states of america": "US", "schweiz": "CH", "suisse": "CH", "espana": "ES",
+    "osterreich": "AT", "russia": "RU", "south korea": "KR", "korea": "KR",
+}  # fmt: skip
+
+_nick_namer = NickNamer()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def text(value: str) -> str:
+    """NFKC, accents folded to ASCII, casefolded, punctuation to spaces, spaces collapsed."""
+    folded = anyascii(unicodedata.normalize("NFKC", value)).casefold()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def person_name(value: str) -> str:
+    """A person's name part: text(), with inner spaces dropped ("Mc Donald" = "McDonald")."""
+    return text(value).replace(" ", "")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def given_name_variants(value: str) -> frozenset[str]:
+    """A standardised given name and the canonical names it is a nickname of, from the
+    bundled nicknames table."""
+    return frozenset({value, *_nick_namer.canonicals_of(value)})
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Bob and Robert are the same name: one is a nickname of the other. (Not "share a
+    canonical": that would make William and Robert the same through "Bill".)"""
+    return a == b or a in given_name_variants(b) or b in given_name_variants(a)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def company_name(value: str) -> str:
+    """A company name without legal form, leading "The", with & = and and abbreviations
+    expanded: "The Acme Intl. Holdings, Inc." -> "acme international holdings"."""
+    spaced = unicodedata.normalize("NFKC", value).replace("&", " & ").replace("+", " + ")
+    words = [COMPANY_ABBREVIATIONS.get(w, w) for w in text(spaced).split()]
+    if "&" in spaced or "+" in spaced:
+        words = [w for w in _with_ampersands(spaced) if w]
+    while words and words[0] in _NOISE_WORDS:
+        words = words[1:]
+    words = _strip_legal_forms(words)
+    return " ".join(words)
+
+
+def _with_ampersands(spaced: str) -> list[str]:
+    tokens = []
+    for raw in spaced.split():
+        if raw in {"&", "+"}:
+            tokens.append("and")
+            continue
+        tokens.extend(COMPANY_ABBREVIATIONS.get(w, w) for w in text(raw).split())
+    return tokens
+
+
+def _strip_legal_forms(words: list[str]) -> list[str]:
+    # Trailing forms only ("Co" in "Co-operative Bank" is part of the name), up to two deep
+    # ("Pty Ltd", "GmbH & Co KG" leaves "and" which is dropped with them).
+    for _ in range(3):
+        for size in (3, 2, 1):
+            if len(words) > size and " ".join(words[-size:]) in _LEGAL_FORMS:
+                words = words[:-size]
+                break
+        while len(words) > 1 and words[-1] == "and":
+            words = words[:-1]
+    return words
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def email(value: str) -> str:
+    return value.strip().lower()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def phone(value: str, default_region: str | None = None) -> str:
+    """E.164 (+4930123456) using the record's country for national numbers; digits if
+    the number cannot be parsed, so equal junk still compares equal."""
+    try:
+        parsed = phonenumbers.parse(value, default_region)
+    except phonenumbers.NumberParseException:
+        return re.sub(r"\D", "", value)
+    if not phonenumbers.is_possible_number(parsed):
+        return re.sub(r"\D", "", value)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def tax_id(value: str, country: str | None = None) -> str:
+    """Formatting stripped and upper-cased; a leading ISO country prefix is kept only when
+    it is one (EU VAT style), so "DE 136 695 976" = "136695976" for a German record."""
+    compact = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    prefix = compact[:2]
+    if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
+        return compact[2:] if country in (None, prefix) or prefix == "EL" else compact
+    return compact
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def tax_id_is_valid(value: str, country: str | None) -> bool | None:
+    """True or False where python-stdnum knows the country's VAT/tax scheme; None otherwise."""
+    if not country:
+        return None
+    for kind in ("vat", "tin", "ein"):
+        try:
+            module = get_cc_module(country.lower(), kind)
+        except (ImportError, AttributeError):
+            continue
+        if module is None:
+            continue
+        try:
+            module.validate(value)
+        except StdnumValidationError:
+            return False
+        return True
+    return None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def country(value: str) -> str:
+    """ISO alpha-2: "USA", "United States", "U.S." and "us" all become "US"; "" if unknown."""
+    cleaned = text(value.replace(".", ""))
+    if cleaned in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[cleaned]
+    try:
+        found = pycountry.countries.lookup(cleaned.replace(" ", "") if len(cleaned) <= 5 else cleaned)
+    except LookupError:
+        return ""
+    return str(found.alpha_2)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def iso_date(value: str) -> str:
+    """ISO YYYY-MM-DD, from ISO or compact YYYYMMDD; "" when it is not a real date."""
+    digits = value.strip().replace("-", "")
+    if len(digits) != 8 or not digits.isdigit():
+        return ""
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def code(value: str) -> str:
+    """Identifiers and codes: upper-case, no spaces or separators."""
+    return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def web_domain(value: str) -> str:
+    """A website as its host: "https://www.Acme.com/about" -> "acme.com"."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip().lower()).split("/")[0]
+    return host.split(":")[0].removeprefix("www.")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def postcode(value: str) -> str:
+    return re.sub(r"\s", "", value).upper()
+
+
+Standardiser = Callable[[str], str]
+
+# name -> standardiser taking only the raw value (phone and tax ID take the country too).
+STANDARDISERS: dict[str, Standardiser] = {
+    "text": text,
+    "person_name": person_name,
+    "given_name": person_name,
+    "company_name": company_name,
+    "email": email,
+    "country": country,
+    "date": iso_date,
+    "code": code,
+    "postcode": postcode,
+    "web_domain": web_domain,
+}
+COUNTRY_AWARE = {"phone": phone, "tax_id": tax_id}
