@@ -4,5 +4,7 @@ MATCH (g:Golden {id: $goldenId})
 OPTIONAL MATCH (s)-[old:MEMBER_OF]->()
 DELETE old
 WITH DISTINCT s, g
-CREATE (s)-[:MEMBER_OF {since: $since, decidedBy: $decidedBy, score: $score}]->(g)
+CREATE (s)-[:MEMBER_OF {
+  since: $since, decidedBy: $decidedBy, score: $score, explanation: $explanation
+}]->(g)
 RETURN count(*) AS linked

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     cypher_dir: Path = REPO_ROOT / "cypher"
+    matching_dir: Path = REPO_ROOT / "matching"
 
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12

@@ -9,11 +9,14 @@ from typing import Protocol, TypeVar
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     AttributeValue,
+    CandidateStatus,
     GoldenView,
+    MatchCandidate,
     Membership,
     RejectedRecord,
     Resolution,
     SourceKey,
+    StoredCandidate,
     StoredSource,
 )
 
@@ -33,8 +36,27 @@ class StoreTransaction(Protocol):
     async def lock_keys(self, keys: Sequence[str]) -> None:
         """Serialise concurrent writers that share any of these strong keys until commit."""
 
-    async def goldens_with_keys(self, entity_type: EntityType, keys: Sequence[str]) -> list[str]:
-        """IDs of golden records with a member that has any of these keys, oldest first."""
+    async def candidates(
+        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+    ) -> list[StoredCandidate]:
+        """Source records (with their golden records) sharing any of these keys: at most
+        `per_key_limit` per key, the `top_k` sharing most keys (ties: oldest golden first)."""
+
+    async def separations(
+        self, key: SourceKey, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]]:
+        """Steward not-a-match decisions that touch these golden records: the goldens `key`
+        must not join, and the pairs of goldens that must not merge."""
+
+    async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
+        """Remember that two source records are not the same thing (idempotent)."""
+
+    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+        """Move every member of `loser_id` to `survivor_id`; the loser keeps its ID and
+        resolves to the survivor (MERGED_INTO)."""
+
+    async def add_match_candidate(self, candidate: MatchCandidate) -> None:
+        """Queue a match candidate for the stewards."""
 
     async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
         """A new golden record with no attributes yet (version 0)."""
@@ -71,7 +93,19 @@ class Store(Protocol):
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         """Resolve every key in one round trip; the answer is in input order."""
 
-    async def get_golden(self, golden_id: str) -> GoldenView | None: ...
+    async def get_golden(self, golden_id: str) -> GoldenView | None:
+        """A golden record and its members; a merged-away ID answers with its survivor."""
+
+    async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None: ...
+
+    async def list_match_candidates(
+        self,
+        status: CandidateStatus | None,
+        entity_type: EntityType | None,
+        first: int,
+        after: str | None,
+    ) -> list[MatchCandidate]:
+        """Candidates oldest first, after the candidate with ID `after` (keyset paging)."""
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         """Every version ever stored of a source record, oldest first."""

@@ -10,7 +10,9 @@ from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService
+from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.review import ReviewService
 
 
 def build_store(settings: Settings) -> Store:
@@ -35,7 +37,19 @@ class Services:
     store: Store
     ingest: IngestService
     resolve: ResolveService
+    review: ReviewService
 
     @classmethod
-    def over(cls, store: Store) -> Services:
-        return cls(store=store, ingest=IngestService(store), resolve=ResolveService(store))
+    def over(cls, store: Store, matcher: RecordMatcher) -> Services:
+        return cls(
+            store=store,
+            ingest=IngestService(store, matcher),
+            resolve=ResolveService(store),
+            review=ReviewService(store, matcher),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store | None = None) -> Services:
+        """Everything the API and CLI need; raises ConfigurationError on a bad rule file."""
+        matcher = RecordMatcher.from_directory(settings.matching_dir)
+        return cls.over(store if store is not None else build_store(settings), matcher)

@@ -10,7 +10,8 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey, UpsertOutcome
 from mdm_hub.errors import InvalidInput, RecordRejected
 from mdm_hub.ports import Store
-from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.ingest import RawRecord
+from tests.support.services import ingest_service
 from mdm_hub.services.queries import ResolveService
 
 CUSTOMER = "CUSTOMER"
@@ -21,7 +22,7 @@ def customer(system: str, source_id: str, **attributes: object) -> RawRecord:
 
 
 async def test_new_record_creates_a_golden_record(store: Store) -> None:
-    result = await IngestService(store).upsert(customer("CRM", "c1", name="Acme"))
+    result = await ingest_service(store).upsert(customer("CRM", "c1", name="Acme"))
     assert result.outcome is UpsertOutcome.CREATED
     assert result.source_version == 1
     view = await store.get_golden(result.golden_id)
@@ -31,7 +32,7 @@ async def test_new_record_creates_a_golden_record(store: Store) -> None:
 
 
 async def test_equal_tax_id_links_across_systems(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     crm = await ingest.upsert(customer("CRM", "c1", name="Acme Inc", tax_id="DE 123.456"))
     erp = await ingest.upsert(customer("ERP", "e9", name="ACME", tax_id="de123456"))
     assert erp.outcome is UpsertOutcome.LINKED
@@ -42,7 +43,7 @@ async def test_equal_tax_id_links_across_systems(store: Store) -> None:
 
 
 async def test_different_tax_ids_stay_apart(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     first = await ingest.upsert(customer("CRM", "c1", name="Acme", tax_id="DE1"))
     second = await ingest.upsert(customer("ERP", "e1", name="Acme", tax_id="DE2"))
     assert second.outcome is UpsertOutcome.CREATED
@@ -50,7 +51,7 @@ async def test_different_tax_ids_stay_apart(store: Store) -> None:
 
 
 async def test_same_content_again_is_unchanged_and_writes_nothing(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     first = await ingest.upsert(customer("CRM", "c1", name="Acme", country="DE"))
     before = await store.get_golden(first.golden_id)
     # Same content, keys in another order: still the same record.
@@ -62,7 +63,7 @@ async def test_same_content_again_is_unchanged_and_writes_nothing(store: Store) 
 
 
 async def test_changed_content_is_a_new_version(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     first = await ingest.upsert(customer("CRM", "c1", name="Acme"))
     second = await ingest.upsert(customer("CRM", "c1", name="Acme GmbH"))
     assert second.outcome is UpsertOutcome.UPDATED
@@ -75,7 +76,7 @@ async def test_changed_content_is_a_new_version(store: Store) -> None:
 
 
 async def test_golden_value_comes_from_most_recently_observed_member(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     late = datetime(2026, 3, 1, tzinfo=UTC)
     early = datetime(2026, 1, 1, tzinfo=UTC)
     await ingest.upsert(RawRecord("ERP", CUSTOMER, "e1", {"tax_id": "X1", "city": "Köln"}, late))
@@ -114,7 +115,7 @@ async def test_golden_value_comes_from_most_recently_observed_member(store: Stor
 async def test_strong_identifiers_per_entity_type(
     store: Store, entity_type: str, first: dict[str, str], second: dict[str, str], linked: bool
 ) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     a = await ingest.upsert(RawRecord("HRIS", entity_type, "1", first))
     b = await ingest.upsert(RawRecord("PAYROLL", entity_type, "1", second))
     assert (b.golden_id == a.golden_id) is linked
@@ -122,7 +123,7 @@ async def test_strong_identifiers_per_entity_type(
 
 
 async def test_same_code_in_another_entity_type_does_not_link(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     project = await ingest.upsert(RawRecord("PSA", "PROJECT", "1", {"code": "X-1"}))
     rate_card = await ingest.upsert(RawRecord("PSA", "RATE_CARD", "1", {"code": "X-1"}))
     assert rate_card.outcome is UpsertOutcome.CREATED
@@ -130,7 +131,7 @@ async def test_same_code_in_another_entity_type_does_not_link(store: Store) -> N
 
 
 async def test_bad_record_is_rejected_kept_and_writes_nothing(store: Store) -> None:
-    ingest = IngestService(store)
+    ingest = ingest_service(store)
     with pytest.raises(RecordRejected) as raised:
         await ingest.upsert(customer("CRM", "c1", name="Acme", colour="red"), "corr-42")
     assert [p.field for p in raised.value.problems] == ["attributes.colour"]
@@ -142,7 +143,7 @@ async def test_bad_record_is_rejected_kept_and_writes_nothing(store: Store) -> N
 
 
 async def test_batch_rejects_only_the_bad_record(store: Store) -> None:
-    outcomes = await IngestService(store).upsert_many(
+    outcomes = await ingest_service(store).upsert_many(
         [
             customer("CRM", "c1", name="Acme"),
             customer("CRM", "", name="No ID"),
@@ -160,5 +161,5 @@ async def test_batch_rejects_only_the_bad_record(store: Store) -> None:
 
 async def test_batch_over_the_limit_is_refused_whole(store: Store) -> None:
     with pytest.raises(InvalidInput, match="at most 1000"):
-        await IngestService(store).upsert_many([customer("CRM", str(i)) for i in range(1001)])
+        await ingest_service(store).upsert_many([customer("CRM", str(i)) for i in range(1001)])
     assert await store.resolve_many([SourceKey("CRM", EntityType.CUSTOMER, "0")]) == [None]

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import AttributeValue, Membership, RejectedRecord, StoredSource
+from mdm_hub.domain.records import (
+    AttributeValue,
+    CandidateStatus,
+    MatchCandidate,
+    Membership,
+    RejectedRecord,
+    ScoredGolden,
+    StoredCandidate,
+    StoredSource,
+)
 from mdm_hub.errors import NotFound, Problem
 from mdm_hub.ports import Store, StoreTransaction
 from tests.support.builders import at, key, stored
@@ -74,23 +83,49 @@ async def test_new_version_keeps_every_version(store: Store) -> None:
     assert await store.source_versions(CRM_1) == [first, second]
 
 
-async def test_goldens_with_keys_oldest_first_and_same_type_only(store: Store) -> None:
-    async def work(tx: StoreTransaction) -> list[str]:
+async def test_candidates_share_keys_best_first_and_same_type_only(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> list[StoredCandidate]:
         await tx.create_golden("cus_new", EntityType.CUSTOMER, at(5))
         await tx.create_golden("cus_old", EntityType.CUSTOMER, at(1))
-        for golden_id, source_id in (("cus_new", "n"), ("cus_old", "o")):
+        placed = (
+            ("cus_new", "n", ["K|a"]),
+            ("cus_old", "o", ["K|a"]),
+            ("cus_new", "m", ["K|a", "K|b"]),
+        )
+        for golden_id, source_id, keys in placed:
             source = key("CRM", source_id)
-            await tx.put_source(stored(source, {"tax_id": "DE1"}), ["K|shared"])
+            await tx.put_source(stored(source, {"name": source_id}), keys)
             await tx.set_membership(source, Membership(golden_id, at(0), "test"))
-        await tx.lock_keys(["K|shared"])
-        return await tx.goldens_with_keys(EntityType.CUSTOMER, ["K|shared", "K|other"])
+        await tx.lock_keys(["K|a", "K|b"])
+        return await tx.candidates(EntityType.CUSTOMER, ["K|a", "K|b", "K|none"], 10, 10)
 
-    assert await store.write(work) == ["cus_old", "cus_new"]
+    found = await store.write(work)
+    assert [(c.key.source_id, c.golden_id, c.shared_keys) for c in found] == [
+        ("m", "cus_new", 2),
+        ("o", "cus_old", 1),
+        ("n", "cus_new", 1),
+    ]
+    assert found[0].attributes == {"name": "m"}
+    assert found[1].golden_created_at == at(1)
 
-    async def other_type(tx: StoreTransaction) -> list[str]:
-        return await tx.goldens_with_keys(EntityType.PROJECT, ["K|shared"])
+    async def other_type(tx: StoreTransaction) -> list[StoredCandidate]:
+        return await tx.candidates(EntityType.PROJECT, ["K|a"], 10, 10)
 
     assert await store.write(other_type) == []
+
+
+async def test_candidates_are_bounded_per_key_and_overall(store: Store) -> None:
+    async def work(tx: StoreTransaction) -> tuple[int, int]:
+        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(0))
+        for index in range(12):
+            source = key("CRM", f"s{index:02d}")
+            await tx.put_source(stored(source, {}), ["K|common"])
+            await tx.set_membership(source, Membership("cus_a", at(0), "test"))
+        per_key = await tx.candidates(EntityType.CUSTOMER, ["K|common"], 5, 100)
+        top = await tx.candidates(EntityType.CUSTOMER, ["K|common"], 100, 3)
+        return len(per_key), len(top)
+
+    assert await store.write(work) == (5, 3)
 
 
 async def test_put_source_replaces_its_keys(store: Store) -> None:
@@ -98,9 +133,9 @@ async def test_put_source_replaces_its_keys(store: Store) -> None:
 
     async def work(tx: StoreTransaction) -> tuple[list[str], list[str]]:
         await tx.put_source(stored(CRM_1, {"tax_id": "DE2"}, version=2), ["K|new"])
-        old = await tx.goldens_with_keys(EntityType.CUSTOMER, ["CUSTOMER|tax_id|c-1"])
-        new = await tx.goldens_with_keys(EntityType.CUSTOMER, ["K|new"])
-        return old, new
+        old = await tx.candidates(EntityType.CUSTOMER, ["CUSTOMER|tax_id|c-1"], 10, 10)
+        new = await tx.candidates(EntityType.CUSTOMER, ["K|new"], 10, 10)
+        return [c.golden_id for c in old], [c.golden_id for c in new]
 
     assert await store.write(work) == ([], ["cus_a"])
 
@@ -192,3 +227,103 @@ async def test_open_again_keeps_data_and_schema(store: Store) -> None:
     answer = (await store.resolve_many([CRM_1]))[0]
     assert answer is not None
     assert answer.golden_id == "cus_a"
+
+
+async def test_merge_golden_moves_members_and_redirects(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}))
+    await _golden_with(store, "cus_b", stored(ERP_7, {"name": "B"}))
+
+    async def work(tx: StoreTransaction) -> None:
+        await tx.merge_golden("cus_b", "cus_a", at(9))
+
+    await store.write(work)
+    view = await store.get_golden("cus_b")
+    assert view is not None
+    assert view.golden.id == "cus_a"
+    assert view.merged_from == "cus_b"
+    assert [m.key for m in view.members] == [CRM_1, ERP_7]
+    answer = (await store.resolve_many([ERP_7]))[0]
+    assert answer is not None
+    assert answer.golden_id == "cus_a"
+
+    async def membership(tx: StoreTransaction) -> object:
+        return await tx.get_source(ERP_7)
+
+    _, moved = await store.write(membership)  # type: ignore[misc]
+    assert (moved.golden_id, moved.decided_by, moved.since) == ("cus_a", "merge:cus_b", at(9))
+
+
+async def test_merge_chains_resolve_to_the_last_survivor(store: Store) -> None:
+    for golden_id, source_id in (("cus_a", "1"), ("cus_b", "2"), ("cus_c", "3")):
+        await _golden_with(store, golden_id, stored(key("CRM", source_id), {}))
+
+    async def work(tx: StoreTransaction) -> None:
+        await tx.merge_golden("cus_a", "cus_b", at(1))
+        await tx.merge_golden("cus_b", "cus_c", at(2))
+
+    await store.write(work)
+    view = await store.get_golden("cus_a")
+    assert view is not None
+    assert (view.golden.id, view.merged_from, len(view.members)) == ("cus_c", "cus_a", 3)
+
+
+async def test_merging_a_merged_golden_again_is_refused(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await _golden_with(store, "cus_b", stored(ERP_7, {}))
+
+    async def twice(tx: StoreTransaction) -> None:
+        await tx.merge_golden("cus_b", "cus_a", at(1))
+        await tx.merge_golden("cus_b", "cus_a", at(2))
+
+    with pytest.raises(NotFound):
+        await store.write(twice)
+    view = await store.get_golden("cus_b")
+    assert view is not None
+    assert view.golden.id == "cus_b"  # rolled back whole
+
+
+async def test_not_a_match_memory_separates_goldens(store: Store) -> None:
+    third = key("PSA", "p-3")
+    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await _golden_with(store, "cus_b", stored(ERP_7, {}))
+    await _golden_with(store, "cus_c", stored(third, {}))
+
+    async def work(tx: StoreTransaction) -> tuple[set[str], set[frozenset[str]]]:
+        await tx.record_not_a_match(CRM_1, ERP_7, at(1))
+        await tx.record_not_a_match(ERP_7, CRM_1, at(2))  # idempotent, either order
+        return await tx.separations(CRM_1, ["cus_a", "cus_b", "cus_c"])
+
+    blocked, separated = await store.write(work)
+    assert blocked == {"cus_b"}
+    assert separated == {frozenset({"cus_a", "cus_b"})}
+
+
+async def test_match_candidates_round_trip_and_page(store: Store) -> None:
+    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await _golden_with(store, "cus_b", stored(ERP_7, {}))
+    explanation = {"rule": "matching/customer.yaml#probabilistic", "comparisons": []}
+    made = [
+        MatchCandidate(
+            f"mc_{index}",
+            ERP_7,
+            "cus_b",
+            CandidateStatus.OPEN,
+            at(index),
+            (ScoredGolden("cus_a", 0.8, explanation),),
+        )
+        for index in range(3)
+    ]
+
+    async def work(tx: StoreTransaction) -> None:
+        for candidate in reversed(made):
+            await tx.add_match_candidate(candidate)
+
+    await store.write(work)
+    assert await store.get_match_candidate("mc_1") == made[1]
+    assert await store.get_match_candidate("mc_missing") is None
+    first = await store.list_match_candidates(CandidateStatus.OPEN, EntityType.CUSTOMER, 2, None)
+    assert [c.id for c in first] == ["mc_0", "mc_1"]
+    rest = await store.list_match_candidates(None, None, 2, "mc_1")
+    assert [c.id for c in rest] == ["mc_2"]
+    assert await store.list_match_candidates(CandidateStatus.MATCHED, None, 5, None) == []
+    assert await store.list_match_candidates(None, EntityType.PROJECT, 5, None) == []

@@ -8,7 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import AttributeValue, RejectedRecord, SourceKey, StoredSource
+from mdm_hub.domain.records import (
+    AttributeValue,
+    CandidateStatus,
+    MatchCandidate,
+    RejectedRecord,
+    ScoredGolden,
+    SourceKey,
+    StoredCandidate,
+    StoredSource,
+)
 from mdm_hub.errors import Problem
 
 
@@ -51,7 +60,7 @@ def golden_attributes_from_json(text: str) -> tuple[AttributeValue, ...]:
 def stored_source(fields: Mapping[str, Any]) -> StoredSource:
     """A StoredSource from a row or node map with the store's camelCase property names."""
     return StoredSource(
-        key=SourceKey(fields["system"], EntityType(fields["entityType"]), fields["sourceId"]),
+        key=source_key(fields),
         attributes=json.loads(fields["attributes"]),
         content_hash=fields["contentHash"],
         version=fields["version"],
@@ -87,3 +96,59 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
 def payload_to_json(payload: Mapping[str, Any]) -> str:
     # A reject's payload may hold anything a caller sent; never fail to keep it.
     return json.dumps(payload, sort_keys=True, default=repr, ensure_ascii=False)
+
+
+def source_key(fields: Mapping[str, Any]) -> SourceKey:
+    return SourceKey(fields["system"], EntityType(fields["entityType"]), fields["sourceId"])
+
+
+def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:
+    return StoredCandidate(
+        key=source_key(fields),
+        attributes=json.loads(fields["attributes"]),
+        golden_id=fields["goldenId"],
+        golden_created_at=as_datetime(fields["goldenCreatedAt"]),
+        shared_keys=int(fields["shared"]),
+    )
+
+
+def scored_goldens_to_json(candidates: Sequence[ScoredGolden]) -> str:
+    return dumps(
+        [
+            {"goldenId": c.golden_id, "score": c.score, "explanation": c.explanation}
+            for c in candidates
+        ]
+    )
+
+
+def match_candidate(fields: Mapping[str, Any]) -> MatchCandidate:
+    return MatchCandidate(
+        id=fields["id"],
+        source=source_key(fields),
+        golden_id=fields["goldenId"],
+        status=CandidateStatus(fields["status"]),
+        created_at=as_datetime(fields["createdAt"]),
+        candidates=tuple(
+            ScoredGolden(c["goldenId"], c["score"], c["explanation"])
+            for c in json.loads(fields["candidates"])
+        ),
+    )
+
+
+def optional_json(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def candidate_order(candidate: StoredCandidate) -> tuple[int, datetime, str, str, str]:
+    """Most shared keys first; ties to the oldest golden, then by key: a total order."""
+    return (
+        -candidate.shared_keys,
+        candidate.golden_created_at,
+        candidate.golden_id,
+        candidate.key.system,
+        candidate.key.source_id,
+    )
+
+
+def merged_by(loser_id: str) -> str:
+    return f"merge:{loser_id}"

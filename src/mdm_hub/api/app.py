@@ -15,7 +15,7 @@ from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import Store
-from mdm_hub.wiring import Services, build_store
+from mdm_hub.wiring import Services
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """Build the app. A given `store` is used as is (tests open and close it themselves)."""
     settings = settings or Settings()
     owns_store = store is None
-    the_store = store if store is not None else build_store(settings)
-    services = Services.over(the_store)
+    services = Services.from_settings(settings, store)
+    the_store = services.store
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

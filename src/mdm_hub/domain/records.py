@@ -121,12 +121,14 @@ class UpsertOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class Membership:
-    """A source record's place in the crosswalk: which golden record, since when, decided how."""
+    """A source record's place in the crosswalk: which golden record, since when, decided how
+    (the rule), with what score, and why (the match explanation, as JSON)."""
 
     golden_id: str
     since: datetime
     decided_by: str
     score: float | None = None
+    explanation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,12 @@ class GoldenRecord:
 
 @dataclass(frozen=True)
 class GoldenView:
-    """A golden record with its crosswalk: every member source record, current version."""
+    """A golden record with its crosswalk: every member source record, current version.
+    `merged_from` is the ID asked for when it was merged away into this one."""
 
     golden: GoldenRecord
     members: tuple[StoredSource, ...] = field(default_factory=tuple)
+    merged_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,46 @@ class UpsertResult:
     golden_id: str
     outcome: UpsertOutcome
     source_version: int
+    score: float | None = None
+    match_candidate_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredCandidate:
+    """A source record found by candidate retrieval: its current attributes, its golden
+    record, and how many of the incoming record's keys it shares."""
+
+    key: SourceKey
+    attributes: JsonAttributes
+    golden_id: str
+    golden_created_at: datetime
+    shared_keys: int
+
+
+class CandidateStatus(StrEnum):
+    OPEN = "OPEN"
+    MATCHED = "MATCHED"
+    NOT_A_MATCH = "NOT_A_MATCH"
+
+
+@dataclass(frozen=True)
+class ScoredGolden:
+    golden_id: str
+    score: float
+    explanation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MatchCandidate:
+    """A record the matcher was unsure about, queued for a data steward: the record (which
+    started its own golden record), the golden records it may belong to, and why."""
+
+    id: str
+    source: SourceKey
+    golden_id: str
+    status: CandidateStatus
+    created_at: datetime
+    candidates: tuple[ScoredGolden, ...]
 
 
 @dataclass(frozen=True)

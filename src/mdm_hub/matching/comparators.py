@@ -25,16 +25,22 @@ DATE_WITHIN_MONTH = 0.7
 DATE_WITHIN_YEAR = 0.4
 
 
-def _bulk(scorer: Callable[..., float], scale: float) -> Callable[[str, Sequence[str]], Similarities]:
+def _bulk(
+    scorer: Callable[..., float], scale: float
+) -> Callable[[str, Sequence[str]], Similarities]:
     def compare(value: str, others: Sequence[str]) -> Similarities:
-        scores = process.cdist([value], list(others), scorer=scorer, processor=None, dtype=np.float64)
+        scores = process.cdist(
+            [value], list(others), scorer=scorer, processor=None, dtype=np.float64
+        )
         return np.asarray(scores[0], dtype=np.float64) / scale
 
     return compare
 
 
 def _exact(value: str, others: Sequence[str]) -> Similarities:
-    return np.fromiter((1.0 if value == other else 0.0 for other in others), np.float64, len(others))
+    return np.fromiter(
+        (1.0 if value == other else 0.0 for other in others), np.float64, len(others)
+    )
 
 
 def date_similarity(a: str, b: str) -> float:
@@ -77,6 +83,7 @@ def _numbers(value: str, others: Sequence[str]) -> Similarities:
 COMPARATORS: dict[Comparator, Callable[[str, Sequence[str]], Similarities]] = {
     Comparator.JARO_WINKLER: _bulk(JaroWinkler.normalized_similarity, 1.0),
     Comparator.TOKEN_SET_RATIO: _bulk(fuzz.token_set_ratio, 100.0),
+    Comparator.TOKEN_SORT_RATIO: _bulk(fuzz.token_sort_ratio, 100.0),
     Comparator.RATIO: _bulk(fuzz.ratio, 100.0),
     Comparator.EXACT: _exact,
     Comparator.DATE: _dates,

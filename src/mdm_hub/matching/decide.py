@@ -96,11 +96,11 @@ def score_goldens(
             best[member.golden_id] = candidate
     results = []
     for golden_id, score in best.items():
-        conflicts = tuple(sorted(conflicted[golden_id]))
-        auto = score.auto and not conflicts and golden_id not in blocked
+        golden_conflicts = tuple(sorted(conflicted[golden_id]))
+        auto = score.auto and not golden_conflicts and golden_id not in blocked
         explanation = score.explanation
-        if conflicts != explanation.conflicts:
-            explanation = _with_conflicts(explanation, conflicts)
+        if golden_conflicts != explanation.conflicts:
+            explanation = _with_conflicts(explanation, golden_conflicts)
         results.append(
             GoldenScore(golden_id, score.golden_created_at, score.score, explanation, auto)
         )
@@ -119,9 +119,13 @@ def decide(
     auto = sorted((g for g in scored if g.auto), key=lambda g: (g.golden_created_at, g.golden_id))
     review_floor = rules.rules.thresholds.review
     if auto:
-        target, merge, kept_apart = auto[0], [], []
+        target = auto[0]
+        merge: list[str] = []
+        kept_apart: list[GoldenScore] = []
         for other in auto[1:]:
-            if any(frozenset((other.golden_id, g)) in separated for g in (target.golden_id, *merge)):
+            if any(
+                frozenset((other.golden_id, g)) in separated for g in (target.golden_id, *merge)
+            ):
                 kept_apart.append(other)
             else:
                 merge.append(other.golden_id)

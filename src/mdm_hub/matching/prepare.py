@@ -51,7 +51,7 @@ def _transform(value: str, transform: Transform) -> str:
         case Transform.VALUE:
             return value
         case Transform.FIRST_TOKEN:
-            return value.split()[0]
+            return value.split(maxsplit=1)[0]
         case Transform.PREFIX3:
             return value.replace(" ", "")[:3]
         case Transform.SOUNDEX:
@@ -69,7 +69,9 @@ def _key_value(
 ) -> str:
     pieces = []
     for part in parts:
-        piece = _transform(standardise(part.standardiser, attributes.get(part.attribute), cc), part.transform)
+        piece = _transform(
+            standardise(part.standardiser, attributes.get(part.attribute), cc), part.transform
+        )
         if not piece:
             return ""  # a key with a missing part would lump unrelated records together
         pieces.append(piece)
@@ -81,13 +83,17 @@ def prepare(rules: MatchRules, attributes: Mapping[str, Any]) -> PreparedRecord:
     cc = _record_country(attributes)
     values = {
         c.label: " ".join(
-            v for v in (standardise(c.standardiser, attributes.get(a), cc) for a in c.attributes) if v
+            v
+            for v in (standardise(c.standardiser, attributes.get(a), cc) for a in c.attributes)
+            if v
         )
         for c in spec.comparisons
     }
     strong = {rule.name: _key_value(rule.parts, attributes, cc) for rule in spec.strong_identifiers}
     keys = [
-        f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}" for name, value in strong.items() if value
+        f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}"
+        for name, value in strong.items()
+        if value
     ]
     keys += _blocking_keys(spec.blocking, spec.entity_type, attributes, cc)
     return PreparedRecord(values, {k: v for k, v in strong.items() if v}, tuple(sorted(set(keys))))

@@ -27,6 +27,7 @@ Probability = Annotated[float, Field(gt=0, lt=1)]
 class Comparator(StrEnum):
     JARO_WINKLER = "jaro_winkler"
     TOKEN_SET_RATIO = "token_set_ratio"
+    TOKEN_SORT_RATIO = "token_sort_ratio"
     RATIO = "ratio"
     EXACT = "exact"
     DATE = "date"
@@ -212,22 +213,40 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
     problems = []
     for index, comparison in enumerate(rules.comparisons):
         where = f"comparisons[{index}] ({comparison.label})"
-        problems += [f"{where}.attributes: unknown attribute {a!r}" for a in comparison.attributes if a not in known]
+        problems += [
+            f"{where}.attributes: unknown attribute {a!r}"
+            for a in comparison.attributes
+            if a not in known
+        ]
         if not _known_standardiser(comparison.standardiser):
-            problems.append(f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}")
-    for section, key_rules in (("blocking", rules.blocking), ("strong_identifiers", rules.strong_identifiers)):
+            problems.append(
+                f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}"
+            )
+    for section, key_rules in (
+        ("blocking", rules.blocking),
+        ("strong_identifiers", rules.strong_identifiers),
+    ):
         for index, rule in enumerate(key_rules):
             for part_index, part in enumerate(rule.parts):
                 where = f"{section}[{index}] ({rule.name}).parts[{part_index}]"
                 if part.attribute not in known:
                     problems.append(f"{where}.attribute: unknown attribute {part.attribute!r}")
                 if not _known_standardiser(part.standardiser):
-                    problems.append(f"{where}.standardiser: unknown standardiser {part.standardiser!r}")
+                    problems.append(
+                        f"{where}.standardiser: unknown standardiser {part.standardiser!r}"
+                    )
     groups: dict[str, int] = {}
     for comparison in rules.comparisons:
         if comparison.swap_group:
             groups[comparison.swap_group] = groups.get(comparison.swap_group, 0) + 1
-    problems += [f"comparisons: swap_group {g!r} needs exactly 2 comparisons, has {n}" for g, n in groups.items() if n != 2]
+    problems += [
+        f"comparisons: swap_group {g!r} needs exactly 2 comparisons, has {n}"
+        for g, n in groups.items()
+        if n != 2
+    ]
     names = [rule.name for rule in (*rules.blocking, *rules.strong_identifiers)]
-    problems += [f"blocking/strong_identifiers: name {n!r} used twice" for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += [
+        f"blocking/strong_identifiers: name {n!r} used twice"
+        for n in sorted({n for n in names if names.count(n) > 1})
+    ]
     return problems

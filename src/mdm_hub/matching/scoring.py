@@ -59,9 +59,9 @@ def score_many(
     base = prior_weight(rules)
     scores = []
     for index in range(len(candidates)):
-        comparisons = tuple(column[index] for column in per_attribute)
-        weight = base + sum(c.weight for c in comparisons)
-        scores.append(PairScore(probability(weight), weight, comparisons))
+        row = tuple(column[index] for column in per_attribute)
+        weight = base + sum(c.weight for c in row)
+        scores.append(PairScore(probability(weight), weight, row))
     return scores
 
 
@@ -136,6 +136,4 @@ def _attribute(
             label, value, other, similarity, OTHERWISE, comparison.otherwise.weight
         )
     chosen = comparison.levels[level]
-    return AttributeComparison(
-        label, value, other, similarity, f">={chosen.min:g}", chosen.weight
-    )
+    return AttributeComparison(label, value, other, similarity, f">={chosen.min:g}", chosen.weight)

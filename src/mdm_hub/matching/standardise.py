@@ -174,7 +174,9 @@ def country(value: str) -> str:
     if cleaned in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[cleaned]
     try:
-        found = pycountry.countries.lookup(cleaned.replace(" ", "") if len(cleaned) <= 5 else cleaned)
+        found = pycountry.countries.lookup(
+            cleaned.replace(" ", "") if len(cleaned) <= 5 else cleaned
+        )
     except LookupError:
         return ""
     return str(found.alpha_2)

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.records import (
+    CandidateStatus,
     IncomingRecord,
+    MatchCandidate,
     Membership,
     RejectedRecord,
+    ScoredGolden,
     StoredSource,
     UpsertOutcome,
     UpsertResult,
     utc_now,
 )
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
-from mdm_hub.matching.strong_keys import strong_keys
+from mdm_hub.matching.decide import MatchOutcome, rule_name
+from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
-from mdm_hub.services.ids import random_golden_id
+from mdm_hub.services.ids import random_candidate_id, random_golden_id
+from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.survivorship.engine import compute_golden_attributes
 
-LINKED_BY_STRONG_IDENTIFIER = "rule:strong_identifier"
 NEW_GOLDEN = "rule:no_match"
 MAX_UPSERT_BATCH = 1000
 
@@ -51,12 +55,16 @@ class IngestService:
     def __init__(
         self,
         store: Store,
+        matcher: RecordMatcher,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
+        new_candidate_id: Callable[[], str] = random_candidate_id,
     ) -> None:
         self._store = store
+        self._matcher = matcher
         self._clock = clock
         self._new_golden_id = new_golden_id
+        self._new_candidate_id = new_candidate_id
 
     async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
@@ -131,36 +139,50 @@ class IngestService:
     ) -> UpsertResult:
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
+        # A known record keeps its golden record: matching decides on arrival, stewards after.
         version = self._stored(record, stored.version + 1, now)
-        await tx.put_source(version, strong_keys(record.key.entity_type, record.attributes))
+        await tx.put_source(version, self._matcher.prepare(record).keys)
         await self._recompute(tx, membership.golden_id, now)
         return UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
 
     async def _create(
         self, tx: StoreTransaction, record: IncomingRecord, now: datetime
     ) -> UpsertResult:
-        keys = strong_keys(record.key.entity_type, record.attributes)
-        await tx.lock_keys(keys)
-        matches = await tx.goldens_with_keys(record.key.entity_type, keys) if keys else []
-        if matches:
-            # Oldest first: when keys point at several goldens, the longest-standing one wins.
-            golden_id, outcome, decided_by = (
-                matches[0],
-                UpsertOutcome.LINKED,
-                LINKED_BY_STRONG_IDENTIFIER,
-            )
-        else:
-            golden_id, outcome, decided_by = (
-                self._new_golden_id(record.key.entity_type),
-                UpsertOutcome.CREATED,
-                NEW_GOLDEN,
-            )
-            await tx.create_golden(golden_id, record.key.entity_type, now)
+        prepared = self._matcher.prepare(record)
+        decision = await self._matcher.match(tx, record, prepared)
         stored = self._stored(record, 1, now)
-        await tx.put_source(stored, keys)
-        await tx.set_membership(record.key, Membership(golden_id, now, decided_by))
+        explanation = explanation_to_dict(decision.explanation) if decision.explanation else None
+        if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
+            golden_id, outcome = decision.golden_id, UpsertOutcome.LINKED
+            decided_by = explanation["rule"] if explanation else NEW_GOLDEN
+        else:
+            golden_id, outcome = self._new_golden_id(record.key.entity_type), UpsertOutcome.CREATED
+            decided_by = f"{rule_name(self._matcher.rules_for(record.key.entity_type))}#new"
+            await tx.create_golden(golden_id, record.key.entity_type, now)
+        await tx.put_source(stored, prepared.keys)
+        membership = Membership(golden_id, now, decided_by, decision.score, explanation)
+        await tx.set_membership(record.key, membership)
+        for loser in decision.merge:
+            # The record bridges golden records that each match it: they are one thing.
+            await tx.merge_golden(loser, golden_id, now)
+        candidate_id = None
+        if decision.outcome is MatchOutcome.REVIEW:
+            candidate_id = self._new_candidate_id()
+            await tx.add_match_candidate(
+                MatchCandidate(
+                    id=candidate_id,
+                    source=record.key,
+                    golden_id=golden_id,
+                    status=CandidateStatus.OPEN,
+                    created_at=now,
+                    candidates=tuple(
+                        ScoredGolden(g.golden_id, g.score, explanation_to_dict(g.explanation))
+                        for g in decision.review
+                    ),
+                )
+            )
         await self._recompute(tx, golden_id, now)
-        return UpsertResult(golden_id, outcome, stored.version)
+        return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 
     @staticmethod
     def _stored(record: IncomingRecord, version: int, now: datetime) -> StoredSource:

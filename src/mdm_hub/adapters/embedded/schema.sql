@@ -5,7 +5,8 @@ CREATE TABLE IF NOT EXISTS golden (
   attributes  TEXT NOT NULL,
   version     INTEGER NOT NULL,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  mergedInto  TEXT REFERENCES golden (id)
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
 
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS source_record (
   since        TEXT,
   decidedBy    TEXT,
   score        REAL,
+  explanation  TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
@@ -51,3 +53,24 @@ CREATE TABLE IF NOT EXISTS rejected_record (
   problems       TEXT NOT NULL,
   correlationId  TEXT
 );
+
+-- Steward not-a-match decisions between two source records (aPk < bPk).
+CREATE TABLE IF NOT EXISTS not_a_match (
+  aPk      INTEGER NOT NULL REFERENCES source_record (pk),
+  bPk      INTEGER NOT NULL REFERENCES source_record (pk),
+  decidedAt TEXT NOT NULL,
+  PRIMARY KEY (aPk, bPk)
+);
+CREATE INDEX IF NOT EXISTS not_a_match_b ON not_a_match (bPk);
+
+CREATE TABLE IF NOT EXISTS match_candidate (
+  id          TEXT PRIMARY KEY,
+  system      TEXT NOT NULL,
+  entityType  TEXT NOT NULL,
+  sourceId    TEXT NOT NULL,
+  goldenId    TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  createdAt   TEXT NOT NULL,
+  candidates  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS match_candidate_order ON match_candidate (createdAt, id);

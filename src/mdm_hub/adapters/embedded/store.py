@@ -13,6 +13,7 @@ from mdm_hub.adapters.codec import (
     as_datetime,
     dumps,
     golden_attributes_from_json,
+    match_candidate,
     payload_to_json,
     problems_to_json,
     reject_from_fields,
@@ -25,8 +26,10 @@ from mdm_hub.adapters.embedded.transaction import (
 )
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
+    CandidateStatus,
     GoldenRecord,
     GoldenView,
+    MatchCandidate,
     RejectedRecord,
     Resolution,
     SourceKey,
@@ -52,6 +55,17 @@ JOIN source_record s
 JOIN golden g ON g.id = s.goldenId
 JOIN source_record m ON m.goldenId = g.id
 ORDER BY refs.i, m.system, m.sourceId
+"""
+
+# A merged-away ID answers with the end of its MERGED_INTO chain, however long.
+_SURVIVOR = """
+WITH RECURSIVE chain(id, depth) AS (
+  SELECT ?, 0
+  UNION ALL
+  SELECT g.mergedInto, chain.depth + 1 FROM golden g JOIN chain ON g.id = chain.id
+  WHERE g.mergedInto IS NOT NULL AND chain.depth < 10000
+)
+SELECT g.* FROM chain JOIN golden g ON g.id = chain.id ORDER BY chain.depth DESC LIMIT 1
 """
 
 
@@ -133,13 +147,13 @@ class EmbeddedStore:
             db = self._conn
             db.execute("BEGIN")
             try:
-                row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
+                row = db.execute(_SURVIVOR, (golden_id,)).fetchone()
                 if row is None:
                     return None
                 members = db.execute(
                     f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
                     "WHERE goldenId = ? ORDER BY system, sourceId",
-                    (golden_id,),
+                    (row["id"],),
                 ).fetchall()
             finally:
                 db.execute("COMMIT")
@@ -151,7 +165,37 @@ class EmbeddedStore:
             updated_at=as_datetime(row["updatedAt"]),
             attributes=golden_attributes_from_json(row["attributes"]),
         )
-        return GoldenView(golden, tuple(stored_source(m) for m in members))
+        merged_from = golden_id if golden.id != golden_id else None
+        return GoldenView(golden, tuple(stored_source(m) for m in members), merged_from)
+
+    async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
+        async with self._lock:
+            row = self._conn.execute(
+                "SELECT * FROM match_candidate WHERE id = ?", (candidate_id,)
+            ).fetchone()
+        return match_candidate(row) if row else None
+
+    async def list_match_candidates(
+        self,
+        status: CandidateStatus | None,
+        entity_type: EntityType | None,
+        first: int,
+        after: str | None,
+    ) -> list[MatchCandidate]:
+        async with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM match_candidate c WHERE (?1 IS NULL OR status = ?1) "
+                "AND (?2 IS NULL OR entityType = ?2) AND (?3 IS NULL OR (createdAt, id) > "
+                "(SELECT createdAt, id FROM match_candidate WHERE id = ?3)) "
+                "ORDER BY createdAt, id LIMIT ?4",
+                (
+                    str(status) if status else None,
+                    str(entity_type) if entity_type else None,
+                    after,
+                    first,
+                ),
+            ).fetchall()
+        return [match_candidate(row) for row in rows]
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:

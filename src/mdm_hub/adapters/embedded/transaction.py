@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from mdm_hub.adapters.codec import dumps, golden_attributes_to_json, stored_source
+from mdm_hub.adapters.codec import (
+    candidate_order,
+    dumps,
+    golden_attributes_to_json,
+    merged_by,
+    optional_json,
+    scored_goldens_to_json,
+    stored_candidate,
+    stored_source,
+)
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import AttributeValue, Membership, SourceKey, StoredSource
+from mdm_hub.domain.records import (
+    AttributeValue,
+    MatchCandidate,
+    Membership,
+    SourceKey,
+    StoredCandidate,
+    StoredSource,
+)
 from mdm_hub.errors import NotFound
 
 SOURCE_COLUMNS = (
@@ -27,14 +44,18 @@ class EmbeddedTransaction:
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(
-            f"SELECT {SOURCE_COLUMNS}, goldenId, since, decidedBy, score "  # noqa: S608
+            f"SELECT {SOURCE_COLUMNS}, goldenId, since, decidedBy, score, explanation "  # noqa: S608
             f"FROM source_record WHERE {_KEY_WHERE}",
             key_params(key),
         ).fetchone()
         if row is None:
             return None
         membership = Membership(
-            row["goldenId"], datetime.fromisoformat(row["since"]), row["decidedBy"], row["score"]
+            row["goldenId"],
+            datetime.fromisoformat(row["since"]),
+            row["decidedBy"],
+            row["score"],
+            optional_json(row["explanation"]),
         )
         return stored_source(row), membership
 
@@ -42,15 +63,81 @@ class EmbeddedTransaction:
         # The embedded store runs one write transaction at a time (BEGIN IMMEDIATE).
         return None
 
-    async def goldens_with_keys(self, entity_type: EntityType, keys: Sequence[str]) -> list[str]:
-        marks = ",".join("?" * len(keys))
+    async def candidates(
+        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+    ) -> list[StoredCandidate]:
+        shared: Counter[int] = Counter()
+        for key in keys:
+            # The (key, sourcePk) primary key hands back the oldest records first, cheaply.
+            rows = self._db.execute(
+                "SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?", (key, per_key_limit)
+            ).fetchall()
+            shared.update(row[0] for row in rows)
+        if not shared:
+            return []
         rows = self._db.execute(
-            "SELECT DISTINCT g.id, g.createdAt FROM match_key k "  # noqa: S608
-            "JOIN source_record s ON s.pk = k.sourcePk JOIN golden g ON g.id = s.goldenId "
-            f"WHERE k.key IN ({marks}) AND g.entityType = ? ORDER BY g.createdAt, g.id",
-            (*keys, str(entity_type)),
+            "SELECT s.pk, s.system, s.entityType, s.sourceId, s.attributes, s.goldenId, "
+            "g.createdAt AS goldenCreatedAt FROM source_record s "
+            "JOIN golden g ON g.id = s.goldenId "
+            "WHERE s.pk IN (SELECT value FROM json_each(?)) AND s.entityType = ?",
+            (dumps(list(shared)), str(entity_type)),
         ).fetchall()
-        return [row["id"] for row in rows]
+        found = [stored_candidate({**dict(row), "shared": shared[row["pk"]]}) for row in rows]
+        found.sort(key=candidate_order)
+        return found[:top_k]
+
+    async def separations(
+        self, key: SourceKey, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]]:
+        ids = dumps(list(golden_ids))
+        blocked = self._db.execute(
+            "SELECT DISTINCT o.goldenId FROM source_record s "
+            "JOIN not_a_match n ON s.pk IN (n.aPk, n.bPk) "
+            "JOIN source_record o ON o.pk = (CASE WHEN n.aPk = s.pk THEN n.bPk ELSE n.aPk END) "
+            "WHERE s.system = ? AND s.entityType = ? AND s.sourceId = ?",
+            key_params(key),
+        ).fetchall()
+        pairs = self._db.execute(
+            "SELECT DISTINCT a.goldenId AS x, b.goldenId AS y FROM not_a_match n "
+            "JOIN source_record a ON a.pk = n.aPk JOIN source_record b ON b.pk = n.bPk "
+            "WHERE a.goldenId IN (SELECT value FROM json_each(?)) "
+            "AND b.goldenId IN (SELECT value FROM json_each(?))",
+            (ids, ids),
+        ).fetchall()
+        return {row[0] for row in blocked}, {frozenset((row["x"], row["y"])) for row in pairs}
+
+    async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
+        first, second = sorted((self._source_pk(key), self._source_pk(other)))
+        self._db.execute(
+            "INSERT OR IGNORE INTO not_a_match (aPk, bPk, decidedAt) VALUES (?, ?, ?)",
+            (first, second, at.isoformat()),
+        )
+
+    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+        updated = self._db.execute(
+            "UPDATE golden SET mergedInto = ?, updatedAt = ? WHERE id = ? AND mergedInto IS NULL",
+            (survivor_id, at.isoformat(), loser_id),
+        )
+        if updated.rowcount != 1:
+            raise NotFound(f"golden record {loser_id} does not exist or was already merged")
+        self._db.execute(
+            "UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ? WHERE goldenId = ?",
+            (survivor_id, at.isoformat(), merged_by(loser_id), loser_id),
+        )
+
+    async def add_match_candidate(self, candidate: MatchCandidate) -> None:
+        self._db.execute(
+            "INSERT INTO match_candidate (id, system, entityType, sourceId, goldenId, status, "
+            "createdAt, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                candidate.id,
+                *key_params(candidate.source),
+                candidate.golden_id,
+                str(candidate.status),
+                candidate.created_at.isoformat(),
+                scored_goldens_to_json(candidate.candidates),
+            ),
+        )
 
     async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
         self._db.execute(
@@ -88,13 +175,14 @@ class EmbeddedTransaction:
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         cursor = self._db.execute(
-            f"UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ?, score = ? "  # noqa: S608
-            f"WHERE {_KEY_WHERE}",
+            "UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ?, score = ?, "  # noqa: S608
+            f"explanation = ? WHERE {_KEY_WHERE}",
             (
                 membership.golden_id,
                 membership.since.isoformat(),
                 membership.decided_by,
                 membership.score,
+                dumps(membership.explanation) if membership.explanation is not None else None,
                 *key_params(key),
             ),
         )
@@ -123,8 +211,11 @@ class EmbeddedTransaction:
         return version
 
     def _source_pk(self, key: SourceKey) -> int:
-        pk: int = self._db.execute(
+        row = self._db.execute(
             f"SELECT pk FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
             key_params(key),
-        ).fetchone()["pk"]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"source record {key} does not exist")
+        pk: int = row["pk"]
         return pk

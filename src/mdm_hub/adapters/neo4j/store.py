@@ -19,6 +19,7 @@ from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, Se
 from mdm_hub.adapters.codec import (
     as_datetime,
     golden_attributes_from_json,
+    match_candidate,
     payload_to_json,
     problems_to_json,
     reject_from_fields,
@@ -28,8 +29,10 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction, key_params
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
+    CandidateStatus,
     GoldenRecord,
     GoldenView,
+    MatchCandidate,
     RejectedRecord,
     Resolution,
     SourceKey,
@@ -152,7 +155,28 @@ class Neo4jStore:
             updated_at=as_datetime(node["updatedAt"]),
             attributes=golden_attributes_from_json(node["attributes"]),
         )
-        return GoldenView(golden, tuple(stored_source(m) for m in rows[0]["members"]))
+        members = tuple(stored_source(m) for m in rows[0]["members"])
+        return GoldenView(golden, members, rows[0]["mergedFrom"])
+
+    async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
+        rows = await self._read(Query.GET_MATCH_CANDIDATE, id=candidate_id)
+        return match_candidate(rows[0]["candidate"]) if rows else None
+
+    async def list_match_candidates(
+        self,
+        status: CandidateStatus | None,
+        entity_type: EntityType | None,
+        first: int,
+        after: str | None,
+    ) -> list[MatchCandidate]:
+        rows = await self._read(
+            Query.LIST_MATCH_CANDIDATES,
+            status=str(status) if status else None,
+            entityType=str(entity_type) if entity_type else None,
+            first=first,
+            after=after,
+        )
+        return [match_candidate(row["candidate"]) for row in rows]
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         rows = await self._read(Query.SOURCE_VERSIONS, **key_params(key))

@@ -8,10 +8,26 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from mdm_hub.adapters.codec import as_datetime, dumps, golden_attributes_to_json, stored_source
+from mdm_hub.adapters.codec import (
+    as_datetime,
+    dumps,
+    golden_attributes_to_json,
+    merged_by,
+    optional_json,
+    scored_goldens_to_json,
+    stored_candidate,
+    stored_source,
+)
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import AttributeValue, Membership, SourceKey, StoredSource
+from mdm_hub.domain.records import (
+    AttributeValue,
+    MatchCandidate,
+    Membership,
+    SourceKey,
+    StoredCandidate,
+    StoredSource,
+)
 from mdm_hub.errors import NotFound
 
 
@@ -34,7 +50,11 @@ class Neo4jTransaction:
             return None
         row = rows[0]
         membership = Membership(
-            row["goldenId"], as_datetime(row["since"]), row["decidedBy"], row["score"]
+            row["goldenId"],
+            as_datetime(row["since"]),
+            row["decidedBy"],
+            row["score"],
+            optional_json(row["explanation"]),
         )
         return stored_source(row["source"]), membership
 
@@ -42,11 +62,58 @@ class Neo4jTransaction:
         if keys:
             await self._rows(Query.LOCK_KEYS, keys=list(keys), now=datetime.now(UTC))
 
-    async def goldens_with_keys(self, entity_type: EntityType, keys: Sequence[str]) -> list[str]:
+    async def candidates(
+        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+    ) -> list[StoredCandidate]:
         rows = await self._rows(
-            Query.GOLDENS_WITH_KEYS, keys=list(keys), entityType=str(entity_type)
+            Query.CANDIDATES,
+            keys=list(keys),
+            entityType=str(entity_type),
+            perKeyLimit=per_key_limit,
+            topK=top_k,
         )
-        return [row["id"] for row in rows]
+        return [stored_candidate(row) for row in rows]
+
+    async def separations(
+        self, key: SourceKey, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]]:
+        blocked = await self._rows(Query.BLOCKED_GOLDENS, **key_params(key))
+        pairs = await self._rows(Query.SEPARATED_GOLDENS, goldenIds=list(golden_ids))
+        return {r["goldenId"] for r in blocked}, {frozenset((r["x"], r["y"])) for r in pairs}
+
+    async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
+        rows = await self._rows(
+            Query.RECORD_NOT_A_MATCH,
+            **key_params(key),
+            otherSystem=other.system,
+            otherEntityType=str(other.entity_type),
+            otherSourceId=other.source_id,
+            at=at,
+        )
+        if not rows:
+            raise NotFound(f"source record {key} or {other} does not exist")
+
+    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+        rows = await self._rows(
+            Query.MERGE_GOLDEN,
+            loserId=loser_id,
+            survivorId=survivor_id,
+            at=at,
+            decidedBy=merged_by(loser_id),
+        )
+        if not rows:
+            raise NotFound(f"golden record {loser_id} does not exist or was already merged")
+
+    async def add_match_candidate(self, candidate: MatchCandidate) -> None:
+        await self._rows(
+            Query.ADD_MATCH_CANDIDATE,
+            id=candidate.id,
+            **key_params(candidate.source),
+            goldenId=candidate.golden_id,
+            status=str(candidate.status),
+            createdAt=candidate.created_at,
+            candidates=scored_goldens_to_json(candidate.candidates),
+        )
 
     async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
         await self._rows(Query.CREATE_GOLDEN, id=golden_id, entityType=str(entity_type), at=at)
@@ -71,6 +138,7 @@ class Neo4jTransaction:
             since=membership.since,
             decidedBy=membership.decided_by,
             score=membership.score,
+            explanation=dumps(membership.explanation) if membership.explanation else None,
         )
         if not rows or rows[0]["linked"] != 1:
             raise NotFound(f"source record {key} or golden record {membership.golden_id} missing")

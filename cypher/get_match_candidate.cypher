@@ -1,0 +1,2 @@
+MATCH (c:MatchCandidate {id: $id})
+RETURN c {.*} AS candidate

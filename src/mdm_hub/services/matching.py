@@ -1,0 +1,74 @@
+"""Matching inside the ingest transaction: retrieve candidates, score them, decide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import IncomingRecord, StoredSource
+from mdm_hub.matching.decide import (
+    CandidateMember,
+    GoldenScore,
+    MatchDecision,
+    decide,
+    score_goldens,
+)
+from mdm_hub.matching.prepare import PreparedRecord, prepare
+from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.ports import StoreTransaction
+
+
+class RecordMatcher:
+    """The compiled match rules of every entity type, applied to records in a transaction."""
+
+    def __init__(self, rules: Mapping[EntityType, MatchRules]) -> None:
+        self._rules = dict(rules)
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> RecordMatcher:
+        return cls(load_match_rules(directory))
+
+    def rules_for(self, entity_type: EntityType) -> MatchRules:
+        return self._rules[entity_type]
+
+    def prepare(self, record: IncomingRecord) -> PreparedRecord:
+        return prepare(self._rules[record.key.entity_type], record.attributes)
+
+    async def match(
+        self, tx: StoreTransaction, record: IncomingRecord, prepared: PreparedRecord
+    ) -> MatchDecision:
+        rules = self._rules[record.key.entity_type]
+        limits = rules.rules.candidates
+        # Locking the record's keys serialises concurrent records that could match each
+        # other, so two systems posting the same thing at once cannot both start a golden.
+        await tx.lock_keys(prepared.keys)
+        found = await tx.candidates(
+            record.key.entity_type, prepared.keys, limits.per_key_limit, limits.top_k
+        )
+        members = [
+            CandidateMember(c.key, c.golden_id, c.golden_created_at, prepare(rules, c.attributes))
+            for c in found
+        ]
+        golden_ids = sorted({m.golden_id for m in members})
+        blocked: set[str] = set()
+        separated: set[frozenset[str]] = set()
+        if golden_ids:
+            blocked, separated = await tx.separations(record.key, golden_ids)
+        return decide(rules, prepared, members, blocked, separated)
+
+    def explain(
+        self,
+        entity_type: EntityType,
+        attributes: Mapping[str, object],
+        members: Sequence[StoredSource],
+    ) -> GoldenScore | None:
+        """How a record compares with a golden record's members (the best-matching one)."""
+        rules = self._rules[entity_type]
+        incoming = prepare(rules, attributes)
+        candidates = [
+            CandidateMember(m.key, "golden", m.recorded_at, prepare(rules, m.attributes))
+            for m in members
+        ]
+        scored = score_goldens(rules, incoming, candidates)
+        return scored[0] if scored else None
