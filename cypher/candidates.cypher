@@ -11,6 +11,6 @@ WITH s, count(*) AS shared
 WHERE s.entityType = $entityType
 MATCH (s)-[:MEMBER_OF]->(g:Golden)
 RETURN s.system AS system, s.entityType AS entityType, s.sourceId AS sourceId,
-       s.attributes AS attributes, g.id AS goldenId, g.createdAt AS goldenCreatedAt, shared
+       s.attributes AS attributes, s.contentHash AS contentHash, g.id AS goldenId, g.createdAt AS goldenCreatedAt, shared
 ORDER BY shared DESC, goldenCreatedAt, goldenId, system, sourceId
 LIMIT $topK

@@ -8,11 +8,14 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.config import Settings
 
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
+
+app.command("evaluate")(evaluate_command)
 
 log = logging.getLogger("mdm_hub")
 

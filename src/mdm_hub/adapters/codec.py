@@ -106,6 +106,7 @@ def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:
     return StoredCandidate(
         key=source_key(fields),
         attributes=json.loads(fields["attributes"]),
+        content_hash=fields["contentHash"],
         golden_id=fields["goldenId"],
         golden_created_at=as_datetime(fields["goldenCreatedAt"]),
         shared_keys=int(fields["shared"]),

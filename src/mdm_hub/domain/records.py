@@ -203,6 +203,7 @@ class StoredCandidate:
 
     key: SourceKey
     attributes: JsonAttributes
+    content_hash: str
     golden_id: str
     golden_created_at: datetime
     shared_keys: int

@@ -18,7 +18,7 @@ from pathlib import Path
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.prepare import PreparedRecord
 from mdm_hub.matching.rules import MatchRules
-from mdm_hub.matching.scoring import AttributeComparison, PairScore, score_many
+from mdm_hub.matching.scoring import AttributeComparison, score_many
 
 STRONG_SCORE = 1.0
 
@@ -84,25 +84,43 @@ def score_goldens(
 ) -> list[GoldenScore]:
     """Each candidate golden's best member comparison, best first. `blocked` goldens (a
     steward said not-a-match) may score but are never auto-linked."""
-    pair_scores = score_many(rules, incoming, [m.prepared for m in members])
-    best: dict[str, GoldenScore] = {}
+    if not members:
+        return []
+    pairs = score_many(rules, incoming, [m.prepared for m in members])
+    auto_threshold = rules.rules.thresholds.auto_match
+    best: dict[str, tuple[tuple[bool, float, str, str], int, bool]] = {}
     conflicted: dict[str, set[str]] = {}
-    for member, pair in zip(members, pair_scores, strict=True):
+    for index, member in enumerate(members):
         conflicts = _conflicts(incoming, member.prepared)
         conflicted.setdefault(member.golden_id, set()).update(conflicts)
-        candidate = _golden_score(rules, incoming, member, pair, conflicts)
+        strong = _equal_strong(incoming, member.prepared) and not conflicts
+        score = STRONG_SCORE if strong else float(pairs.probabilities[index])
+        auto = strong or (score >= auto_threshold and not conflicts)
+        rank = (auto, score, member.key.system, member.key.source_id)
         current = best.get(member.golden_id)
-        if current is None or _rank(candidate) > _rank(current):
-            best[member.golden_id] = candidate
+        if current is None or rank > current[0]:
+            best[member.golden_id] = (rank, index, strong)
     results = []
-    for golden_id, score in best.items():
+    for golden_id, ((auto, score, _, _), index, strong) in best.items():
         golden_conflicts = tuple(sorted(conflicted[golden_id]))
-        auto = score.auto and not golden_conflicts and golden_id not in blocked
-        explanation = score.explanation
-        if golden_conflicts != explanation.conflicts:
-            explanation = _with_conflicts(explanation, golden_conflicts)
+        member = members[index]
+        explanation = MatchExplanation(
+            rule=f"{rule_name(rules)}#{'strong_identifier' if strong else 'probabilistic'}",
+            score=score,
+            weight=float(pairs.weights[index]),
+            member=member.key,
+            strong_identifier=_first_equal_strong(incoming, member.prepared) if strong else None,
+            conflicts=golden_conflicts,
+            comparisons=pairs.comparisons(index),
+        )
         results.append(
-            GoldenScore(golden_id, score.golden_created_at, score.score, explanation, auto)
+            GoldenScore(
+                golden_id,
+                member.golden_created_at,
+                score,
+                explanation,
+                auto and not golden_conflicts and golden_id not in blocked,
+            )
         )
     return sorted(results, key=lambda g: (-g.score, g.golden_created_at, g.golden_id))
 
@@ -156,44 +174,10 @@ def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
     }
 
 
-def _golden_score(
-    rules: MatchRules,
-    incoming: PreparedRecord,
-    member: CandidateMember,
-    pair: PairScore,
-    conflicts: set[str],
-) -> GoldenScore:
-    equal = sorted(n for n, v in incoming.strong.items() if member.prepared.strong.get(n) == v)
-    thresholds = rules.rules.thresholds
-    if equal and not conflicts:
-        rule, score, auto = f"{rule_name(rules)}#strong_identifier", STRONG_SCORE, True
-    else:
-        rule, score = f"{rule_name(rules)}#probabilistic", pair.probability
-        auto = score >= thresholds.auto_match and not conflicts
-    explanation = MatchExplanation(
-        rule=rule,
-        score=score,
-        weight=pair.weight,
-        member=member.key,
-        strong_identifier=equal[0] if equal else None,
-        conflicts=tuple(sorted(conflicts)),
-        comparisons=pair.comparisons,
-    )
-    return GoldenScore(member.golden_id, member.golden_created_at, score, explanation, auto)
+def _equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> bool:
+    return any(member.strong.get(name) == value for name, value in incoming.strong.items())
 
 
-def _rank(score: GoldenScore) -> tuple[bool, float, str, str]:
-    member = score.explanation.member
-    return (score.auto, score.score, member.system, member.source_id)
-
-
-def _with_conflicts(explanation: MatchExplanation, conflicts: tuple[str, ...]) -> MatchExplanation:
-    return MatchExplanation(
-        rule=explanation.rule,
-        score=explanation.score,
-        weight=explanation.weight,
-        member=explanation.member,
-        strong_identifier=explanation.strong_identifier,
-        conflicts=conflicts,
-        comparisons=explanation.comparisons,
-    )
+def _first_equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> str | None:
+    equal = sorted(n for n, v in incoming.strong.items() if member.strong.get(n) == v)
+    return equal[0] if equal else None

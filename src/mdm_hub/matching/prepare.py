@@ -78,7 +78,11 @@ def _key_value(
     return "\x1f".join(sorted(pieces) if unordered else pieces)
 
 
-def prepare(rules: MatchRules, attributes: Mapping[str, Any]) -> PreparedRecord:
+def prepare(
+    rules: MatchRules, attributes: Mapping[str, Any], with_keys: bool = True
+) -> PreparedRecord:
+    """Standardise a record for comparison; `with_keys` also derives its lookup keys (only the
+    incoming record needs them, not the candidates it is compared with)."""
     spec = rules.rules
     cc = _record_country(attributes)
     values = {
@@ -90,12 +94,14 @@ def prepare(rules: MatchRules, attributes: Mapping[str, Any]) -> PreparedRecord:
         for c in spec.comparisons
     }
     strong = {rule.name: _key_value(rule.parts, attributes, cc) for rule in spec.strong_identifiers}
-    keys = [
-        f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}"
-        for name, value in strong.items()
-        if value
-    ]
-    keys += _blocking_keys(spec.blocking, spec.entity_type, attributes, cc)
+    keys: list[str] = []
+    if with_keys:
+        keys = [
+            f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}"
+            for name, value in strong.items()
+            if value
+        ]
+        keys += _blocking_keys(spec.blocking, spec.entity_type, attributes, cc)
     return PreparedRecord(values, {k: v for k, v in strong.items() if v}, tuple(sorted(set(keys))))
 
 

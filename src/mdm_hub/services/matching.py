@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import IncomingRecord, StoredSource
+from mdm_hub.domain.records import IncomingRecord, StoredCandidate, StoredSource
 from mdm_hub.matching.decide import (
     CandidateMember,
     GoldenScore,
@@ -18,12 +19,27 @@ from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.ports import StoreTransaction
 
+PREPARED_CACHE_SIZE = 100_000
+
 
 class RecordMatcher:
     """The compiled match rules of every entity type, applied to records in a transaction."""
 
     def __init__(self, rules: Mapping[EntityType, MatchRules]) -> None:
         self._rules = dict(rules)
+        # The same stored records are candidates for many arrivals: standardise each version
+        # once. Keyed by content hash, so a changed record is never served stale.
+        self._prepared: OrderedDict[tuple[EntityType, str], PreparedRecord] = OrderedDict()
+
+    def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
+        cache_key = (rules.entity_type, candidate.content_hash)
+        prepared = self._prepared.get(cache_key)
+        if prepared is None:
+            prepared = prepare(rules, candidate.attributes, with_keys=False)
+            self._prepared[cache_key] = prepared
+            if len(self._prepared) > PREPARED_CACHE_SIZE:
+                self._prepared.popitem(last=False)
+        return prepared
 
     @classmethod
     def from_directory(cls, directory: Path) -> RecordMatcher:
@@ -47,7 +63,9 @@ class RecordMatcher:
             record.key.entity_type, prepared.keys, limits.per_key_limit, limits.top_k
         )
         members = [
-            CandidateMember(c.key, c.golden_id, c.golden_created_at, prepare(rules, c.attributes))
+            CandidateMember(
+                c.key, c.golden_id, c.golden_created_at, self._prepared_candidate(rules, c)
+            )
             for c in found
         ]
         golden_ids = sorted({m.golden_id for m in members})
@@ -65,9 +83,11 @@ class RecordMatcher:
     ) -> GoldenScore | None:
         """How a record compares with a golden record's members (the best-matching one)."""
         rules = self._rules[entity_type]
-        incoming = prepare(rules, attributes)
+        incoming = prepare(rules, attributes, with_keys=False)
         candidates = [
-            CandidateMember(m.key, "golden", m.recorded_at, prepare(rules, m.attributes))
+            CandidateMember(
+                m.key, "golden", m.recorded_at, prepare(rules, m.attributes, with_keys=False)
+            )
             for m in members
         ]
         scored = score_goldens(rules, incoming, candidates)

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS source_record (
   decidedBy    TEXT,
   score        REAL,
   explanation  TEXT,
+  matchKeys    TEXT NOT NULL DEFAULT '[]',
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
@@ -39,12 +40,13 @@ CREATE TABLE IF NOT EXISTS source_version (
   PRIMARY KEY (sourcePk, version)
 );
 
+-- Every match key of every record: the candidate index. WITHOUT ROWID keeps it one B-tree,
+-- so an insert touches half the pages; a record's own keys are listed on source_record.
 CREATE TABLE IF NOT EXISTS match_key (
   key       TEXT NOT NULL,
   sourcePk  INTEGER NOT NULL REFERENCES source_record (pk),
   PRIMARY KEY (key, sourcePk)
-);
-CREATE INDEX IF NOT EXISTS match_key_source ON match_key (sourcePk);
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS rejected_record (
   seq            INTEGER PRIMARY KEY AUTOINCREMENT,

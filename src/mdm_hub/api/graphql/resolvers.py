@@ -8,9 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
-from mdm_hub.api.graphql.scalars import EntityType
+from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType
 from mdm_hub.api.graphql.types import (
     GoldenRecord,
+    MatchCandidate,
+    MatchCandidateConnection,
+    MatchCandidateEdge,
+    MatchExplanation,
+    PageInfo,
     RejectedRecord,
     Resolution,
     SourceRecordInput,
@@ -19,6 +24,7 @@ from mdm_hub.api.graphql.types import (
 )
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
+from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.services.ingest import RawRecord
 
 MAX_GOLDEN_ID = 128
@@ -73,6 +79,38 @@ class Query:
             raise InvalidInput([Problem("id", f"must be 1 to {MAX_GOLDEN_ID} characters")])
         view = await info.context.services.resolve.golden_record(str(id))
         return GoldenRecord.of(view) if view else None
+
+    @strawberry.field(description="Records queued for steward review, oldest first.")
+    async def match_candidates(
+        self,
+        info: AppInfo,
+        status: CandidateStatus | None = CandidateStatus.OPEN,
+        entity_type: EntityType | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> MatchCandidateConnection:
+        page = await info.context.services.review.match_candidates(
+            status, entity_type, first, after
+        )
+        edges = [
+            MatchCandidateEdge(cursor=c.id, node=MatchCandidate.of(c)) for c in page.candidates
+        ]
+        return MatchCandidateConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(
+        description="How a source record compares with a golden record, attribute by attribute."
+    )
+    async def explain_match(
+        self, info: AppInfo, source: SourceRefInput, golden_id: strawberry.ID
+    ) -> MatchExplanation:
+        key = _key(source.system, source.entity_type, source.source_id, prefix="source.")
+        scored = await info.context.services.review.explain(key, str(golden_id))
+        return MatchExplanation.of(explanation_to_dict(scored.explanation))
 
     @strawberry.field(description="Records that failed validation, newest first.")
     async def rejected_records(self, info: AppInfo, first: int = 50) -> list[RejectedRecord]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from mdm_hub.api.graphql.scalars import EntityType, UpsertOutcome
+from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType, UpsertOutcome
 from mdm_hub.domain import records
 
 
@@ -46,6 +47,12 @@ class UpsertResult:
     golden_id: strawberry.ID
     outcome: UpsertOutcome
     source_version: int
+    score: float | None = strawberry.field(
+        description="Match probability of the decision (1.0 for an equal strong identifier)."
+    )
+    match_candidate_id: strawberry.ID | None = strawberry.field(
+        description="Set when the record was queued for steward review."
+    )
 
     @classmethod
     def of(cls, result: records.UpsertResult) -> UpsertResult:
@@ -53,6 +60,10 @@ class UpsertResult:
             golden_id=strawberry.ID(result.golden_id),
             outcome=result.outcome,
             source_version=result.source_version,
+            score=result.score,
+            match_candidate_id=(
+                strawberry.ID(result.match_candidate_id) if result.match_candidate_id else None
+            ),
         )
 
 
@@ -134,6 +145,9 @@ class GoldenRecord:
     attributes: list[GoldenAttribute]
     attributes_json: JSON = strawberry.field(description="The golden values alone, by name.")
     crosswalk: list[CrosswalkEntry]
+    merged_from: strawberry.ID | None = strawberry.field(
+        description="The ID asked for, when it was merged away into this golden record."
+    )
 
     @classmethod
     def of(cls, view: records.GoldenView) -> GoldenRecord:
@@ -147,6 +161,7 @@ class GoldenRecord:
             attributes=[GoldenAttribute.of(value) for value in golden.attributes],
             attributes_json=JSON(golden.values()),
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
+            merged_from=strawberry.ID(view.merged_from) if view.merged_from else None,
         )
 
 
@@ -171,3 +186,94 @@ class RejectedRecord:
             problems=[InputProblem(field=p.field, reason=p.reason) for p in reject.problems],
             correlation_id=reject.correlation_id,
         )
+
+
+@strawberry.type(description="One attribute as the matcher compared it.")
+class AttributeComparison:
+    attribute: str
+    incoming: str = strawberry.field(description="The incoming record's standardised value.")
+    candidate: str = strawberry.field(description="The candidate member's standardised value.")
+    similarity: float | None
+    level: str = strawberry.field(description="The level it fell in, 'otherwise' or 'missing'.")
+    weight: float = strawberry.field(description="log2 Bayes factor this level adds.")
+
+
+@strawberry.type(description="Why a record matched a golden record, or did not.")
+class MatchExplanation:
+    rule: str
+    score: float
+    weight: float
+    member: SourceRef = strawberry.field(description="The golden's best-matching member.")
+    strong_identifier: str | None
+    conflicts: list[str] = strawberry.field(description="Strong identifiers that differ.")
+    comparisons: list[AttributeComparison]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> MatchExplanation:
+        member = data["member"]
+        return cls(
+            rule=data["rule"],
+            score=data["score"],
+            weight=data["weight"],
+            member=SourceRef(
+                system=member["system"],
+                entity_type=EntityType(member["entityType"]),
+                source_id=member["sourceId"],
+            ),
+            strong_identifier=data["strongIdentifier"],
+            conflicts=list(data["conflicts"]),
+            comparisons=[AttributeComparison(**c) for c in data["comparisons"]],
+        )
+
+
+@strawberry.type
+class CandidateGolden:
+    golden_id: strawberry.ID
+    score: float
+    explanation: MatchExplanation
+
+
+@strawberry.type(description="A record the matcher was unsure about, queued for stewards.")
+class MatchCandidate:
+    id: strawberry.ID
+    source: SourceRef
+    golden_id: strawberry.ID = strawberry.field(description="The golden record it started.")
+    status: CandidateStatus
+    created_at: datetime
+    candidates: list[CandidateGolden]
+
+    @classmethod
+    def of(cls, candidate: records.MatchCandidate) -> MatchCandidate:
+        return cls(
+            id=strawberry.ID(candidate.id),
+            source=SourceRef.of(candidate.source),
+            golden_id=strawberry.ID(candidate.golden_id),
+            status=candidate.status,
+            created_at=candidate.created_at,
+            candidates=[
+                CandidateGolden(
+                    golden_id=strawberry.ID(c.golden_id),
+                    score=c.score,
+                    explanation=MatchExplanation.of(c.explanation),
+                )
+                for c in candidate.candidates
+            ],
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class MatchCandidateEdge:
+    cursor: str
+    node: MatchCandidate
+
+
+@strawberry.type
+class MatchCandidateConnection:
+    edges: list[MatchCandidateEdge]
+    page_info: PageInfo

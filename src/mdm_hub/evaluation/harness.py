@@ -1,0 +1,123 @@
+"""Run a labelled data set through the real ingest service, one record at a time, on the
+embedded store, and score the resulting golden records pair by pair."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.errors import RecordRejected
+from mdm_hub.evaluation.datasets import Dataset, LabelledRecord, Pair
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import RecordMatcher
+
+RESOLVE_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    dataset: str
+    records: int
+    seconds: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    review_queue: int
+    rejected: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+
+async def evaluate(
+    dataset: Dataset,
+    matcher: RecordMatcher,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Evaluation:
+    """Ingest every record in arrival order (shuffled when `seed` is given) and compare the
+    golden records with the truth. Only automatic links count as predicted matches."""
+    records = list(dataset.records)
+    if seed is not None:
+        random.Random(seed).shuffle(records)
+    with tempfile.TemporaryDirectory(prefix="mdm-evaluate-") as folder:
+        store = EmbeddedStore(str(Path(folder) / "evaluate.db"))
+        await store.open()
+        try:
+            ingest = IngestService(store, matcher)
+            started = time.perf_counter()
+            review, rejected = await _ingest(ingest, records, dataset.entity_type, progress)
+            seconds = time.perf_counter() - started
+            predicted = await _predicted_pairs(store, records, EntityType(dataset.entity_type))
+        finally:
+            await store.close()
+    return Evaluation(
+        dataset=dataset.name,
+        records=len(records),
+        seconds=seconds,
+        true_pairs=len(dataset.true_pairs),
+        predicted_pairs=len(predicted),
+        correct_pairs=len(predicted & dataset.true_pairs),
+        review_queue=review,
+        rejected=rejected,
+    )
+
+
+async def _ingest(
+    ingest: IngestService,
+    records: list[LabelledRecord],
+    entity_type: str,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    review = rejected = 0
+    for index, record in enumerate(records):
+        raw = RawRecord(record.system, entity_type, record.source_id, record.attributes)
+        try:
+            result = await ingest.upsert(raw)
+        except RecordRejected:
+            rejected += 1
+            continue
+        review += result.match_candidate_id is not None
+        if progress and index % 500 == 0:
+            progress(index)
+    return review, rejected
+
+
+async def _predicted_pairs(
+    store: EmbeddedStore, records: list[LabelledRecord], entity_type: EntityType
+) -> set[Pair]:
+    clusters: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for start in range(0, len(records), RESOLVE_BATCH):
+        batch = records[start : start + RESOLVE_BATCH]
+        keys = [SourceKey(r.system, entity_type, r.source_id) for r in batch]
+        for record, answer in zip(batch, await store.resolve_many(keys), strict=True):
+            if answer is not None:
+                clusters[answer.golden_id].append((record.system, record.source_id))
+    return {
+        frozenset(pair)
+        for members in clusters.values()
+        for pair in itertools.combinations(sorted(members), 2)
+    }
