@@ -11,8 +11,8 @@ from mdm_hub.domain.records import SourceKey, UpsertOutcome
 from mdm_hub.errors import InvalidInput, RecordRejected
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from tests.support.services import ingest_service
 from mdm_hub.services.queries import ResolveService
+from tests.support.services import ingest_service
 
 CUSTOMER = "CUSTOMER"
 

@@ -1,0 +1,205 @@
+"""Scoring and decisions: weights, thresholds, deterministic rules, bridging, memory."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from itertools import permutations
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mdm_hub.config import REPO_ROOT
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide, score_goldens
+from mdm_hub.matching.prepare import PreparedRecord, prepare
+from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.matching.scoring import prior_weight, score_many
+
+RULES = load_match_rules(REPO_ROOT / "matching")
+EMPLOYEE = RULES[EntityType.EMPLOYEE]
+CUSTOMER = RULES[EntityType.CUSTOMER]
+
+ANN = {
+    "given_name": "Ann",
+    "family_name": "Lee",
+    "birth_date": "1980-05-17",
+    "address_line1": "12 High Street",
+    "city": "Leeds",
+    "postal_code": "LS1 4AB",
+    "region": "yorkshire",
+}
+
+
+def member(
+    rules: MatchRules, attributes: dict[str, Any], golden: str, minute: int = 0, source: str = "1"
+) -> CandidateMember:
+    return CandidateMember(
+        SourceKey("HRIS", rules.entity_type, source),
+        golden,
+        datetime(2026, 1, 1, 0, minute, tzinfo=UTC),
+        prepare(rules, attributes, with_keys=False),
+    )
+
+
+def incoming(rules: MatchRules, attributes: dict[str, Any]) -> PreparedRecord:
+    return prepare(rules, attributes)
+
+
+def test_weight_is_the_prior_plus_log2_m_over_u_of_each_level() -> None:
+    pairs = score_many(EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, ANN, "g").prepared])
+    expected = prior_weight(EMPLOYEE) + sum(
+        math.log2(c.levels[0].m / c.levels[0].u)
+        for c in EMPLOYEE.rules.comparisons
+        if c.attributes[0] in ANN
+    )
+    assert pairs.weights[0] == pytest.approx(expected)
+    assert pairs.probabilities[0] == pytest.approx(1 / (1 + 2**-expected))
+
+
+def test_a_missing_value_on_either_side_weighs_nothing() -> None:
+    without_city = {k: v for k, v in ANN.items() if k != "city"}
+    pairs = score_many(
+        EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, without_city, "g").prepared]
+    )
+    city = next(c for c in pairs.comparisons(0) if c.name == "city")
+    assert (city.level, city.weight, city.similarity) == ("missing", 0.0, None)
+
+
+def test_swapped_given_and_family_names_are_compared_crossed() -> None:
+    swapped = {**ANN, "given_name": "Lee", "family_name": "Ann"}
+    pairs = score_many(EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, swapped, "g").prepared])
+    given = next(c for c in pairs.comparisons(0) if c.name == "given_name")
+    assert given.level.endswith("(swapped)")
+    assert given.candidate == "ann"
+    assert given.weight > 0
+
+
+def test_identical_person_links_automatically_with_explanation() -> None:
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, ANN, "emp_1")])
+    assert decision.outcome is MatchOutcome.LINK
+    assert decision.golden_id == "emp_1"
+    assert decision.score is not None
+    assert decision.score >= EMPLOYEE.rules.thresholds.auto_match
+    assert decision.explanation is not None
+    assert decision.explanation.rule == "matching/employee.yaml#probabilistic"
+
+
+def test_nothing_in_common_is_new() -> None:
+    other = {"given_name": "Zoe", "family_name": "Kim", "birth_date": "1999-01-02"}
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, other, "emp_1")])
+    assert decision.outcome is MatchOutcome.NEW
+    assert decision.score is not None
+    assert decision.score < EMPLOYEE.rules.thresholds.review
+
+
+def test_no_candidates_is_new_without_score() -> None:
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, ANN), [])
+    assert (decision.outcome, decision.score, decision.explanation) == (
+        MatchOutcome.NEW,
+        None,
+        None,
+    )
+
+
+def test_between_the_thresholds_goes_to_review() -> None:
+    # Equal names, but a different region: evidence for and against.
+    partial = {"given_name": "Ann", "family_name": "Lee", "region": "kent"}
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, partial), [member(EMPLOYEE, ANN, "emp_1")])
+    assert decision.outcome is MatchOutcome.REVIEW
+    assert decision.score is not None
+    thresholds = EMPLOYEE.rules.thresholds
+    assert thresholds.review <= decision.score < thresholds.auto_match
+    assert [g.golden_id for g in decision.review] == ["emp_1"]
+
+
+def test_equal_strong_identifier_is_a_match_whatever_else_differs() -> None:
+    decision = decide(
+        CUSTOMER,
+        incoming(CUSTOMER, {"name": "Acme", "tax_id": "DE 123"}),
+        [member(CUSTOMER, {"name": "Totally Different", "tax_id": "de123"}, "cus_1")],
+    )
+    assert (decision.outcome, decision.golden_id, decision.score) == (
+        MatchOutcome.LINK,
+        "cus_1",
+        1.0,
+    )
+    assert decision.explanation is not None
+    assert decision.explanation.strong_identifier == "tax_id"
+
+
+def test_conflicting_strong_identifiers_never_auto_match() -> None:
+    same = {"name": "Acme Analytics", "country": "DE", "city": "Berlin", "website": "acme.de"}
+    decision = decide(
+        CUSTOMER,
+        incoming(CUSTOMER, {**same, "tax_id": "DE111"}),
+        [member(CUSTOMER, {**same, "tax_id": "DE222"}, "cus_1")],
+    )
+    assert decision.outcome is MatchOutcome.REVIEW
+    assert decision.review[0].explanation.conflicts == ("tax_id",)
+
+
+def test_not_a_match_memory_blocks_the_auto_link() -> None:
+    decision = decide(
+        EMPLOYEE, incoming(EMPLOYEE, ANN), [member(EMPLOYEE, ANN, "emp_1")], blocked={"emp_1"}
+    )
+    assert decision.outcome is MatchOutcome.REVIEW
+
+
+def test_a_bridging_record_links_the_oldest_and_merges_the_others() -> None:
+    members = [member(EMPLOYEE, ANN, "emp_new", minute=5, source="1"),
+               member(EMPLOYEE, ANN, "emp_old", minute=1, source="2")]  # fmt: skip
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, ANN), members)
+    assert (decision.outcome, decision.golden_id, decision.merge) == (
+        MatchOutcome.LINK,
+        "emp_old",
+        ("emp_new",),
+    )
+
+
+def test_goldens_a_steward_kept_apart_are_not_merged() -> None:
+    members = [member(EMPLOYEE, ANN, "emp_new", minute=5, source="1"),
+               member(EMPLOYEE, ANN, "emp_old", minute=1, source="2")]  # fmt: skip
+    decision = decide(
+        EMPLOYEE, incoming(EMPLOYEE, ANN), members, separated={frozenset({"emp_new", "emp_old"})}
+    )
+    assert (decision.golden_id, decision.merge) == ("emp_old", ())
+    assert [g.golden_id for g in decision.review] == ["emp_new"]
+
+
+def test_the_best_member_speaks_for_its_golden() -> None:
+    weak = {"given_name": "Ann", "family_name": "Smith"}
+    scored = score_goldens(
+        EMPLOYEE,
+        incoming(EMPLOYEE, ANN),
+        [member(EMPLOYEE, weak, "emp_1", source="a"), member(EMPLOYEE, ANN, "emp_1", source="b")],
+    )
+    assert len(scored) == 1
+    assert scored[0].explanation.member.source_id == "b"
+
+
+NAMES = st.sampled_from(["ann", "anne", "bob", "robert", "lee", "leigh", "kim"])
+PEOPLE = st.fixed_dictionaries(
+    {"given_name": NAMES, "family_name": NAMES},
+    optional={"birth_date": st.sampled_from(["1980-05-17", "1980-05-18", "1990-01-01"])},
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(new=PEOPLE, existing=st.lists(PEOPLE, min_size=1, max_size=4))
+def test_the_decision_does_not_depend_on_candidate_order(
+    new: dict[str, Any], existing: list[dict[str, Any]]
+) -> None:
+    members = [
+        member(EMPLOYEE, person, f"emp_{i}", minute=i, source=str(i))
+        for i, person in enumerate(existing)
+    ]
+    record = incoming(EMPLOYEE, new)
+    decisions = {
+        (d.outcome, d.golden_id, d.merge, tuple(g.golden_id for g in d.review))
+        for d in (decide(EMPLOYEE, record, list(order)) for order in permutations(members))
+    }
+    assert len(decisions) == 1

@@ -1,0 +1,54 @@
+"""What a record is stored and found under: strong and blocking keys."""
+
+from __future__ import annotations
+
+from mdm_hub.config import REPO_ROOT
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.matching.prepare import BLOCKING_PREFIX, STRONG_PREFIX, prepare
+from mdm_hub.matching.rules import load_match_rules
+
+RULES = load_match_rules(REPO_ROOT / "matching")
+
+
+def test_strong_keys_standardise_the_identifier() -> None:
+    a = prepare(RULES[EntityType.CUSTOMER], {"tax_id": "DE 123.456", "country": "DE"})
+    b = prepare(RULES[EntityType.CUSTOMER], {"tax_id": "123456", "country": "Germany"})
+    assert a.strong_keys == b.strong_keys == ("S|CUSTOMER|tax_id|123456",)
+
+
+def test_employee_has_email_and_number_as_strong_keys() -> None:
+    record = prepare(
+        RULES[EntityType.EMPLOYEE], {"email": " Ann@Firm.COM ", "employee_number": "e-7"}
+    )
+    assert record.strong_keys == (
+        "S|EMPLOYEE|email|ann@firm.com",
+        "S|EMPLOYEE|employee_number|E7",
+    )
+
+
+def test_a_key_with_a_missing_part_is_not_made() -> None:
+    dimension = RULES[EntityType.ACCOUNTING_DIMENSION]
+    assert prepare(dimension, {"code": "4100"}).strong_keys == ()
+    assert prepare(dimension, {"kind": "COST_CENTER", "code": "4100"}).strong_keys == (
+        "S|ACCOUNTING_DIMENSION|kind_code|COSTCENTER\x1f4100",
+    )
+
+
+def test_unordered_blocking_keys_survive_swapped_names() -> None:
+    rules = RULES[EntityType.EMPLOYEE]
+    straight = prepare(rules, {"given_name": "Ann", "family_name": "Lee"})
+    swapped = prepare(rules, {"given_name": "Lee", "family_name": "Ann"})
+    either = [k for k in straight.keys if "|names_either_order|" in k]
+    assert either
+    assert set(either) <= set(swapped.keys)
+
+
+def test_keys_are_scoped_by_entity_type_and_kind() -> None:
+    project = prepare(RULES[EntityType.PROJECT], {"code": "X-1", "name": "Audit"})
+    rate_card = prepare(RULES[EntityType.RATE_CARD], {"code": "X-1", "name": "Audit"})
+    assert not set(project.keys) & set(rate_card.keys)
+    assert all(k.startswith((STRONG_PREFIX, BLOCKING_PREFIX)) for k in project.keys)
+
+
+def test_candidates_are_prepared_without_keys() -> None:
+    assert prepare(RULES[EntityType.PROJECT], {"code": "X-1"}, with_keys=False).keys == ()
