@@ -157,15 +157,21 @@ def _record(rng: random.Random, company: Company, system: str, source_id: str) -
 def _hard_negatives(rng: random.Random, companies: list[Company], count: int) -> list[Company]:
     """Different companies that look alike: a sister sector name, or a subsidiary sharing
     the parent's web domain, each with its own tax ID."""
-    negatives = []
-    for index in range(count):
+    negatives: list[Company] = []
+    taken = {company.name for company in companies}
+    while len(negatives) < count:
         parent = rng.choice(companies)
         stem = parent.name.split()[0]
         sector = rng.choice([s for s in SECTORS if s not in parent.name])
+        name = f"{stem} {sector}" if rng.random() < 0.5 else f"{parent.name} Holdings"
+        if name in taken:  # a look-alike, not a namesake: two firms of one name are not data
+            continue
+        taken.add(name)
+        index = len(negatives)
         negatives.append(
             Company(
                 key=f"neg{index:05d}",
-                name=f"{stem} {sector}" if rng.random() < 0.5 else f"{parent.name} Holdings",
+                name=name,
                 suffix=rng.choice(SUFFIXES),
                 country=parent.country,
                 city=rng.choice(COUNTRIES[parent.country]),

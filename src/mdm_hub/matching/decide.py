@@ -166,6 +166,23 @@ def decide(
     )
 
 
+def _strong_values(members: Sequence[CandidateMember]) -> dict[str, dict[str, set[str]]]:
+    """Per golden, per strong identifier, the values its retrieved members hold."""
+    values: dict[str, dict[str, set[str]]] = {}
+    for member in members:
+        held = values.setdefault(member.golden_id, {})
+        for name, value in member.prepared.strong.items():
+            held.setdefault(name, set()).add(value)
+    return values
+
+
+def _strong_conflict(values: dict[str, dict[str, set[str]]], first: str, second: str) -> bool:
+    """Two goldens whose members hold different values of one strong identifier (two tax
+    IDs) are two things, however well a third record matches both: never merge them."""
+    a, b = values.get(first, {}), values.get(second, {})
+    return any(name in b and not a[name] & b[name] for name in a)
+
+
 def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
     return {
         name

@@ -16,6 +16,7 @@ import phonenumbers
 import pycountry
 from anyascii import anyascii
 from nicknames import NickNamer
+from rapidfuzz.distance import OSA
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.util import get_cc_module
 
@@ -32,6 +33,8 @@ LEGAL_FORMS = (
     "aktiengesellschaft", "gesellschaft mit beschrankter haftung", "kgaa", "ug", "sl", "sau",
 )  # fmt: skip
 _LEGAL_FORMS = frozenset(LEGAL_FORMS)
+# Forms distinctive enough to recognise through a typo ("corp" is not: "Core" is a name).
+_LONG_LEGAL_FORMS = ("gmbh", "limited", "incorporated", "corporation", "aktiengesellschaft", "plc")
 _NOISE_WORDS = frozenset({"the"})
 # Common abbreviations in company names, expanded so both spellings compare equal.
 COMPANY_ABBREVIATIONS = {
@@ -105,14 +108,25 @@ def _with_ampersands(spaced: str) -> list[str]:
     return tokens
 
 
+def _is_legal_form(word: str) -> bool:
+    # A mistyped form ("GmH", "Lmiited", "pec") is still a form: one edit away, three letters
+    # or more, so short real words are never taken for one.
+    return word in _LEGAL_FORMS or (
+        len(word) >= 3 and any(OSA.distance(word, form) <= 1 for form in _LONG_LEGAL_FORMS)
+    )
+
+
 def _strip_legal_forms(words: list[str]) -> list[str]:
     # Trailing forms only ("Co" in "Co-operative Bank" is part of the name), up to two deep
     # ("Pty Ltd", "GmbH & Co KG" leaves "and" which is dropped with them).
     for _ in range(3):
-        for size in (3, 2, 1):
+        for size in (3, 2):
             if len(words) > size and " ".join(words[-size:]) in _LEGAL_FORMS:
                 words = words[:-size]
                 break
+        else:
+            if len(words) > 1 and _is_legal_form(words[-1]):
+                words = words[:-1]
         while len(words) > 1 and words[-1] == "and":
             words = words[:-1]
     return words

@@ -203,3 +203,18 @@ def test_the_decision_does_not_depend_on_candidate_order(
         for d in (decide(EMPLOYEE, record, list(order)) for order in permutations(members))
     }
     assert len(decisions) == 1
+
+
+def test_goldens_with_different_tax_ids_are_never_merged_by_a_bridge() -> None:
+    shared = {"name": "Acme Analytics", "country": "DE", "city": "Berlin", "website": "acme.de"}
+    members = [
+        member(CUSTOMER, {**shared, "tax_id": "DE111"}, "cus_a", minute=1, source="a"),
+        member(CUSTOMER, {**shared, "tax_id": "DE222"}, "cus_b", minute=2, source="b"),
+    ]
+    decision = decide(CUSTOMER, incoming(CUSTOMER, shared), members)
+    assert (decision.outcome, decision.golden_id, decision.merge) == (
+        MatchOutcome.LINK,
+        "cus_a",
+        (),
+    )
+    assert [g.golden_id for g in decision.review] == ["cus_b"]

@@ -36,6 +36,9 @@ def test_person_name_drops_inner_spaces() -> None:
         ("Müller GmbH & Co. KG", "muller"),
         ("Siemens Aktiengesellschaft", "siemens"),
         ("Co-operative Bank plc", "co operative bank"),
+        ("Litware Partners GmH", "litware partners"),  # a mistyped legal form is one
+        ("Blue Logistics Lmiited", "blue logistics"),
+        ("Acme Core", "acme core"),  # "Core" is one edit from "Corp" and still a name
     ],
 )
 def test_company_name(raw: str, expected: str) -> None:

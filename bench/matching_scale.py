@@ -1,0 +1,990 @@
+#!/usr/bin/env python3
+"""Cost per ingested employee record, with fuzzy matching, as the hub grows (embedded store).
+
+One SQLite file (in a temporary directory) grows from 10 thousand to 1 million golden
+records. The bulk of each step is written without matching, through the real store
+transaction (`create_golden`, `put_source` with the keys `RecordMatcher.prepare` derives,
+`set_membership`, `update_golden`), so the match-key index is exactly the one ingest would
+have built. At each scale point a probe set goes through the real `IngestService.upsert`,
+one record at a time: half are new people, half corrupted copies of people already in the
+hub. Reports latency per record, where the time goes, how many candidate keys hit the
+per-key limit, and the outcomes (so a reader can see that matching really ran, and was right).
+
+    .venv/bin/python bench/matching_scale.py                            # 10k, 100k, 1M
+    .venv/bin/python bench/matching_scale.py --scales 10000,50000 --probes 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any, cast
+
+from rich.console import Console
+from rich.table import Table
+
+import mdm_hub
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import (
+    IncomingRecord,
+    Membership,
+    StoredCandidate,
+    StoredSource,
+    UpsertOutcome,
+    UpsertResult,
+    utc_now,
+)
+from mdm_hub.matching.decide import MatchDecision, rule_name
+from mdm_hub.matching.prepare import PreparedRecord
+from mdm_hub.ports import StoreTransaction
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.survivorship.engine import compute_golden_attributes
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "matching"
+RESULTS_PATH = Path(__file__).resolve().parent / "results" / "matching_scale.json"
+ENTITY = EntityType.EMPLOYEE
+HUB_SYSTEM = "HRIS"
+PROBE_SYSTEMS = ("PAYROLL", "EXPENSES", "PSA")
+DEFAULT_SCALES = (10_000, 100_000, 1_000_000)
+CHUNK = 10_000  # bulk records per store transaction
+FRESH_BASE = 1 << 40  # person indexes of people who are not in the hub start here
+FIRST_BIRTH_DATE = date(1945, 1, 1)
+BIRTH_DATE_DAYS = (date(2004, 12, 31) - FIRST_BIRTH_DATE).days + 1  # 60 years
+Json = dict[str, Any]
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+ONSETS = _words("b br c ch d dr f fl g gr h j k kl l m n p pr r s sh st t tr v w z")
+VOWELS = _words("a e i o u a e i o ai ea ie oo ou")  # plain vowels twice: more common
+CODAS = ("", "", "", *_words("n r l s m nd rt ck th ll ng x"))
+FAMILY_SUFFIXES = _words("son sen man er ley ton field berg ski ez ford well wood ham worth ing")
+GIVEN_ENDINGS = _words("a o i an en el ie ia us on ette y ah io ina ert")
+CITY_SUFFIXES = ("", "", "ville", "ford", "burg", "port", " Falls", "field", "ton", " Springs")
+STREET_SUFFIXES = _words("Street Street Road Road Avenue Lane Drive Way Close Court Place")
+STREET_ABBREVIATIONS = {
+    "Street": "St",
+    "Road": "Rd",
+    "Avenue": "Ave",
+    "Lane": "Ln",
+    "Drive": "Dr",
+    "Court": "Ct",
+    "Place": "Pl",
+}
+COMMON_STREETS = (
+    "Main Street", "High Street", "Church Road", "Station Road", "Park Avenue", "Mill Lane",
+    "School Lane", "Oak Street", "Maple Avenue", "Elm Street", "Victoria Road", "Green Lane",
+)  # fmt: skip
+UNIT_WORDS = ("Apt", "Flat", "Unit", "Suite")
+JOB_TITLES = (
+    "Consultant", "Senior Consultant", "Manager", "Senior Manager", "Director", "Analyst",
+    "Associate", "Partner", "Engineer", "Accountant", "Designer", "Recruiter",
+)  # fmt: skip
+PHONE_SHARE = 0.7
+ADDRESS_LINE2_SHARE = 0.15
+KEYBOARD_NEIGHBOURS = {
+    "a": "sqz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
+    "i": "uo", "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o",
+    "r": "et", "s": "ad", "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc", "y": "tu",
+    "z": "x", "q": "w",
+}  # fmt: skip
+
+
+def _syllable(rng: random.Random) -> str:
+    return rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
+
+
+def _distinct(rng: random.Random, count: int, make: Any) -> list[str]:
+    """`count` distinct strings from `make(rng)`, in the order first drawn (that order is
+    the frequency rank). Bounded: gives up (and says so) if the space is too small."""
+    seen: dict[str, None] = {}
+    for _ in range(count * 50):
+        seen.setdefault(make(rng), None)
+        if len(seen) == count:
+            return list(seen)
+    raise RuntimeError(f"could only make {len(seen)} of {count} distinct names")
+
+
+def _zipf_cumulative(count: int, shift: float, exponent: float = 1.0) -> list[float]:
+    """Cumulative weights of a shifted Zipf law: rank r has weight 1 / (r + shift)^exponent."""
+    return list(itertools.accumulate(1.0 / (rank + shift) ** exponent for rank in range(count)))
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    region: str
+    postcodes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    given: list[str]
+    given_cum: list[float]
+    family: list[str]
+    family_cum: list[float]
+    cities: list[City]
+    city_cum: list[float]
+    streets: list[str]
+    street_cum: list[float]
+
+    @property
+    def postcode_count(self) -> int:
+        return sum(len(c.postcodes) for c in self.cities)
+
+
+def build_vocabulary(
+    seed: int, given: int, family: int, cities: int, postcodes: int, streets: int
+) -> Vocabulary:
+    """Name lists built from syllables, each with a Zipf-like frequency (the first drawn is
+    the most common): one family name covers ~0.8% of people, one given name ~3%."""
+    rng = random.Random(f"vocabulary:{seed}")
+
+    def family_name(r: random.Random) -> str:
+        if r.random() < 0.5:
+            return (_syllable(r) + _syllable(r)).capitalize()
+        return (_syllable(r) + r.choice(FAMILY_SUFFIXES)).capitalize()
+
+    def given_name(r: random.Random) -> str:
+        if r.random() < 0.6:
+            return (_syllable(r) + r.choice(GIVEN_ENDINGS)).capitalize()
+        return (r.choice(ONSETS) + r.choice(VOWELS) + _syllable(r)).capitalize()
+
+    def city_name(r: random.Random) -> str:
+        stem = _syllable(r) + _syllable(r) if r.random() < 0.7 else _syllable(r)
+        return stem.capitalize() + r.choice(CITY_SUFFIXES)
+
+    def street_name(r: random.Random) -> str:
+        return f"{(_syllable(r) + _syllable(r)).capitalize()} {r.choice(STREET_SUFFIXES)}"
+
+    family_names = _distinct(rng, family, family_name)
+    given_names = _distinct(rng, given, given_name)
+    city_names = _distinct(rng, cities, city_name)
+    street_names = (
+        list(COMMON_STREETS)
+        + [s for s in _distinct(rng, streets, street_name) if s not in COMMON_STREETS][
+            : max(0, streets - len(COMMON_STREETS))
+        ]
+    )
+    regions = _distinct(rng, 24, lambda r: (_syllable(r) + _syllable(r)).capitalize())
+    city_cum = _zipf_cumulative(cities, shift=2.0)
+    # Postcodes: 5 digits, distinct, shared out in proportion to each city's population
+    # (every city has at least one, so there are a few more than asked for).
+    weights = [b - a for a, b in zip([0.0, *city_cum], city_cum, strict=False)]
+    counts = [max(1, round(postcodes * w / city_cum[-1])) for w in weights]
+    codes = rng.sample(range(1000, 100_000), sum(counts))
+    starts = [0, *itertools.accumulate(counts)]
+    city_list = [
+        City(name, rng.choice(regions), tuple(f"{c:05d}" for c in codes[a:b]))
+        for name, a, b in zip(city_names, starts, starts[1:], strict=False)
+    ]
+    return Vocabulary(
+        given=given_names,
+        given_cum=_zipf_cumulative(len(given_names), shift=4.0),
+        family=family_names,
+        family_cum=_zipf_cumulative(len(family_names), shift=15.0),
+        cities=city_list,
+        city_cum=city_cum,
+        streets=street_names,
+        street_cum=_zipf_cumulative(len(street_names), shift=20.0),
+    )
+
+
+def _pick(rng: random.Random, items: Sequence[Any], cumulative: Sequence[float]) -> Any:
+    index = bisect_left(cumulative, rng.random() * cumulative[-1])
+    return items[min(index, len(items) - 1)]
+
+
+# --------------------------------------------------------------------------- people
+
+
+class People:
+    """Person `index` is always the same person (a seeded Random per index), so a probe can
+    copy any hub person without the million of them being kept in memory."""
+
+    def __init__(self, vocabulary: Vocabulary, seed: int) -> None:
+        self._v = vocabulary
+        self._seed = seed
+
+    def person(self, index: int) -> Json:
+        v = self._v
+        rng = random.Random((self._seed << 48) ^ index)
+        given = _pick(rng, v.given, v.given_cum)
+        family = _pick(rng, v.family, v.family_cum)
+        city = _pick(rng, v.cities, v.city_cum)
+        number = 1 + min(int(rng.expovariate(1 / 40)), 1998)
+        person: Json = {
+            "given_name": given,
+            "family_name": family,
+            "birth_date": (
+                FIRST_BIRTH_DATE + timedelta(rng.randrange(BIRTH_DATE_DAYS))
+            ).isoformat(),
+            "address_line1": f"{number} {_pick(rng, v.streets, v.street_cum)}",
+            "city": city.name,
+            "postal_code": rng.choice(city.postcodes),
+            "region": city.region,
+            "country": "US",
+            "job_title": rng.choice(JOB_TITLES),
+        }
+        if rng.random() < ADDRESS_LINE2_SHARE:
+            person["address_line2"] = f"{rng.choice(UNIT_WORDS)} {rng.randint(1, 60)}"
+        if rng.random() < PHONE_SHARE:
+            area, exchange, line = (
+                rng.randint(201, 989),
+                rng.randint(200, 999),
+                rng.randrange(10_000),
+            )
+            person["phone"] = f"+1 {area} {exchange} {line:04d}"
+        return person
+
+    def hub_record(self, index: int) -> RawRecord:
+        """How the HR system of record holds person `index`: with strong identifiers."""
+        attributes = self.person(index)
+        attributes["employee_number"] = f"E{index:08d}"
+        local = f"{attributes['given_name']}.{attributes['family_name']}.{index}".lower()
+        attributes["email"] = f"{local}@staff.example.com"
+        return RawRecord(HUB_SYSTEM, str(ENTITY), f"E{index:08d}", attributes)
+
+
+def _typo(value: str, rng: random.Random) -> str:
+    if len(value) < 3:
+        return value + rng.choice("aeiou")
+    i = rng.randrange(1, len(value) - 1)  # keep the first letter, as most real typos do
+    op = rng.randrange(4)
+    if op == 0:  # substitute a neighbouring key
+        letter = value[i].lower()
+        return value[:i] + rng.choice(KEYBOARD_NEIGHBOURS.get(letter, "e")) + value[i + 1 :]
+    if op == 1:  # drop a letter
+        return value[:i] + value[i + 1 :]
+    if op == 2:  # double a letter
+        return value[: i + 1] + value[i:]
+    return value[:i] + value[i + 1] + value[i] + value[i + 2 :]  # transpose
+
+
+def _birth_date_error(iso: str, rng: random.Random) -> str:
+    moment = date.fromisoformat(iso)
+    if moment.day <= 12 and moment.day != moment.month and rng.random() < 0.5:
+        return date(moment.year, moment.day, moment.month).isoformat()  # day/month swapped
+    for _ in range(10):  # a one-digit slip that is still a real date
+        i = rng.choice((2, 3, 6, 8, 9))
+        candidate = iso[:i] + str(rng.randrange(10)) + iso[i + 1 :]
+        with contextlib.suppress(ValueError):
+            if candidate != iso and date.fromisoformat(candidate):
+                return candidate
+    return (moment + timedelta(days=1)).isoformat()
+
+
+def _drop_birth_date(a: Json, rng: random.Random) -> None:
+    a.pop("birth_date", None)
+
+
+def _wrong_birth_date(a: Json, rng: random.Random) -> None:
+    if "birth_date" in a:
+        a["birth_date"] = _birth_date_error(a["birth_date"], rng)
+
+
+def _given_typo(a: Json, rng: random.Random) -> None:
+    a["given_name"] = _typo(a["given_name"], rng)
+
+
+def _family_typo(a: Json, rng: random.Random) -> None:
+    a["family_name"] = _typo(a["family_name"], rng)
+
+
+def _swap_names(a: Json, rng: random.Random) -> None:
+    a["given_name"], a["family_name"] = a["family_name"], a["given_name"]
+
+
+def _postcode_digit(a: Json, rng: random.Random) -> None:
+    code = a["postal_code"]
+    i = rng.randrange(1, len(code))
+    a["postal_code"] = code[:i] + str((int(code[i]) + rng.randint(1, 9)) % 10) + code[i + 1 :]
+
+
+def _street_abbreviated(a: Json, rng: random.Random) -> None:
+    number, _, street = a["address_line1"].partition(" ")
+    for word, short in STREET_ABBREVIATIONS.items():
+        if street.endswith(word):
+            a["address_line1"] = f"{number} {street.removesuffix(word)}{short}"
+            return
+    a["address_line1"] = f"{number} {_typo(street, rng)}"
+
+
+def _house_number_typo(a: Json, rng: random.Random) -> None:
+    number, _, street = a["address_line1"].partition(" ")
+    a["address_line1"] = f"{int(number) + rng.choice((-2, -1, 1, 2, 10)) or 1} {street}"
+
+
+def _moved(a: Json, rng: random.Random) -> None:
+    """A new address in the same city (payroll still has the old one, or the other way)."""
+    a["address_line1"] = f"{rng.randint(1, 400)} {a['address_line1'].partition(' ')[2]}"
+    a.pop("address_line2", None)
+    a.pop("phone", None)
+
+
+def _city_typo(a: Json, rng: random.Random) -> None:
+    a["city"] = _typo(a["city"], rng)
+
+
+def _upper_case(a: Json, rng: random.Random) -> None:
+    for name in ("given_name", "family_name", "address_line1", "city"):
+        a[name] = a[name].upper()
+
+
+def _new_family_name(a: Json, rng: random.Random) -> None:
+    a["family_name"] = (_syllable(rng) + rng.choice(FAMILY_SUFFIXES)).capitalize()
+
+
+CORRUPTIONS = (
+    (_given_typo, 3.0),
+    (_family_typo, 3.0),
+    (_swap_names, 1.0),
+    (_postcode_digit, 2.0),
+    (_drop_birth_date, 1.5),
+    (_wrong_birth_date, 1.5),
+    (_street_abbreviated, 2.0),
+    (_house_number_typo, 1.0),
+    (_moved, 0.7),
+    (_city_typo, 1.0),
+    (_upper_case, 1.0),
+    (_new_family_name, 0.3),
+)
+
+
+def corrupted_copy(person: Json, rng: random.Random) -> tuple[Json, list[str]]:
+    """Another system's record of the same person: no shared identifier (so only fuzzy
+    matching can link it), phone often missing, and 1 to 3 data errors."""
+    attributes = dict(person)
+    if "phone" in attributes and rng.random() < 0.6:
+        del attributes["phone"]
+    attributes.pop("job_title", None)
+    functions = [f for f, _ in CORRUPTIONS]
+    weights = [w for _, w in CORRUPTIONS]
+    wanted = rng.choices((1, 2, 3), (0.55, 0.3, 0.15))[0]
+    chosen: list[Any] = []
+    for _ in range(50):  # distinct errors; bounded, 3 of 12 are always found long before
+        pick = rng.choices(functions, weights)[0]
+        if pick not in chosen:
+            chosen.append(pick)
+        if len(chosen) == wanted:
+            break
+    for corrupt in chosen:
+        corrupt(attributes, rng)
+    return attributes, [c.__name__.lstrip("_") for c in chosen]
+
+
+@dataclass(frozen=True)
+class Probe:
+    raw: RawRecord
+    kind: str  # "fresh" or "copy"
+    person: int
+    corruptions: tuple[str, ...] = ()
+
+
+def make_probes(
+    people: People, count: int, hub_people: int, seed: int, point: int, tag: str
+) -> list[Probe]:
+    """Half people not in the hub, half corrupted copies of random hub people, shuffled."""
+    rng = random.Random(f"probes:{seed}:{point}:{tag}")
+    probes: list[Probe] = []
+    fresh_base = FRESH_BASE + (point << 24) + (1 << 20 if tag == "warmup" else 0)
+    for j in range(count):
+        system = PROBE_SYSTEMS[j % len(PROBE_SYSTEMS)]
+        source_id = f"{tag}-{point}-{j:06d}"
+        if j % 2 == 0:
+            index = fresh_base + j
+            attributes = people.person(index)
+            attributes.pop("job_title", None)
+            raw = RawRecord(system, str(ENTITY), source_id, attributes)
+            probes.append(Probe(raw, "fresh", index))
+        else:
+            index = rng.randrange(hub_people)
+            attributes, corruptions = corrupted_copy(people.person(index), rng)
+            raw = RawRecord(system, str(ENTITY), source_id, attributes)
+            probes.append(Probe(raw, "copy", index, tuple(corruptions)))
+    rng.shuffle(probes)
+    return probes
+
+
+def golden_id_of(seed: int, index: int) -> str:
+    """The bulk-built golden ID of hub person `index`: random-looking (as ingest's are, so
+    the golden primary key fills the same way) but reproducible, so links can be checked."""
+    digest = hashlib.blake2b(f"{seed}:{index}".encode(), digest_size=16).hexdigest()
+    return f"{ENTITY.id_prefix}_{digest}"
+
+
+# --------------------------------------------------------------------------- bulk build
+
+
+async def bulk_build(
+    store: EmbeddedStore,
+    matcher: RecordMatcher,
+    people: People,
+    seed: int,
+    start: int,
+    stop: int,
+    console: Console,
+) -> Json:
+    """Hub people [start, stop) as one golden record each, in transactions of CHUNK records,
+    stored as `IngestService._create` stores a record that matched nothing (no retrieval)."""
+    decided_by = f"{rule_name(matcher.rules_for(ENTITY))}#new"
+    began = time.perf_counter()
+    last_report = began
+    for chunk_start in range(start, stop, CHUNK):
+        chunk_stop = min(chunk_start + CHUNK, stop)
+        now = utc_now()
+        rows: list[tuple[str, StoredSource, tuple[str, ...]]] = []
+        for index in range(chunk_start, chunk_stop):
+            raw = people.hub_record(index)
+            record = IncomingRecord.parse(
+                raw.system, raw.entity_type, raw.source_id, raw.attributes
+            )
+            stored = StoredSource(record.key, record.attributes, record.content_hash, 1, now, now)
+            rows.append((golden_id_of(seed, index), stored, matcher.prepare(record).keys))
+
+        await store.write(
+            lambda tx, rows=rows, now=now: _write_unmatched(tx, rows, now, decided_by)
+        )
+        moment = time.perf_counter()
+        if moment - last_report > 15 or chunk_stop == stop:
+            done = chunk_stop - start
+            rate = done / (moment - began)
+            eta = (stop - chunk_stop) / rate if rate else 0.0
+            console.print(
+                f"    built {chunk_stop:,} goldens ({rate:,.0f} records/s, {eta:,.0f} s to go)"
+            )
+            last_report = moment
+    seconds = time.perf_counter() - began
+    count = stop - start
+    return {
+        "records": count,
+        "seconds": round(seconds, 1),
+        "records_per_s": round(count / seconds, 1) if seconds else None,
+    }
+
+
+async def _write_unmatched(
+    tx: StoreTransaction,
+    rows: Sequence[tuple[str, StoredSource, tuple[str, ...]]],
+    now: datetime,
+    decided_by: str,
+) -> None:
+    for golden_id, stored, keys in rows:
+        await tx.create_golden(golden_id, ENTITY, now)
+        await tx.put_source(stored, keys)
+        await tx.set_membership(stored.key, Membership(golden_id, now, decided_by))
+        # The only member: what `IngestService._recompute` would compute from `members`.
+        await tx.update_golden(golden_id, compute_golden_attributes([stored]), now)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+@dataclass
+class Timings:
+    """Time inside matching for the record being ingested (reset per record)."""
+
+    match_ns: int = 0
+    retrieval_ns: int = 0
+    candidates: int = 0
+
+
+class _TimedTransaction:
+    """Passes the three calls matching makes through to the real transaction, timing
+    candidate retrieval (the SQL and decoding the rows)."""
+
+    def __init__(self, tx: StoreTransaction, timings: Timings) -> None:
+        self._tx = tx
+        self._timings = timings
+
+    async def lock_keys(self, keys: Sequence[str]) -> None:
+        await self._tx.lock_keys(keys)
+
+    async def candidates(
+        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+    ) -> list[StoredCandidate]:
+        started = time.perf_counter_ns()
+        found = await self._tx.candidates(entity_type, keys, per_key_limit, top_k)
+        self._timings.retrieval_ns += time.perf_counter_ns() - started
+        self._timings.candidates += len(found)
+        return found
+
+    async def separations(
+        self, key: Any, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]]:
+        return await self._tx.separations(key, golden_ids)
+
+
+class TimedMatcher(RecordMatcher):
+    """The real matcher, with the time spent in `match` (retrieval + scoring + decision)."""
+
+    timings: Timings
+
+    async def match(
+        self, tx: StoreTransaction, record: IncomingRecord, prepared: PreparedRecord
+    ) -> MatchDecision:
+        started = time.perf_counter_ns()
+        timed = cast("StoreTransaction", _TimedTransaction(tx, self.timings))
+        decision = await super().match(timed, record, prepared)
+        self.timings.match_ns += time.perf_counter_ns() - started
+        return decision
+
+
+def percentile(ordered: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of already sorted samples."""
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarise(samples: Sequence[float], digits: int = 3) -> Json:
+    if not samples:
+        return {}
+    ordered = sorted(samples)
+    return {
+        "mean": round(sum(ordered) / len(ordered), digits),
+        "p50": round(percentile(ordered, 50), digits),
+        "p90": round(percentile(ordered, 90), digits),
+        "p99": round(percentile(ordered, 99), digits),
+        "max": round(ordered[-1], digits),
+    }
+
+
+def classify(probe: Probe, result: UpsertResult, seed: int) -> str:
+    if result.match_candidate_id is not None:
+        return "review"
+    if result.outcome is UpsertOutcome.CREATED:
+        return "created"
+    if result.outcome is UpsertOutcome.LINKED:
+        if probe.kind == "copy":
+            own = result.golden_id == golden_id_of(seed, probe.person)
+            return "linked_own" if own else "linked_other"
+        return "linked"
+    return str(result.outcome).lower()  # UPDATED/UNCHANGED cannot happen: IDs are fresh
+
+
+async def measure(
+    ingest: IngestService,
+    matcher: TimedMatcher,
+    probes: Sequence[Probe],
+    seed: int,
+) -> tuple[Json, list[tuple[Probe, UpsertResult]]]:
+    latencies: list[float] = []
+    matching: list[float] = []
+    retrieval: list[float] = []
+    candidates: list[int] = []
+    results: list[tuple[Probe, UpsertResult]] = []
+    began = time.perf_counter()
+    for probe in probes:
+        matcher.timings = Timings()
+        started = time.perf_counter_ns()
+        result = await ingest.upsert(probe.raw)
+        elapsed = time.perf_counter_ns() - started
+        latencies.append(elapsed / 1e6)
+        matching.append(matcher.timings.match_ns / 1e6)
+        retrieval.append(matcher.timings.retrieval_ns / 1e6)
+        candidates.append(matcher.timings.candidates)
+        results.append((probe, result))
+    wall = time.perf_counter() - began
+    rest = [total - m for total, m in zip(latencies, matching, strict=True)]
+    outcomes = Counter(str(r.outcome) for _, r in results)
+    outcomes["REVIEW"] = sum(1 for _, r in results if r.match_candidate_id is not None)
+    by_kind: dict[str, Counter[str]] = {"fresh": Counter(), "copy": Counter()}
+    for probe, result in results:
+        by_kind[probe.kind][classify(probe, result, seed)] += 1
+    stats: Json = {
+        "records": len(probes),
+        "seconds": round(wall, 2),
+        "records_per_s": round(len(probes) / wall, 1) if wall else None,
+        "latency_ms": summarise(latencies),
+        "match_ms": summarise(matching),
+        "retrieval_ms": summarise(retrieval),
+        "outside_match_ms": summarise(rest),
+        "candidates_after_top_k": summarise(candidates, 1),
+        "outcomes": {
+            "LINKED": outcomes["LINKED"],
+            "CREATED": outcomes["CREATED"] - outcomes["REVIEW"],
+            "REVIEW": outcomes["REVIEW"],
+        },
+        "fresh": dict(sorted(by_kind["fresh"].items())),
+        "copies": dict(sorted(by_kind["copy"].items())),
+    }
+    return stats, results
+
+
+def key_diagnostics(
+    db_path: Path, matcher: RecordMatcher, probes: Sequence[Probe], per_key_limit: int
+) -> Json:
+    """After the timed pass (so it warms no cache the timing uses): for each probe's keys,
+    how many other records share each one, capped just above the per-key limit. A key at
+    the limit is 'saturated': retrieval reads `per_key_limit` rows for it, the oldest first."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        keys_per: list[int] = []
+        rows_per: list[int] = []
+        saturated_per: list[int] = []
+        saturated_by_rule: Counter[str] = Counter()
+        for probe in probes:
+            record = IncomingRecord.parse(
+                probe.raw.system, probe.raw.entity_type, probe.raw.source_id, probe.raw.attributes
+            )
+            keys = matcher.prepare(record).keys
+            rows = saturated = 0
+            for key in keys:
+                (count,) = db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM match_key WHERE key = ? LIMIT ?)",
+                    (key, per_key_limit + 2),
+                ).fetchone()
+                others = count - 1  # the probe's own entry is in the index by now
+                rows += min(others, per_key_limit)
+                if others > per_key_limit:
+                    saturated += 1
+                    saturated_by_rule[key.split("|")[2]] += 1
+            keys_per.append(len(keys))
+            rows_per.append(rows)
+            saturated_per.append(saturated)
+    finally:
+        db.close()
+    n = len(probes)
+    return {
+        "keys_per_record": summarise(keys_per, 2),
+        "rows_read_per_record": summarise(rows_per, 1),
+        "saturated_keys_per_record": summarise(saturated_per, 2),
+        "records_with_a_saturated_key": round(sum(1 for s in saturated_per if s) / n, 3),
+        "saturated_share_by_rule": {
+            rule: round(count / n, 3) for rule, count in saturated_by_rule.most_common()
+        },
+    }
+
+
+def hub_counts(db_path: Path) -> Json:
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        live, merged = db.execute(
+            "SELECT count(*) FILTER (WHERE mergedInto IS NULL), "
+            "count(*) FILTER (WHERE mergedInto IS NOT NULL) FROM golden"
+        ).fetchone()
+        (sources,) = db.execute("SELECT count(*) FROM source_record").fetchone()
+        (keys,) = db.execute("SELECT count(*) FROM match_key").fetchone()
+    finally:
+        db.close()
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+    return {
+        "live_goldens": live,
+        "merged_goldens": merged,
+        "source_records": sources,
+        "match_keys": keys,
+        "db_mib": round(size / 2**20, 1),
+    }
+
+
+def memory() -> Json:
+    rss = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        pages = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[1])
+        rss = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {"rss_mib": rss, "peak_rss_mib": round(peak_kib / 1024, 1)}
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def _load_average() -> list[float] | None:
+    with contextlib.suppress(OSError, AttributeError):
+        return [round(x, 2) for x in os.getloadavg()]
+    return None
+
+
+def _cpu_model() -> str | None:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    return platform.processor() or None
+
+
+def _memory_gib() -> float | None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024**2, 1)
+    return None
+
+
+def machine_facts() -> Json:
+    return {
+        "cpu_count": os.cpu_count(),
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu_model": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "mdm_hub": mdm_hub.__version__,
+        "load_average_at_start": _load_average(),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def render(console: Console, report: Json) -> None:
+    machine = report["machine"]
+    params = report["parameters"]
+    console.print(
+        f"Machine: {machine['cpu_count']} CPUs ({machine['usable_cpus']} usable), "
+        f"{machine['cpu_model']}, {machine['memory_gib']} GiB, {machine['python']}, "
+        f"SQLite {machine['sqlite']}; load average start {machine['load_average_at_start']}, "
+        f"end {machine['load_average_at_end']}"
+    )
+    console.print(
+        f"Probes: {params['probes']} per point (half new people, half corrupted copies), "
+        f"{params['warmup']} untimed first; per_key_limit={params['per_key_limit']}, "
+        f"top_k={params['top_k']}, seed={params['seed']}"
+    )
+    points = report["points"]
+    table = Table(title="Employee ingest with matching, per record, by hub size")
+    table.add_column("")
+    for point in points:
+        table.add_column(f"{point['scale']:,} goldens", justify="right")
+
+    def row(label: str, cell: Any) -> None:
+        table.add_row(label, *[cell(p) for p in points])
+
+    def ms(section: str, key: str) -> Any:
+        return lambda p: f"{p['ingest'][section][key]:.2f} ms"
+
+    row("goldens when measured", lambda p: f"{p['hub_before']['live_goldens']:,}")
+    row("records/s (one at a time)", lambda p: f"{p['ingest']['records_per_s']:,.0f}")
+    row("latency mean", ms("latency_ms", "mean"))
+    row("latency p50", ms("latency_ms", "p50"))
+    row("latency p90", ms("latency_ms", "p90"))
+    row("latency p99", ms("latency_ms", "p99"))
+    row("  match (mean)", ms("match_ms", "mean"))
+    row("    retrieval (mean)", ms("retrieval_ms", "mean"))
+    row("    retrieval p99", ms("retrieval_ms", "p99"))
+    row("  outside match (mean)", ms("outside_match_ms", "mean"))
+    row(
+        "candidates scored (mean)",
+        lambda p: f"{p['ingest']['candidates_after_top_k']['mean']:.1f}",
+    )
+    row("index rows read (mean)", lambda p: f"{p['keys']['rows_read_per_record']['mean']:.0f}")
+    row(
+        "saturated keys (mean)",
+        lambda p: (
+            f"{p['keys']['saturated_keys_per_record']['mean']:.2f}"
+            f" / {p['keys']['keys_per_record']['mean']:.1f}"
+        ),
+    )
+    row(
+        "LINKED / CREATED / REVIEW",
+        lambda p: "{LINKED} / {CREATED} / {REVIEW}".format(**p["ingest"]["outcomes"]),
+    )
+    row("copies linked to own golden", lambda p: _share(p["ingest"]["copies"], "linked_own"))
+    row("new people created", lambda p: _share(p["ingest"]["fresh"], "created"))
+    row("DB size", lambda p: f"{p['hub_after']['db_mib']:,.0f} MiB")
+    row(
+        "RSS (peak)",
+        lambda p: f"{p['memory']['rss_mib']:,.0f} ({p['memory']['peak_rss_mib']:,.0f}) MiB",
+    )
+    row("bulk build of this step", lambda p: _bulk(p["bulk"]))
+    row(
+        "load average (1 min) before/after",
+        lambda p: f"{p['load_before'][0]} / {p['load_after'][0]}",
+    )
+    console.print(table)
+
+
+def _share(counts: Json, key: str) -> str:
+    total = sum(counts.values())
+    return (
+        f"{counts.get(key, 0)}/{total} ({100 * counts.get(key, 0) / total:.1f}%)" if total else "-"
+    )
+
+
+def _bulk(bulk: Json) -> str:
+    if not bulk["records"]:
+        return "-"
+    return f"{bulk['records']:,} in {bulk['seconds']:,.0f} s ({bulk['records_per_s']:,.0f}/s)"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scales",
+        type=_scales,
+        default=DEFAULT_SCALES,
+        help="increasing golden counts to measure at (default 10000,100000,1000000)",
+    )
+    parser.add_argument("--probes", type=_positive, default=2000, help="timed records per point")
+    parser.add_argument("--warmup", type=_non_negative, default=100, help="untimed records first")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--given-names", type=_positive, default=5_000)
+    parser.add_argument("--family-names", type=_positive, default=40_000)
+    parser.add_argument("--cities", type=_positive, default=600)
+    parser.add_argument("--postcodes", type=_positive, default=10_000)
+    parser.add_argument("--streets", type=_positive, default=3_000)
+    parser.add_argument("--workdir", type=Path, default=None, help="where the temp DB goes")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
+    return parser.parse_args(argv)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _scales(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("comma-separated integers, e.g. 10000,100000") from None
+    if not values or values[0] < 1 or list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError("scales must be positive and strictly increasing")
+    return values
+
+
+async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json:
+    matcher = TimedMatcher.from_directory(RULES_DIR)
+    matcher.timings = Timings()
+    limits = matcher.rules_for(ENTITY).rules.candidates
+    console.print("building the vocabulary ...")
+    vocabulary = build_vocabulary(
+        args.seed, args.given_names, args.family_names, args.cities, args.postcodes, args.streets
+    )
+    people = People(vocabulary, args.seed)
+    report: Json = {
+        "machine": machine_facts(),
+        "parameters": {
+            "scales": list(args.scales),
+            "probes": args.probes,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "chunk": CHUNK,
+            "per_key_limit": limits.per_key_limit,
+            "top_k": limits.top_k,
+            "blocking_rules": len(matcher.rules_for(ENTITY).rules.blocking),
+            "vocabulary": {
+                "given_names": len(vocabulary.given),
+                "family_names": len(vocabulary.family),
+                "cities": len(vocabulary.cities),
+                "postcodes": vocabulary.postcode_count,
+                "streets": len(vocabulary.streets),
+            },
+        },
+        "points": [],
+    }
+    store = EmbeddedStore(str(db_path))
+    await store.open()
+    try:
+        ingest = IngestService(store, matcher)
+        built = 0
+        for point, scale in enumerate(args.scales):
+            console.print(f"[bold]{scale:,} goldens[/bold]: building {scale - built:,} ...")
+            bulk = await bulk_build(store, matcher, people, args.seed, built, scale, console)
+            built = scale
+            hub_before = hub_counts(db_path)
+            warmup = make_probes(people, args.warmup, built, args.seed, point, "warmup")
+            probes = make_probes(people, args.probes, built, args.seed, point, "probe")
+            for probe in warmup:
+                await ingest.upsert(probe.raw)
+            load_before = _load_average()
+            console.print(f"  ingesting {len(probes):,} probes one at a time ...")
+            stats, _ = await measure(ingest, matcher, probes, args.seed)
+            load_after = _load_average()
+            keys = key_diagnostics(db_path, matcher, probes, limits.per_key_limit)
+            point_report: Json = {
+                "scale": scale,
+                "bulk": bulk,
+                "hub_before": hub_before,
+                "ingest": stats,
+                "keys": keys,
+                "hub_after": hub_counts(db_path),
+                "memory": memory(),
+                "load_before": load_before,
+                "load_after": load_after,
+            }
+            report["points"].append(point_report)
+            latency = stats["latency_ms"]
+            console.print(
+                f"  mean {latency['mean']:.2f} ms, p50 {latency['p50']:.2f}, "
+                f"p99 {latency['p99']:.2f}; {stats['records_per_s']:,.0f} records/s; "
+                f"outcomes {stats['outcomes']}"
+            )
+    finally:
+        await store.close()
+    return report
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through `finally`, so the temp DB is removed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    console = Console(stderr=True)
+    workdir = Path(tempfile.mkdtemp(prefix="mdm-matching-scale-", dir=args.workdir))
+    db_path = workdir / "hub.db"
+    began = time.perf_counter()
+    try:
+        report = asyncio.run(run(args, console, db_path))
+    finally:
+        if args.keep_db:
+            console.print(f"database kept at {db_path}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report["machine"]["load_average_at_end"] = _load_average()
+    report["total_seconds"] = round(time.perf_counter() - began, 1)
+    report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
+    render(Console(), report)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    console.print(f"total {report['total_seconds']:,.0f} s; wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
