@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -34,8 +35,9 @@ import sys
 import tempfile
 import time
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -51,6 +53,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     IncomingRecord,
     Membership,
+    SourceKey,
     StoredCandidate,
     StoredSource,
     UpsertOutcome,
@@ -445,60 +448,98 @@ def golden_id_of(seed: int, index: int) -> str:
 # --------------------------------------------------------------------------- bulk build
 
 
+# A chunk prepared for writing: (golden ID, source ID, attributes, content hash, match keys).
+PreparedRow = tuple[str, str, Json, str, tuple[str, ...]]
+_WORKER: dict[str, Any] = {}  # per process: the People and RecordMatcher chunks are made with
+
+
+def _init_worker(seed: int, vocabulary_sizes: tuple[int, int, int, int, int]) -> None:
+    _WORKER["people"] = People(build_vocabulary(seed, *vocabulary_sizes), seed)
+    _WORKER["matcher"] = RecordMatcher.from_directory(RULES_DIR)
+    _WORKER["seed"] = seed
+
+
+def _prepare_chunk(start: int, stop: int) -> list[PreparedRow]:
+    """Hub people [start, stop) validated as ingest validates them (`IncomingRecord.parse`),
+    with the keys ingest would store them under (`RecordMatcher.prepare`)."""
+    people: People = _WORKER["people"]
+    matcher: RecordMatcher = _WORKER["matcher"]
+    rows = []
+    for index in range(start, stop):
+        raw = people.hub_record(index)
+        record = IncomingRecord.parse(raw.system, raw.entity_type, raw.source_id, raw.attributes)
+        keys = matcher.prepare(record).keys
+        golden_id = golden_id_of(_WORKER["seed"], index)
+        rows.append((golden_id, record.key.source_id, record.attributes, record.content_hash, keys))
+    return rows
+
+
 async def bulk_build(
     store: EmbeddedStore,
-    matcher: RecordMatcher,
-    people: People,
+    decided_by: str,
     seed: int,
-    start: int,
-    stop: int,
+    vocabulary_sizes: tuple[int, int, int, int, int],
+    span: tuple[int, int],
+    workers: int,
     console: Console,
 ) -> Json:
     """Hub people [start, stop) as one golden record each, in transactions of CHUNK records,
-    stored as `IngestService._create` stores a record that matched nothing (no retrieval)."""
-    decided_by = f"{rule_name(matcher.rules_for(ENTITY))}#new"
+    stored as `IngestService._create` stores a record that matched nothing (no retrieval).
+    With `workers`, other processes generate, validate and derive keys while this one writes."""
+    start, stop = span
+    chunks = [(a, min(a + CHUNK, stop)) for a in range(start, stop, CHUNK)]
     began = time.perf_counter()
     last_report = began
-    for chunk_start in range(start, stop, CHUNK):
-        chunk_stop = min(chunk_start + CHUNK, stop)
-        now = utc_now()
-        rows: list[tuple[str, StoredSource, tuple[str, ...]]] = []
-        for index in range(chunk_start, chunk_stop):
-            raw = people.hub_record(index)
-            record = IncomingRecord.parse(
-                raw.system, raw.entity_type, raw.source_id, raw.attributes
+    with contextlib.ExitStack() as stack:
+        if workers:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(seed, vocabulary_sizes),
+                )
             )
-            stored = StoredSource(record.key, record.attributes, record.content_hash, 1, now, now)
-            rows.append((golden_id_of(seed, index), stored, matcher.prepare(record).keys))
-
-        await store.write(
-            lambda tx, rows=rows, now=now: _write_unmatched(tx, rows, now, decided_by)
-        )
-        moment = time.perf_counter()
-        if moment - last_report > 15 or chunk_stop == stop:
-            done = chunk_stop - start
-            rate = done / (moment - began)
-            eta = (stop - chunk_stop) / rate if rate else 0.0
-            console.print(
-                f"    built {chunk_stop:,} goldens ({rate:,.0f} records/s, {eta:,.0f} s to go)"
+        else:
+            _init_worker(seed, vocabulary_sizes)
+        pending: deque[Future[list[PreparedRow]]] = deque()
+        for number, (chunk_start, chunk_stop) in enumerate(chunks):
+            if workers:
+                # Keep every worker busy one chunk ahead of the writer (bounded queue).
+                for ahead in chunks[number + len(pending) : number + workers + 1]:
+                    pending.append(pool.submit(_prepare_chunk, *ahead))
+                rows = await asyncio.wrap_future(pending.popleft())
+            else:
+                rows = _prepare_chunk(chunk_start, chunk_stop)
+            now = utc_now()
+            await store.write(
+                lambda tx, rows=rows, now=now: _write_unmatched(tx, rows, now, decided_by)
             )
-            last_report = moment
+            moment = time.perf_counter()
+            if moment - last_report > 30 or chunk_stop == stop:
+                done = chunk_stop - start
+                rate = done / (moment - began)
+                eta = (stop - chunk_stop) / rate if rate else 0.0
+                console.print(
+                    f"    built {chunk_stop:,} goldens ({rate:,.0f} records/s, {eta:,.0f} s to go)"
+                )
+                last_report = moment
     seconds = time.perf_counter() - began
     count = stop - start
     return {
         "records": count,
         "seconds": round(seconds, 1),
         "records_per_s": round(count / seconds, 1) if seconds else None,
+        "workers": workers,
     }
 
 
 async def _write_unmatched(
-    tx: StoreTransaction,
-    rows: Sequence[tuple[str, StoredSource, tuple[str, ...]]],
-    now: datetime,
-    decided_by: str,
+    tx: StoreTransaction, rows: Sequence[PreparedRow], now: datetime, decided_by: str
 ) -> None:
-    for golden_id, stored, keys in rows:
+    for golden_id, source_id, attributes, content_hash, keys in rows:
+        key = SourceKey(HUB_SYSTEM, ENTITY, source_id)
+        stored = StoredSource(key, attributes, content_hash, 1, now, now)
         await tx.create_golden(golden_id, ENTITY, now)
         await tx.put_source(stored, keys)
         await tx.set_membership(stored.key, Membership(golden_id, now, decided_by))
@@ -856,6 +897,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cities", type=_positive, default=600)
     parser.add_argument("--postcodes", type=_positive, default=10_000)
     parser.add_argument("--streets", type=_positive, default=3_000)
+    parser.add_argument(
+        "--build-workers",
+        type=_non_negative,
+        default=1,
+        help="processes preparing bulk records while the main one writes (0: none)",
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="where the temp DB goes")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH)
@@ -895,6 +942,8 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
         args.seed, args.given_names, args.family_names, args.cities, args.postcodes, args.streets
     )
     people = People(vocabulary, args.seed)
+    sizes = (args.given_names, args.family_names, args.cities, args.postcodes, args.streets)
+    decided_by = f"{rule_name(matcher.rules_for(ENTITY))}#new"  # as ingest marks a new golden
     report: Json = {
         "machine": machine_facts(),
         "parameters": {
@@ -903,6 +952,7 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
             "warmup": args.warmup,
             "seed": args.seed,
             "chunk": CHUNK,
+            "build_workers": args.build_workers,
             "per_key_limit": limits.per_key_limit,
             "top_k": limits.top_k,
             "blocking_rules": len(matcher.rules_for(ENTITY).rules.blocking),
@@ -923,7 +973,9 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
         built = 0
         for point, scale in enumerate(args.scales):
             console.print(f"[bold]{scale:,} goldens[/bold]: building {scale - built:,} ...")
-            bulk = await bulk_build(store, matcher, people, args.seed, built, scale, console)
+            bulk = await bulk_build(
+                store, decided_by, args.seed, sizes, (built, scale), args.build_workers, console
+            )
             built = scale
             hub_before = hub_counts(db_path)
             warmup = make_probes(people, args.warmup, built, args.seed, point, "warmup")

@@ -140,9 +140,11 @@ def decide(
         target = auto[0]
         merge: list[str] = []
         kept_apart: list[GoldenScore] = []
+        strong = _strong_values(members)
         for other in auto[1:]:
-            if any(
-                frozenset((other.golden_id, g)) in separated for g in (target.golden_id, *merge)
+            joined = (target.golden_id, *merge)
+            if any(frozenset((other.golden_id, g)) in separated for g in joined) or any(
+                _strong_conflict(strong, other.golden_id, g) for g in joined
             ):
                 kept_apart.append(other)
             else:
