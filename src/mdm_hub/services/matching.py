@@ -71,7 +71,9 @@ class RecordMatcher:
         golden_ids = sorted({m.golden_id for m in members})
         blocked: set[str] = set()
         separated: set[frozenset[str]] = set()
-        if golden_ids:
+        # Steward decisions can only change the outcome when there is something to merge
+        # (a brand-new record has no not-a-match of its own yet): spare the round trip.
+        if len(golden_ids) > 1:
             blocked, separated = await tx.separations(record.key, golden_ids)
         return decide(rules, prepared, members, blocked, separated)
 
