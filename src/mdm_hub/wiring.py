@@ -11,6 +11,11 @@ from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.recompute import RecomputeService
+from mdm_hub.services.steward import StewardService
+from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.survivorship.loader import load_rule_set
+from mdm_hub.survivorship.rules import RuleSet
 
 
 def build_store(settings: Settings) -> Store:
@@ -30,12 +35,28 @@ def build_store(settings: Settings) -> Store:
     )
 
 
+def load_rules(settings: Settings) -> RuleSet:
+    """Every survivorship rule file, validated: raises ConfigurationError (naming the file, the
+    field and the problem) so that nothing starts on rules that cannot be used."""
+    return load_rule_set(settings.survivorship_dir)
+
+
 @dataclass(frozen=True)
 class Services:
     store: Store
     ingest: IngestService
     resolve: ResolveService
+    steward: StewardService
+    recompute: RecomputeService
 
     @classmethod
-    def over(cls, store: Store) -> Services:
-        return cls(store=store, ingest=IngestService(store), resolve=ResolveService(store))
+    def over(cls, store: Store, rules: RuleSet | None = None) -> Services:
+        """Services over `store`; without `rules`, the rule files shipped in the repository."""
+        rules = rules if rules is not None else shipped_rules()
+        return cls(
+            store=store,
+            ingest=IngestService(store, rules=rules),
+            resolve=ResolveService(store),
+            steward=StewardService(store, rules),
+            recompute=RecomputeService(store, rules),
+        )

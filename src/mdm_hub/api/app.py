@@ -15,17 +15,21 @@ from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import Store
-from mdm_hub.wiring import Services, build_store
+from mdm_hub.wiring import Services, build_store, load_rules
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """Build the app. A given `store` is used as is (tests open and close it themselves)."""
+    """Build the app. A given `store` is used as is (tests open and close it themselves).
+
+    Raises ConfigurationError, before anything starts, when settings or rule files are unusable.
+    """
     settings = settings or Settings()
+    rules = load_rules(settings)
     owns_store = store is None
     the_store = store if store is not None else build_store(settings)
-    services = Services.over(the_store)
+    services = Services.over(the_store, rules)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

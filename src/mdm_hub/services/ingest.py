@@ -20,7 +20,8 @@ from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.strong_keys import strong_keys
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.ids import random_golden_id
-from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.survivorship.rules import RuleSet
 
 LINKED_BY_STRONG_IDENTIFIER = "rule:strong_identifier"
 NEW_GOLDEN = "rule:no_match"
@@ -53,10 +54,12 @@ class IngestService:
         store: Store,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
+        rules: RuleSet | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._new_golden_id = new_golden_id
+        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
 
     async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
@@ -173,7 +176,7 @@ class IngestService:
             recorded_at=now,
         )
 
-    @staticmethod
-    async def _recompute(tx: StoreTransaction, golden_id: str, now: datetime) -> None:
-        members = await tx.members(golden_id)
-        await tx.update_golden(golden_id, compute_golden_attributes(members), now)
+    async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:
+        # Membership or a member's content changed: the golden record's version moves even
+        # when no value does, so readers of the crosswalk see the change.
+        await self._golden.recompute(tx, golden_id, now, only_if_changed=False)

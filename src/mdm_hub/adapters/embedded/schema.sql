@@ -5,9 +5,12 @@ CREATE TABLE IF NOT EXISTS golden (
   attributes  TEXT NOT NULL,
   version     INTEGER NOT NULL,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  ruleSetHash TEXT
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
+-- Keyset paging of one entity type's goldens in ID order (mdm-hub recompute).
+CREATE INDEX IF NOT EXISTS golden_entity_type_id ON golden (entityType, id);
 
 CREATE TABLE IF NOT EXISTS source_record (
   pk           INTEGER PRIMARY KEY,
@@ -50,4 +53,18 @@ CREATE TABLE IF NOT EXISTS rejected_record (
   payload        TEXT NOT NULL,
   problems       TEXT NOT NULL,
   correlationId  TEXT
+);
+
+-- Steward overrides: every pin and clear, never updated or deleted. The pins in force are
+-- derived from it (per attribute, the latest event if it is a PIN).
+CREATE TABLE IF NOT EXISTS steward_override (
+  goldenId   TEXT NOT NULL REFERENCES golden (id),
+  revision   INTEGER NOT NULL,
+  attribute  TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  value      TEXT,
+  actor      TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  PRIMARY KEY (goldenId, revision)
 );

@@ -10,22 +10,19 @@ from itertools import groupby
 from typing import TypeVar
 
 from mdm_hub.adapters.codec import (
-    as_datetime,
     dumps,
-    golden_attributes_from_json,
     payload_to_json,
     problems_to_json,
     reject_from_fields,
     stored_source,
 )
 from mdm_hub.adapters.embedded.transaction import (
-    SOURCE_COLUMNS,
     EmbeddedTransaction,
     key_params,
+    read_golden_view,
 )
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
-    GoldenRecord,
     GoldenView,
     RejectedRecord,
     Resolution,
@@ -55,6 +52,19 @@ ORDER BY refs.i, m.system, m.sourceId
 """
 
 
+# Columns added after a table was first released: CREATE TABLE IF NOT EXISTS leaves a file
+# made by an older release without them, so they are added here (SQLite has no ADD COLUMN
+# IF NOT EXISTS).
+_ADDED_COLUMNS = {("golden", "ruleSetHash"): "TEXT"}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    for (table, column), declaration in _ADDED_COLUMNS.items():
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
 class EmbeddedStore:
     """One connection, one transaction at a time: SQLite serialises writers anyway, and the
     asyncio lock keeps one request's reads from seeing another's uncommitted writes."""
@@ -71,6 +81,7 @@ class EmbeddedStore:
         self._db.executescript(
             resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
         )
+        _add_missing_columns(self._db)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -131,27 +142,29 @@ class EmbeddedStore:
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         async with self._lock:
             db = self._conn
-            db.execute("BEGIN")
+            db.execute("BEGIN")  # one snapshot for the golden, its members and its history
             try:
-                row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
-                if row is None:
-                    return None
-                members = db.execute(
-                    f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
-                    "WHERE goldenId = ? ORDER BY system, sourceId",
-                    (golden_id,),
-                ).fetchall()
+                return read_golden_view(db, golden_id)
             finally:
                 db.execute("COMMIT")
-        golden = GoldenRecord(
-            id=row["id"],
-            entity_type=EntityType(row["entityType"]),
-            version=row["version"],
-            created_at=as_datetime(row["createdAt"]),
-            updated_at=as_datetime(row["updatedAt"]),
-            attributes=golden_attributes_from_json(row["attributes"]),
-        )
-        return GoldenView(golden, tuple(stored_source(m) for m in members))
+
+    async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
+        async with self._lock:
+            rows = self._conn.execute(
+                "SELECT id FROM golden WHERE entityType = ? AND id > ? ORDER BY id LIMIT ?",
+                (str(entity_type), after, limit),
+            ).fetchall()
+        return [row["id"] for row in rows]
+
+    async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
+        async with self._lock:
+            row = self._conn.execute(
+                "SELECT count(*) AS n FROM golden WHERE entityType = ? "
+                "AND (? IS NULL OR ruleSetHash IS NULL OR ruleSetHash <> ?)",
+                (str(entity_type), stale_for, stale_for),
+            ).fetchone()
+        count: int = row["n"]
+        return count
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:

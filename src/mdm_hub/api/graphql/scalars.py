@@ -7,11 +7,14 @@ from typing import TypeAlias
 import strawberry
 
 from mdm_hub.domain.entity_types import EntityType as DomainEntityType
+from mdm_hub.domain.overrides import OverrideAction as DomainOverrideAction
 from mdm_hub.domain.records import UpsertOutcome as DomainUpsertOutcome
 
 # strawberry.enum registers the domain class itself, so annotations can use it as it is.
 strawberry.enum(DomainEntityType, name="EntityType")
 strawberry.enum(DomainUpsertOutcome, name="UpsertOutcome")
+strawberry.enum(DomainOverrideAction, name="OverrideAction")
 
 EntityType: TypeAlias = DomainEntityType
 UpsertOutcome: TypeAlias = DomainUpsertOutcome
+OverrideAction: TypeAlias = DomainOverrideAction

@@ -7,8 +7,9 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from mdm_hub.api.graphql.scalars import EntityType, UpsertOutcome
+from mdm_hub.api.graphql.scalars import EntityType, OverrideAction, UpsertOutcome
 from mdm_hub.domain import records
+from mdm_hub.domain.overrides import OverrideEvent
 
 
 @strawberry.input(description="A source record as one system holds it.")
@@ -71,7 +72,13 @@ class Resolution:
         )
 
 
-@strawberry.type(description="Which source record version supplied a golden value.")
+@strawberry.type(
+    description=(
+        "Which source record version supplied a golden value. For a steward's pin (rule "
+        "STEWARD): system STEWARD, sourceId the actor, version the override revision, "
+        "observedAt when it was pinned."
+    )
+)
 class AttributeSource:
     system: str
     source_id: str
@@ -79,12 +86,20 @@ class AttributeSource:
     observed_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="A golden value, the rule that chose it and where it came from.")
 class GoldenAttribute:
     name: str
     value: JSON
-    rule: str
+    rule: str = strawberry.field(
+        description="The strategy that chose the value (e.g. source_priority), or STEWARD."
+    )
     source: AttributeSource
+    reason: str | None = strawberry.field(
+        description="The steward's reason, for rule STEWARD; null otherwise."
+    )
+    parts: list[GoldenAttribute] = strawberry.field(
+        description="For rule union: each element of the list with its own source; else empty."
+    )
 
     @classmethod
     def of(cls, value: records.AttributeValue) -> GoldenAttribute:
@@ -98,6 +113,31 @@ class GoldenAttribute:
                 version=value.source_version,
                 observed_at=value.observed_at,
             ),
+            reason=value.reason,
+            parts=[GoldenAttribute.of(part) for part in value.parts],
+        )
+
+
+@strawberry.type(description="One steward action on a golden attribute: a pin or a clear.")
+class StewardOverride:
+    revision: int
+    attribute: str
+    action: OverrideAction
+    value: JSON | None = strawberry.field(description="The pinned value; null for CLEAR.")
+    actor: str = strawberry.field(description="Who the request said it was (X-Actor header).")
+    reason: str
+    at: datetime
+
+    @classmethod
+    def of(cls, event: OverrideEvent) -> StewardOverride:
+        return cls(
+            revision=event.revision,
+            attribute=event.attribute,
+            action=event.action,
+            value=event.value,
+            actor=event.actor,
+            reason=event.reason,
+            at=event.at,
         )
 
 
@@ -134,6 +174,15 @@ class GoldenRecord:
     attributes: list[GoldenAttribute]
     attributes_json: JSON = strawberry.field(description="The golden values alone, by name.")
     crosswalk: list[CrosswalkEntry]
+    rule_set_hash: str | None = strawberry.field(
+        description=(
+            "Hash of the survivorship rules that computed the values; one that differs from "
+            "`mdm-hub rules` marks a golden record that `mdm-hub recompute` will refresh."
+        )
+    )
+    override_history: list[StewardOverride] = strawberry.field(
+        description="Every steward pin and clear on this golden record, oldest first."
+    )
 
     @classmethod
     def of(cls, view: records.GoldenView) -> GoldenRecord:
@@ -147,6 +196,8 @@ class GoldenRecord:
             attributes=[GoldenAttribute.of(value) for value in golden.attributes],
             attributes_json=JSON(golden.values()),
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
+            rule_set_hash=golden.rule_set_hash,
+            override_history=[StewardOverride.of(event) for event in view.override_history],
         )
 
 
