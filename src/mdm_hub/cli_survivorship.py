@@ -22,6 +22,7 @@ from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, MdmError
 from mdm_hub.services.recompute import PAGE_SIZE, RecomputeService
+from mdm_hub.services.survivorship import Refresh
 from mdm_hub.survivorship.loader import rule_file_name
 from mdm_hub.survivorship.rules import RuleSet
 from mdm_hub.wiring import build_store, load_rules
@@ -127,13 +128,14 @@ async def _recompute_with_progress(service: RecomputeService, entity_type: Entit
         task = progress.add_task(str(entity_type), total=total, changed=0)
         changed = 0
 
-        def advance(did_change: bool) -> None:
+        def advance(outcome: Refresh) -> None:
             nonlocal changed
-            changed += did_change
+            changed += outcome is Refresh.CHANGED
             progress.update(task, advance=1, changed=changed)
 
         report = await service.recompute(entity_type, advance)
     _out.print(
-        f"{entity_type}: recomputed {report.recomputed} golden records, {report.changed} "
-        f"changed (rules {report.rule_set_hash[:12]})"
+        f"{entity_type}: recomputed {report.recomputed} golden records: {report.changed} "
+        f"changed, {report.restamped} unchanged but re-stamped, "
+        f"{report.outcomes[Refresh.CURRENT]} already current (rules {report.rule_set_hash[:12]})"
     )

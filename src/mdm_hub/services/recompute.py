@@ -4,13 +4,14 @@ long run holds no lock for long and can be stopped and run again at any point.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import utc_now
 from mdm_hub.ports import Clock, Store, StoreTransaction
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer, Refresh, shipped_rules
 from mdm_hub.survivorship.rules import RuleSet
 
 PAGE_SIZE = 200
@@ -20,8 +21,21 @@ PAGE_SIZE = 200
 class RecomputeReport:
     entity_type: EntityType
     rule_set_hash: str
-    recomputed: int
-    changed: int  # golden records whose values, provenance or rule set hash changed
+    outcomes: Counter[Refresh]
+
+    @property
+    def recomputed(self) -> int:
+        return self.outcomes.total()
+
+    @property
+    def changed(self) -> int:
+        """Golden records with a value or its provenance changed."""
+        return self.outcomes[Refresh.CHANGED]
+
+    @property
+    def restamped(self) -> int:
+        """Golden records whose values stood, now marked with the current rule set's hash."""
+        return self.outcomes[Refresh.RESTAMPED]
 
 
 class RecomputeService:
@@ -48,23 +62,22 @@ class RecomputeService:
         return await self._store.count_goldens(entity_type, self.rule_set_hash(entity_type))
 
     async def recompute(
-        self, entity_type: EntityType, on_each: Callable[[bool], None] | None = None
+        self, entity_type: EntityType, on_each: Callable[[Refresh], None] | None = None
     ) -> RecomputeReport:
-        """Recompute every golden record of `entity_type`; `on_each(changed)` after each."""
-        recomputed = changed = 0
+        """Recompute every golden record of `entity_type`; `on_each(outcome)` after each."""
+        outcomes: Counter[Refresh] = Counter()
         after = ""
         while page := await self._store.golden_ids(entity_type, after, self._page_size):
             for golden_id in page:
-                did_change = await self._store.write(self._refresh(golden_id))
-                recomputed += 1
-                changed += did_change
+                outcome = await self._store.write(self._refresh(golden_id))
+                outcomes[outcome] += 1
                 if on_each is not None:
-                    on_each(did_change)
+                    on_each(outcome)
             after = page[-1]
-        return RecomputeReport(entity_type, self.rule_set_hash(entity_type), recomputed, changed)
+        return RecomputeReport(entity_type, self.rule_set_hash(entity_type), outcomes)
 
-    def _refresh(self, golden_id: str) -> Callable[[StoreTransaction], Awaitable[bool]]:
-        async def work(tx: StoreTransaction) -> bool:
+    def _refresh(self, golden_id: str) -> Callable[[StoreTransaction], Awaitable[Refresh]]:
+        async def work(tx: StoreTransaction) -> Refresh:
             return await self._golden.recompute(tx, golden_id, self._clock(), only_if_changed=True)
 
         return work

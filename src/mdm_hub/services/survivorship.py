@@ -5,6 +5,7 @@ stewards, `mdm-hub recompute`) goes through here."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
@@ -24,6 +25,14 @@ def shipped_rules() -> RuleSet:
     return load_rule_set(SHIPPED_SURVIVORSHIP_DIR)
 
 
+class Refresh(StrEnum):
+    """What recomputing a golden record found."""
+
+    CURRENT = "current"  # same values, same rule set: nothing to write
+    RESTAMPED = "restamped"  # same values and provenance, computed by a new rule set
+    CHANGED = "changed"  # a value or its provenance changed
+
+
 class GoldenRecomputer:
     def __init__(self, rules: RuleSet) -> None:
         self._rules = rules
@@ -34,8 +43,8 @@ class GoldenRecomputer:
 
     async def recompute(
         self, tx: StoreTransaction, golden_id: str, now: datetime, *, only_if_changed: bool
-    ) -> bool:
-        """Lock and recompute one golden record; return whether its values or rules changed."""
+    ) -> Refresh:
+        """Lock and recompute one golden record."""
         view = await tx.golden_for_update(golden_id)
         if view is None:
             raise NotFound(f"golden record {golden_id} does not exist")
@@ -43,18 +52,23 @@ class GoldenRecomputer:
 
     async def apply(
         self, tx: StoreTransaction, view: GoldenView, now: datetime, *, only_if_changed: bool
-    ) -> bool:
+    ) -> Refresh:
         """Recompute from `view`, read under the golden record's lock in this transaction.
 
-        With `only_if_changed`, an unchanged result writes nothing (a rules refresh); without
-        it, the golden record's version moves anyway, since its members or pins changed.
+        With `only_if_changed`, a CURRENT result writes nothing (a rules refresh); without it,
+        the golden record's version moves anyway, since its members or pins changed.
         """
         golden = view.golden
         rules = self._rules.for_type(golden.entity_type)
         attributes = compute_golden_attributes(
             view.members, rules, active_pins(view.override_history)
         )
-        changed = attributes != golden.attributes or rules.hash != golden.rule_set_hash
-        if changed or not only_if_changed:
+        if attributes != golden.attributes:
+            refresh = Refresh.CHANGED
+        elif rules.hash != golden.rule_set_hash:
+            refresh = Refresh.RESTAMPED
+        else:
+            refresh = Refresh.CURRENT
+        if refresh is not Refresh.CURRENT or not only_if_changed:
             await tx.update_golden(golden.id, attributes, now, rules.hash)
-        return changed
+        return refresh
