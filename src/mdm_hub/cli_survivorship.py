@@ -16,7 +16,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
@@ -55,11 +54,10 @@ def rules() -> None:
     """Validate the survivorship rule files (MDM_SURVIVORSHIP_DIR) and print each hash."""
     settings = Settings()
     rule_set = checked_rules(settings)
-    table = Table("entity type", "rule file", "rule set hash", title="survivorship rules")
+    # Full hashes, one line each: they are compared with GoldenRecord.ruleSetHash.
     for entity_type in EntityType:
         path = settings.survivorship_dir / rule_file_name(entity_type)
-        table.add_row(str(entity_type), str(path), rule_set.for_type(entity_type).hash)
-    _out.print(table)
+        _out.print(f"{entity_type:<21} {rule_set.for_type(entity_type).hash}  {path}")
     _out.print("OK: every rule file is valid")
 
 
