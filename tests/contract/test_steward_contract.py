@@ -10,7 +10,7 @@ import pytest
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD, OverrideAction, active_pins
-from mdm_hub.domain.records import AttributeValue, GoldenView, SourceKey
+from mdm_hub.domain.records import AttributeValue, GoldenView
 from mdm_hub.errors import InvalidInput, NotFound
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService, RawRecord
@@ -19,7 +19,7 @@ from mdm_hub.services.steward import StewardService
 from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.survivorship.rules import RuleSet
-from tests.support.builders import at
+from tests.support.builders import at, pinned
 from tests.support.rules import shipped_with
 
 CRM = {"name": "Acme Inc", "tax_id": "DE1", "country": "DE", "city": "Berlin"}
@@ -45,14 +45,8 @@ async def test_a_pin_reads_steward_with_actor_reason_and_revision(store: Store) 
     view = await _steward(store).override_attribute(
         golden_id, "name", "Acme Incorporated", "  legal name per contract  ", "jane@firm"
     )
-    assert _value(view, "name") == AttributeValue(
-        name="name",
-        value="Acme Incorporated",
-        rule=STEWARD,
-        source=SourceKey(STEWARD, EntityType.CUSTOMER, "jane@firm"),
-        source_version=1,
-        observed_at=at(100),
-        reason="legal name per contract",
+    assert _value(view, "name") == pinned(
+        "name", "Acme Incorporated", "jane@firm", 1, 100, "legal name per contract"
     )
     assert _value(view, "city").rule == "source_priority"  # other values keep their rule
     [event] = view.override_history
@@ -139,6 +133,9 @@ async def test_a_union_attribute_is_pinned_to_a_sorted_list(store: Store) -> Non
     with pytest.raises(InvalidInput) as raised:
         await steward.override_attribute(golden_id, "email", ["ok@acme.com", 7], "two", "jane")
     assert [p.field for p in raised.value.problems] == ["value[1]"]
+    too_many = [f"u{i}@acme.com" for i in range(101)]
+    with pytest.raises(InvalidInput, match="a list of 1 to 100 values"):
+        await steward.override_attribute(golden_id, "email", too_many, "many", "jane")
 
 
 BAD_OVERRIDES: list[tuple[str, Any, str, str, str, str]] = [

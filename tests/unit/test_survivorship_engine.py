@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.overrides import STEWARD, OverrideAction, OverrideEvent, active_pins
-from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource
+from mdm_hub.domain.overrides import OverrideAction, OverrideEvent, active_pins
+from mdm_hub.domain.records import AttributeValue, StoredSource
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.survivorship.rules import EntityRules
-from tests.support.builders import at, key, stored
+from tests.support.builders import at, key, pinned, stored
 from tests.support.rules import rules_for
 
 
@@ -298,15 +298,7 @@ def test_a_pin_beats_every_rule_and_reads_steward_with_the_actor() -> None:
     rules = one("name", strategy="source_priority", systems=["CRM"])
     crm = stored(key("CRM", "1"), {"name": "Acme Inc", "city": "Köln"})
     values = by_name(compute_golden_attributes([crm], rules, {"name": _pin(3, "name", "Acme AG")}))
-    assert values["name"] == AttributeValue(
-        name="name",
-        value="Acme AG",
-        rule=STEWARD,
-        source=SourceKey(STEWARD, EntityType.CUSTOMER, "jane"),
-        source_version=3,
-        observed_at=at(3),
-        reason="per contract",
-    )
+    assert values["name"] == pinned("name", "Acme AG", "jane", 3, 3, "per contract")
     assert values["city"].rule == "most_recent"
 
 

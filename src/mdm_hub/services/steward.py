@@ -25,6 +25,9 @@ from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from mdm_hub.survivorship.rules import EntityRules, RuleSet, Strategy
 
+# A pinned list is typed in by a person: more than this is a mistake, not a value.
+MAX_PINNED_ELEMENTS = 100
+
 # Given the golden record (locked) and its rules, the event to record; raises to write nothing.
 Decide = Callable[[GoldenView, EntityRules], OverrideEvent]
 
@@ -119,9 +122,15 @@ def _pinnable_value(rules: EntityRules, attribute: str, value: Any) -> Any:
     if rules.rule_for(attribute).strategy is not Strategy.UNION:
         return _checked(rules, attribute, value, "value")
     # A union attribute's golden value is a list, so its pin is one too, in the same order.
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_PINNED_ELEMENTS:
         raise InvalidInput(
-            [Problem("value", f"{attribute!r} is multi-valued (union): give a non-empty list")]
+            [
+                Problem(
+                    "value",
+                    f"{attribute!r} is multi-valued (union): give a list of 1 to "
+                    f"{MAX_PINNED_ELEMENTS} values",
+                )
+            ]
         )
     elements = [_checked(rules, attribute, v, f"value[{i}]") for i, v in enumerate(value)]
     return [json.loads(text) for text in sorted({canonical_json(e) for e in elements})]

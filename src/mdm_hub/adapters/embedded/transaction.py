@@ -150,12 +150,11 @@ class EmbeddedTransaction:
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:
             raise NotFound(f"golden record {golden_id} does not exist")
-        params = {**override_event_params(event), "goldenId": golden_id}
         self._db.execute(
             "INSERT INTO steward_override "
             "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
             "(:goldenId, :revision, :attribute, :action, :value, :actor, :reason, :at)",
-            {**params, "at": event.at.isoformat()},
+            {**override_event_params(event), "goldenId": golden_id, "at": event.at.isoformat()},
         )
 
     async def update_golden(
