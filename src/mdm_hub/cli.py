@@ -10,10 +10,14 @@ import uvicorn
 
 from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_neo4j import neo4j_app
+from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.config import Settings
+from mdm_hub.errors import ConfigurationError
 
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
+app.command()(rules)
+app.command()(recompute)
 
 app.command("evaluate")(evaluate_command)
 
@@ -44,8 +48,14 @@ def serve(
     log.info("mdm-hub on %s store (%s)", settings.store, where)
     if settings.graphiql:
         log.info("GraphiQL at http://%s:%d/graphql", settings.host, settings.port)
+    try:
+        hub = create_app(settings)
+    except ConfigurationError as exc:
+        # Unusable settings or rule files: refuse to start, saying exactly what is wrong.
+        log.error("refusing to start: %s", exc)
+        raise typer.Exit(EXIT_BAD_CONFIGURATION) from None
     uvicorn.run(
-        create_app(settings),
+        hub,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

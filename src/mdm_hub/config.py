@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # In a checkout (and an editable install) the data folders sit at the repository root.
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_SURVIVORSHIP_DIR = REPO_ROOT / "survivorship"
 
 
 class Settings(BaseSettings):
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
 
     cypher_dir: Path = REPO_ROOT / "cypher"
     matching_dir: Path = REPO_ROOT / "matching"
+    # One survivorship rule file per entity type; all are validated at start-up.
+    survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
 
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12

@@ -5,6 +5,7 @@
     │   └── RecordRejected        one source record failed validation (carries every problem)
     ├── NotFound                  a named golden record or source record does not exist
     ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
+    │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
     └── StoreError                the store could not do what was asked
         └── StoreUnavailable      the store cannot be reached
 
@@ -59,6 +60,16 @@ class NotFound(MdmError):
 
 class ConfigurationError(MdmError):
     code = "CONFIGURATION_ERROR"
+
+
+class RuleFileError(ConfigurationError):
+    """A survivorship rule file that cannot be used; every problem names its field."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"invalid survivorship rule file {path}:\n{lines}")
 
 
 class StoreError(MdmError):

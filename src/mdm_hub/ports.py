@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
     CandidateStatus,
@@ -70,10 +71,23 @@ class StoreTransaction(Protocol):
     async def members(self, golden_id: str) -> list[StoredSource]:
         """Current versions of every member source record of a golden record."""
 
+    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+        """Lock the golden record until commit, then read it with its members and override
+        history (None if unknown). Whoever recomputes a golden record reads through this, so
+        concurrent writers to one golden record cannot overwrite each other's result."""
+
+    async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
+        """Append a steward action to the golden record's override history."""
+
     async def update_golden(
-        self, golden_id: str, attributes: Sequence[AttributeValue], at: datetime
+        self,
+        golden_id: str,
+        attributes: Sequence[AttributeValue],
+        at: datetime,
+        rule_set_hash: str,
     ) -> int:
-        """Replace the golden attributes and bump its version; return the new version."""
+        """Replace the golden attributes, record the hash of the rules that computed them, and
+        bump its version; return the new version."""
 
 
 class Store(Protocol):
@@ -106,6 +120,14 @@ class Store(Protocol):
         after: str | None,
     ) -> list[MatchCandidate]:
         """Candidates oldest first, after the candidate with ID `after` (keyset paging)."""
+
+    async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
+        """A page of golden IDs of one entity type, in ID order, each greater than `after`
+        ("" for the first page): keyset paging that never holds every ID in memory."""
+
+    async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
+        """How many golden records of one entity type there are; with `stale_for`, only those
+        not computed by the rule set with that hash."""
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         """Every version ever stored of a source record, oldest first."""

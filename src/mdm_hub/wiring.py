@@ -10,9 +10,14 @@ from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService
-from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.review import ReviewService
+from mdm_hub.services.steward import StewardService
+from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.survivorship.loader import load_rule_set
+from mdm_hub.survivorship.rules import RuleSet
 
 
 def build_store(settings: Settings) -> Store:
@@ -32,24 +37,42 @@ def build_store(settings: Settings) -> Store:
     )
 
 
+def load_rules(settings: Settings) -> RuleSet:
+    """Every survivorship rule file, validated: raises ConfigurationError (naming the file, the
+    field and the problem) so that nothing starts on rules that cannot be used."""
+    return load_rule_set(settings.survivorship_dir)
+
+
 @dataclass(frozen=True)
 class Services:
     store: Store
     ingest: IngestService
     resolve: ResolveService
     review: ReviewService
+    steward: StewardService
+    recompute: RecomputeService
 
     @classmethod
-    def over(cls, store: Store, matcher: RecordMatcher) -> Services:
+    def over(
+        cls, store: Store, matcher: RecordMatcher | None = None, rules: RuleSet | None = None
+    ) -> Services:
+        """Services over `store`; without `matcher` or `rules`, the rule files shipped in the
+        repository."""
+        matcher = matcher if matcher is not None else shipped_matcher()
+        rules = rules if rules is not None else shipped_rules()
         return cls(
             store=store,
-            ingest=IngestService(store, matcher),
+            ingest=IngestService(store, matcher, rules=rules),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
+            steward=StewardService(store, rules),
+            recompute=RecomputeService(store, rules),
         )
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store | None = None) -> Services:
-        """Everything the API and CLI need; raises ConfigurationError on a bad rule file."""
+        """Everything the API and CLI need. Raises ConfigurationError, before anything
+        starts, when a match or survivorship rule file is unusable."""
         matcher = RecordMatcher.from_directory(settings.matching_dir)
-        return cls.over(store if store is not None else build_store(settings), matcher)
+        rules = load_rules(settings)
+        return cls.over(store if store is not None else build_store(settings), matcher, rules)

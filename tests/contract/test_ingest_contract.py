@@ -75,19 +75,23 @@ async def test_changed_content_is_a_new_version(store: Store) -> None:
     assert [v.attributes["name"] for v in versions] == ["Acme", "Acme GmbH"]
 
 
-async def test_golden_value_comes_from_most_recently_observed_member(store: Store) -> None:
+async def test_most_recent_rule_goes_by_observed_at_not_arrival(store: Store) -> None:
     ingest = ingest_service(store)
     late = datetime(2026, 3, 1, tzinfo=UTC)
     early = datetime(2026, 1, 1, tzinfo=UTC)
-    await ingest.upsert(RawRecord("ERP", CUSTOMER, "e1", {"tax_id": "X1", "city": "Köln"}, late))
+    # customer.yaml: email is most_recent. The later-observed value arrives first.
+    await ingest.upsert(
+        RawRecord("ERP", CUSTOMER, "e1", {"tax_id": "X1", "email": "ap@k.de"}, late)
+    )
     result = await ingest.upsert(
-        RawRecord("CRM", CUSTOMER, "c1", {"tax_id": "X1", "city": "Cologne"}, early)
+        RawRecord("CRM", CUSTOMER, "c1", {"tax_id": "X1", "email": "info@k.de"}, early)
     )
     view = await store.get_golden(result.golden_id)
     assert view is not None
-    [city] = [a for a in view.golden.attributes if a.name == "city"]
-    assert city.value == "Köln"
-    assert (city.source.system, city.source_version, city.observed_at) == ("ERP", 1, late)
+    [email] = [a for a in view.golden.attributes if a.name == "email"]
+    assert email.value == "ap@k.de"
+    assert (email.rule, email.source.system, email.source_version) == ("most_recent", "ERP", 1)
+    assert email.observed_at == late
 
 
 @pytest.mark.parametrize(

@@ -169,8 +169,8 @@ async def test_update_golden_bumps_version_and_keeps_provenance(store: Store) ->
 
     async def work(tx: StoreTransaction) -> tuple[int, int]:
         return (
-            await tx.update_golden("cus_a", [value], at(3)),
-            await tx.update_golden("cus_a", [value], at(4)),
+            await tx.update_golden("cus_a", [value], at(3), "hash-1"),
+            await tx.update_golden("cus_a", [value], at(4), "hash-2"),
         )
 
     assert await store.write(work) == (1, 2)
@@ -178,6 +178,7 @@ async def test_update_golden_bumps_version_and_keeps_provenance(store: Store) ->
     assert view is not None
     assert view.golden.attributes == (value,)
     assert view.golden.version == 2
+    assert view.golden.rule_set_hash == "hash-2"
     assert view.golden.created_at == at(0)
     assert view.golden.updated_at == at(4)
     assert [m.key for m in view.members] == [CRM_1]
@@ -185,7 +186,7 @@ async def test_update_golden_bumps_version_and_keeps_provenance(store: Store) ->
 
 async def test_update_unknown_golden_is_not_found(store: Store) -> None:
     async def work(tx: StoreTransaction) -> int:
-        return await tx.update_golden("cus_missing", [], at(0))
+        return await tx.update_golden("cus_missing", [], at(0), "hash")
 
     with pytest.raises(NotFound):
         await store.write(work)

@@ -67,7 +67,11 @@ async def test_golden_record_shows_values_provenance_and_crosswalk(gql: GraphQLC
         "version": 1,
         "observedAt": "2026-01-01T10:00:00+00:00",
     }
-    assert by_name["tax_id"]["source"]["system"] == "CRM"  # observed later
+    # customer.yaml: ERP owns the tax ID (source_priority [ERP, CRM]), whatever was observed last.
+    assert (by_name["tax_id"]["rule"], by_name["tax_id"]["source"]["system"]) == (
+        "source_priority",
+        "ERP",
+    )
     assert [(m["system"], m["version"]) for m in golden["crosswalk"]] == [("CRM", 1), ("ERP", 1)]
     assert golden["crosswalk"][1]["attributes"] == {"tax_id": "DE111", "currency": "EUR"}
 

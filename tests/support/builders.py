@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey, StoredSource, content_hash
+from mdm_hub.domain.overrides import STEWARD
+from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource, content_hash
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -29,4 +30,25 @@ def stored(
         version=version,
         observed_at=at(minute),
         recorded_at=at(minute),
+    )
+
+
+def pinned(
+    name: str,
+    value: Any,
+    actor: str,
+    revision: int,
+    minute: int,
+    reason: str,
+    entity_type: EntityType = EntityType.CUSTOMER,
+) -> AttributeValue:
+    """A golden value as a steward's pin reads: rule STEWARD, source (STEWARD, type, actor)."""
+    return AttributeValue(
+        name=name,
+        value=value,
+        rule=STEWARD,
+        source=SourceKey(STEWARD, entity_type, actor),
+        source_version=revision,
+        observed_at=at(minute),
+        reason=reason,
     )

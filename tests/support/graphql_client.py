@@ -69,3 +69,33 @@ def record(
         "sourceId": source_id,
         "attributes": attributes,
     }
+
+
+GOLDEN_FIELDS = """
+    id version ruleSetHash attributesJson
+    attributes {
+      name value rule reason source { system sourceId version observedAt }
+      parts { value source { system sourceId } }
+    }
+    overrideHistory { revision attribute action value actor reason at }
+"""
+
+OVERRIDE = (
+    """
+mutation Override($goldenId: ID!, $attribute: String!, $value: JSON!, $reason: String!) {
+  overrideAttribute(goldenId: $goldenId, attribute: $attribute, value: $value, reason: $reason) {
+"""
+    + GOLDEN_FIELDS
+    + "} }"
+)
+
+CLEAR_OVERRIDE = (
+    """
+mutation Clear($goldenId: ID!, $attribute: String!, $reason: String!) {
+  clearOverride(goldenId: $goldenId, attribute: $attribute, reason: $reason) {
+"""
+    + GOLDEN_FIELDS
+    + "} }"
+)
+
+GOLDEN_STEWARDSHIP = "query Golden($id: ID!) { goldenRecord(id: $id) {" + GOLDEN_FIELDS + "} }"

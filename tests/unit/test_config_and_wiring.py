@@ -1,13 +1,18 @@
-"""Settings come from MDM_ variables; a Neo4j store without a URI is refused with advice."""
+"""Settings come from MDM_ variables; a Neo4j store without a URI, or unusable survivorship
+rules, are refused with advice."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.api.app import create_app
 from mdm_hub.api.correlation import correlation_id_from
-from mdm_hub.config import Settings
-from mdm_hub.errors import ConfigurationError
+from mdm_hub.config import REPO_ROOT, Settings
+from mdm_hub.errors import ConfigurationError, RuleFileError
 from mdm_hub.wiring import build_store
 
 
@@ -44,3 +49,20 @@ def test_correlation_ids_are_kept_only_when_safe() -> None:
     assert correlation_id_from("x" * 200) != "x" * 200
     assert correlation_id_from("a\r\nSet-Cookie: x") != "a\r\nSet-Cookie: x"
     assert correlation_id_from(None)
+
+
+def test_survivorship_dir_defaults_to_the_shipped_rules_and_reads_its_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert Settings(_env_file=None).survivorship_dir == REPO_ROOT / "survivorship"  # type: ignore[call-arg]
+    monkeypatch.setenv("MDM_SURVIVORSHIP_DIR", str(tmp_path))
+    assert Settings().survivorship_dir == tmp_path
+
+
+def test_the_app_refuses_to_start_on_unusable_rules(tmp_path: Path) -> None:
+    rules = Path(shutil.copytree(REPO_ROOT / "survivorship", tmp_path / "rules"))
+    (rules / "customer.yaml").write_text("entity_type: CUSTOMER\ntrust: CRM\n")
+    with pytest.raises(RuleFileError, match=r"customer\.yaml:\n  trust: Input should be"):
+        create_app(Settings(survivorship_dir=rules))
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        create_app(Settings(survivorship_dir=tmp_path / "missing"))

@@ -8,53 +8,108 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
     CandidateStatus,
+    GoldenRecord,
     MatchCandidate,
     RejectedRecord,
     ScoredGolden,
     SourceKey,
     StoredCandidate,
     StoredSource,
+    canonical_json,
 )
 from mdm_hub.errors import Problem
 
 
 def dumps(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical_json(value)
 
 
 def golden_attributes_to_json(attributes: Sequence[AttributeValue]) -> str:
-    return dumps(
-        [
-            {
-                "name": a.name,
-                "value": a.value,
-                "rule": a.rule,
-                "system": a.source.system,
-                "entityType": str(a.source.entity_type),
-                "sourceId": a.source.source_id,
-                "version": a.source_version,
-                "observedAt": a.observed_at.isoformat(),
-            }
-            for a in attributes
-        ]
-    )
+    return dumps([_attribute_to_dict(a) for a in attributes])
+
+
+def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "name": a.name,
+        "value": a.value,
+        "rule": a.rule,
+        "system": a.source.system,
+        "entityType": str(a.source.entity_type),
+        "sourceId": a.source.source_id,
+        "version": a.source_version,
+        "observedAt": a.observed_at.isoformat(),
+    }
+    # Only when present: most values have neither, and older rows were written without them.
+    if a.reason is not None:
+        item["reason"] = a.reason
+    if a.parts:
+        item["parts"] = [_attribute_to_dict(part) for part in a.parts]
+    return item
 
 
 def golden_attributes_from_json(text: str) -> tuple[AttributeValue, ...]:
-    return tuple(
-        AttributeValue(
-            name=item["name"],
-            value=item["value"],
-            rule=item["rule"],
-            source=SourceKey(item["system"], EntityType(item["entityType"]), item["sourceId"]),
-            source_version=item["version"],
-            observed_at=datetime.fromisoformat(item["observedAt"]),
-        )
-        for item in json.loads(text)
+    return tuple(_attribute_from_dict(item) for item in json.loads(text))
+
+
+def _attribute_from_dict(item: Mapping[str, Any]) -> AttributeValue:
+    return AttributeValue(
+        name=item["name"],
+        value=item["value"],
+        rule=item["rule"],
+        source=SourceKey(item["system"], EntityType(item["entityType"]), item["sourceId"]),
+        source_version=item["version"],
+        observed_at=datetime.fromisoformat(item["observedAt"]),
+        reason=item.get("reason"),
+        parts=tuple(_attribute_from_dict(part) for part in item.get("parts", ())),
     )
+
+
+def golden_record(fields: Mapping[str, Any]) -> GoldenRecord:
+    """A GoldenRecord from a row or node map with the store's camelCase property names."""
+    return GoldenRecord(
+        id=fields["id"],
+        entity_type=EntityType(fields["entityType"]),
+        version=fields["version"],
+        created_at=as_datetime(fields["createdAt"]),
+        updated_at=as_datetime(fields["updatedAt"]),
+        attributes=golden_attributes_from_json(fields["attributes"]),
+        rule_set_hash=_optional(fields, "ruleSetHash"),
+    )
+
+
+def override_event_params(event: OverrideEvent) -> dict[str, Any]:
+    """An override event as store parameters; the value as JSON text (null for a clear)."""
+    return {
+        "revision": event.revision,
+        "attribute": event.attribute,
+        "action": str(event.action),
+        "value": None if event.value is None else dumps(event.value),
+        "actor": event.actor,
+        "reason": event.reason,
+        "at": event.at,
+    }
+
+
+def override_event(fields: Mapping[str, Any]) -> OverrideEvent:
+    value = _optional(fields, "value")
+    return OverrideEvent(
+        revision=fields["revision"],
+        attribute=fields["attribute"],
+        action=OverrideAction(fields["action"]),
+        value=None if value is None else json.loads(value),
+        actor=fields["actor"],
+        reason=fields["reason"],
+        at=as_datetime(fields["at"]),
+    )
+
+
+def _optional(fields: Mapping[str, Any], name: str) -> Any:
+    # sqlite3.Row answers `in` over values, not keys; Neo4j omits null properties.
+    return fields[name] if name in fields.keys() else None  # noqa: SIM118
 
 
 def stored_source(fields: Mapping[str, Any]) -> StoredSource:
@@ -88,8 +143,7 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
         received_at=as_datetime(fields["receivedAt"]),
         payload=json.loads(fields["payload"]),
         problems=tuple(Problem(p["field"], p["reason"]) for p in json.loads(fields["problems"])),
-        # sqlite3.Row answers `in` over values, not keys; Neo4j omits null properties.
-        correlation_id=fields["correlationId"] if "correlationId" in fields.keys() else None,  # noqa: SIM118
+        correlation_id=_optional(fields, "correlationId"),
     )
 
 

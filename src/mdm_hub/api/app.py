@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """Build the app. A given `store` is used as is (tests open and close it themselves)."""
+    """Build the app. A given `store` is used as is (tests open and close it themselves).
+
+    Raises ConfigurationError, before anything starts, when settings or rule files are unusable.
+    """
     settings = settings or Settings()
     owns_store = store is None
     services = Services.from_settings(settings, store)

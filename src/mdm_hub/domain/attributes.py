@@ -11,7 +11,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 import pycountry
 from pydantic import (
@@ -208,6 +208,36 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
 
 def attribute_names(entity_type: EntityType) -> list[str]:
     return list(ATTRIBUTE_MODELS[entity_type].model_fields)
+
+
+class AttributeKind(StrEnum):
+    """What a value is, as far as comparing values goes (survivorship's max, min, longest)."""
+
+    TEXT = "text"  # free text and codes (enums, ISO codes)
+    DATE = "date"  # ISO YYYY-MM-DD, which sorts as text in date order
+    NUMBER = "number"  # decimals, stored as JSON text ("12.50") or numbers
+    REFERENCE = "reference"  # {"system": ..., "sourceId": ...}
+
+
+def attribute_kinds(entity_type: EntityType) -> dict[str, AttributeKind]:
+    """Each canonical attribute's kind, read from the attribute model itself."""
+    return {
+        name: _kind(field.annotation)
+        for name, field in ATTRIBUTE_MODELS[entity_type].model_fields.items()
+    }
+
+
+def _kind(annotation: Any) -> AttributeKind:
+    # Unwrap `X | None` and `Annotated[X, ...]` down to the value's own type.
+    while get_origin(annotation) is not None:
+        annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    if annotation is Reference:
+        return AttributeKind.REFERENCE
+    if annotation is date:
+        return AttributeKind.DATE
+    if annotation is Decimal:
+        return AttributeKind.NUMBER
+    return AttributeKind.TEXT
 
 
 class AttributeProblems(Exception):

@@ -20,6 +20,7 @@ from mdm_hub.domain.attributes import (
     validate_attributes,
 )
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.errors import Problem, RecordRejected
 
 _SYSTEM = TypeAdapter(SystemCode)
@@ -53,6 +54,8 @@ def key_problems(system: object, entity_type: object, source_id: object) -> list
             adapter.validate_python(value, strict=True)
         except ValidationError as exc:
             problems.append(Problem(name, pydantic_reason(exc.errors(include_url=False)[0])))
+    if system == STEWARD:
+        problems.append(Problem("system", f"{STEWARD!r} is reserved for steward overrides"))
     if entity_type not in EntityType.__members__:
         allowed = ", ".join(EntityType.__members__)
         problems.append(
@@ -67,10 +70,14 @@ def _label(system: object, entity_type: object, source_id: object) -> str:
     return "record " + text.encode("unicode_escape").decode("ascii")
 
 
+def canonical_json(value: object) -> str:
+    """One text per JSON value, whatever its key order: for hashing and comparing values."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(attributes: JsonAttributes) -> str:
     """Hash of the canonical JSON: equal content gives an equal hash whatever the key order."""
-    canonical = json.dumps(attributes, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(attributes).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,13 @@ class StoredSource:
 
 @dataclass(frozen=True)
 class AttributeValue:
-    """One golden attribute value and where it came from."""
+    """One golden attribute value and where it came from.
+
+    For a rule's choice, `source` is the member source record that supplied the value. For a
+    steward's pin (rule STEWARD), `source` is (STEWARD, entity type, actor), `source_version`
+    the override revision and `observed_at` when it was pinned; `reason` is the steward's.
+    A `union` value is a list; `parts` then gives each element with its own provenance.
+    """
 
     name: str
     value: Any
@@ -153,6 +166,8 @@ class AttributeValue:
     source: SourceKey
     source_version: int
     observed_at: datetime
+    reason: str | None = None
+    parts: tuple[AttributeValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +178,8 @@ class GoldenRecord:
     created_at: datetime
     updated_at: datetime
     attributes: tuple[AttributeValue, ...] = ()
+    # Hash of the survivorship rule set that last computed the attributes (None: never).
+    rule_set_hash: str | None = None
 
     def values(self) -> JsonAttributes:
         return {value.name: value.value for value in self.attributes}
@@ -170,11 +187,13 @@ class GoldenRecord:
 
 @dataclass(frozen=True)
 class GoldenView:
-    """A golden record with its crosswalk: every member source record, current version.
-    `merged_from` is the ID asked for when it was merged away into this one."""
+    """A golden record with its crosswalk (every member source record, current version) and
+    every steward override ever made on it, oldest first. `merged_from` is the ID asked for
+    when it was merged away into this one."""
 
     golden: GoldenRecord
     members: tuple[StoredSource, ...] = field(default_factory=tuple)
+    override_history: tuple[OverrideEvent, ...] = field(default_factory=tuple)
     merged_from: str | None = None
 
 

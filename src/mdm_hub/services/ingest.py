@@ -25,7 +25,8 @@ from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher
-from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.survivorship.rules import RuleSet
 
 NEW_GOLDEN = "rule:no_match"
 MAX_UPSERT_BATCH = 1000
@@ -59,12 +60,14 @@ class IngestService:
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
         new_candidate_id: Callable[[], str] = random_candidate_id,
+        rules: RuleSet | None = None,
     ) -> None:
         self._store = store
         self._matcher = matcher
         self._clock = clock
         self._new_golden_id = new_golden_id
         self._new_candidate_id = new_candidate_id
+        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
 
     async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
@@ -195,7 +198,7 @@ class IngestService:
             recorded_at=now,
         )
 
-    @staticmethod
-    async def _recompute(tx: StoreTransaction, golden_id: str, now: datetime) -> None:
-        members = await tx.members(golden_id)
-        await tx.update_golden(golden_id, compute_golden_attributes(members), now)
+    async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:
+        # Membership or a member's content changed: the golden record's version moves even
+        # when no value does, so readers of the crosswalk see the change.
+        await self._golden.recompute(tx, golden_id, now, only_if_changed=False)

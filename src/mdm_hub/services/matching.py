@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 from mdm_hub.domain.entity_types import EntityType
@@ -20,6 +21,7 @@ from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.ports import StoreTransaction
 
 PREPARED_CACHE_SIZE = 100_000
+SHIPPED_MATCHING_DIR = Path(__file__).resolve().parents[3] / "matching"
 
 
 class RecordMatcher:
@@ -94,3 +96,9 @@ class RecordMatcher:
         ]
         scored = score_goldens(rules, incoming, candidates)
         return scored[0] if scored else None
+
+
+@cache
+def shipped_matcher() -> RecordMatcher:
+    """The match rules shipped in the repository (tests and defaults)."""
+    return RecordMatcher.from_directory(SHIPPED_MATCHING_DIR)

@@ -1,1 +1,2 @@
-"""Survivorship: choose each golden attribute from the member source records. Pure."""
+"""Survivorship: rule files (validated on load) and the pure engine that chooses each golden
+attribute, with its provenance, from the member source records."""

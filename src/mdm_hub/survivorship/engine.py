@@ -1,34 +1,91 @@
-"""Compute golden attributes, with provenance, from member source records.
+"""Compute golden attributes, with provenance, from member source records. Pure.
 
-The rule used until per-entity rule files exist is `most_recent`: for each attribute, the value
-from the member observed most recently that has one. Ties break on system, then source ID, so
-the result never depends on the order in which members arrived.
+For each attribute: a steward's pin if there is one; otherwise the attribute's rule picks
+among the members that have a value. Every value names the member source record (system,
+sourceId, version, observedAt) and the rule that chose it. The result depends only on the
+members' content and the rules, never on the order in which members arrived.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from mdm_hub.domain.records import AttributeValue, StoredSource
+from mdm_hub.domain.attributes import AttributeKind
+from mdm_hub.domain.overrides import STEWARD, OverrideEvent
+from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource
+from mdm_hub.survivorship.ranking import member_rank
+from mdm_hub.survivorship.rules import EntityRules, Strategy
+from mdm_hub.survivorship.strategies import CHOOSERS, Candidate
 
-MOST_RECENT = "most_recent"
+
+def compute_golden_attributes(
+    members: Iterable[StoredSource],
+    rules: EntityRules,
+    pins: Mapping[str, OverrideEvent] | None = None,
+) -> tuple[AttributeValue, ...]:
+    """Golden attributes sorted by name. `pins` are the steward overrides in force."""
+    members = tuple(members)
+    pins = pins or {}
+    names = {name for member in members for name in member.attributes} | pins.keys()
+    chosen = []
+    for name in sorted(names):
+        pin = pins.get(name)
+        value = _pinned(name, pin, rules) if pin else _decided(name, members, rules)
+        if value is not None:
+            chosen.append(value)
+    return tuple(chosen)
 
 
-def compute_golden_attributes(members: Iterable[StoredSource]) -> tuple[AttributeValue, ...]:
-    chosen: dict[str, AttributeValue] = {}
-    # Oldest first, so each newer member overwrites: the last writer is the most recent.
-    ordered = sorted(
-        members,
-        key=lambda m: (m.observed_at, m.key.system, m.key.source_id),
+def _decided(
+    name: str, members: tuple[StoredSource, ...], rules: EntityRules
+) -> AttributeValue | None:
+    rule = rules.rule_for(name)
+    rank = member_rank(rules.tie_breakers_for(rule), rules.file.trust)
+    ranked = [
+        Candidate(member.attributes[name], member)
+        for member in sorted(members, key=rank)
+        if member.attributes.get(name) is not None
+    ]
+    if not ranked:
+        return None
+    # Attributes come validated, so every name has a kind; text is the safe reading if not.
+    kind = rules.kinds.get(name, AttributeKind.TEXT)
+    winners = CHOOSERS[rule.strategy](ranked, rule, kind)
+    if not winners:
+        return None
+    parts = tuple(_provenance(name, c, rule.strategy) for c in winners)
+    if rule.strategy is not Strategy.UNION:
+        return parts[0]
+    # The list as a whole is credited to the best-ranked member that contributed to it.
+    best = next(c for c in ranked if any(c.member is w.member for w in winners))
+    return _provenance(name, Candidate([p.value for p in parts], best.member), rule.strategy, parts)
+
+
+def _provenance(
+    name: str,
+    candidate: Candidate,
+    strategy: Strategy,
+    parts: tuple[AttributeValue, ...] = (),
+) -> AttributeValue:
+    member = candidate.member
+    return AttributeValue(
+        name=name,
+        value=candidate.value,
+        rule=str(strategy),
+        source=member.key,
+        source_version=member.version,
+        observed_at=member.observed_at,
+        parts=parts,
     )
-    for member in ordered:
-        for name, value in member.attributes.items():
-            chosen[name] = AttributeValue(
-                name=name,
-                value=value,
-                rule=MOST_RECENT,
-                source=member.key,
-                source_version=member.version,
-                observed_at=member.observed_at,
-            )
-    return tuple(chosen[name] for name in sorted(chosen))
+
+
+def _pinned(name: str, pin: OverrideEvent, rules: EntityRules) -> AttributeValue:
+    return AttributeValue(
+        name=name,
+        value=pin.value,
+        rule=STEWARD,
+        source=SourceKey(STEWARD, rules.entity_type, pin.actor),
+        source_version=pin.revision,
+        observed_at=pin.at,
+        reason=pin.reason,
+    )

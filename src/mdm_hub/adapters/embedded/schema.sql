@@ -6,9 +6,12 @@ CREATE TABLE IF NOT EXISTS golden (
   version     INTEGER NOT NULL,
   createdAt   TEXT NOT NULL,
   updatedAt   TEXT NOT NULL,
-  mergedInto  TEXT REFERENCES golden (id)
+  mergedInto  TEXT REFERENCES golden (id),
+  ruleSetHash TEXT
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
+-- Keyset paging of one entity type's goldens in ID order (mdm-hub recompute).
+CREATE INDEX IF NOT EXISTS golden_entity_type_id ON golden (entityType, id);
 
 CREATE TABLE IF NOT EXISTS source_record (
   pk           INTEGER PRIMARY KEY,
@@ -76,3 +79,17 @@ CREATE TABLE IF NOT EXISTS match_candidate (
   candidates  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS match_candidate_order ON match_candidate (createdAt, id);
+
+-- Steward overrides: every pin and clear, never updated or deleted. The pins in force are
+-- derived from it (per attribute, the latest event if it is a PIN).
+CREATE TABLE IF NOT EXISTS steward_override (
+  goldenId   TEXT NOT NULL REFERENCES golden (id),
+  revision   INTEGER NOT NULL,
+  attribute  TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  value      TEXT,
+  actor      TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  PRIMARY KEY (goldenId, revision)
+);

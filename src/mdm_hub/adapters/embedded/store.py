@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from importlib import resources
 from itertools import groupby
 from typing import TypeVar
 
 from mdm_hub.adapters.codec import (
-    as_datetime,
     dumps,
-    golden_attributes_from_json,
     match_candidate,
     payload_to_json,
     problems_to_json,
@@ -20,14 +19,14 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.embedded.transaction import (
-    SOURCE_COLUMNS,
+    SURVIVOR,
     EmbeddedTransaction,
     key_params,
+    read_golden_view,
 )
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
-    GoldenRecord,
     GoldenView,
     MatchCandidate,
     RejectedRecord,
@@ -57,16 +56,23 @@ JOIN source_record m ON m.goldenId = g.id
 ORDER BY refs.i, m.system, m.sourceId
 """
 
-# A merged-away ID answers with the end of its MERGED_INTO chain, however long.
-_SURVIVOR = """
-WITH RECURSIVE chain(id, depth) AS (
-  SELECT ?, 0
-  UNION ALL
-  SELECT g.mergedInto, chain.depth + 1 FROM golden g JOIN chain ON g.id = chain.id
-  WHERE g.mergedInto IS NOT NULL AND chain.depth < 10000
-)
-SELECT g.* FROM chain JOIN golden g ON g.id = chain.id ORDER BY chain.depth DESC LIMIT 1
-"""
+
+# Columns added after a table was first released: CREATE TABLE IF NOT EXISTS leaves a file
+# made by an older release without them, so they are added here (SQLite has no ADD COLUMN
+# IF NOT EXISTS).
+_ADDED_COLUMNS = {
+    ("golden", "ruleSetHash"): "TEXT",
+    ("golden", "mergedInto"): "TEXT REFERENCES golden (id)",
+    ("source_record", "explanation"): "TEXT",
+    ("source_record", "matchKeys"): "TEXT NOT NULL DEFAULT '[]'",
+}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    for (table, column), declaration in _ADDED_COLUMNS.items():
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 class EmbeddedStore:
@@ -85,6 +91,7 @@ class EmbeddedStore:
         self._db.executescript(
             resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
         )
+        _add_missing_columns(self._db)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -149,28 +156,17 @@ class EmbeddedStore:
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         async with self._lock:
             db = self._conn
-            db.execute("BEGIN")
+            db.execute("BEGIN")  # one snapshot for the golden, its members and its history
             try:
-                row = db.execute(_SURVIVOR, (golden_id,)).fetchone()
-                if row is None:
+                survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
+                if survivor is None:
                     return None
-                members = db.execute(
-                    f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
-                    "WHERE goldenId = ? ORDER BY system, sourceId",
-                    (row["id"],),
-                ).fetchall()
+                view = read_golden_view(db, survivor["id"])
             finally:
                 db.execute("COMMIT")
-        golden = GoldenRecord(
-            id=row["id"],
-            entity_type=EntityType(row["entityType"]),
-            version=row["version"],
-            created_at=as_datetime(row["createdAt"]),
-            updated_at=as_datetime(row["updatedAt"]),
-            attributes=golden_attributes_from_json(row["attributes"]),
-        )
-        merged_from = golden_id if golden.id != golden_id else None
-        return GoldenView(golden, tuple(stored_source(m) for m in members), merged_from)
+        if view is None or survivor["id"] == golden_id:
+            return view
+        return replace(view, merged_from=golden_id)
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         async with self._lock:
@@ -200,6 +196,24 @@ class EmbeddedStore:
                 ),
             ).fetchall()
         return [match_candidate(row) for row in rows]
+
+    async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
+        async with self._lock:
+            rows = self._conn.execute(
+                "SELECT id FROM golden WHERE entityType = ? AND id > ? ORDER BY id LIMIT ?",
+                (str(entity_type), after, limit),
+            ).fetchall()
+        return [row["id"] for row in rows]
+
+    async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
+        async with self._lock:
+            row = self._conn.execute(
+                "SELECT count(*) AS n FROM golden WHERE entityType = ? "
+                "AND (? IS NULL OR ruleSetHash IS NULL OR ruleSetHash <> ?)",
+                (str(entity_type), stale_for, stale_for),
+            ).fetchone()
+        count: int = row["n"]
+        return count
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:

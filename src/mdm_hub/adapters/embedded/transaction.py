@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 
@@ -12,15 +13,20 @@ from mdm_hub.adapters.codec import (
     candidate_order,
     dumps,
     golden_attributes_to_json,
+    golden_record,
     merged_by,
     optional_json,
+    override_event,
+    override_event_params,
     scored_goldens_to_json,
     stored_candidate,
     stored_source,
 )
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
+    GoldenView,
     MatchCandidate,
     Membership,
     SourceKey,
@@ -55,6 +61,38 @@ def _candidates_query(key_count: int) -> str:
 
 def key_params(key: SourceKey) -> tuple[str, str, str]:
     return (key.system, str(key.entity_type), key.source_id)
+
+
+# A merged-away ID answers with the end of its MERGED_INTO chain, however long.
+SURVIVOR = """
+WITH RECURSIVE chain(id, depth) AS (
+  SELECT ?, 0
+  UNION ALL
+  SELECT g.mergedInto, chain.depth + 1 FROM golden g JOIN chain ON g.id = chain.id
+  WHERE g.mergedInto IS NOT NULL AND chain.depth < 10000
+)
+SELECT g.id FROM chain JOIN golden g ON g.id = chain.id ORDER BY chain.depth DESC LIMIT 1
+"""
+
+
+def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | None:
+    """A golden record with its members and override history, read on `db` as it stands."""
+    row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
+    if row is None:
+        return None
+    members = db.execute(
+        f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
+        "WHERE goldenId = ? ORDER BY system, sourceId",
+        (golden_id,),
+    ).fetchall()
+    history = db.execute(
+        "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
+    ).fetchall()
+    return GoldenView(
+        golden_record(row),
+        tuple(stored_source(m) for m in members),
+        tuple(override_event(event) for event in history),
+    )
 
 
 class EmbeddedTransaction:
@@ -218,13 +256,37 @@ class EmbeddedTransaction:
         ).fetchall()
         return [stored_source(row) for row in rows]
 
+    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+        # The transaction began IMMEDIATE: it already holds the one write lock.
+        survivor = self._db.execute(SURVIVOR, (golden_id,)).fetchone()
+        if survivor is None:
+            return None
+        view = read_golden_view(self._db, survivor["id"])
+        if view is None or survivor["id"] == golden_id:
+            return view
+        return replace(view, merged_from=golden_id)
+
+    async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
+        if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:
+            raise NotFound(f"golden record {golden_id} does not exist")
+        self._db.execute(
+            "INSERT INTO steward_override "
+            "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
+            "(:goldenId, :revision, :attribute, :action, :value, :actor, :reason, :at)",
+            {**override_event_params(event), "goldenId": golden_id, "at": event.at.isoformat()},
+        )
+
     async def update_golden(
-        self, golden_id: str, attributes: Sequence[AttributeValue], at: datetime
+        self,
+        golden_id: str,
+        attributes: Sequence[AttributeValue],
+        at: datetime,
+        rule_set_hash: str,
     ) -> int:
         row = self._db.execute(
-            "UPDATE golden SET attributes = ?, version = version + 1, updatedAt = ? "
-            "WHERE id = ? RETURNING version",
-            (golden_attributes_to_json(attributes), at.isoformat(), golden_id),
+            "UPDATE golden SET attributes = ?, ruleSetHash = ?, version = version + 1, "
+            "updatedAt = ? WHERE id = ? RETURNING version",
+            (golden_attributes_to_json(attributes), rule_set_hash, at.isoformat(), golden_id),
         ).fetchone()
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")

@@ -17,8 +17,6 @@ from neo4j import (
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from mdm_hub.adapters.codec import (
-    as_datetime,
-    golden_attributes_from_json,
     match_candidate,
     payload_to_json,
     problems_to_json,
@@ -26,11 +24,10 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
-from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction, key_params
+from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction, golden_view, key_params
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
-    GoldenRecord,
     GoldenView,
     MatchCandidate,
     RejectedRecord,
@@ -144,19 +141,20 @@ class Neo4jStore:
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         rows = await self._read(Query.GET_GOLDEN, goldenId=golden_id)
-        if not rows:
-            return None
-        node = rows[0]["golden"]
-        golden = GoldenRecord(
-            id=node["id"],
-            entity_type=EntityType(node["entityType"]),
-            version=node["version"],
-            created_at=as_datetime(node["createdAt"]),
-            updated_at=as_datetime(node["updatedAt"]),
-            attributes=golden_attributes_from_json(node["attributes"]),
+        return golden_view(rows[0]) if rows else None
+
+    async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
+        rows = await self._read(
+            Query.GOLDEN_IDS, entityType=str(entity_type), after=after, limit=limit
         )
-        members = tuple(stored_source(m) for m in rows[0]["members"])
-        return GoldenView(golden, members, rows[0]["mergedFrom"])
+        return [row["id"] for row in rows]
+
+    async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
+        [row] = await self._read(
+            Query.COUNT_GOLDENS, entityType=str(entity_type), staleFor=stale_for
+        )
+        count: int = row["count"]
+        return count
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         rows = await self._read(Query.GET_MATCH_CANDIDATE, id=candidate_id)

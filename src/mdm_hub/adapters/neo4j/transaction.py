@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,16 +13,21 @@ from mdm_hub.adapters.codec import (
     as_datetime,
     dumps,
     golden_attributes_to_json,
+    golden_record,
     merged_by,
     optional_json,
+    override_event,
+    override_event_params,
     scored_goldens_to_json,
     stored_candidate,
     stored_source,
 )
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
+    GoldenView,
     MatchCandidate,
     Membership,
     SourceKey,
@@ -33,6 +39,16 @@ from mdm_hub.errors import NotFound
 
 def key_params(key: SourceKey) -> dict[str, str]:
     return {"system": key.system, "entityType": str(key.entity_type), "sourceId": key.source_id}
+
+
+def golden_view(row: dict[str, Any]) -> GoldenView:
+    """The row get_golden.cypher returns, as a GoldenView."""
+    return GoldenView(
+        golden_record(row["golden"]),
+        tuple(stored_source(member) for member in row["members"]),
+        tuple(override_event(event) for event in row["overrides"]),
+        row.get("mergedFrom"),
+    )
 
 
 class Neo4jTransaction:
@@ -147,13 +163,33 @@ class Neo4jTransaction:
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
         return [stored_source(row["source"]) for row in rows]
 
+    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+        locked = await self._rows(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
+        if not locked:
+            return None
+        [row] = await self._rows(Query.GET_GOLDEN, goldenId=locked[0]["id"])
+        view = golden_view(row)
+        return replace(view, merged_from=golden_id) if locked[0]["id"] != golden_id else view
+
+    async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
+        rows = await self._rows(
+            Query.ADD_OVERRIDE_EVENT, goldenId=golden_id, **override_event_params(event)
+        )
+        if rows[0]["added"] != 1:
+            raise NotFound(f"golden record {golden_id} does not exist")
+
     async def update_golden(
-        self, golden_id: str, attributes: Sequence[AttributeValue], at: datetime
+        self,
+        golden_id: str,
+        attributes: Sequence[AttributeValue],
+        at: datetime,
+        rule_set_hash: str,
     ) -> int:
         rows = await self._rows(
             Query.UPDATE_GOLDEN,
             goldenId=golden_id,
             attributes=golden_attributes_to_json(attributes),
+            ruleSetHash=rule_set_hash,
             at=at,
         )
         if not rows:

@@ -13,6 +13,9 @@ from mdm_hub.wiring import Services
 class Context(BaseContext):
     services: Services
     correlation_id: str
+    # Who the request says it is (X-Actor), recorded with steward actions. Not authenticated:
+    # access roles arrive in a later release.
+    actor: str
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
@@ -41,6 +42,12 @@ def _key(system: str, entity_type: EntityType, source_id: str, prefix: str = "")
         raise InvalidInput(problems) from None
 
 
+def _golden_id(value: strawberry.ID, field: str) -> str:
+    if not 0 < len(value) <= MAX_GOLDEN_ID:
+        raise InvalidInput([Problem(field, f"must be 1 to {MAX_GOLDEN_ID} characters")])
+    return str(value)
+
+
 def _raw(record: SourceRecordInput) -> RawRecord:
     return RawRecord(
         system=record.system,
@@ -75,9 +82,7 @@ class Query:
 
     @strawberry.field(description="A golden record with its attributes and crosswalk.")
     async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:
-        if not 0 < len(id) <= MAX_GOLDEN_ID:
-            raise InvalidInput([Problem("id", f"must be 1 to {MAX_GOLDEN_ID} characters")])
-        view = await info.context.services.resolve.golden_record(str(id))
+        view = await info.context.services.resolve.golden_record(_golden_id(id, "id"))
         return GoldenRecord.of(view) if view else None
 
     @strawberry.field(description="Records queued for steward review, oldest first.")
@@ -146,3 +151,31 @@ class Mutation:
             list[UpsertResult | None],
             [o if isinstance(o, RecordRejected) else UpsertResult.of(o) for o in outcomes],
         )
+
+    @strawberry.mutation(
+        description=(
+            "Pin a golden attribute to a value until clearOverride; recomputation keeps it. Its "
+            "provenance reads rule STEWARD with the actor (X-Actor header) and the reason."
+        )
+    )
+    async def override_attribute(
+        self,
+        info: AppInfo,
+        golden_id: strawberry.ID,
+        attribute: str,
+        value: JSON,
+        reason: str,
+    ) -> GoldenRecord:
+        view = await info.context.services.steward.override_attribute(
+            _golden_id(golden_id, "goldenId"), attribute, value, reason, info.context.actor
+        )
+        return GoldenRecord.of(view)
+
+    @strawberry.mutation(description="Remove a steward's pin: the attribute's rule decides again.")
+    async def clear_override(
+        self, info: AppInfo, golden_id: strawberry.ID, attribute: str, reason: str
+    ) -> GoldenRecord:
+        view = await info.context.services.steward.clear_override(
+            _golden_id(golden_id, "goldenId"), attribute, reason, info.context.actor
+        )
+        return GoldenRecord.of(view)

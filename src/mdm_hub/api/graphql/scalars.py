@@ -7,6 +7,7 @@ from typing import TypeAlias
 import strawberry
 
 from mdm_hub.domain.entity_types import EntityType as DomainEntityType
+from mdm_hub.domain.overrides import OverrideAction as DomainOverrideAction
 from mdm_hub.domain.records import CandidateStatus as DomainCandidateStatus
 from mdm_hub.domain.records import UpsertOutcome as DomainUpsertOutcome
 
@@ -18,3 +19,5 @@ strawberry.enum(DomainCandidateStatus, name="CandidateStatus")
 EntityType: TypeAlias = DomainEntityType
 UpsertOutcome: TypeAlias = DomainUpsertOutcome
 CandidateStatus: TypeAlias = DomainCandidateStatus
+strawberry.enum(DomainOverrideAction, name="OverrideAction")
+OverrideAction: TypeAlias = DomainOverrideAction

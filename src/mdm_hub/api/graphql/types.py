@@ -8,8 +8,9 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType, UpsertOutcome
+from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType, OverrideAction, UpsertOutcome
 from mdm_hub.domain import records
+from mdm_hub.domain.overrides import OverrideEvent
 
 
 @strawberry.input(description="A source record as one system holds it.")
@@ -82,7 +83,13 @@ class Resolution:
         )
 
 
-@strawberry.type(description="Which source record version supplied a golden value.")
+@strawberry.type(
+    description=(
+        "Which source record version supplied a golden value. For a steward's pin (rule "
+        "STEWARD): system STEWARD, sourceId the actor, version the override revision, "
+        "observedAt when it was pinned."
+    )
+)
 class AttributeSource:
     system: str
     source_id: str
@@ -90,12 +97,20 @@ class AttributeSource:
     observed_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="A golden value, the rule that chose it and where it came from.")
 class GoldenAttribute:
     name: str
     value: JSON
-    rule: str
+    rule: str = strawberry.field(
+        description="The strategy that chose the value (e.g. source_priority), or STEWARD."
+    )
     source: AttributeSource
+    reason: str | None = strawberry.field(
+        description="The steward's reason, for rule STEWARD; null otherwise."
+    )
+    parts: list[GoldenAttribute] = strawberry.field(
+        description="For rule union: each element of the list with its own source; else empty."
+    )
 
     @classmethod
     def of(cls, value: records.AttributeValue) -> GoldenAttribute:
@@ -109,6 +124,31 @@ class GoldenAttribute:
                 version=value.source_version,
                 observed_at=value.observed_at,
             ),
+            reason=value.reason,
+            parts=[GoldenAttribute.of(part) for part in value.parts],
+        )
+
+
+@strawberry.type(description="One steward action on a golden attribute: a pin or a clear.")
+class StewardOverride:
+    revision: int
+    attribute: str
+    action: OverrideAction
+    value: JSON | None = strawberry.field(description="The pinned value; null for CLEAR.")
+    actor: str = strawberry.field(description="Who the request said it was (X-Actor header).")
+    reason: str
+    at: datetime
+
+    @classmethod
+    def of(cls, event: OverrideEvent) -> StewardOverride:
+        return cls(
+            revision=event.revision,
+            attribute=event.attribute,
+            action=event.action,
+            value=event.value,
+            actor=event.actor,
+            reason=event.reason,
+            at=event.at,
         )
 
 
@@ -148,6 +188,15 @@ class GoldenRecord:
     merged_from: strawberry.ID | None = strawberry.field(
         description="The ID asked for, when it was merged away into this golden record."
     )
+    rule_set_hash: str | None = strawberry.field(
+        description=(
+            "Hash of the survivorship rules that computed the values; one that differs from "
+            "`mdm-hub rules` marks a golden record that `mdm-hub recompute` will refresh."
+        )
+    )
+    override_history: list[StewardOverride] = strawberry.field(
+        description="Every steward pin and clear on this golden record, oldest first."
+    )
 
     @classmethod
     def of(cls, view: records.GoldenView) -> GoldenRecord:
@@ -162,6 +211,8 @@ class GoldenRecord:
             attributes_json=JSON(golden.values()),
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
             merged_from=strawberry.ID(view.merged_from) if view.merged_from else None,
+            rule_set_hash=golden.rule_set_hash,
+            override_history=[StewardOverride.of(event) for event in view.override_history],
         )
 
 

@@ -1,0 +1,74 @@
+"""Recompute a golden record's attributes inside a write transaction, from its members, the
+rules of its entity type and the steward pins in force. Every writer of golden values (ingest,
+stewards, `mdm-hub recompute`) goes through here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+
+from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
+from mdm_hub.domain.overrides import active_pins
+from mdm_hub.domain.records import GoldenView
+from mdm_hub.errors import NotFound
+from mdm_hub.ports import StoreTransaction
+from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.survivorship.loader import load_rule_set
+from mdm_hub.survivorship.rules import RuleSet
+
+
+@cache
+def shipped_rules() -> RuleSet:
+    """The rule files in the repository: what services use when given no rule set (tests,
+    scripts). The composition root always passes the configured one."""
+    return load_rule_set(SHIPPED_SURVIVORSHIP_DIR)
+
+
+class Refresh(StrEnum):
+    """What recomputing a golden record found."""
+
+    CURRENT = "current"  # same values, same rule set: nothing to write
+    RESTAMPED = "restamped"  # same values and provenance, computed by a new rule set
+    CHANGED = "changed"  # a value or its provenance changed
+
+
+class GoldenRecomputer:
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules
+
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules
+
+    async def recompute(
+        self, tx: StoreTransaction, golden_id: str, now: datetime, *, only_if_changed: bool
+    ) -> Refresh:
+        """Lock and recompute one golden record."""
+        view = await tx.golden_for_update(golden_id)
+        if view is None:
+            raise NotFound(f"golden record {golden_id} does not exist")
+        return await self.apply(tx, view, now, only_if_changed=only_if_changed)
+
+    async def apply(
+        self, tx: StoreTransaction, view: GoldenView, now: datetime, *, only_if_changed: bool
+    ) -> Refresh:
+        """Recompute from `view`, read under the golden record's lock in this transaction.
+
+        With `only_if_changed`, a CURRENT result writes nothing (a rules refresh); without it,
+        the golden record's version moves anyway, since its members or pins changed.
+        """
+        golden = view.golden
+        rules = self._rules.for_type(golden.entity_type)
+        attributes = compute_golden_attributes(
+            view.members, rules, active_pins(view.override_history)
+        )
+        if attributes != golden.attributes:
+            refresh = Refresh.CHANGED
+        elif rules.hash != golden.rule_set_hash:
+            refresh = Refresh.RESTAMPED
+        else:
+            refresh = Refresh.CURRENT
+        if refresh is not Refresh.CURRENT or not only_if_changed:
+            await tx.update_golden(golden.id, attributes, now, rules.hash)
+        return refresh

@@ -1,0 +1,43 @@
+"""The order in which members are ranked when a strategy leaves a tie. Always total.
+
+The tie-breakers a rule file names come first; system, then source ID, always come last.
+Within one golden record (one entity type) no two members share both, so no two members ever
+rank equal and the result never depends on the order in which members arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from mdm_hub.domain.records import StoredSource
+from mdm_hub.survivorship.rules import TieBreaker
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+RankKey = tuple[int | str, ...]
+
+
+def microseconds(moment: datetime) -> int:
+    """Exact, unlike a float timestamp: two instants a microsecond apart never compare equal."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def member_rank(
+    tie_breakers: Sequence[TieBreaker], trust: Sequence[str]
+) -> Callable[[StoredSource], RankKey]:
+    """A sort key: sorting members by it puts the preferred member first."""
+    trust_rank = {system: position for position, system in enumerate(trust)}
+    untrusted = len(trust_rank)  # systems the ranking does not name come after those it does
+
+    def part(tie_breaker: TieBreaker, member: StoredSource) -> int:
+        if tie_breaker is TieBreaker.TRUST:
+            return trust_rank.get(member.key.system, untrusted)
+        observed = microseconds(member.observed_at)
+        return -observed if tie_breaker is TieBreaker.MOST_RECENT else observed
+
+    def key(member: StoredSource) -> RankKey:
+        return (*(part(t, member) for t in tie_breakers), member.key.system, member.key.source_id)
+
+    return key

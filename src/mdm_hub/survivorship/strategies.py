@@ -1,0 +1,91 @@
+"""One function per strategy: from the ranked candidates for one attribute, the winners.
+
+Candidates arrive ranked best first (see ranking.py). Every choice below keeps the first of
+equals (`min`/`max` return the first extreme they meet), so a tie between values is always
+settled by the ranking, never by arrival order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from mdm_hub.domain.attributes import AttributeKind
+from mdm_hub.domain.records import StoredSource, canonical_json
+from mdm_hub.survivorship.rules import AttributeRule, Strategy
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member's value for the attribute being decided."""
+
+    value: Any
+    member: StoredSource
+
+
+Choose = Callable[[Sequence[Candidate], AttributeRule, AttributeKind], list[Candidate]]
+
+
+def _source_priority(
+    ranked: Sequence[Candidate], rule: AttributeRule, _: AttributeKind
+) -> list[Candidate]:
+    priority = {system: position for position, system in enumerate(rule.systems or ())}
+    pool = [c for c in ranked if c.member.key.system in priority] if rule.only_listed else ranked
+    if not pool:
+        return []
+    return [min(pool, key=lambda c: priority.get(c.member.key.system, len(priority)))]
+
+
+def _most_recent(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
+    return [max(ranked, key=lambda c: c.member.observed_at)]
+
+
+def _most_frequent(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
+    counts = Counter(canonical_json(c.value) for c in ranked)
+    return [max(ranked, key=lambda c: counts[canonical_json(c.value)])]
+
+
+def _longest(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
+    return [max(ranked, key=lambda c: len(c.value))]
+
+
+def _order(kind: AttributeKind) -> Callable[[Candidate], Any]:
+    # Numbers may be stored as JSON text ("12.50"); ISO dates already sort as text.
+    if kind is AttributeKind.NUMBER:
+        return lambda c: Decimal(str(c.value))
+    return lambda c: c.value
+
+
+def _max(ranked: Sequence[Candidate], _: AttributeRule, kind: AttributeKind) -> list[Candidate]:
+    return [max(ranked, key=_order(kind))]
+
+
+def _min(ranked: Sequence[Candidate], _: AttributeRule, kind: AttributeKind) -> list[Candidate]:
+    return [min(ranked, key=_order(kind))]
+
+
+def _union(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
+    # Each distinct value once, credited to the best-ranked member that holds it.
+    first_holder: dict[str, Candidate] = {}
+    for candidate in ranked:
+        first_holder.setdefault(canonical_json(candidate.value), candidate)
+    return [first_holder[text] for text in sorted(first_holder)]
+
+
+def _first_non_null(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
+    return [ranked[0]]
+
+
+CHOOSERS: Mapping[Strategy, Choose] = {
+    Strategy.SOURCE_PRIORITY: _source_priority,
+    Strategy.MOST_RECENT: _most_recent,
+    Strategy.MOST_FREQUENT: _most_frequent,
+    Strategy.LONGEST: _longest,
+    Strategy.MAX: _max,
+    Strategy.MIN: _min,
+    Strategy.UNION: _union,
+    Strategy.FIRST_NON_NULL: _first_non_null,
+}

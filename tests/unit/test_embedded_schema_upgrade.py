@@ -1,0 +1,36 @@
+"""An embedded store file made before survivorship rules opens, gains the new column, and its
+golden records read as never computed by a rule set (so `mdm-hub recompute` refreshes them)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.domain.entity_types import EntityType
+
+# The golden table as the first release created it.
+OLD_GOLDEN_TABLE = """
+CREATE TABLE golden (
+  id TEXT PRIMARY KEY, entityType TEXT NOT NULL, attributes TEXT NOT NULL,
+  version INTEGER NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+);
+INSERT INTO golden VALUES ('cus_old', 'CUSTOMER', '[]', 1,
+  '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00');
+"""
+
+
+async def test_an_old_file_opens_and_its_goldens_count_as_stale(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_GOLDEN_TABLE)
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await store.open()  # applying the upgrade twice is harmless
+    try:
+        view = await store.get_golden("cus_old")
+        assert view is not None
+        assert view.golden.rule_set_hash is None
+        assert await store.count_goldens(EntityType.CUSTOMER, stale_for="any") == 1
+    finally:
+        await store.close()
