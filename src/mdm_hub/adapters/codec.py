@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import AttributeValue, RejectedRecord, SourceKey, StoredSource
+from mdm_hub.domain.records import (
+    AttributeValue,
+    GoldenRecord,
+    RejectedRecord,
+    SourceKey,
+    StoredSource,
+)
 from mdm_hub.errors import Problem
 
 
@@ -45,6 +51,18 @@ def golden_attributes_from_json(text: str) -> tuple[AttributeValue, ...]:
             observed_at=datetime.fromisoformat(item["observedAt"]),
         )
         for item in json.loads(text)
+    )
+
+
+def golden_record(fields: Mapping[str, Any]) -> GoldenRecord:
+    """A GoldenRecord from a row or node map with the store's camelCase property names."""
+    return GoldenRecord(
+        id=fields["id"],
+        entity_type=EntityType(fields["entityType"]),
+        version=fields["version"],
+        created_at=as_datetime(fields["createdAt"]),
+        updated_at=as_datetime(fields["updatedAt"]),
+        attributes=golden_attributes_from_json(fields["attributes"]),
     )
 
 

@@ -20,6 +20,7 @@ from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.strong_keys import strong_keys
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.ids import random_golden_id
+from mdm_hub.services.relationships import ReferenceLinker
 from mdm_hub.survivorship.engine import compute_golden_attributes
 
 LINKED_BY_STRONG_IDENTIFIER = "rule:strong_identifier"
@@ -53,10 +54,12 @@ class IngestService:
         store: Store,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
+        references: ReferenceLinker | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._new_golden_id = new_golden_id
+        self._references = references or ReferenceLinker()
 
     async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
@@ -86,14 +89,21 @@ class IngestService:
                     )
                 )
             except RecordRejected as rejected:
-                if len(raws) > 1:
-                    rejected.record_label = f"record [{index}] {rejected.record_label}"
-                parsed.append(rejected)
+                parsed.append(_in_batch(rejected, index, len(raws)))
         await self._keep_rejects(raws, parsed, correlation_id)
-        return [
-            item if isinstance(item, RecordRejected) else await self._upsert_valid(item)
-            for item in parsed
-        ]
+        results: list[UpsertResult | RecordRejected] = []
+        for index, (raw, item) in enumerate(zip(raws, parsed, strict=True)):
+            if isinstance(item, RecordRejected):
+                results.append(item)
+                continue
+            try:
+                results.append(await self._upsert_valid(item))
+            except RecordRejected as refused:
+                # A rule only the stored data can check (a hierarchy cycle) refused the record:
+                # its transaction rolled back; keep it like any other reject.
+                results.append(_in_batch(refused, index, len(raws)))
+                await self._keep_rejects([raw], [refused], correlation_id)
+        return results
 
     async def _keep_rejects(
         self,
@@ -116,8 +126,14 @@ class IngestService:
         async def work(tx: StoreTransaction) -> UpsertResult:
             existing = await tx.get_source(record.key)
             if existing is not None:
-                return await self._update(tx, record, *existing, now)
-            return await self._create(tx, record, now)
+                result = await self._update(tx, record, *existing, now)
+            else:
+                result = await self._create(tx, record, now)
+            if result.outcome is not UpsertOutcome.UNCHANGED:
+                written = self._stored(record, result.source_version, now)
+                previous = existing[0] if existing else None
+                await self._references.after_write(tx, written, result.golden_id, previous)
+            return result
 
         return await self._store.write(work)
 
@@ -177,3 +193,10 @@ class IngestService:
     async def _recompute(tx: StoreTransaction, golden_id: str, now: datetime) -> None:
         members = await tx.members(golden_id)
         await tx.update_golden(golden_id, compute_golden_attributes(members), now)
+
+
+def _in_batch(rejected: RecordRejected, index: int, size: int) -> RecordRejected:
+    """In a batch, a reject names its index so the caller can find it."""
+    if size > 1:
+        rejected.record_label = f"record [{index}] {rejected.record_label}"
+    return rejected

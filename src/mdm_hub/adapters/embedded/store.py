@@ -10,27 +10,31 @@ from itertools import groupby
 from typing import TypeVar
 
 from mdm_hub.adapters.codec import (
-    as_datetime,
     dumps,
-    golden_attributes_from_json,
     payload_to_json,
     problems_to_json,
     reject_from_fields,
     stored_source,
 )
-from mdm_hub.adapters.embedded.transaction import (
-    SOURCE_COLUMNS,
-    EmbeddedTransaction,
-    key_params,
-)
+from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
+from mdm_hub.adapters.embedded import graph_reads
+from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
-    GoldenRecord,
     GoldenView,
     RejectedRecord,
     Resolution,
     SourceKey,
     StoredSource,
+)
+from mdm_hub.domain.relationships import (
+    Direction,
+    HierarchyStep,
+    PendingReference,
+    Relationship,
+    RelationshipType,
 )
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import StoreTransaction
@@ -128,30 +132,55 @@ class EmbeddedStore:
             )
         return [found.get(index) for index in range(len(keys))]
 
-    async def get_golden(self, golden_id: str) -> GoldenView | None:
+    async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """Run reads in one read transaction, so together they see one state of the store."""
         async with self._lock:
             db = self._conn
             db.execute("BEGIN")
             try:
-                row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
-                if row is None:
-                    return None
-                members = db.execute(
-                    f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
-                    "WHERE goldenId = ? ORDER BY system, sourceId",
-                    (golden_id,),
-                ).fetchall()
+                return read(db)
             finally:
                 db.execute("COMMIT")
-        golden = GoldenRecord(
-            id=row["id"],
-            entity_type=EntityType(row["entityType"]),
-            version=row["version"],
-            created_at=as_datetime(row["createdAt"]),
-            updated_at=as_datetime(row["updatedAt"]),
-            attributes=golden_attributes_from_json(row["attributes"]),
+
+    async def get_golden(self, golden_id: str) -> GoldenView | None:
+        [view] = await self.get_goldens([golden_id])
+        return view
+
+    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        return await self._reading(lambda db: graph_reads.goldens(db, golden_ids))
+
+    async def list_goldens(
+        self, entity_type: EntityType, limit: int, after: str | None
+    ) -> Page[GoldenView]:
+        views = await self._reading(
+            lambda db: graph_reads.goldens_of_type(db, entity_type, limit + 1, after)
         )
-        return GoldenView(golden, tuple(stored_source(m) for m in members))
+        return page_of(views, limit, golden_position)
+
+    async def relationships(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType | None,
+        direction: Direction,
+    ) -> list[Relationship]:
+        return await self._reading(
+            lambda db: graph_reads.relationships(db, golden_ids, relationship, direction)
+        )
+
+    async def walk(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType,
+        direction: Direction,
+        max_depth: int,
+    ) -> list[HierarchyStep]:
+        return await self._reading(
+            lambda db: graph_reads.walk(db, golden_ids, relationship, direction, max_depth)
+        )
+
+    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
+        found = await self._reading(lambda db: graph_reads.pending(db, limit + 1, after))
+        return page_of(found, limit, pending_position)
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:

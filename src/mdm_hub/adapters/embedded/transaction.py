@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from mdm_hub.adapters.codec import dumps, golden_attributes_to_json, stored_source
+from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
+from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import AttributeValue, Membership, SourceKey, StoredSource
 from mdm_hub.errors import NotFound
@@ -17,11 +19,7 @@ SOURCE_COLUMNS = (
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 
 
-def key_params(key: SourceKey) -> tuple[str, str, str]:
-    return (key.system, str(key.entity_type), key.source_id)
-
-
-class EmbeddedTransaction:
+class EmbeddedTransaction(EmbeddedRelationshipWrites):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 

@@ -17,18 +17,17 @@ from neo4j import (
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from mdm_hub.adapters.codec import (
-    as_datetime,
-    golden_attributes_from_json,
     payload_to_json,
     problems_to_json,
     reject_from_fields,
     stored_source,
 )
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
-from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction, key_params
+from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads, golden_view
+from mdm_hub.adapters.neo4j.params import key_params
+from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
-    GoldenRecord,
     GoldenView,
     RejectedRecord,
     Resolution,
@@ -46,7 +45,7 @@ log = logging.getLogger(__name__)
 CONSTRAINT_RETRIES = 3
 
 
-class Neo4jStore:
+class Neo4jStore(Neo4jGraphReads):
     def __init__(
         self,
         uri: str,
@@ -141,18 +140,7 @@ class Neo4jStore:
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         rows = await self._read(Query.GET_GOLDEN, goldenId=golden_id)
-        if not rows:
-            return None
-        node = rows[0]["golden"]
-        golden = GoldenRecord(
-            id=node["id"],
-            entity_type=EntityType(node["entityType"]),
-            version=node["version"],
-            created_at=as_datetime(node["createdAt"]),
-            updated_at=as_datetime(node["updatedAt"]),
-            attributes=golden_attributes_from_json(node["attributes"]),
-        )
-        return GoldenView(golden, tuple(stored_source(m) for m in rows[0]["members"]))
+        return golden_view(rows[0]) if rows else None
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         rows = await self._read(Query.SOURCE_VERSIONS, **key_params(key))

@@ -10,16 +10,14 @@ from neo4j import AsyncManagedTransaction
 
 from mdm_hub.adapters.codec import as_datetime, dumps, golden_attributes_to_json, stored_source
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
+from mdm_hub.adapters.neo4j.params import key_params
+from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import AttributeValue, Membership, SourceKey, StoredSource
 from mdm_hub.errors import NotFound
 
 
-def key_params(key: SourceKey) -> dict[str, str]:
-    return {"system": key.system, "entityType": str(key.entity_type), "sourceId": key.source_id}
-
-
-class Neo4jTransaction:
+class Neo4jTransaction(Neo4jRelationshipWrites):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.listing_types import Connection, PendingReference
 from mdm_hub.api.graphql.scalars import EntityType
 from mdm_hub.api.graphql.types import (
     GoldenRecord,
@@ -17,12 +18,12 @@ from mdm_hub.api.graphql.types import (
     SourceRefInput,
     UpsertResult,
 )
-from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from mdm_hub.domain.records import SourceKey, utc_now
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.services.ingest import RawRecord
 
 MAX_GOLDEN_ID = 128
-MAX_REJECTS_PAGE = 500
 
 AppInfo = Info[Context, None]
 
@@ -33,6 +34,12 @@ def _key(system: str, entity_type: EntityType, source_id: str, prefix: str = "")
     except RecordRejected as exc:
         problems = [Problem(prefix + p.field, p.reason) for p in exc.problems]
         raise InvalidInput(problems) from None
+
+
+def _page(first: int) -> int:
+    if not 0 < first <= MAX_PAGE_SIZE:
+        raise InvalidInput([Problem("first", f"must be 1 to {MAX_PAGE_SIZE}")])
+    return first
 
 
 def _raw(record: SourceRecordInput) -> RawRecord:
@@ -74,11 +81,30 @@ class Query:
         view = await info.context.services.resolve.golden_record(str(id))
         return GoldenRecord.of(view) if view else None
 
+    @strawberry.field(description="Golden records of one entity type, oldest first, by page.")
+    async def golden_records(
+        self,
+        info: AppInfo,
+        entity_type: EntityType,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[GoldenRecord]:
+        page = await info.context.services.store.list_goldens(entity_type, _page(first), after)
+        return Connection.of(page, GoldenRecord.of)
+
+    @strawberry.field(
+        description="References to records the hub has not seen yet, oldest first, by page."
+    )
+    async def pending_references(
+        self, info: AppInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Connection[PendingReference]:
+        page = await info.context.services.store.pending_references(_page(first), after)
+        now = utc_now()
+        return Connection.of(page, lambda pending: PendingReference.of(pending, now))
+
     @strawberry.field(description="Records that failed validation, newest first.")
     async def rejected_records(self, info: AppInfo, first: int = 50) -> list[RejectedRecord]:
-        if not 0 < first <= MAX_REJECTS_PAGE:
-            raise InvalidInput([Problem("first", f"must be 1 to {MAX_REJECTS_PAGE}")])
-        rejects = await info.context.services.store.list_rejects(first)
+        rejects = await info.context.services.store.list_rejects(_page(first))
         return [RejectedRecord.of(r) for r in rejects]
 
 

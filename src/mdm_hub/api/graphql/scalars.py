@@ -8,10 +8,16 @@ import strawberry
 
 from mdm_hub.domain.entity_types import EntityType as DomainEntityType
 from mdm_hub.domain.records import UpsertOutcome as DomainUpsertOutcome
+from mdm_hub.domain.relationships import Direction as DomainDirection
+from mdm_hub.domain.relationships import RelationshipType as DomainRelationshipType
 
 # strawberry.enum registers the domain class itself, so annotations can use it as it is.
 strawberry.enum(DomainEntityType, name="EntityType")
 strawberry.enum(DomainUpsertOutcome, name="UpsertOutcome")
+strawberry.enum(DomainRelationshipType, name="RelationshipType")
+strawberry.enum(DomainDirection, name="Direction")
 
 EntityType: TypeAlias = DomainEntityType
 UpsertOutcome: TypeAlias = DomainUpsertOutcome
+RelationshipType: TypeAlias = DomainRelationshipType
+Direction: TypeAlias = DomainDirection
