@@ -125,9 +125,10 @@ def _linked_edges(golden_id: str, linked: Sequence[LinkedReference]) -> list[_Ne
 
 
 async def _refuse_cycles(tx: StoreTransaction, key: SourceKey, edges: Sequence[_NewEdge]) -> None:
-    """Every new edge is written by now, so a loop through two of them is visible too."""
+    """Every new edge is written by now, so a loop through two of them is visible too. The
+    first edge found on a loop is named (the record's own references come first): the other
+    new edges on that loop would only repeat it."""
     await tx.lock_keys(sorted({_hierarchy_lock(edge.relationship) for edge in edges}))
-    problems = []
     for edge in edges:
         if edge.from_id == edge.to_id:
             back: list[str] | None = [edge.to_id]
@@ -136,6 +137,4 @@ async def _refuse_cycles(tx: StoreTransaction, key: SourceKey, edges: Sequence[_
         if back is not None:
             loop = " → ".join([edge.from_id, *back])
             reason = f"{edge.origin} would close a {edge.relationship} cycle: {loop}"
-            problems.append(Problem(edge.field, reason))
-    if problems:
-        raise RelationshipCycle(key.label(), problems)
+            raise RelationshipCycle(key.label(), [Problem(edge.field, reason)])
