@@ -1,6 +1,9 @@
 // Replace what one source record asserts for the given attributes: drop its old references,
 // then store the new ones with this version as provenance. Each points at its target record
 // when the hub knows it; otherwise it is parked (label :Pending) until the target arrives.
+// The target lookup is a locking seek on the source-record key constraint: it holds that key
+// until commit even when no record has it, so a concurrent upsert creating the target waits
+// for this transaction and then links the parked reference (never left pending).
 MATCH (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
 OPTIONAL MATCH (s)-[:ASSERTS]->(old:Reference)
 WHERE old.attribute IN $replaced

@@ -3,6 +3,8 @@ references, pending references, derived edges with provenance, merges, moves and
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from mdm_hub.domain.entity_types import EntityType
@@ -131,6 +133,40 @@ async def test_arrival_links_the_parked_references(store: Store) -> None:
         return len(await tx.link_pending(CRM_A))
 
     assert await store.write(again) == 0
+
+
+async def test_a_target_arriving_while_its_reference_is_parked_still_links_it(
+    store: Store,
+) -> None:
+    # The referrer's transaction parks a reference and stays open; the target's transaction
+    # starts meanwhile. It must wait for the referrer's commit and then link the reference,
+    # rather than commit first and leave it pending for good.
+    project = record(PSA_1, customer=ref_to(CRM_A))
+    await golden_with(store, "prj_1", project)
+    parked, release = asyncio.Event(), asyncio.Event()
+
+    async def park(tx: StoreTransaction) -> None:
+        await tx.put_references(project, ReferenceChanges(asserted=(_customer(CRM_A),)))
+        parked.set()
+        await release.wait()
+
+    async def arrive(tx: StoreTransaction) -> list[str]:
+        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(1))
+        await tx.put_source(record(CRM_A), [])
+        await tx.set_membership(CRM_A, Membership("cus_a", at(1), "test"))
+        linked = await tx.link_pending(CRM_A)
+        await tx.sync_relationships([link.referrer_golden_id for link in linked])
+        return [link.referrer_golden_id for link in linked]
+
+    parking = asyncio.create_task(store.write(park))
+    await parked.wait()
+    arriving = asyncio.create_task(store.write(arrive))
+    await asyncio.sleep(0.5)  # room for the arrival to run ahead, if nothing holds it back
+    release.set()
+    await parking
+    assert await arriving == ["prj_1"]
+    assert (await store.pending_references(10, None)).items == ()
+    assert await edges(store, "prj_1", OUT) == [("prj_1", FOR_CUSTOMER, "cus_a")]
 
 
 async def test_pending_pages_resume_after_their_cursor(store: Store) -> None:

@@ -9,7 +9,7 @@ would close a loop in a hierarchy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mdm_hub.domain.records import SourceKey, StoredSource
@@ -17,7 +17,6 @@ from mdm_hub.domain.relationships import (
     REFERENCEABLE,
     AssertedReference,
     LinkedReference,
-    ReferenceChanges,
     RelationshipType,
     asserted_references,
     is_hierarchy,
@@ -25,12 +24,6 @@ from mdm_hub.domain.relationships import (
 )
 from mdm_hub.errors import Problem, RelationshipCycle
 from mdm_hub.ports import StoreTransaction
-
-
-def _reference_lock(target: SourceKey) -> str:
-    # Whoever parks a reference to a record and whoever creates that record take this lock
-    # first, so a reference parked concurrently with its target's arrival is never left behind.
-    return f"REF|{target.system}|{target.entity_type}|{target.source_id}"
 
 
 def _hierarchy_lock(relationship: RelationshipType) -> str:
@@ -65,7 +58,6 @@ class ReferenceLinker:
         arrived = previous is None and entity_type in REFERENCEABLE
         if not changes and not arrived:
             return
-        await tx.lock_keys(_locks(record.key if arrived else None, before, changes))
         targets = await tx.put_references(record, changes) if changes else []
         linked = await tx.link_pending(record.key) if arrived else []
         touched = {link.referrer_golden_id for link in linked}
@@ -79,19 +71,6 @@ class ReferenceLinker:
         ]
         if new_edges:
             await _refuse_cycles(tx, record.key, new_edges)
-
-
-def _locks(
-    arrived: SourceKey | None,
-    before: Iterable[AssertedReference],
-    changes: ReferenceChanges,
-) -> list[str]:
-    replaced = set(changes.replaced_attributes)
-    targets = {ref.target for ref in before if ref.attribute in replaced}
-    targets |= {ref.target for ref in changes.asserted}
-    if arrived is not None:
-        targets.add(arrived)
-    return sorted(_reference_lock(target) for target in targets)
 
 
 def _asserted_edges(
