@@ -3,6 +3,7 @@
     MdmError                      expected failures; the API shows their message and code
     ├── InvalidInput              bad input from a caller; nothing was written
     │   └── RecordRejected        one source record failed validation (carries every problem)
+    │       └── RelationshipCycle its references would make a hierarchy loop back on itself
     ├── NotFound                  a named golden record or source record does not exist
     ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
     │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
@@ -78,3 +79,10 @@ class StoreError(MdmError):
 
 class StoreUnavailable(StoreError):
     code = "STORE_UNAVAILABLE"
+
+
+class RelationshipCycle(RecordRejected):
+    """A record whose references would close a loop in a hierarchy (an employee managing
+    themself, dimensions that are each other's parent); its whole upsert is rolled back."""
+
+    code = "RELATIONSHIP_CYCLE"

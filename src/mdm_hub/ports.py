@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
+from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
     AttributeValue,
     CandidateStatus,
@@ -19,6 +20,15 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredCandidate,
     StoredSource,
+)
+from mdm_hub.domain.relationships import (
+    Direction,
+    HierarchyStep,
+    LinkedReference,
+    PendingReference,
+    ReferenceChanges,
+    Relationship,
+    RelationshipType,
 )
 
 T = TypeVar("T")
@@ -89,6 +99,43 @@ class StoreTransaction(Protocol):
         """Replace the golden attributes, record the hash of the rules that computed them, and
         bump its version; return the new version."""
 
+    # Relationships. A source record's references are kept on it (the truth, with provenance);
+    # edges between golden records are derived from them through the crosswalk and kept in step
+    # by the operations below.
+
+    async def put_references(
+        self, record: StoredSource, changes: ReferenceChanges
+    ) -> list[str | None]:
+        """Drop the references `changes` replaces or retracts, then store the ones it asserts,
+        with this version as provenance: each points at its target record when the hub knows
+        it, else it is parked as pending. Returns, per asserted reference in order, the target's
+        golden ID (None while pending). Edges are not touched: see sync_relationships."""
+
+    async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
+        """Point every reference parked for `target` (stored by now) at it; return them."""
+
+    async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
+        """Re-derive the outgoing edges of these golden records from their members' resolved
+        references: one edge per (from, type, to) whoever asserts it, and none from a golden
+        record to itself."""
+
+    async def hierarchy_path(
+        self, from_id: str, to_id: str, relationship: RelationshipType
+    ) -> list[str] | None:
+        """The shortest chain of `relationship` edges from one golden record to another, as
+        golden IDs from `from_id` to `to_id`; None when there is none."""
+
+    async def merge_relationships(self, loser_id: str, survivor_id: str) -> None:
+        """For a merge, after the loser's members moved to the survivor: every edge of the
+        loser, both directions, moves to the survivor. An edge the survivor already has is not
+        doubled; an edge between the two would be a self-loop and is dropped (its reference
+        stays on its source record, so an unmerge brings it back). NotFound if either is
+        missing."""
+
+    async def move_relationships(self, moved: Sequence[SourceKey], from_golden_id: str) -> None:
+        """For an unmerge or split, after `moved` left `from_golden_id`: the edges they assert,
+        and the edges pointing at them as targets, follow them to their new golden records."""
+
 
 class Store(Protocol):
     """The persistent store: Neo4j in production, SQLite embedded for zero set-up."""
@@ -128,6 +175,36 @@ class Store(Protocol):
     async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
         """How many golden records of one entity type there are; with `stale_for`, only those
         not computed by the rule set with that hash."""
+
+    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        """Golden records with their crosswalks in one round trip, in input order."""
+
+    async def list_goldens(
+        self, entity_type: EntityType, limit: int, after: str | None
+    ) -> Page[GoldenView]:
+        """Golden records of one entity type, oldest first, resuming after a page cursor."""
+
+    async def relationships(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType | None,
+        direction: Direction,
+    ) -> list[Relationship]:
+        """Edges of these golden records in one direction (of one type, or all types), each
+        with its provenance, in one round trip."""
+
+    async def walk(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType,
+        direction: Direction,
+        max_depth: int,
+    ) -> list[HierarchyStep]:
+        """Golden records reachable from each of these along `relationship` edges within
+        `max_depth` steps (OUT: ancestors, IN: descendants), each once at its nearest depth."""
+
+    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
+        """References still waiting for their target, oldest first, after a page cursor."""
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         """Every version ever stored of a source record, oldest first."""

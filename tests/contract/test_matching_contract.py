@@ -65,7 +65,7 @@ async def test_an_uncertain_record_is_queued_for_review(store: Store) -> None:
     assert unsure.golden_id != first.golden_id
     assert unsure.match_candidate_id is not None
     page = await review_service(store).match_candidates(CandidateStatus.OPEN, None, 10, None)
-    [candidate] = page.candidates
+    [(_, candidate)] = page.items
     assert candidate.id == unsure.match_candidate_id
     assert candidate.source == SourceKey("EXPENSE", EntityType.EMPLOYEE, "e1")
     assert candidate.golden_id == unsure.golden_id

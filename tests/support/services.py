@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService
-from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.matching import shipped_matcher
 from mdm_hub.services.review import ReviewService
-
-
-@cache
-def shipped_matcher() -> RecordMatcher:
-    return RecordMatcher.from_directory(REPO_ROOT / "matching")
 
 
 def ingest_service(store: Store) -> IngestService:

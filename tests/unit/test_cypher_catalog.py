@@ -9,6 +9,7 @@ import pytest
 
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.config import REPO_ROOT
+from mdm_hub.domain.relationships import MAX_HIERARCHY_DEPTH
 from mdm_hub.errors import ConfigurationError
 
 CYPHER = REPO_ROOT / "cypher"
@@ -51,3 +52,8 @@ def test_empty_file_stops_the_load(tmp_path: Path) -> None:
     (copy / "members.cypher").write_text("  \n")
     with pytest.raises(ConfigurationError, match=r"members\.cypher is empty"):
         CypherCatalog.load(copy)
+
+
+def test_the_walk_query_is_bounded_by_the_documented_maximum_depth() -> None:
+    # Cypher takes no parameter as a path bound, so the query repeats the constant.
+    assert f"{{1,{MAX_HIERARCHY_DEPTH}}}" in (CYPHER / "walk.cypher").read_text()

@@ -38,6 +38,10 @@ class SourceKey:
     def __str__(self) -> str:
         return f"{self.system}/{self.entity_type}/{self.source_id}"
 
+    def label(self) -> str:
+        """How errors name the record (`record CRM/CUSTOMER/c-1`), bounded and printable."""
+        return _label(self.system, self.entity_type, self.source_id)
+
     @classmethod
     def parse(cls, system: object, entity_type: object, source_id: object) -> SourceKey:
         """Validate the three parts; raise RecordRejected naming each bad part."""

@@ -24,7 +24,8 @@ from mdm_hub.matching.decide import MatchOutcome, rule_name
 from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
-from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.matching import RecordMatcher, shipped_matcher
+from mdm_hub.services.relationships import ReferenceLinker
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -56,18 +57,20 @@ class IngestService:
     def __init__(
         self,
         store: Store,
-        matcher: RecordMatcher,
+        matcher: RecordMatcher | None = None,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
         new_candidate_id: Callable[[], str] = random_candidate_id,
         rules: RuleSet | None = None,
+        references: ReferenceLinker | None = None,
     ) -> None:
         self._store = store
-        self._matcher = matcher
+        self._matcher = matcher if matcher is not None else shipped_matcher()
         self._clock = clock
         self._new_golden_id = new_golden_id
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
+        self._references = references or ReferenceLinker()
 
     async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
@@ -97,14 +100,21 @@ class IngestService:
                     )
                 )
             except RecordRejected as rejected:
-                if len(raws) > 1:
-                    rejected.record_label = f"record [{index}] {rejected.record_label}"
-                parsed.append(rejected)
+                parsed.append(_in_batch(rejected, index, len(raws)))
         await self._keep_rejects(raws, parsed, correlation_id)
-        return [
-            item if isinstance(item, RecordRejected) else await self._upsert_valid(item)
-            for item in parsed
-        ]
+        results: list[UpsertResult | RecordRejected] = []
+        for index, (raw, item) in enumerate(zip(raws, parsed, strict=True)):
+            if isinstance(item, RecordRejected):
+                results.append(item)
+                continue
+            try:
+                results.append(await self._upsert_valid(item))
+            except RecordRejected as refused:
+                # A rule only the stored data can check (a hierarchy cycle) refused the record:
+                # its transaction rolled back; keep it like any other reject.
+                results.append(_in_batch(refused, index, len(raws)))
+                await self._keep_rejects([raw], [refused], correlation_id)
+        return results
 
     async def _keep_rejects(
         self,
@@ -127,8 +137,14 @@ class IngestService:
         async def work(tx: StoreTransaction) -> UpsertResult:
             existing = await tx.get_source(record.key)
             if existing is not None:
-                return await self._update(tx, record, *existing, now)
-            return await self._create(tx, record, now)
+                result = await self._update(tx, record, *existing, now)
+            else:
+                result = await self._create(tx, record, now)
+            if result.outcome is not UpsertOutcome.UNCHANGED:
+                written = self._stored(record, result.source_version, now)
+                previous = existing[0] if existing else None
+                await self._references.after_write(tx, written, result.golden_id, previous)
+            return result
 
         return await self._store.write(work)
 
@@ -168,6 +184,7 @@ class IngestService:
         for loser in decision.merge:
             # The record bridges golden records that each match it: they are one thing.
             await tx.merge_golden(loser, golden_id, now)
+            await tx.merge_relationships(loser, golden_id)
         candidate_id = None
         if decision.outcome is MatchOutcome.REVIEW:
             candidate_id = self._new_candidate_id()
@@ -202,3 +219,10 @@ class IngestService:
         # Membership or a member's content changed: the golden record's version moves even
         # when no value does, so readers of the crosswalk see the change.
         await self._golden.recompute(tx, golden_id, now, only_if_changed=False)
+
+
+def _in_batch(rejected: RecordRejected, index: int, size: int) -> RecordRejected:
+    """In a batch, a reject names its index so the caller can find it."""
+    if size > 1:
+        rejected.record_label = f"record [{index}] {rejected.record_label}"
+    return rejected

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.paging import MAX_PAGE_SIZE, Page
 from mdm_hub.domain.records import CandidateStatus, MatchCandidate, SourceKey, utc_now
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.matching.decide import GoldenScore
 from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.services.matching import RecordMatcher
-
-MAX_PAGE = 200
-
-
-@dataclass(frozen=True)
-class CandidatePage:
-    candidates: list[MatchCandidate]
-    has_next_page: bool
 
 
 class ReviewService:
@@ -32,14 +23,14 @@ class ReviewService:
         entity_type: EntityType | None,
         first: int,
         after: str | None,
-    ) -> CandidatePage:
-        if not 0 < first <= MAX_PAGE:
-            raise InvalidInput([Problem("first", f"must be 1 to {MAX_PAGE}")])
+    ) -> Page[MatchCandidate]:
+        if not 0 < first <= MAX_PAGE_SIZE:
+            raise InvalidInput([Problem("first", f"must be 1 to {MAX_PAGE_SIZE}")])
         if after is not None and await self._store.get_match_candidate(after) is None:
             raise InvalidInput([Problem("after", f"unknown cursor {after!r}")])
-        # One more than asked tells whether another page follows.
+        # One more than asked tells whether another page follows; a candidate's ID is its cursor.
         found = await self._store.list_match_candidates(status, entity_type, first + 1, after)
-        return CandidatePage(found[:first], len(found) > first)
+        return Page(tuple((c.id, c) for c in found[:first]), len(found) > first)
 
     async def explain(self, source: SourceKey, golden_id: str) -> GoldenScore:
         """The source record compared with the golden record's other members."""

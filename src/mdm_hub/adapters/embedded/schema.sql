@@ -93,3 +93,33 @@ CREATE TABLE IF NOT EXISTS steward_override (
   at         TEXT NOT NULL,
   PRIMARY KEY (goldenId, revision)
 );
+
+-- What each source record's reference attributes assert: the truth edges are derived from,
+-- with provenance. targetPk is null while the target is unknown (a pending reference).
+CREATE TABLE IF NOT EXISTS reference (
+  key               TEXT PRIMARY KEY,
+  sourcePk          INTEGER NOT NULL REFERENCES source_record (pk),
+  attribute         TEXT NOT NULL,
+  type              TEXT NOT NULL,
+  targetSystem      TEXT NOT NULL,
+  targetEntityType  TEXT NOT NULL,
+  targetSourceId    TEXT NOT NULL,
+  targetPk          INTEGER REFERENCES source_record (pk),
+  sourceVersion     INTEGER NOT NULL,
+  observedAt        TEXT NOT NULL,
+  recordedAt        TEXT NOT NULL,
+  UNIQUE (sourcePk, attribute)
+);
+CREATE INDEX IF NOT EXISTS reference_target ON reference (targetPk);
+CREATE INDEX IF NOT EXISTS reference_awaited
+  ON reference (targetSystem, targetEntityType, targetSourceId) WHERE targetPk IS NULL;
+CREATE INDEX IF NOT EXISTS reference_pending ON reference (recordedAt, key) WHERE targetPk IS NULL;
+
+-- Edges between golden records, derived from resolved references: one per (from, type, to).
+CREATE TABLE IF NOT EXISTS relationship (
+  fromId  TEXT NOT NULL REFERENCES golden (id),
+  type    TEXT NOT NULL,
+  toId    TEXT NOT NULL REFERENCES golden (id),
+  PRIMARY KEY (fromId, type, toId)
+);
+CREATE INDEX IF NOT EXISTS relationship_to ON relationship (toId, type);

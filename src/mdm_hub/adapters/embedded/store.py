@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from importlib import resources
 from itertools import groupby
 from typing import TypeVar
@@ -18,13 +17,12 @@ from mdm_hub.adapters.codec import (
     reject_from_fields,
     stored_source,
 )
-from mdm_hub.adapters.embedded.transaction import (
-    SURVIVOR,
-    EmbeddedTransaction,
-    key_params,
-    read_golden_view,
-)
+from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
+from mdm_hub.adapters.embedded import graph_reads
+from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
     CandidateStatus,
     GoldenView,
@@ -33,6 +31,13 @@ from mdm_hub.domain.records import (
     Resolution,
     SourceKey,
     StoredSource,
+)
+from mdm_hub.domain.relationships import (
+    Direction,
+    HierarchyStep,
+    PendingReference,
+    Relationship,
+    RelationshipType,
 )
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import StoreTransaction
@@ -153,20 +158,55 @@ class EmbeddedStore:
             )
         return [found.get(index) for index in range(len(keys))]
 
-    async def get_golden(self, golden_id: str) -> GoldenView | None:
+    async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """Run reads in one read transaction, so together they see one state of the store."""
         async with self._lock:
             db = self._conn
             db.execute("BEGIN")  # one snapshot for the golden, its members and its history
             try:
-                survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
-                if survivor is None:
-                    return None
-                view = read_golden_view(db, survivor["id"])
+                return read(db)
             finally:
                 db.execute("COMMIT")
-        if view is None or survivor["id"] == golden_id:
-            return view
-        return replace(view, merged_from=golden_id)
+
+    async def get_golden(self, golden_id: str) -> GoldenView | None:
+        [view] = await self.get_goldens([golden_id])
+        return view
+
+    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        return await self._reading(lambda db: graph_reads.goldens(db, golden_ids))
+
+    async def list_goldens(
+        self, entity_type: EntityType, limit: int, after: str | None
+    ) -> Page[GoldenView]:
+        views = await self._reading(
+            lambda db: graph_reads.goldens_of_type(db, entity_type, limit + 1, after)
+        )
+        return page_of(views, limit, golden_position)
+
+    async def relationships(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType | None,
+        direction: Direction,
+    ) -> list[Relationship]:
+        return await self._reading(
+            lambda db: graph_reads.relationships(db, golden_ids, relationship, direction)
+        )
+
+    async def walk(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType,
+        direction: Direction,
+        max_depth: int,
+    ) -> list[HierarchyStep]:
+        return await self._reading(
+            lambda db: graph_reads.walk(db, golden_ids, relationship, direction, max_depth)
+        )
+
+    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
+        found = await self._reading(lambda db: graph_reads.pending(db, limit + 1, after))
+        return page_of(found, limit, pending_position)
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         async with self._lock:

@@ -22,6 +22,8 @@ from mdm_hub.adapters.codec import (
     stored_candidate,
     stored_source,
 )
+from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
+from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
@@ -59,10 +61,6 @@ def _candidates_query(key_count: int) -> str:
     )
 
 
-def key_params(key: SourceKey) -> tuple[str, str, str]:
-    return (key.system, str(key.entity_type), key.source_id)
-
-
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
 SURVIVOR = """
 WITH RECURSIVE chain(id, depth) AS (
@@ -95,7 +93,19 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
     )
 
 
-class EmbeddedTransaction:
+def view_following_merges(db: sqlite3.Connection, golden_id: str) -> GoldenView | None:
+    """The golden record an ID stands for: itself, or the survivor it was merged into (with
+    `merged_from` naming the ID asked for)."""
+    survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
+    if survivor is None:
+        return None
+    view = read_golden_view(db, survivor["id"])
+    if view is None or survivor["id"] == golden_id:
+        return view
+    return replace(view, merged_from=golden_id)
+
+
+class EmbeddedTransaction(EmbeddedRelationshipWrites):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 
@@ -258,13 +268,7 @@ class EmbeddedTransaction:
 
     async def golden_for_update(self, golden_id: str) -> GoldenView | None:
         # The transaction began IMMEDIATE: it already holds the one write lock.
-        survivor = self._db.execute(SURVIVOR, (golden_id,)).fetchone()
-        if survivor is None:
-            return None
-        view = read_golden_view(self._db, survivor["id"])
-        if view is None or survivor["id"] == golden_id:
-            return view
-        return replace(view, merged_from=golden_id)
+        return view_following_merges(self._db, golden_id)
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:

@@ -39,6 +39,17 @@ class Query(StrEnum):
     SOURCE_VERSIONS = "source_versions"
     RECORD_REJECTS = "record_rejects"
     LIST_REJECTS = "list_rejects"
+    PUT_REFERENCES = "put_references"
+    LINK_PENDING = "link_pending"
+    SYNC_RELATIONSHIPS = "sync_relationships"
+    HIERARCHY_PATH = "hierarchy_path"
+    MERGE_RELATIONSHIPS = "merge_relationships"
+    DEPENDENT_GOLDENS = "dependent_goldens"
+    GET_GOLDENS = "get_goldens"
+    LIST_GOLDENS = "list_goldens"
+    RELATIONSHIPS = "relationships"
+    WALK = "walk"
+    PENDING_REFERENCES = "pending_references"
 
 
 @dataclass(frozen=True)

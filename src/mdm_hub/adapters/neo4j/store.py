@@ -24,7 +24,9 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
-from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction, golden_view, key_params
+from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
+from mdm_hub.adapters.neo4j.params import key_params
+from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 CONSTRAINT_RETRIES = 3
 
 
-class Neo4jStore:
+class Neo4jStore(Neo4jGraphReads):
     def __init__(
         self,
         uri: str,
@@ -140,8 +142,8 @@ class Neo4jStore:
         return [_resolution(row) for row in rows]
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
-        rows = await self._read(Query.GET_GOLDEN, goldenId=golden_id)
-        return golden_view(rows[0]) if rows else None
+        [view] = await self.get_goldens([golden_id])
+        return view
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         rows = await self._read(

@@ -13,16 +13,17 @@ from mdm_hub.adapters.codec import (
     as_datetime,
     dumps,
     golden_attributes_to_json,
-    golden_record,
     merged_by,
     optional_json,
-    override_event,
     override_event_params,
     scored_goldens_to_json,
     stored_candidate,
     stored_source,
 )
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
+from mdm_hub.adapters.neo4j.graph_reads import golden_view
+from mdm_hub.adapters.neo4j.params import key_params
+from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
@@ -37,21 +38,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.errors import NotFound
 
 
-def key_params(key: SourceKey) -> dict[str, str]:
-    return {"system": key.system, "entityType": str(key.entity_type), "sourceId": key.source_id}
-
-
-def golden_view(row: dict[str, Any]) -> GoldenView:
-    """The row get_golden.cypher returns, as a GoldenView."""
-    return GoldenView(
-        golden_record(row["golden"]),
-        tuple(stored_source(member) for member in row["members"]),
-        tuple(override_event(event) for event in row["overrides"]),
-        row.get("mergedFrom"),
-    )
-
-
-class Neo4jTransaction:
+class Neo4jTransaction(Neo4jRelationshipWrites):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog
@@ -168,7 +155,7 @@ class Neo4jTransaction:
         if not locked:
             return None
         [row] = await self._rows(Query.GET_GOLDEN, goldenId=locked[0]["id"])
-        view = golden_view(row)
+        view = golden_view(row)  # the survivor, read after taking its lock
         return replace(view, merged_from=golden_id) if locked[0]["id"] != golden_id else view
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:

@@ -9,27 +9,25 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.listing_types import Connection, PendingReference
 from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType
 from mdm_hub.api.graphql.types import (
     GoldenRecord,
     MatchCandidate,
-    MatchCandidateConnection,
-    MatchCandidateEdge,
     MatchExplanation,
-    PageInfo,
     RejectedRecord,
     Resolution,
     SourceRecordInput,
     SourceRefInput,
     UpsertResult,
 )
-from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from mdm_hub.domain.records import SourceKey, utc_now
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.services.ingest import RawRecord
 
 MAX_GOLDEN_ID = 128
-MAX_REJECTS_PAGE = 500
 
 AppInfo = Info[Context, None]
 
@@ -46,6 +44,12 @@ def _golden_id(value: strawberry.ID, field: str) -> str:
     if not 0 < len(value) <= MAX_GOLDEN_ID:
         raise InvalidInput([Problem(field, f"must be 1 to {MAX_GOLDEN_ID} characters")])
     return str(value)
+
+
+def _page(first: int) -> int:
+    if not 0 < first <= MAX_PAGE_SIZE:
+        raise InvalidInput([Problem("first", f"must be 1 to {MAX_PAGE_SIZE}")])
+    return first
 
 
 def _raw(record: SourceRecordInput) -> RawRecord:
@@ -93,19 +97,11 @@ class Query:
         entity_type: EntityType | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> MatchCandidateConnection:
+    ) -> Connection[MatchCandidate]:
         page = await info.context.services.review.match_candidates(
-            status, entity_type, first, after
+            status, entity_type, _page(first), after
         )
-        edges = [
-            MatchCandidateEdge(cursor=c.id, node=MatchCandidate.of(c)) for c in page.candidates
-        ]
-        return MatchCandidateConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        return Connection.of(page, MatchCandidate.of)
 
     @strawberry.field(
         description="How a source record compares with a golden record, attribute by attribute."
@@ -117,11 +113,30 @@ class Query:
         scored = await info.context.services.review.explain(key, str(golden_id))
         return MatchExplanation.of(explanation_to_dict(scored.explanation))
 
+    @strawberry.field(description="Golden records of one entity type, oldest first, by page.")
+    async def golden_records(
+        self,
+        info: AppInfo,
+        entity_type: EntityType,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[GoldenRecord]:
+        page = await info.context.services.store.list_goldens(entity_type, _page(first), after)
+        return Connection.of(page, GoldenRecord.of)
+
+    @strawberry.field(
+        description="References to records the hub has not seen yet, oldest first, by page."
+    )
+    async def pending_references(
+        self, info: AppInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Connection[PendingReference]:
+        page = await info.context.services.store.pending_references(_page(first), after)
+        now = utc_now()
+        return Connection.of(page, lambda pending: PendingReference.of(pending, now))
+
     @strawberry.field(description="Records that failed validation, newest first.")
     async def rejected_records(self, info: AppInfo, first: int = 50) -> list[RejectedRecord]:
-        if not 0 < first <= MAX_REJECTS_PAGE:
-            raise InvalidInput([Problem("first", f"must be 1 to {MAX_REJECTS_PAGE}")])
-        rejects = await info.context.services.store.list_rejects(first)
+        rejects = await info.context.services.store.list_rejects(_page(first))
         return [RejectedRecord.of(r) for r in rejects]
 
 

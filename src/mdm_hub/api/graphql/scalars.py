@@ -10,14 +10,20 @@ from mdm_hub.domain.entity_types import EntityType as DomainEntityType
 from mdm_hub.domain.overrides import OverrideAction as DomainOverrideAction
 from mdm_hub.domain.records import CandidateStatus as DomainCandidateStatus
 from mdm_hub.domain.records import UpsertOutcome as DomainUpsertOutcome
+from mdm_hub.domain.relationships import Direction as DomainDirection
+from mdm_hub.domain.relationships import RelationshipType as DomainRelationshipType
 
 # strawberry.enum registers the domain class itself, so annotations can use it as it is.
 strawberry.enum(DomainEntityType, name="EntityType")
 strawberry.enum(DomainUpsertOutcome, name="UpsertOutcome")
 strawberry.enum(DomainCandidateStatus, name="CandidateStatus")
+strawberry.enum(DomainOverrideAction, name="OverrideAction")
+strawberry.enum(DomainRelationshipType, name="RelationshipType")
+strawberry.enum(DomainDirection, name="Direction")
 
 EntityType: TypeAlias = DomainEntityType
 UpsertOutcome: TypeAlias = DomainUpsertOutcome
 CandidateStatus: TypeAlias = DomainCandidateStatus
-strawberry.enum(DomainOverrideAction, name="OverrideAction")
 OverrideAction: TypeAlias = DomainOverrideAction
+RelationshipType: TypeAlias = DomainRelationshipType
+Direction: TypeAlias = DomainDirection

@@ -7,10 +7,22 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
-from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType, OverrideAction, UpsertOutcome
+from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.relationship_types import HierarchyEntry, Relationship
+from mdm_hub.api.graphql.scalars import (
+    CandidateStatus,
+    Direction,
+    EntityType,
+    OverrideAction,
+    RelationshipType,
+    UpsertOutcome,
+)
+from mdm_hub.api.graphql.traversal import hierarchy, neighbours, one_neighbour
 from mdm_hub.domain import records
 from mdm_hub.domain.overrides import OverrideEvent
+from mdm_hub.domain.relationships import DEFAULT_HIERARCHY_DEPTH, MAX_HIERARCHY_DEPTH
 
 
 @strawberry.input(description="A source record as one system holds it.")
@@ -215,6 +227,90 @@ class GoldenRecord:
             override_history=[StewardOverride.of(event) for event in view.override_history],
         )
 
+    # Relationships. Each resolves through the request's DataLoaders, so a list of records
+    # asking for their neighbours costs one store call per field, not one per record.
+
+    @strawberry.field(
+        description=(
+            "Edges between this golden record and others, each with who asserted it. OUT: "
+            "records this one refers to; IN: records that refer to it. No type: every type."
+        )
+    )
+    async def related(
+        self,
+        info: Info[Context, None],
+        type: RelationshipType | None = None,
+        direction: Direction = Direction.OUT,
+    ) -> list[Relationship]:
+        found = await neighbours(info.context.loaders, self.id, type, direction)
+        return [Relationship.of(edge, direction, GoldenRecord.of(view)) for edge, view in found]
+
+    @strawberry.field(description="A project's customer (FOR_CUSTOMER).")
+    async def customer(self, info: Info[Context, None]) -> GoldenRecord | None:
+        return await self._one(info, RelationshipType.FOR_CUSTOMER)
+
+    @strawberry.field(description="A customer's projects (FOR_CUSTOMER, IN).")
+    async def projects(self, info: Info[Context, None]) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.FOR_CUSTOMER)
+
+    @strawberry.field(description="An employee's manager (REPORTS_TO).")
+    async def manager(self, info: Info[Context, None]) -> GoldenRecord | None:
+        return await self._one(info, RelationshipType.REPORTS_TO)
+
+    @strawberry.field(description="An employee's direct reports (REPORTS_TO, IN).")
+    async def reports(self, info: Info[Context, None]) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.REPORTS_TO)
+
+    @strawberry.field(description="A customer's or accounting dimension's parent (CHILD_OF).")
+    async def parent(self, info: Info[Context, None]) -> GoldenRecord | None:
+        return await self._one(info, RelationshipType.CHILD_OF)
+
+    @strawberry.field(description="A customer's or accounting dimension's children (CHILD_OF, IN).")
+    async def children(self, info: Info[Context, None]) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.CHILD_OF)
+
+    @strawberry.field(
+        description=(
+            "Up the hierarchy (parents of customers and dimensions, managers of employees), "
+            f"nearest first, at most maxDepth steps ({MAX_HIERARCHY_DEPTH} at most)."
+        )
+    )
+    async def ancestors(
+        self, info: Info[Context, None], max_depth: int = DEFAULT_HIERARCHY_DEPTH
+    ) -> list[HierarchyEntry]:
+        return await self._walk(info, Direction.OUT, max_depth)
+
+    @strawberry.field(
+        description=(
+            "Down the hierarchy (children, or everyone reporting up to an employee), nearest "
+            f"first, at most maxDepth steps ({MAX_HIERARCHY_DEPTH} at most)."
+        )
+    )
+    async def descendants(
+        self, info: Info[Context, None], max_depth: int = DEFAULT_HIERARCHY_DEPTH
+    ) -> list[HierarchyEntry]:
+        return await self._walk(info, Direction.IN, max_depth)
+
+    async def _one(
+        self, info: Info[Context, None], relationship: RelationshipType
+    ) -> GoldenRecord | None:
+        view = await one_neighbour(info.context.loaders, self.id, relationship)
+        return GoldenRecord.of(view) if view else None
+
+    async def _many(
+        self, info: Info[Context, None], relationship: RelationshipType
+    ) -> list[GoldenRecord]:
+        found = await neighbours(info.context.loaders, self.id, relationship, Direction.IN)
+        return [GoldenRecord.of(view) for _, view in found]
+
+    async def _walk(
+        self, info: Info[Context, None], direction: Direction, max_depth: int
+    ) -> list[HierarchyEntry]:
+        found = await hierarchy(
+            info.context.loaders, self.id, self.entity_type, direction, max_depth
+        )
+        return [HierarchyEntry(depth=depth, golden=GoldenRecord.of(view)) for depth, view in found]
+
 
 @strawberry.type
 class InputProblem:
@@ -310,21 +406,3 @@ class MatchCandidate:
                 for c in candidate.candidates
             ],
         )
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
-class MatchCandidateEdge:
-    cursor: str
-    node: MatchCandidate
-
-
-@strawberry.type
-class MatchCandidateConnection:
-    edges: list[MatchCandidateEdge]
-    page_info: PageInfo

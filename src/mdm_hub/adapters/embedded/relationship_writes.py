@@ -1,0 +1,160 @@
+"""References and the edges derived from them, inside one SQLite transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from mdm_hub.adapters.codec import dumps
+from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, ids_param, key_params, keys_param
+from mdm_hub.adapters.relationship_codec import (
+    linked_from_fields,
+    reference_key,
+    reference_params,
+)
+from mdm_hub.domain.records import SourceKey, StoredSource
+from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges, RelationshipType
+from mdm_hub.errors import NotFound
+
+_INSERT_REFERENCE = """
+INSERT INTO reference (key, sourcePk, attribute, type, targetSystem, targetEntityType,
+  targetSourceId, targetPk, sourceVersion, observedAt, recordedAt)
+VALUES (:key, :sourcePk, :attribute, :type, :targetSystem, :targetEntityType,
+  :targetSourceId, :targetPk, :sourceVersion, :observedAt, :recordedAt)
+"""
+
+_AWAITING = "targetPk IS NULL AND targetSystem = ? AND targetEntityType = ? AND targetSourceId = ?"
+
+_DERIVE_EDGES = """
+INSERT INTO relationship (fromId, type, toId)
+SELECT DISTINCT s.goldenId, r.type, t.goldenId
+FROM source_record s
+JOIN reference r ON r.sourcePk = s.pk
+JOIN source_record t ON t.pk = r.targetPk
+WHERE s.goldenId IN (SELECT value FROM json_each(?)) AND t.goldenId <> s.goldenId
+"""
+
+# Simple paths only (no golden twice), so the walk ends even if a merge left a loop behind.
+_PATH = """
+WITH RECURSIVE chain(id, path) AS (
+  SELECT :fromId, json_array(:fromId)
+  UNION ALL
+  SELECT e.toId, json_insert(chain.path, '$[#]', e.toId)
+  FROM chain JOIN relationship e ON e.fromId = chain.id AND e.type = :type
+  WHERE chain.id <> :toId
+    AND NOT EXISTS (SELECT 1 FROM json_each(chain.path) WHERE value = e.toId)
+)
+SELECT path FROM chain WHERE id = :toId ORDER BY json_array_length(path) LIMIT 1
+"""
+
+_MERGE_EDGES = """
+INSERT OR IGNORE INTO relationship (fromId, type, toId)
+SELECT :survivor, type, toId FROM relationship WHERE fromId = :loser AND toId <> :survivor
+UNION ALL
+SELECT fromId, type, :survivor FROM relationship WHERE toId = :loser AND fromId <> :survivor
+"""
+
+_DEPENDENT_GOLDENS = f"""
+WITH {KEYS_CTE}
+SELECT s.goldenId AS id FROM keys
+JOIN source_record s ON {KEY_WHERE.format(alias="s")}
+UNION
+SELECT referrer.goldenId FROM keys
+JOIN source_record t ON {KEY_WHERE.format(alias="t")}
+JOIN reference r ON r.targetPk = t.pk
+JOIN source_record referrer ON referrer.pk = r.sourcePk
+"""  # noqa: S608 - constant fragments only
+
+
+class EmbeddedRelationshipWrites:
+    """The relationship half of the embedded StoreTransaction."""
+
+    _db: sqlite3.Connection
+
+    def _source_row(self, key: SourceKey) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT pk, goldenId FROM source_record "
+            "WHERE system = ? AND entityType = ? AND sourceId = ?",
+            key_params(key),
+        ).fetchone()
+        return row
+
+    def _known_source(self, key: SourceKey) -> sqlite3.Row:
+        row = self._source_row(key)
+        if row is None:
+            raise NotFound(f"source record {key} does not exist")
+        return row
+
+    async def put_references(
+        self, record: StoredSource, changes: ReferenceChanges
+    ) -> list[str | None]:
+        pk = self._known_source(record.key)["pk"]
+        self._db.execute(
+            "DELETE FROM reference WHERE sourcePk = ? "
+            "AND attribute IN (SELECT value FROM json_each(?))",
+            (pk, dumps(changes.replaced_attributes)),
+        )
+        targets: list[str | None] = []
+        for ref in changes.asserted:
+            target = self._source_row(ref.target)
+            self._db.execute(
+                _INSERT_REFERENCE,
+                {
+                    **reference_params(ref),
+                    "key": reference_key(record.key, ref.attribute),
+                    "sourcePk": pk,
+                    "targetPk": target["pk"] if target else None,
+                    "sourceVersion": record.version,
+                    "observedAt": record.observed_at.isoformat(),
+                    "recordedAt": record.recorded_at.isoformat(),
+                },
+            )
+            targets.append(target["goldenId"] if target else None)
+        return targets
+
+    async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
+        pk = self._known_source(target)["pk"]
+        rows = self._db.execute(
+            "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608
+            f"FROM reference r JOIN source_record s ON s.pk = r.sourcePk WHERE {_AWAITING} "
+            "ORDER BY r.key",
+            key_params(target),
+        ).fetchall()
+        self._db.execute(
+            f"UPDATE reference SET targetPk = ? WHERE {_AWAITING}",  # noqa: S608
+            (pk, *key_params(target)),
+        )
+        return [linked_from_fields(row) for row in rows]
+
+    async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
+        ids = ids_param(golden_ids)
+        self._db.execute(
+            "DELETE FROM relationship WHERE fromId IN (SELECT value FROM json_each(?))", (ids,)
+        )
+        self._db.execute(_DERIVE_EDGES, (ids,))
+
+    async def hierarchy_path(
+        self, from_id: str, to_id: str, relationship: RelationshipType
+    ) -> list[str] | None:
+        row = self._db.execute(
+            _PATH, {"fromId": from_id, "toId": to_id, "type": str(relationship)}
+        ).fetchone()
+        if row is None:
+            return None
+        path: list[str] = json.loads(row["path"])
+        return path
+
+    async def merge_relationships(self, loser_id: str, survivor_id: str) -> None:
+        for golden_id in (loser_id, survivor_id):
+            found = self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,))
+            if found.fetchone() is None:
+                raise NotFound(f"golden record {golden_id} does not exist")
+        self._db.execute(_MERGE_EDGES, {"loser": loser_id, "survivor": survivor_id})
+        self._db.execute(
+            "DELETE FROM relationship WHERE fromId = :loser OR toId = :loser", {"loser": loser_id}
+        )
+
+    async def move_relationships(self, moved: Sequence[SourceKey], from_golden_id: str) -> None:
+        rows = self._db.execute(_DEPENDENT_GOLDENS, (keys_param(moved),)).fetchall()
+        await self.sync_relationships([from_golden_id, *(row["id"] for row in rows)])
