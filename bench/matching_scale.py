@@ -31,6 +31,7 @@ import resource
 import shutil
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -65,7 +66,8 @@ from mdm_hub.matching.prepare import PreparedRecord
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
-from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.services.relationships import ReferenceLinker
+from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "matching"
@@ -476,7 +478,7 @@ def _prepare_chunk(start: int, stop: int) -> list[PreparedRow]:
 
 async def bulk_build(
     store: EmbeddedStore,
-    decided_by: str,
+    writer: _Writer,
     seed: int,
     vocabulary_sizes: tuple[int, int, int, int, int],
     span: tuple[int, int],
@@ -512,9 +514,7 @@ async def bulk_build(
             else:
                 rows = _prepare_chunk(chunk_start, chunk_stop)
             now = utc_now()
-            await store.write(
-                lambda tx, rows=rows, now=now: _write_unmatched(tx, rows, now, decided_by)
-            )
+            await store.write(lambda tx, rows=rows, now=now: writer.write(tx, rows, now))
             moment = time.perf_counter()
             if moment - last_report > 30 or chunk_stop == stop:
                 done = chunk_stop - start
@@ -534,17 +534,26 @@ async def bulk_build(
     }
 
 
-async def _write_unmatched(
-    tx: StoreTransaction, rows: Sequence[PreparedRow], now: datetime, decided_by: str
-) -> None:
-    for golden_id, source_id, attributes, content_hash, keys in rows:
-        key = SourceKey(HUB_SYSTEM, ENTITY, source_id)
-        stored = StoredSource(key, attributes, content_hash, 1, now, now)
-        await tx.create_golden(golden_id, ENTITY, now)
-        await tx.put_source(stored, keys)
-        await tx.set_membership(stored.key, Membership(golden_id, now, decided_by))
-        # The only member: what `IngestService._recompute` would compute from `members`.
-        await tx.update_golden(golden_id, compute_golden_attributes([stored]), now)
+@dataclass(frozen=True)
+class _Writer:
+    """The writes `IngestService` makes for a new record that matched nothing, minus the
+    retrieval: golden, source record with its keys, membership, golden values (through the
+    same recomputer, so survivorship runs), and the reference bookkeeping of an arrival."""
+
+    decided_by: str
+    golden: GoldenRecomputer
+    references: ReferenceLinker
+
+    async def write(self, tx: StoreTransaction, rows: Sequence[PreparedRow], now: datetime) -> None:
+        for golden_id, source_id, attributes, content_hash, keys in rows:
+            stored = StoredSource(
+                SourceKey(HUB_SYSTEM, ENTITY, source_id), attributes, content_hash, 1, now, now
+            )
+            await tx.create_golden(golden_id, ENTITY, now)
+            await tx.put_source(stored, keys)
+            await tx.set_membership(stored.key, Membership(golden_id, now, self.decided_by))
+            await self.golden.recompute(tx, golden_id, now, only_if_changed=False)
+            await self.references.after_write(tx, stored, golden_id, None)
 
 
 # --------------------------------------------------------------------------- measurement
@@ -632,58 +641,128 @@ def classify(probe: Probe, result: UpsertResult, seed: int) -> str:
     return str(result.outcome).lower()  # UPDATED/UNCHANGED cannot happen: IDs are fresh
 
 
+@dataclass(frozen=True)
+class Sample:
+    """One timed record: milliseconds in all, in `match`, in candidate retrieval; how many
+    candidates were scored; and what became of it."""
+
+    probe: Probe
+    result: UpsertResult
+    latency: float
+    match: float
+    retrieval: float
+    candidates: int
+
+    @property
+    def scoring(self) -> float:
+        """Match time outside retrieval: standardising candidates, scoring, deciding."""
+        return self.match - self.retrieval
+
+
 async def measure(
-    ingest: IngestService,
-    matcher: TimedMatcher,
-    probes: Sequence[Probe],
-    seed: int,
-) -> tuple[Json, list[tuple[Probe, UpsertResult]]]:
-    latencies: list[float] = []
-    matching: list[float] = []
-    retrieval: list[float] = []
-    candidates: list[int] = []
-    results: list[tuple[Probe, UpsertResult]] = []
+    ingest: IngestService, matcher: TimedMatcher, probes: Sequence[Probe], seed: int
+) -> tuple[Json, list[Sample]]:
+    samples: list[Sample] = []
     began = time.perf_counter()
     for probe in probes:
-        matcher.timings = Timings()
+        matcher.timings = timings = Timings()
         started = time.perf_counter_ns()
         result = await ingest.upsert(probe.raw)
         elapsed = time.perf_counter_ns() - started
-        latencies.append(elapsed / 1e6)
-        matching.append(matcher.timings.match_ns / 1e6)
-        retrieval.append(matcher.timings.retrieval_ns / 1e6)
-        candidates.append(matcher.timings.candidates)
-        results.append((probe, result))
+        samples.append(
+            Sample(
+                probe,
+                result,
+                elapsed / 1e6,
+                timings.match_ns / 1e6,
+                timings.retrieval_ns / 1e6,
+                timings.candidates,
+            )
+        )
     wall = time.perf_counter() - began
-    rest = [total - m for total, m in zip(latencies, matching, strict=True)]
-    outcomes = Counter(str(r.outcome) for _, r in results)
-    outcomes["REVIEW"] = sum(1 for _, r in results if r.match_candidate_id is not None)
+    outcomes = Counter(str(s.result.outcome) for s in samples)
+    review = sum(1 for s in samples if s.result.match_candidate_id is not None)
     by_kind: dict[str, Counter[str]] = {"fresh": Counter(), "copy": Counter()}
-    for probe, result in results:
-        by_kind[probe.kind][classify(probe, result, seed)] += 1
+    for sample in samples:
+        by_kind[sample.probe.kind][classify(sample.probe, sample.result, seed)] += 1
     stats: Json = {
         "records": len(probes),
         "seconds": round(wall, 2),
         "records_per_s": round(len(probes) / wall, 1) if wall else None,
-        "latency_ms": summarise(latencies),
-        "match_ms": summarise(matching),
-        "retrieval_ms": summarise(retrieval),
-        "outside_match_ms": summarise(rest),
-        "candidates_after_top_k": summarise(candidates, 1),
+        "latency_ms": summarise([s.latency for s in samples]),
+        "match_ms": summarise([s.match for s in samples]),
+        "retrieval_ms": summarise([s.retrieval for s in samples]),
+        "scoring_ms": summarise([s.scoring for s in samples]),
+        "outside_match_ms": summarise([s.latency - s.match for s in samples]),
+        "candidates_after_top_k": summarise([s.candidates for s in samples], 1),
         "outcomes": {
             "LINKED": outcomes["LINKED"],
-            "CREATED": outcomes["CREATED"] - outcomes["REVIEW"],
-            "REVIEW": outcomes["REVIEW"],
+            "CREATED": outcomes["CREATED"] - review,
+            "REVIEW": review,
         },
         "fresh": dict(sorted(by_kind["fresh"].items())),
         "copies": dict(sorted(by_kind["copy"].items())),
     }
-    return stats, results
+    return stats, samples
+
+
+CANDIDATE_BUCKETS = ((0, 0), (1, 9), (10, 19), (20, 39), (40, 10**9))
+
+
+def by_candidates(samples: Sequence[Sample], rows_read: Sequence[int]) -> list[Json]:
+    """Mean times of the records that scored about as many candidates: if these stay put
+    across hub sizes, the cost per candidate is flat and only the candidate count grows."""
+    out = []
+    for low, high in CANDIDATE_BUCKETS:
+        picked = [
+            (s, rows)
+            for s, rows in zip(samples, rows_read, strict=True)
+            if low <= s.candidates <= high
+        ]
+        if not picked:
+            continue
+        n = len(picked)
+        out.append(
+            {
+                "candidates": f"{low}-{high}" if high < 10**9 else f"{low}+",
+                "records": n,
+                "latency_ms": round(sum(s.latency for s, _ in picked) / n, 3),
+                "retrieval_ms": round(sum(s.retrieval for s, _ in picked) / n, 3),
+                "scoring_ms": round(sum(s.scoring for s, _ in picked) / n, 3),
+                "outside_match_ms": round(sum(s.latency - s.match for s, _ in picked) / n, 3),
+                "index_rows_read": round(sum(rows for _, rows in picked) / n, 1),
+            }
+        )
+    return out
+
+
+async def wrong_links(
+    store: EmbeddedStore, people: People, samples: Sequence[Sample], seed: int, limit: int
+) -> list[Json]:
+    """A few records linked where they should not have been, with what they were linked to:
+    so a reader can judge whether the generator made look-alikes or matching erred."""
+    out: list[Json] = []
+    for sample in samples:
+        verdict = classify(sample.probe, sample.result, seed)
+        if verdict not in {"linked", "linked_other"} or len(out) >= limit:
+            continue
+        view = await store.get_golden(sample.result.golden_id)
+        example: Json = {
+            "kind": sample.probe.kind,
+            "score": sample.result.score,
+            "probe": sample.probe.raw.attributes,
+            "linked_to": [dict(m.attributes) for m in view.members] if view else None,
+        }
+        if sample.probe.kind == "copy":
+            example["corruptions"] = list(sample.probe.corruptions)
+            example["copied_from"] = people.person(sample.probe.person)
+        out.append(example)
+    return out
 
 
 def key_diagnostics(
     db_path: Path, matcher: RecordMatcher, probes: Sequence[Probe], per_key_limit: int
-) -> Json:
+) -> tuple[Json, list[int]]:
     """After the timed pass (so it warms no cache the timing uses): for each probe's keys,
     how many other records share each one, capped just above the per-key limit. A key at
     the limit is 'saturated': retrieval reads `per_key_limit` rows for it, the oldest first."""
@@ -715,7 +794,7 @@ def key_diagnostics(
     finally:
         db.close()
     n = len(probes)
-    return {
+    stats = {
         "keys_per_record": summarise(keys_per, 2),
         "rows_read_per_record": summarise(rows_per, 1),
         "saturated_keys_per_record": summarise(saturated_per, 2),
@@ -724,6 +803,7 @@ def key_diagnostics(
             rule: round(count / n, 3) for rule, count in saturated_by_rule.most_common()
         },
     }
+    return stats, rows_per
 
 
 def hub_counts(db_path: Path) -> Json:
@@ -781,6 +861,28 @@ def _memory_gib() -> float | None:
     return None
 
 
+def _source_state() -> Json:
+    """Which code was measured: other people edit src/ while benchmarks run."""
+    facts: Json = {"commit": None, "uncommitted_changes": None}
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        facts["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "matching", "survivorship"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
+        facts["uncommitted_changes"] = [line[3:] for line in status]
+    return facts
+
+
 def machine_facts() -> Json:
     return {
         "cpu_count": os.cpu_count(),
@@ -792,6 +894,7 @@ def machine_facts() -> Json:
         "platform": platform.platform(),
         "mdm_hub": mdm_hub.__version__,
         "load_average_at_start": _load_average(),
+        "source": _source_state(),
     }
 
 
@@ -833,6 +936,7 @@ def render(console: Console, report: Json) -> None:
     row("  match (mean)", ms("match_ms", "mean"))
     row("    retrieval (mean)", ms("retrieval_ms", "mean"))
     row("    retrieval p99", ms("retrieval_ms", "p99"))
+    row("    scoring + decision (mean)", ms("scoring_ms", "mean"))
     row("  outside match (mean)", ms("outside_match_ms", "mean"))
     row(
         "candidates scored (mean)",
@@ -863,6 +967,25 @@ def render(console: Console, report: Json) -> None:
         lambda p: f"{p['load_before'][0]} / {p['load_after'][0]}",
     )
     console.print(table)
+    buckets = Table(
+        title="Same records grouped by candidates scored: mean ms (retrieval + scoring), count"
+    )
+    buckets.add_column("candidates")
+    for point in points:
+        buckets.add_column(f"{point['scale']:,} goldens", justify="right")
+    for low, high in CANDIDATE_BUCKETS:
+        label = f"{low}-{high}" if high < 10**9 else f"{low}+"
+        cells = []
+        for point in points:
+            found = [b for b in point["by_candidates"] if b["candidates"] == label]
+            cells.append(
+                f"{found[0]['latency_ms']:.2f} ({found[0]['retrieval_ms']:.2f} + "
+                f"{found[0]['scoring_ms']:.2f}), n={found[0]['records']}"
+                if found
+                else "-"
+            )
+        buckets.add_row(label, *cells)
+    console.print(buckets)
 
 
 def _share(counts: Json, key: str) -> str:
@@ -943,7 +1066,11 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
     )
     people = People(vocabulary, args.seed)
     sizes = (args.given_names, args.family_names, args.cities, args.postcodes, args.streets)
-    decided_by = f"{rule_name(matcher.rules_for(ENTITY))}#new"  # as ingest marks a new golden
+    writer = _Writer(
+        f"{rule_name(matcher.rules_for(ENTITY))}#new",  # how ingest marks a new golden
+        GoldenRecomputer(shipped_rules()),
+        ReferenceLinker(),
+    )
     report: Json = {
         "machine": machine_facts(),
         "parameters": {
@@ -969,12 +1096,12 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
     store = EmbeddedStore(str(db_path))
     await store.open()
     try:
-        ingest = IngestService(store, matcher)
+        ingest = IngestService(store, matcher, rules=shipped_rules())
         built = 0
         for point, scale in enumerate(args.scales):
             console.print(f"[bold]{scale:,} goldens[/bold]: building {scale - built:,} ...")
             bulk = await bulk_build(
-                store, decided_by, args.seed, sizes, (built, scale), args.build_workers, console
+                store, writer, args.seed, sizes, (built, scale), args.build_workers, console
             )
             built = scale
             hub_before = hub_counts(db_path)
@@ -984,21 +1111,24 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
                 await ingest.upsert(probe.raw)
             load_before = _load_average()
             console.print(f"  ingesting {len(probes):,} probes one at a time ...")
-            stats, _ = await measure(ingest, matcher, probes, args.seed)
+            stats, samples = await measure(ingest, matcher, probes, args.seed)
             load_after = _load_average()
-            keys = key_diagnostics(db_path, matcher, probes, limits.per_key_limit)
+            keys, rows_read = key_diagnostics(db_path, matcher, probes, limits.per_key_limit)
             point_report: Json = {
                 "scale": scale,
                 "bulk": bulk,
                 "hub_before": hub_before,
                 "ingest": stats,
                 "keys": keys,
+                "by_candidates": by_candidates(samples, rows_read),
                 "hub_after": hub_counts(db_path),
                 "memory": memory(),
                 "load_before": load_before,
                 "load_after": load_after,
+                "wrong_link_examples": await wrong_links(store, people, samples, args.seed, 6),
             }
             report["points"].append(point_report)
+            write_report(args.output, report)  # after each point: a long run keeps its figures
             latency = stats["latency_ms"]
             console.print(
                 f"  mean {latency['mean']:.2f} ms, p50 {latency['p50']:.2f}, "
@@ -1008,6 +1138,11 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
     finally:
         await store.close()
     return report
+
+
+def write_report(path: Path, report: Json) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -1032,8 +1167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["total_seconds"] = round(time.perf_counter() - began, 1)
     report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     render(Console(), report)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.output, report)
     console.print(f"total {report['total_seconds']:,.0f} s; wrote {args.output}")
     return 0
 

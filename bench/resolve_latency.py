@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import json
 import math
 import os
@@ -42,6 +41,7 @@ from rich.console import Console
 from rich.table import Table
 
 import mdm_hub
+from mdm_hub.neo4j_local.server import die_with_parent_hook
 
 LOOPBACK = "127.0.0.1"
 SYSTEMS = ("CRM", "ERP", "PSA")
@@ -202,24 +202,6 @@ def server_command() -> list[str]:
     return [sys.executable, "-m", "mdm_hub.cli", "serve"]
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """preexec_fn: the kernel SIGTERMs the server if this script is killed outright (Linux)."""
-    if sys.platform != "linux":
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-
-    def hook() -> None:
-        prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return hook
-
-
 def _log_tail(path: Path, lines: int = 30) -> str:
     try:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
@@ -248,7 +230,7 @@ def running_server(env_overrides: dict[str, str], workdir: Path) -> Iterator[tup
             env=env,
             cwd=workdir,  # keeps a .env in the caller's directory out of the settings
             start_new_session=True,  # our own group: Ctrl-C reaches us, and we stop it in order
-            preexec_fn=_die_with_parent(),  # noqa: PLW1509 - no threads exist at this point
+            preexec_fn=die_with_parent_hook(signal.SIGTERM),  # noqa: PLW1509 - no threads exist at this point
         )
     try:
         base_url = f"http://{LOOPBACK}:{port}"

@@ -250,8 +250,9 @@ def log_tail(home: Path, lines: int = 40) -> str:
     return "\n".join(parts) or f"(no log output in {home})"
 
 
-def _die_with_parent_hook() -> Callable[[], None] | None:
-    """A preexec_fn making the kernel SIGKILL the JVM when this process dies (Linux only)."""
+def die_with_parent_hook(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
+    """A preexec_fn making the kernel send `sig` to the child when this process dies (Linux
+    only; None elsewhere)."""
     if sys.platform != "linux":
         return None
     try:
@@ -261,7 +262,7 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def hook() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -406,7 +407,7 @@ class LocalNeo4jServer:
                 stderr=subprocess.STDOUT,
                 cwd=self.home,
                 start_new_session=True,
-                preexec_fn=_die_with_parent_hook() if self._die_with_parent else None,  # noqa: PLW1509
+                preexec_fn=die_with_parent_hook() if self._die_with_parent else None,  # noqa: PLW1509
             )
 
     def _wait_for_bolt(self, proc: subprocess.Popen[bytes], uri: str) -> tuple[str, str]:
