@@ -47,7 +47,8 @@ async def test_revocation_keeps_the_first_time(store: Store) -> None:
     await store.put_api_key(_key("0a"))
     first = await store.revoke_api_key("0a", at(7))
     again = await store.revoke_api_key("0a", at(9))
-    assert first is not None and again is not None
+    assert first is not None
+    assert again is not None
     assert first.revoked_at == again.revoked_at == at(7)
     assert await store.revoke_api_key("ff", at(9)) is None
 

@@ -147,7 +147,7 @@ async def test_admins_manage_keys_over_graphql_and_never_see_a_secret(store: Sto
 
     upsert = {"input": record("PSA", "p1", name="Acme")}
     assert (await _post(store, UPSERT, upsert, bearer(token))).status_code == 200
-    revoke = 'mutation($p: String!) { revokeApiKey(prefix: $p) { prefix revokedAt } }'
+    revoke = "mutation($p: String!) { revokeApiKey(prefix: $p) { prefix revokedAt } }"
     revoked = (await _post(store, revoke, {"p": prefix}, admin)).json()["data"]["revokeApiKey"]
     assert revoked["revokedAt"] is not None
     assert (await _post(store, UPSERT, upsert, bearer(token))).status_code == 401

@@ -124,9 +124,7 @@ async def test_cell(store: Store, role: Role, field: str) -> None:
 
 
 @pytest.mark.parametrize("field", sorted(FIELDS))
-async def test_without_credentials_every_field_is_unauthenticated(
-    store: Store, field: str
-) -> None:
+async def test_without_credentials_every_field_is_unauthenticated(store: Store, field: str) -> None:
     async with client_for(store, role=None) as http:
         response = await http.post("/graphql", json={"query": FIELDS[field]})
     assert response.status_code == 401

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR, Settings
+from mdm_hub.domain.access import Role
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ports import Store
 from mdm_hub.services.survivorship import shipped_rules
-from mdm_hub.domain.access import Role
 from tests.integration.conftest import client_for
 from tests.support.auth import KeyAuth
 from tests.support.graphql_client import (

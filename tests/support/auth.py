@@ -19,9 +19,7 @@ async def new_key(
     systems: list[str] | None = None,
     expires_in: timedelta | None = None,
 ) -> str:
-    _, token = await ApiKeyService(store).create(
-        name or f"test-{role}", role, systems, expires_in
-    )
+    _, token = await ApiKeyService(store).create(name or f"test-{role}", role, systems, expires_in)
     return token
 
 

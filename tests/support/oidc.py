@@ -64,9 +64,7 @@ class Issuer:
         header = _b64(json.dumps({"alg": alg, "typ": "JWT", "kid": KID}).encode())
         payload = _b64(json.dumps(self.claims(**changes)).encode())
         signing_input = f"{header}.{payload}".encode()
-        signature = (
-            _b64(hmac.new(secret, signing_input, hashlib.sha256).digest()) if secret else ""
-        )
+        signature = _b64(hmac.new(secret, signing_input, hashlib.sha256).digest()) if secret else ""
         return f"{header}.{payload}.{signature}"
 
 
