@@ -56,13 +56,15 @@ def root_fields(document: DocumentNode, operation_name: str | None) -> tuple[str
     return ROOT_TYPES.get(operation.operation, operation.operation.value), names
 
 
-def denials(context: Context, type_name: str, fields: list[str]) -> list[MdmError]:
+def denials(context: Context | None, type_name: str, fields: list[str]) -> list[MdmError]:
+    """Why the operation must not run (nothing: it may). Without the hub's context (a schema
+    executed some other way) nothing protected runs: fail closed."""
     protected = [f for f in dict.fromkeys(fields) if not f.startswith("__")]
     if not protected:
         return []
-    principal = context.principal
+    principal = context.principal if context is not None else None
     if principal is None:
-        return [Unauthenticated(context.auth_failure)]
+        return [Unauthenticated(context.auth_failure if context else "no request context")]
     return [
         Forbidden(f"{type_name}.{field} is not allowed for role {principal.role_names}")
         for field in protected
@@ -75,13 +77,14 @@ class Authorization(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         document = execution.graphql_document
-        if isinstance(context, Context) and document is not None:
-            type_name, fields = root_fields(document, execution.operation_name)
-            refused = denials(context, type_name, fields)
+        if document is not None:
+            ours = context if isinstance(context, Context) else None
+            refused = denials(ours, *root_fields(document, execution.operation_name))
             if refused:
-                if isinstance(refused[0], Unauthenticated) and context.response is not None:
-                    context.response.status_code = 401
-                    context.response.headers["WWW-Authenticate"] = "Bearer"
+                response = ours.response if ours is not None else None
+                if isinstance(refused[0], Unauthenticated) and response is not None:
+                    response.status_code = 401
+                    response.headers["WWW-Authenticate"] = "Bearer"
                 errors = [GraphQLError(str(e), original_error=e) for e in refused]
                 execution.result = ExecutionResult(data=None, errors=errors)
         yield
