@@ -33,6 +33,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.apiKeys": ADMINS,
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
+    # Steward actions; merge, unmerge and decideMatchCandidate join them here (STEWARDS).
     "Mutation.overrideAttribute": STEWARDS,
     "Mutation.clearOverride": STEWARDS,
     "Mutation.createApiKey": ADMINS,
