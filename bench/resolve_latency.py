@@ -194,12 +194,28 @@ def free_port() -> int:
         return port
 
 
-def server_command() -> list[str]:
+def server_command(*command: str) -> list[str]:
     # The entry point of the interpreter running this script (the .venv's), else `python -m`.
     entry = Path(sys.executable).with_name("mdm-hub")
     if entry.is_file() and os.access(entry, os.X_OK):
-        return [str(entry), "serve"]
-    return [sys.executable, "-m", "mdm_hub.cli", "serve"]
+        return [str(entry), *(command or ("serve",))]
+    return [sys.executable, "-m", "mdm_hub.cli", *(command or ("serve",))]
+
+
+def create_api_key(env_overrides: dict[str, str], workdir: Path) -> str:
+    """A steward key in the store the server will use (access control stays on, as deployed)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MDM_")} | env_overrides
+    done = subprocess.run(
+        server_command("keys", "create", "--role", "steward", "--name", "bench"),
+        env=env,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"mdm-hub keys create failed: {done.stderr[-2000:]}")
+    return done.stdout.strip()
 
 
 def _log_tail(path: Path, lines: int = 30) -> str:
@@ -453,13 +469,19 @@ def run_store(
             "MDM_NEO4J_USER": endpoint.user,
             "MDM_NEO4J_PASSWORD": endpoint.password,
         }
+    api_key = create_api_key(env, workdir)
     base_url, ready_s = stack.enter_context(running_server(env, workdir))
     result["startup_seconds"] = round(ready_s, 2)
     console.print(f"  mdm-hub ready at {base_url} after {ready_s:.1f}s")
     rng = random.Random(args.seed + 1)
     timeout = httpx.Timeout(REQUEST_TIMEOUT_S, connect=5.0)
     # trust_env=False: an HTTP(S)_PROXY in the environment must not route loopback traffic.
-    with httpx.Client(base_url=base_url, timeout=timeout, trust_env=False) as client:
+    with httpx.Client(
+        base_url=base_url,
+        timeout=timeout,
+        trust_env=False,
+        headers={"Authorization": f"Bearer {api_key}"},
+    ) as client:
         console.print(f"  loading {len(dataset.records)} records ...")
         result["load"] = load(client, dataset, console)
         if args.warmup:

@@ -1,17 +1,21 @@
 """The README's quick-start check: two systems' customers sharing a tax ID become one golden
 record, and each system's ID resolves to it with both crosswalk entries.
 
-    python examples/quickstart.py                  # upsert, then resolve
-    python examples/quickstart.py --resolve-only   # after a restart: the same answers
+    python examples/quickstart.py --api-key mdm_…                 # upsert, then resolve
+    python examples/quickstart.py --api-key mdm_… --resolve-only  # after a restart: the same
 
-Uses only the standard library, so it runs against any mdm-hub (default http://127.0.0.1:8000).
+The key (`make run` prints one; `mdm-hub keys create --role integration --name quickstart`
+makes one) may also come from MDM_API_KEY. Uses only the standard library, so it runs against
+any mdm-hub (default http://127.0.0.1:8000).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -35,13 +39,21 @@ ERP = {
 }
 
 
-def graphql(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+def graphql(url: str, api_key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     body = json.dumps({"query": query, "variables": variables}).encode()
+    headers = {"Content-Type": "application/json"}
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
     request = urllib.request.Request(  # noqa: S310 - the URL is the operator's own hub
-        url, data=body, headers={"Content-Type": "application/json"}
+        url, data=body, headers=headers
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        answer: dict[str, Any] = json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            answer: dict[str, Any] = json.load(response)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 401:
+            raise
+        raise SystemExit(f"refused (401): {exc.read().decode()}; pass --api-key") from None
     if answer.get("errors"):
         raise SystemExit(f"GraphQL errors: {answer['errors']}")
     data: dict[str, Any] = answer["data"]
@@ -52,13 +64,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000/graphql")
     parser.add_argument("--resolve-only", action="store_true")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("MDM_API_KEY", ""),
+        help="an integration or steward key (default: MDM_API_KEY)",
+    )
     args = parser.parse_args()
     if not args.resolve_only:
         for record in (CRM, ERP):
-            result = graphql(args.url, UPSERT, {"input": record})["upsertSourceRecord"]
+            result = graphql(args.url, args.api_key, UPSERT, {"input": record})[
+                "upsertSourceRecord"
+            ]
             print(f"upsert {record['system']}/{record['sourceId']}: {result}")
     answers = [
-        graphql(args.url, RESOLVE, {"system": r["system"], "sourceId": r["sourceId"]})["resolve"]
+        graphql(
+            args.url, args.api_key, RESOLVE, {"system": r["system"], "sourceId": r["sourceId"]}
+        )["resolve"]
         for r in (CRM, ERP)
     ]
     for record, answer in zip((CRM, ERP), answers, strict=True):

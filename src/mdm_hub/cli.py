@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from mdm_hub.cli_evaluate import evaluate_command
+from mdm_hub.cli_keys import dev_key, keys_app
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.config import Settings
@@ -16,6 +17,7 @@ from mdm_hub.errors import ConfigurationError
 
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
+app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys.")
 app.command()(rules)
 app.command()(recompute)
 
@@ -27,7 +29,10 @@ log = logging.getLogger("mdm_hub")
 @app.command()
 def serve(
     dev: Annotated[
-        bool, typer.Option("--dev", help="Development mode: GraphiQL on at /graphql.")
+        bool,
+        typer.Option(
+            "--dev", help="Development mode: GraphiQL on at /graphql; prints a development key."
+        ),
     ] = False,
     host: Annotated[str | None, typer.Option(help="Overrides MDM_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides MDM_PORT.")] = None,
@@ -54,6 +59,13 @@ def serve(
         # Unusable settings or rule files: refuse to start, saying exactly what is wrong.
         log.error("refusing to start: %s", exc)
         raise typer.Exit(EXIT_BAD_CONFIGURATION) from None
+    if dev and settings.auth == "on":
+        token = dev_key(settings)
+        typer.echo(
+            f"Development API key ({settings.dev_key_file}, role steward):\n  {token}\n"
+            f"Send it as the header  Authorization: Bearer {token}\n"
+            f"  e.g. python examples/quickstart.py --api-key {token}"
+        )
     uvicorn.run(
         hub,
         host=settings.host,

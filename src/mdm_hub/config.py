@@ -34,6 +34,17 @@ class Settings(BaseSettings):
     # One survivorship rule file per entity type; all are validated at start-up.
     survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
 
+    # Access control. "off" is for development only: everyone may do everything, and steward
+    # actions are recorded with the X-Actor header's claim.
+    auth: Literal["on", "off"] = "on"
+    # OAuth2/OIDC bearer tokens (RS256 only), accepted when a JWKS URL is set.
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_role_claim: str = "roles"
+    # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
+    dev_key_file: Path = Path(".mdm-hub-dev-key")
+
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12
     max_aliases: int = 50

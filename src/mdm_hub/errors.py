@@ -5,6 +5,8 @@
     │   └── RecordRejected        one source record failed validation (carries every problem)
     │       └── RelationshipCycle its references would make a hierarchy loop back on itself
     ├── NotFound                  a named golden record or source record does not exist
+    ├── Unauthenticated           no credentials, or credentials that do not prove who one is
+    ├── Forbidden                 an authenticated caller's role does not allow the operation
     ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
     │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
     └── StoreError                the store could not do what was asked
@@ -57,6 +59,14 @@ class RecordRejected(InvalidInput):
 
 class NotFound(MdmError):
     code = "NOT_FOUND"
+
+
+class Unauthenticated(MdmError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(MdmError):
+    code = "FORBIDDEN"
 
 
 class ConfigurationError(MdmError):

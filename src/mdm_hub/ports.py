@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
+from mdm_hub.domain.access import ApiKey
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
@@ -214,3 +215,16 @@ class Store(Protocol):
 
     async def list_rejects(self, limit: int) -> list[RejectedRecord]:
         """The most recent rejected records, newest first."""
+
+    # API keys: only the public prefix and a hash of the secret are ever stored.
+
+    async def put_api_key(self, key: ApiKey) -> None:
+        """Store a new key; StoreError if its prefix is taken."""
+
+    async def get_api_key(self, prefix: str) -> ApiKey | None: ...
+
+    async def list_api_keys(self) -> list[ApiKey]:
+        """Every key, revoked and expired ones too, oldest first."""
+
+    async def revoke_api_key(self, prefix: str, at: datetime) -> ApiKey | None:
+        """Mark the key revoked at `at` (an earlier revocation stands); None if unknown."""

@@ -9,6 +9,7 @@ from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
+from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.queries import ResolveService
@@ -51,6 +52,7 @@ class Services:
     review: ReviewService
     steward: StewardService
     recompute: RecomputeService
+    api_keys: ApiKeyService
 
     @classmethod
     def over(
@@ -67,6 +69,7 @@ class Services:
             review=ReviewService(store, matcher),
             steward=StewardService(store, rules),
             recompute=RecomputeService(store, rules),
+            api_keys=ApiKeyService(store),
         )
 
     @classmethod

@@ -7,13 +7,23 @@ import pytest
 
 from mdm_hub.api.app import create_app
 from mdm_hub.config import Settings
+from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
+from tests.support.auth import KeyAuth
 from tests.support.graphql_client import GraphQLClient
 
 
-def client_for(store: Store, settings: Settings | None = None) -> httpx.AsyncClient:
+def client_for(
+    store: Store, settings: Settings | None = None, role: Role | None = Role.STEWARD
+) -> httpx.AsyncClient:
+    """The real app with access control on (unless `settings` turn it off), sending a real
+    key of `role` created in `store` (None: no credentials)."""
     app = create_app(settings or Settings(), store=store)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://hub",
+        auth=KeyAuth(store, role) if role is not None else None,
+    )
 
 
 @pytest.fixture

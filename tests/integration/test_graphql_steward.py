@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR, Settings
+from mdm_hub.domain.access import Role
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ports import Store
 from mdm_hub.services.survivorship import shipped_rules
 from tests.integration.conftest import client_for
+from tests.support.auth import KeyAuth
 from tests.support.graphql_client import (
     CLEAR_OVERRIDE,
     GOLDEN_STEWARDSHIP,
@@ -61,15 +63,22 @@ async def test_golden_record_shows_rule_provenance_and_rule_set_hash(gql: GraphQ
     assert golden["overrideHistory"] == []
 
 
-async def test_override_then_clear_with_the_claimed_actor(gql: GraphQLClient) -> None:
-    golden_id = await _customer(gql)
-    variables = {
-        "goldenId": golden_id,
-        "attribute": "name",
-        "value": "Acme Incorporated",
-        "reason": "legal name per signed MSA",
-    }
-    body = await gql.post(OVERRIDE, variables, **{"X-Actor": "jane.doe@firm.example"})
+async def test_override_then_clear_record_the_authenticated_key_not_the_claim(
+    store: Store,
+) -> None:
+    jane = client_for(store, role=None)
+    jane.auth = KeyAuth(store, Role.STEWARD, name="jane.doe@firm.example")
+    async with jane as http:
+        gql = GraphQLClient(http)
+        golden_id = await _customer(gql)
+        variables = {
+            "goldenId": golden_id,
+            "attribute": "name",
+            "value": "Acme Incorporated",
+            "reason": "legal name per signed MSA",
+        }
+        # X-Actor is a claim; with access control on, the key's name is recorded instead.
+        body = await gql.post(OVERRIDE, variables, **{"X-Actor": "mallory"})
     assert "errors" not in body, body
     golden = body["data"]["overrideAttribute"]
     name = _attribute(golden, "name")
@@ -90,15 +99,37 @@ async def test_override_then_clear_with_the_claimed_actor(gql: GraphQLClient) ->
         "jane.doe@firm.example",
     )
 
-    clear = {"goldenId": golden_id, "attribute": "name", "reason": "CRM corrected"}
-    golden = (await gql.data(CLEAR_OVERRIDE, clear))["clearOverride"]
+    john = client_for(store, role=None)
+    john.auth = KeyAuth(store, Role.STEWARD, name="john")
+    async with john as http:
+        gql = GraphQLClient(http)
+        clear = {"goldenId": golden_id, "attribute": "name", "reason": "CRM corrected"}
+        golden = (await gql.data(CLEAR_OVERRIDE, clear))["clearOverride"]
+        again = (await gql.data(GOLDEN_STEWARDSHIP, {"id": golden_id}))["goldenRecord"]
     assert _attribute(golden, "name")["value"] == "Acme Inc"
     assert [(e["action"], e["actor"], e["value"]) for e in golden["overrideHistory"]] == [
         ("PIN", "jane.doe@firm.example", "Acme Incorporated"),
-        ("CLEAR", "anonymous", None),  # no X-Actor header: recorded as anonymous
+        ("CLEAR", "john", None),
     ]
-    again = (await gql.data(GOLDEN_STEWARDSHIP, {"id": golden_id}))["goldenRecord"]
     assert again == golden
+
+
+async def test_with_auth_off_the_x_actor_claim_is_recorded(store: Store) -> None:
+    async with client_for(store, Settings(auth="off"), role=None) as http:
+        gql = GraphQLClient(http)
+        golden_id = await _customer(gql)
+        pin = {"goldenId": golden_id, "attribute": "name", "value": "Acme", "reason": "r"}
+        body = await gql.post(OVERRIDE, pin, **{"X-Actor": "jane.doe@firm.example"})
+        assert "errors" not in body, body
+        clear = {"goldenId": golden_id, "attribute": "name", "reason": "r"}
+        golden = (await gql.data(CLEAR_OVERRIDE, clear))["clearOverride"]
+        empty = await gql.post(OVERRIDE, pin, **{"X-Actor": ""})
+    assert [(e["action"], e["actor"]) for e in golden["overrideHistory"]] == [
+        ("PIN", "jane.doe@firm.example"),
+        ("CLEAR", "anonymous"),  # no X-Actor header: recorded as anonymous
+    ]
+    assert empty["data"] is None
+    assert empty["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def _unchanged_after(store: Store, golden_id: str) -> None:
@@ -114,7 +145,6 @@ async def _unchanged_after(store: Store, golden_id: str) -> None:
         ("colour", "red", {}, "attribute"),
         ("currency", "Euro", {}, "value"),
         ("parent", {"system": "CRM"}, {}, "value.sourceId"),
-        ("name", "Acme", {"X-Actor": ""}, "actor"),
     ],
 )
 async def test_bad_override_is_bad_user_input_naming_the_field(

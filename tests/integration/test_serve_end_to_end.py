@@ -4,6 +4,7 @@ Once on the embedded store (a file) and once on Neo4j."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,12 +31,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path) -> Iterator[str]:
+def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
     port = _free_port()
     full_env = {**os.environ, **env, "MDM_PORT": str(port), "MDM_HOST": "127.0.0.1"}
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mdm_hub.cli", "serve"], env=full_env, stdout=out, stderr=out
+            [sys.executable, "-m", "mdm_hub.cli", "serve", *args],
+            env=full_env,
+            stdout=out,
+            stderr=out,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -56,9 +60,28 @@ def serving(env: dict[str, str], log: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def quickstart(url: str, *extra: str) -> str:
+KEYS_CREATE = [sys.executable, "-m", "mdm_hub.cli", "keys", "create"]
+
+
+def create_key(env: dict[str, str]) -> str:
+    """`mdm-hub keys create` on the store the server uses; the key is its only stdout line."""
     done = subprocess.run(
-        [sys.executable, str(QUICKSTART), "--url", url, *extra],
+        [*KEYS_CREATE, "--role", "integration", "--name", "quickstart", "--systems", "CRM,ERP"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    token = done.stdout.strip()
+    assert token.startswith("mdm_"), done.stdout
+    return token
+
+
+def quickstart(url: str, api_key: str, *extra: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(QUICKSTART), "--url", url, "--api-key", api_key, *extra],
         capture_output=True,
         text=True,
         timeout=60,
@@ -69,10 +92,11 @@ def quickstart(url: str, *extra: str) -> str:
 
 
 def _same_answers_after_restart(env: dict[str, str], log: Path) -> None:
+    api_key = create_key(env)
     with serving(env, log) as url:
-        first = quickstart(url)
+        first = quickstart(url, api_key)
     with serving(env, log) as url:
-        again = quickstart(url, "--resolve-only")
+        again = quickstart(url, api_key, "--resolve-only")
     resolved = [line for line in first.splitlines() if line.startswith("resolve")]
     assert resolved == [line for line in again.splitlines() if line.startswith("resolve")]
     assert "OK: both IDs resolve to one golden record" in again
@@ -82,6 +106,34 @@ def test_quickstart_on_the_embedded_store_survives_a_restart(tmp_path: Path) -> 
     env = {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
     _same_answers_after_restart(env, tmp_path / "serve.log")
     assert (tmp_path / "hub.db").exists()
+
+
+DEV_KEY = re.compile(r"mdm_[0-9a-f]{12}_[A-Za-z0-9_-]+")
+
+
+def test_serve_dev_prints_a_working_dev_key_and_reuses_it(tmp_path: Path) -> None:
+    env = {
+        "MDM_STORE": "embedded",
+        "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db"),
+        "MDM_DEV_KEY_FILE": str(tmp_path / "dev-key"),
+    }
+    log = tmp_path / "serve.log"
+    with serving(env, log, "--dev") as url:
+        [dev_key] = set(DEV_KEY.findall(log.read_text()))
+        assert "OK: both IDs resolve" in quickstart(url, dev_key)
+        refused = subprocess.run(
+            [sys.executable, str(QUICKSTART), "--url", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={k: v for k, v in os.environ.items() if k != "MDM_API_KEY"},
+        )
+        assert refused.returncode != 0
+        assert "UNAUTHENTICATED" in refused.stderr + refused.stdout
+    with serving(env, log, "--dev"):
+        assert set(DEV_KEY.findall(log.read_text())) == {dev_key}  # the same key, reused
+    assert (tmp_path / "dev-key").stat().st_mode & 0o077 == 0
 
 
 def test_quickstart_on_neo4j_survives_a_restart(

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from mdm_hub import __version__
+from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.correlation import correlation_middleware
 from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
@@ -29,6 +30,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     owns_store = store is None
     services = Services.from_settings(settings, store)
     the_store = services.store
+    authenticator = Authenticator(settings, services.api_keys)
+    if not authenticator.enabled:
+        log.warning(
+            "MDM_AUTH=off: access control is OFF, every caller may do everything and names "
+            "itself with X-Actor. Development only: never expose this hub."
+        )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,7 +50,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app = FastAPI(title="mdm-hub", version=__version__, lifespan=lifespan)
     app.middleware("http")(correlation_middleware)
-    app.include_router(graphql_router(services, settings), prefix="/graphql")
+    app.include_router(graphql_router(services, settings, authenticator), prefix="/graphql")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -123,3 +123,15 @@ CREATE TABLE IF NOT EXISTS relationship (
   PRIMARY KEY (fromId, type, toId)
 );
 CREATE INDEX IF NOT EXISTS relationship_to ON relationship (toId, type);
+
+-- API keys: the public prefix and a SHA-256 of the secret, never the secret itself.
+CREATE TABLE IF NOT EXISTS api_key (
+  prefix      TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  secretHash  TEXT NOT NULL,
+  createdAt   TEXT NOT NULL,
+  systems     TEXT,
+  expiresAt   TEXT,
+  revokedAt   TEXT
+);

@@ -19,6 +19,7 @@ from mdm_hub.adapters.codec import (
 )
 from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
 from mdm_hub.adapters.embedded import graph_reads
+from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.domain.entity_types import EntityType
@@ -80,7 +81,7 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
-class EmbeddedStore:
+class EmbeddedStore(EmbeddedApiKeys):
     """One connection, one transaction at a time: SQLite serialises writers anyway, and the
     asyncio lock keeps one request's reads from seeing another's uncommitted writes."""
 
@@ -157,6 +158,10 @@ class EmbeddedStore:
                 members[0]["goldenId"], EntityType(members[0]["goldenType"]), crosswalk
             )
         return [found.get(index) for index in range(len(keys))]
+
+    async def _locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        async with self._lock:
+            return work(self._conn)
 
     async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
         """Run reads in one read transaction, so together they see one state of the store."""

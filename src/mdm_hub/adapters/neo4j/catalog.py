@@ -50,6 +50,10 @@ class Query(StrEnum):
     RELATIONSHIPS = "relationships"
     WALK = "walk"
     PENDING_REFERENCES = "pending_references"
+    PUT_API_KEY = "put_api_key"
+    GET_API_KEY = "get_api_key"
+    LIST_API_KEYS = "list_api_keys"
+    REVOKE_API_KEY = "revoke_api_key"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from mdm_hub.adapters.codec import (
     reject_from_fields,
     stored_source,
 )
+from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 CONSTRAINT_RETRIES = 3
 
 
-class Neo4jStore(Neo4jGraphReads):
+class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
     def __init__(
         self,
         uri: str,
@@ -136,6 +137,15 @@ class Neo4jStore(Neo4jGraphReads):
                 return [record.data() async for record in result]
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
+
+    async def _write_one(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = await self.driver.execute_query(
+                self._catalog[query], params, database_=self._database
+            )
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
+        return [record.data() for record in records]
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])

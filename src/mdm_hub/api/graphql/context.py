@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from strawberry.fastapi import BaseContext
 
 from mdm_hub.api.graphql.loaders import Loaders
+from mdm_hub.domain.access import Principal
+from mdm_hub.domain.overrides import ANONYMOUS
 from mdm_hub.wiring import Services
 
 
@@ -14,12 +16,19 @@ from mdm_hub.wiring import Services
 class Context(BaseContext):
     services: Services
     correlation_id: str
-    # Who the request says it is (X-Actor), recorded with steward actions. Not authenticated:
-    # access roles arrive in a later release.
-    actor: str
+    # Who the request acts as; None when it could not be authenticated (auth_failure says
+    # why), in which case the Authorization extension refuses every protected field.
+    principal: Principal | None
+    auth_failure: str = ""
     # Fresh per request: a DataLoader caches what it read, and must not outlive the request.
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
         self.loaders = Loaders(self.services.store)
+
+    @property
+    def actor(self) -> str:
+        """Recorded with steward actions: the key's name or the token's subject (with
+        MDM_AUTH=off, the X-Actor header's claim)."""
+        return self.principal.name if self.principal is not None else ANONYMOUS

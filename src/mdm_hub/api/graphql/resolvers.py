@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from mdm_hub.api.auth.scopes import require_systems
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.key_types import ApiKey, CreatedApiKey
 from mdm_hub.api.graphql.listing_types import Connection, PendingReference
-from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType
+from mdm_hub.api.graphql.scalars import CandidateStatus, EntityType, Role
 from mdm_hub.api.graphql.types import (
     GoldenRecord,
     MatchCandidate,
@@ -68,6 +71,7 @@ class Query:
     async def resolve(
         self, info: AppInfo, system: str, entity_type: EntityType, source_id: str
     ) -> Resolution | None:
+        require_systems(info.context.principal, "resolve", [system])
         found = await info.context.services.resolve.resolve(_key(system, entity_type, source_id))
         return Resolution.of(found) if found else None
 
@@ -77,6 +81,7 @@ class Query:
     async def resolve_many(
         self, info: AppInfo, refs: list[SourceRefInput]
     ) -> list[Resolution | None]:
+        require_systems(info.context.principal, "resolveMany", [ref.system for ref in refs])
         keys = [
             _key(ref.system, ref.entity_type, ref.source_id, prefix=f"refs[{index}].")
             for index, ref in enumerate(refs)
@@ -139,11 +144,16 @@ class Query:
         rejects = await info.context.services.store.list_rejects(_page(first))
         return [RejectedRecord.of(r) for r in rejects]
 
+    @strawberry.field(description="Every API key, revoked and expired ones too (admins).")
+    async def api_keys(self, info: AppInfo) -> list[ApiKey]:
+        return [ApiKey.of(key) for key in await info.context.services.api_keys.list()]
+
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Idempotent upsert of one source record.")
     async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:
+        require_systems(info.context.principal, "upsertSourceRecord", [input.system])
         result = await info.context.services.ingest.upsert(
             _raw(input), correlation_id=info.context.correlation_id
         )
@@ -158,6 +168,8 @@ class Mutation:
     async def upsert_source_records(
         self, info: AppInfo, inputs: list[SourceRecordInput]
     ) -> list[UpsertResult | None]:
+        systems = [record.system for record in inputs]
+        require_systems(info.context.principal, "upsertSourceRecords", systems)
         outcomes = await info.context.services.ingest.upsert_many(
             [_raw(record) for record in inputs], correlation_id=info.context.correlation_id
         )
@@ -170,7 +182,8 @@ class Mutation:
     @strawberry.mutation(
         description=(
             "Pin a golden attribute to a value until clearOverride; recomputation keeps it. Its "
-            "provenance reads rule STEWARD with the actor (X-Actor header) and the reason."
+            "provenance reads rule STEWARD with the actor (the key's name or the token's subject) "
+            "and the reason."
         )
     )
     async def override_attribute(
@@ -194,3 +207,20 @@ class Mutation:
             _golden_id(golden_id, "goldenId"), attribute, reason, info.context.actor
         )
         return GoldenRecord.of(view)
+
+    @strawberry.mutation(description="A new API key; its token is shown in this answer only.")
+    async def create_api_key(
+        self,
+        info: AppInfo,
+        name: str,
+        role: Role,
+        systems: list[str] | None = None,
+        expires_in_days: int | None = None,
+    ) -> CreatedApiKey:
+        expires_in = timedelta(days=expires_in_days) if expires_in_days is not None else None
+        key, token = await info.context.services.api_keys.create(name, role, systems, expires_in)
+        return CreatedApiKey(key=ApiKey.of(key), token=token)
+
+    @strawberry.mutation(description="Revoke a key by its prefix; it stops working at once.")
+    async def revoke_api_key(self, info: AppInfo, prefix: str) -> ApiKey:
+        return ApiKey.of(await info.context.services.api_keys.revoke(prefix))

@@ -5,22 +5,29 @@ from __future__ import annotations
 from fastapi import Request
 from strawberry.fastapi import GraphQLRouter
 
+from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.config import Settings
-from mdm_hub.domain.overrides import ANONYMOUS
+from mdm_hub.errors import Unauthenticated
 from mdm_hub.wiring import Services
 
+# Only read with MDM_AUTH=off: then callers name themselves.
 ACTOR_HEADER = "X-Actor"
 
 
-def graphql_router(services: Services, settings: Settings) -> GraphQLRouter[Context, None]:
+def graphql_router(
+    services: Services, settings: Settings, authenticator: Authenticator
+) -> GraphQLRouter[Context, None]:
     async def context(request: Request) -> Context:
-        return Context(
-            services=services,
-            correlation_id=request.state.correlation_id,
-            actor=request.headers.get(ACTOR_HEADER, ANONYMOUS),
-        )
+        correlation_id = request.state.correlation_id
+        try:
+            principal = await authenticator.principal(
+                request.headers.get("Authorization"), request.headers.get(ACTOR_HEADER)
+            )
+        except Unauthenticated as exc:
+            return Context(services, correlation_id, principal=None, auth_failure=str(exc))
+        return Context(services, correlation_id, principal=principal)
 
     return GraphQLRouter(
         build_schema(settings),

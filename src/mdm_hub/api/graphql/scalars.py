@@ -6,6 +6,7 @@ from typing import TypeAlias
 
 import strawberry
 
+from mdm_hub.domain.access import Role as DomainRole
 from mdm_hub.domain.entity_types import EntityType as DomainEntityType
 from mdm_hub.domain.overrides import OverrideAction as DomainOverrideAction
 from mdm_hub.domain.records import CandidateStatus as DomainCandidateStatus
@@ -20,6 +21,7 @@ strawberry.enum(DomainCandidateStatus, name="CandidateStatus")
 strawberry.enum(DomainOverrideAction, name="OverrideAction")
 strawberry.enum(DomainRelationshipType, name="RelationshipType")
 strawberry.enum(DomainDirection, name="Direction")
+strawberry.enum(DomainRole, name="Role")
 
 EntityType: TypeAlias = DomainEntityType
 UpsertOutcome: TypeAlias = DomainUpsertOutcome
@@ -27,3 +29,4 @@ CandidateStatus: TypeAlias = DomainCandidateStatus
 OverrideAction: TypeAlias = DomainOverrideAction
 RelationshipType: TypeAlias = DomainRelationshipType
 Direction: TypeAlias = DomainDirection
+Role: TypeAlias = DomainRole

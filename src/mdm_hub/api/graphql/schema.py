@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, ExecutionResult
 
+from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.resolvers import Mutation, Query
 from mdm_hub.config import Settings
@@ -57,5 +58,6 @@ def build_schema(settings: Settings) -> MdmSchema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            Authorization,
         ],
     )

@@ -1,0 +1,2 @@
+MATCH (k:ApiKey {prefix: $prefix})
+RETURN k {.*} AS key

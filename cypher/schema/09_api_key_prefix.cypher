@@ -1,0 +1,2 @@
+CREATE CONSTRAINT api_key_prefix IF NOT EXISTS
+FOR (k:ApiKey) REQUIRE k.prefix IS UNIQUE

@@ -1,0 +1,45 @@
+"""THE authorisation table: every root GraphQL field and the roles that may use it.
+
+A field missing here is denied to everyone (and fails the authorisation matrix test), so a
+new Query or Mutation field must be given its roles here. Keys are the GraphQL names,
+"Query.<field>" or "Mutation.<field>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mdm_hub.domain.access import Role
+
+INTEGRATION, STEWARD, AUDITOR, ADMIN = Role.INTEGRATION, Role.STEWARD, Role.AUDITOR, Role.ADMIN
+
+# Integrations resolve; so do stewards, and auditors walking back from a journal line.
+RESOLVERS = frozenset({INTEGRATION, STEWARD, AUDITOR})
+# Golden records, candidates, rejects and the rest of the hub's state.
+READERS = frozenset({STEWARD, AUDITOR})
+WRITERS = frozenset({INTEGRATION, STEWARD})
+STEWARDS = frozenset({STEWARD})
+ADMINS = frozenset({ADMIN})
+
+RULES: Mapping[str, frozenset[Role]] = {
+    "Query.resolve": RESOLVERS,
+    "Query.resolveMany": RESOLVERS,
+    "Query.goldenRecord": READERS,
+    "Query.goldenRecords": READERS,
+    "Query.matchCandidates": READERS,
+    "Query.explainMatch": READERS,
+    "Query.pendingReferences": READERS,
+    "Query.rejectedRecords": READERS,
+    "Query.apiKeys": ADMINS,
+    "Mutation.upsertSourceRecord": WRITERS,
+    "Mutation.upsertSourceRecords": WRITERS,
+    # Steward actions; merge, unmerge and decideMatchCandidate join them here (STEWARDS).
+    "Mutation.overrideAttribute": STEWARDS,
+    "Mutation.clearOverride": STEWARDS,
+    "Mutation.createApiKey": ADMINS,
+    "Mutation.revokeApiKey": ADMINS,
+}
+
+
+def allowed_roles(type_name: str, field_name: str) -> frozenset[Role]:
+    return RULES.get(f"{type_name}.{field_name}", frozenset())
