@@ -5,6 +5,8 @@
     │   └── RecordRejected        one source record failed validation (carries every problem)
     │       └── RelationshipCycle its references would make a hierarchy loop back on itself
     ├── NotFound                  a named golden record or source record does not exist
+    ├── VersionConflict           a steward acted on a stale version of a golden record;
+    │                             carries the version (and survivor) it has now
     ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
     │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
     └── StoreError                the store could not do what was asked
@@ -16,12 +18,17 @@ Anything else is a bug: the API masks it and logs the full trace.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class MdmError(Exception):
     """Root of every expected mdm-hub failure."""
 
     code = "INTERNAL"
+
+    def details(self) -> dict[str, Any]:
+        """Machine-readable facts the API adds to the error's extensions beside its code."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,35 @@ class RecordRejected(InvalidInput):
 
 class NotFound(MdmError):
     code = "NOT_FOUND"
+
+
+class VersionConflict(MdmError):
+    """The golden record changed since the caller read it (optimistic concurrency): the caller
+    re-reads it and decides again. `current_id` differs from `golden_id` when the record was
+    merged away into that survivor meanwhile."""
+
+    code = "VERSION_CONFLICT"
+
+    def __init__(
+        self, golden_id: str, expected: int, current: int, current_id: str | None = None
+    ) -> None:
+        self.golden_id = golden_id
+        self.expected = expected
+        self.current = current
+        self.current_id = current_id or golden_id
+        where = f" (merged into {self.current_id})" if self.current_id != golden_id else ""
+        super().__init__(
+            f"golden record {golden_id}{where} is at version {current}, not {expected}: "
+            "read it again and retry"
+        )
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "goldenId": self.golden_id,
+            "expectedVersion": self.expected,
+            "currentVersion": self.current,
+            "currentGoldenId": self.current_id,
+        }
 
 
 class ConfigurationError(MdmError):
