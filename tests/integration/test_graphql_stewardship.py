@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.contract.test_matching_contract import ANN
 from tests.support.graphql_client import UPSERT, UPSERT_MANY, GraphQLClient, record
 
 GOLDEN = "id version mergedFrom crosswalk { system sourceId } attributesJson"
@@ -148,19 +149,7 @@ async def test_bad_input_names_the_field(gql: GraphQLClient) -> None:
 async def test_decide_a_match_candidate(gql: GraphQLClient) -> None:
     first = await gql.data(
         UPSERT,
-        {
-            "input": record(
-                "HRIS",
-                "h1",
-                "EMPLOYEE",
-                given_name="Ann",
-                family_name="Lee",
-                birth_date="1980-05-17",
-                city="Leeds",
-                postal_code="LS1 4AB",
-                region="yorkshire",
-            )
-        },
+        {"input": record("HRIS", "h1", "EMPLOYEE", **ANN)},
     )
     unsure = await gql.data(
         "mutation U($input: SourceRecordInput!) { upsertSourceRecord(input: $input) "
