@@ -189,3 +189,24 @@ async def test_decide_a_match_candidate(gql: GraphQLClient) -> None:
         DECIDE, {"id": candidate_id, "decision": "NOT_A_MATCH", "reason": "oops"}
     )
     assert _error(again)["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_stale_unmerge_conflicts_and_an_unknown_one_is_not_found(
+    gql: GraphQLClient,
+) -> None:
+    a, b = await _two_customers(gql)
+    variables = {"ids": [a, b], "versions": await _versions(gql, a, b), "reason": "same"}
+    await gql.data(MERGE, variables)
+    source = {"system": "ERP", "entityType": "CUSTOMER", "sourceId": "e1"}
+    stale = [{"goldenId": a, "version": 1}]
+    body = await gql.post(
+        UNMERGE, {"id": a, "sources": [source], "versions": stale, "reason": "undo"}
+    )
+    error = _error(body)
+    assert error["extensions"]["code"] == "VERSION_CONFLICT"
+    assert error["extensions"]["currentVersion"] == (await _golden(gql, a))["version"]
+    missing = [{"goldenId": "cus_nope", "version": 1}]
+    body = await gql.post(
+        UNMERGE, {"id": "cus_nope", "sources": [source], "versions": missing, "reason": "x"}
+    )
+    assert _error(body)["extensions"]["code"] == "NOT_FOUND"
