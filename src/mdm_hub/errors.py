@@ -3,7 +3,7 @@
     MdmError                      expected failures; the API shows their message and code
     ├── InvalidInput              bad input from a caller; nothing was written
     │   └── RecordRejected        one source record failed validation (carries every problem)
-    │       └── RelationshipCycle its references would make a hierarchy loop back on itself
+    │       └── RelationshipCycle its references (or a steward's merge) would loop a hierarchy
     ├── NotFound                  a named golden record or source record does not exist
     ├── VersionConflict           a steward acted on a stale version of a golden record;
     │                             carries the version (and survivor) it has now
@@ -119,6 +119,7 @@ class StoreUnavailable(StoreError):
 
 class RelationshipCycle(RecordRejected):
     """A record whose references would close a loop in a hierarchy (an employee managing
-    themself, dimensions that are each other's parent); its whole upsert is rolled back."""
+    themself, dimensions that are each other's parent); its whole upsert is rolled back. A
+    steward's merge that would do so is refused the same way, labelled with the merge."""
 
     code = "RELATIONSHIP_CYCLE"
