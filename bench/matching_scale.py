@@ -4,11 +4,12 @@
 One SQLite file (in a temporary directory) grows from 10 thousand to 1 million golden
 records. The bulk of each step is written without matching, through the real store
 transaction (`create_golden`, `put_source` with the keys `RecordMatcher.prepare` derives,
-`set_membership`, `update_golden`), so the match-key index is exactly the one ingest would
-have built. At each scale point a probe set goes through the real `IngestService.upsert`,
-one record at a time: half are new people, half corrupted copies of people already in the
-hub. Reports latency per record, where the time goes, how many candidate keys hit the
-per-key limit, and the outcomes (so a reader can see that matching really ran, and was right).
+`set_membership`, then the golden recompute and reference steps ingest runs), so the
+match-key index is exactly the one ingest would have built. At each scale point a probe
+set goes through the real `IngestService.upsert`, one record at a time: half are new
+people, half corrupted copies of people already in the hub. Reports latency per record,
+where the time goes, how many candidate keys hit the per-key limit, and the outcomes (so a
+reader can see that matching really ran, and was right).
 
     .venv/bin/python bench/matching_scale.py                            # 10k, 100k, 1M
     .venv/bin/python bench/matching_scale.py --scales 10000,50000 --probes 500
@@ -589,7 +590,7 @@ class _TimedTransaction:
         return found
 
     async def separations(
-        self, key: Any, golden_ids: Sequence[str]
+        self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
         return await self._tx.separations(key, golden_ids)
 

@@ -3,10 +3,12 @@
     MdmError                      expected failures; the API shows their message and code
     ├── InvalidInput              bad input from a caller; nothing was written
     │   └── RecordRejected        one source record failed validation (carries every problem)
-    │       └── RelationshipCycle its references would make a hierarchy loop back on itself
+    │       └── RelationshipCycle its references (or a steward's merge) would loop a hierarchy
     ├── NotFound                  a named golden record or source record does not exist
     ├── Unauthenticated           no credentials, or credentials that do not prove who one is
     ├── Forbidden                 an authenticated caller's role does not allow the operation
+    ├── VersionConflict           a steward acted on a stale version of a golden record;
+    │                             carries the version (and survivor) it has now
     ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
     │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
     └── StoreError                the store could not do what was asked
@@ -18,12 +20,17 @@ Anything else is a bug: the API masks it and logs the full trace.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class MdmError(Exception):
     """Root of every expected mdm-hub failure."""
 
     code = "INTERNAL"
+
+    def details(self) -> dict[str, Any]:
+        """Machine-readable facts the API adds to the error's extensions beside its code."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,35 @@ class Forbidden(MdmError):
     code = "FORBIDDEN"
 
 
+class VersionConflict(MdmError):
+    """The golden record changed since the caller read it (optimistic concurrency): the caller
+    re-reads it and decides again. `current_id` differs from `golden_id` when the record was
+    merged away into that survivor meanwhile."""
+
+    code = "VERSION_CONFLICT"
+
+    def __init__(
+        self, golden_id: str, expected: int, current: int, current_id: str | None = None
+    ) -> None:
+        self.golden_id = golden_id
+        self.expected = expected
+        self.current = current
+        self.current_id = current_id or golden_id
+        where = f" (merged into {self.current_id})" if self.current_id != golden_id else ""
+        super().__init__(
+            f"golden record {golden_id}{where} is at version {current}, not {expected}: "
+            "read it again and retry"
+        )
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "goldenId": self.golden_id,
+            "expectedVersion": self.expected,
+            "currentVersion": self.current,
+            "currentGoldenId": self.current_id,
+        }
+
+
 class ConfigurationError(MdmError):
     code = "CONFIGURATION_ERROR"
 
@@ -93,6 +129,7 @@ class StoreUnavailable(StoreError):
 
 class RelationshipCycle(RecordRejected):
     """A record whose references would close a loop in a hierarchy (an employee managing
-    themself, dimensions that are each other's parent); its whole upsert is rolled back."""
+    themself, dimensions that are each other's parent); its whole upsert is rolled back. A
+    steward's merge that would do so is refused the same way, labelled with the merge."""
 
     code = "RELATIONSHIP_CYCLE"

@@ -12,6 +12,7 @@ from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
     AttributeValue,
+    CandidateDecision,
     CandidateStatus,
     GoldenView,
     MatchCandidate,
@@ -63,9 +64,22 @@ class StoreTransaction(Protocol):
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
         """Remember that two source records are not the same thing (idempotent)."""
 
-    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+    async def merge_golden(
+        self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
+    ) -> None:
         """Move every member of `loser_id` to `survivor_id`; the loser keeps its ID and
-        resolves to the survivor (MERGED_INTO)."""
+        resolves to the survivor (MERGED_INTO). The moved memberships are marked decided by
+        `decided_by` (default `merge:<loser>`). NotFound if the loser was already merged."""
+
+    async def revive_golden(self, golden_id: str, at: datetime) -> None:
+        """Undo a merge of `golden_id` itself: drop its MERGED_INTO, so it answers as itself
+        again (its members are moved back separately). NotFound unless it is merged away."""
+
+    async def decide_match_candidate(
+        self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
+    ) -> bool:
+        """Close an OPEN match candidate with a steward's decision; False (nothing written)
+        when it was already decided. NotFound if there is no such candidate."""
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         """Queue a match candidate for the stewards."""

@@ -16,6 +16,7 @@ from mdm_hub.services.queries import ResolveService
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.review import ReviewService
 from mdm_hub.services.steward import StewardService
+from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
@@ -51,6 +52,7 @@ class Services:
     resolve: ResolveService
     review: ReviewService
     steward: StewardService
+    stewardship: StewardshipService
     recompute: RecomputeService
     api_keys: ApiKeyService
 
@@ -68,6 +70,7 @@ class Services:
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
             steward=StewardService(store, rules),
+            stewardship=StewardshipService(store, rules),
             recompute=RecomputeService(store, rules),
             api_keys=ApiKeyService(store),
         )

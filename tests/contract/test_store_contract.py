@@ -17,20 +17,10 @@ from mdm_hub.domain.records import (
 )
 from mdm_hub.errors import NotFound, Problem
 from mdm_hub.ports import Store, StoreTransaction
-from tests.support.builders import at, key, stored
+from tests.support.builders import at, golden_with, key, stored
 
 CRM_1 = key("CRM", "c-1")
 ERP_7 = key("ERP", "e-7")
-
-
-async def _golden_with(store: Store, golden_id: str, *members: StoredSource) -> None:
-    async def work(tx: StoreTransaction) -> None:
-        await tx.create_golden(golden_id, EntityType.CUSTOMER, at(0))
-        for member in members:
-            await tx.put_source(member, [f"CUSTOMER|tax_id|{member.key.source_id}"])
-            await tx.set_membership(member.key, Membership(golden_id, at(0), "test"))
-
-    await store.write(work)
 
 
 async def test_ping_answers_when_open(store: Store) -> None:
@@ -46,7 +36,7 @@ async def test_unknown_source_is_none(store: Store) -> None:
 
 async def test_put_source_and_membership_round_trip(store: Store) -> None:
     record = stored(CRM_1, {"name": "Acme", "tax_id": "DE1"})
-    await _golden_with(store, "cus_a", record)
+    await golden_with(store, "cus_a", record)
 
     async def work(tx: StoreTransaction) -> object:
         return await tx.get_source(CRM_1)
@@ -73,7 +63,7 @@ async def test_failed_work_rolls_back_everything(store: Store) -> None:
 async def test_new_version_keeps_every_version(store: Store) -> None:
     first = stored(CRM_1, {"name": "Acme"}, version=1, minute=1)
     second = stored(CRM_1, {"name": "Acme Ltd"}, version=2, minute=2)
-    await _golden_with(store, "cus_a", first)
+    await golden_with(store, "cus_a", first)
 
     async def work(tx: StoreTransaction) -> list[StoredSource]:
         await tx.put_source(second, [])
@@ -129,7 +119,7 @@ async def test_candidates_are_bounded_per_key_and_overall(store: Store) -> None:
 
 
 async def test_put_source_replaces_its_keys(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {"tax_id": "DE1"}))
+    await golden_with(store, "cus_a", stored(CRM_1, {"tax_id": "DE1"}))
 
     async def work(tx: StoreTransaction) -> tuple[list[str], list[str]]:
         await tx.put_source(stored(CRM_1, {"tax_id": "DE2"}, version=2), ["K|new"])
@@ -141,7 +131,7 @@ async def test_put_source_replaces_its_keys(store: Store) -> None:
 
 
 async def test_set_membership_moves_the_one_membership(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}), stored(ERP_7, {"name": "B"}))
+    await golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}), stored(ERP_7, {"name": "B"}))
 
     async def work(tx: StoreTransaction) -> tuple[list[StoredSource], list[StoredSource]]:
         await tx.create_golden("cus_b", EntityType.CUSTOMER, at(1))
@@ -154,7 +144,7 @@ async def test_set_membership_moves_the_one_membership(store: Store) -> None:
 
 
 async def test_set_membership_of_unknown_source_is_not_found(store: Store) -> None:
-    await _golden_with(store, "cus_a")
+    await golden_with(store, "cus_a")
 
     async def work(tx: StoreTransaction) -> None:
         await tx.set_membership(CRM_1, Membership("cus_a", at(0), "test"))
@@ -164,7 +154,7 @@ async def test_set_membership_of_unknown_source_is_not_found(store: Store) -> No
 
 
 async def test_update_golden_bumps_version_and_keeps_provenance(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "Acme"}))
+    await golden_with(store, "cus_a", stored(CRM_1, {"name": "Acme"}))
     value = AttributeValue("name", "Acme", "most_recent", CRM_1, 1, at(0))
 
     async def work(tx: StoreTransaction) -> tuple[int, int]:
@@ -197,7 +187,7 @@ async def test_get_unknown_golden_is_none(store: Store) -> None:
 
 
 async def test_resolve_many_in_input_order_with_crosswalk(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(ERP_7, {}), stored(CRM_1, {}))
+    await golden_with(store, "cus_a", stored(ERP_7, {}), stored(CRM_1, {}))
     unknown = key("CRM", "nope")
     answers = await store.resolve_many([ERP_7, unknown, CRM_1])
     assert answers[1] is None
@@ -209,7 +199,7 @@ async def test_resolve_many_in_input_order_with_crosswalk(store: Store) -> None:
 
 
 async def test_resolve_many_does_not_confuse_entity_types(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await golden_with(store, "cus_a", stored(CRM_1, {}))
     assert await store.resolve_many([key("CRM", "c-1", EntityType.PROJECT)]) == [None]
 
 
@@ -223,7 +213,7 @@ async def test_rejects_are_kept_newest_first(store: Store) -> None:
 
 
 async def test_open_again_keeps_data_and_schema(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {}))
+    await golden_with(store, "cus_a", stored(CRM_1, {}))
     await store.open()
     answer = (await store.resolve_many([CRM_1]))[0]
     assert answer is not None
@@ -231,8 +221,8 @@ async def test_open_again_keeps_data_and_schema(store: Store) -> None:
 
 
 async def test_merge_golden_moves_members_and_redirects(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}))
-    await _golden_with(store, "cus_b", stored(ERP_7, {"name": "B"}))
+    await golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}))
+    await golden_with(store, "cus_b", stored(ERP_7, {"name": "B"}))
 
     async def work(tx: StoreTransaction) -> None:
         await tx.merge_golden("cus_b", "cus_a", at(9))
@@ -256,7 +246,7 @@ async def test_merge_golden_moves_members_and_redirects(store: Store) -> None:
 
 async def test_merge_chains_resolve_to_the_last_survivor(store: Store) -> None:
     for golden_id, source_id in (("cus_a", "1"), ("cus_b", "2"), ("cus_c", "3")):
-        await _golden_with(store, golden_id, stored(key("CRM", source_id), {}))
+        await golden_with(store, golden_id, stored(key("CRM", source_id), {}))
 
     async def work(tx: StoreTransaction) -> None:
         await tx.merge_golden("cus_a", "cus_b", at(1))
@@ -269,8 +259,8 @@ async def test_merge_chains_resolve_to_the_last_survivor(store: Store) -> None:
 
 
 async def test_merging_a_merged_golden_again_is_refused(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {}))
-    await _golden_with(store, "cus_b", stored(ERP_7, {}))
+    await golden_with(store, "cus_a", stored(CRM_1, {}))
+    await golden_with(store, "cus_b", stored(ERP_7, {}))
 
     async def twice(tx: StoreTransaction) -> None:
         await tx.merge_golden("cus_b", "cus_a", at(1))
@@ -285,9 +275,9 @@ async def test_merging_a_merged_golden_again_is_refused(store: Store) -> None:
 
 async def test_not_a_match_memory_separates_goldens(store: Store) -> None:
     third = key("PSA", "p-3")
-    await _golden_with(store, "cus_a", stored(CRM_1, {}))
-    await _golden_with(store, "cus_b", stored(ERP_7, {}))
-    await _golden_with(store, "cus_c", stored(third, {}))
+    await golden_with(store, "cus_a", stored(CRM_1, {}))
+    await golden_with(store, "cus_b", stored(ERP_7, {}))
+    await golden_with(store, "cus_c", stored(third, {}))
 
     async def work(tx: StoreTransaction) -> tuple[set[str], set[frozenset[str]]]:
         await tx.record_not_a_match(CRM_1, ERP_7, at(1))
@@ -300,8 +290,8 @@ async def test_not_a_match_memory_separates_goldens(store: Store) -> None:
 
 
 async def test_match_candidates_round_trip_and_page(store: Store) -> None:
-    await _golden_with(store, "cus_a", stored(CRM_1, {}))
-    await _golden_with(store, "cus_b", stored(ERP_7, {}))
+    await golden_with(store, "cus_a", stored(CRM_1, {}))
+    await golden_with(store, "cus_b", stored(ERP_7, {}))
     explanation = {"rule": "matching/customer.yaml#probabilistic", "comparisons": []}
     made = [
         MatchCandidate(

@@ -7,7 +7,14 @@ from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD
-from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource, content_hash
+from mdm_hub.domain.records import (
+    AttributeValue,
+    Membership,
+    SourceKey,
+    StoredSource,
+    content_hash,
+)
+from mdm_hub.ports import Store, StoreTransaction
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -52,3 +59,15 @@ def pinned(
         observed_at=at(minute),
         reason=reason,
     )
+
+
+async def golden_with(store: Store, golden_id: str, *members: StoredSource) -> None:
+    """A customer golden record with these members, written straight through the store."""
+
+    async def work(tx: StoreTransaction) -> None:
+        await tx.create_golden(golden_id, EntityType.CUSTOMER, at(0))
+        for member in members:
+            await tx.put_source(member, [f"CUSTOMER|tax_id|{member.key.source_id}"])
+            await tx.set_membership(member.key, Membership(golden_id, at(0), "test"))
+
+    await store.write(work)

@@ -34,3 +34,28 @@ async def test_an_old_file_opens_and_its_goldens_count_as_stale(tmp_path: Path) 
         assert await store.count_goldens(EntityType.CUSTOMER, stale_for="any") == 1
     finally:
         await store.close()
+
+
+# The match candidate table before stewards could decide candidates.
+OLD_CANDIDATE_TABLE = """
+CREATE TABLE match_candidate (
+  id TEXT PRIMARY KEY, system TEXT NOT NULL, entityType TEXT NOT NULL, sourceId TEXT NOT NULL,
+  goldenId TEXT NOT NULL, status TEXT NOT NULL, createdAt TEXT NOT NULL, candidates TEXT NOT NULL
+);
+INSERT INTO match_candidate VALUES ('mc_old', 'CRM', 'CUSTOMER', 'c1', 'cus_old', 'OPEN',
+  '2026-01-01T00:00:00+00:00', '[]');
+"""
+
+
+async def test_an_old_candidate_table_gains_the_decision_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_GOLDEN_TABLE + OLD_CANDIDATE_TABLE)
+    store = EmbeddedStore(str(path))
+    await store.open()
+    try:
+        candidate = await store.get_match_candidate("mc_old")
+        assert candidate is not None
+        assert candidate.decision is None
+    finally:
+        await store.close()

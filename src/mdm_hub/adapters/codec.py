@@ -11,6 +11,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
+    CandidateDecision,
     CandidateStatus,
     GoldenRecord,
     MatchCandidate,
@@ -187,7 +188,15 @@ def match_candidate(fields: Mapping[str, Any]) -> MatchCandidate:
             ScoredGolden(c["goldenId"], c["score"], c["explanation"])
             for c in json.loads(fields["candidates"])
         ),
+        decision=candidate_decision(fields),
     )
+
+
+def candidate_decision(fields: Mapping[str, Any]) -> CandidateDecision | None:
+    actor = _optional(fields, "decidedBy")
+    if actor is None:
+        return None
+    return CandidateDecision(actor, fields["decisionReason"], as_datetime(fields["decidedAt"]))
 
 
 def optional_json(text: str | None) -> Any:

@@ -246,9 +246,19 @@ class ScoredGolden:
 
 
 @dataclass(frozen=True)
+class CandidateDecision:
+    """Who decided a match candidate, why, and when."""
+
+    actor: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class MatchCandidate:
     """A record the matcher was unsure about, queued for a data steward: the record (which
-    started its own golden record), the golden records it may belong to, and why."""
+    started its own golden record), the golden records it may belong to, and why; once a
+    steward decided it, the decision."""
 
     id: str
     source: SourceKey
@@ -256,6 +266,7 @@ class MatchCandidate:
     status: CandidateStatus
     created_at: datetime
     candidates: tuple[ScoredGolden, ...]
+    decision: CandidateDecision | None = None
 
 
 @dataclass(frozen=True)

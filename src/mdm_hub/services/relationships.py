@@ -26,7 +26,7 @@ from mdm_hub.errors import Problem, RelationshipCycle
 from mdm_hub.ports import StoreTransaction
 
 
-def _hierarchy_lock(relationship: RelationshipType) -> str:
+def hierarchy_lock(relationship: RelationshipType) -> str:
     # Two concurrent writers could each add half of a loop that neither sees alone.
     return f"HIERARCHY|{relationship}"
 
@@ -107,7 +107,7 @@ async def _refuse_cycles(tx: StoreTransaction, key: SourceKey, edges: Sequence[_
     """Every new edge is written by now, so a loop through two of them is visible too. The
     first edge found on a loop is named (the record's own references come first): the other
     new edges on that loop would only repeat it."""
-    await tx.lock_keys(sorted({_hierarchy_lock(edge.relationship) for edge in edges}))
+    await tx.lock_keys(sorted({hierarchy_lock(edge.relationship) for edge in edges}))
     for edge in edges:
         if edge.from_id == edge.to_id:
             back: list[str] | None = [edge.to_id]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import MAX_PAGE_SIZE, Page
-from mdm_hub.domain.records import CandidateStatus, MatchCandidate, SourceKey, utc_now
+from mdm_hub.domain.records import (
+    CandidateStatus,
+    GoldenView,
+    MatchCandidate,
+    SourceKey,
+    utc_now,
+)
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.matching.decide import GoldenScore
 from mdm_hub.ports import Clock, Store, StoreTransaction
@@ -61,14 +69,23 @@ class ReviewService:
     async def record_not_a_match(self, source: SourceKey, golden_id: str) -> None:
         """Never link `source` and `golden_id` automatically again (pairs with every current
         member, so the memory survives later merges of either side)."""
-        view = await self._store.get_golden(golden_id)
-        if view is None:
-            raise NotFound(f"golden record {golden_id} does not exist")
         now = self._clock()
 
         async def work(tx: StoreTransaction) -> None:
-            for member in view.members:
-                if member.key != source:
-                    await tx.record_not_a_match(source, member.key, now)
+            await separate(tx, source, golden_id, now)
 
         await self._store.write(work)
+
+
+async def separate(
+    tx: StoreTransaction, source: SourceKey, golden_id: str, at: datetime
+) -> GoldenView:
+    """Record not-a-match between `source` and every member of `golden_id` (locked, so a
+    concurrent merge cannot slip a member past); returns the golden record as locked."""
+    view = await tx.golden_for_update(golden_id)
+    if view is None:
+        raise NotFound(f"golden record {golden_id} does not exist")
+    for member in view.members:
+        if member.key != source:
+            await tx.record_not_a_match(source, member.key, at)
+    return view

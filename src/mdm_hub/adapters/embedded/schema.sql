@@ -76,7 +76,10 @@ CREATE TABLE IF NOT EXISTS match_candidate (
   goldenId    TEXT NOT NULL,
   status      TEXT NOT NULL,
   createdAt   TEXT NOT NULL,
-  candidates  TEXT NOT NULL
+  candidates  TEXT NOT NULL,
+  decidedBy       TEXT,
+  decisionReason  TEXT,
+  decidedAt       TEXT
 );
 CREATE INDEX IF NOT EXISTS match_candidate_order ON match_candidate (createdAt, id);
 

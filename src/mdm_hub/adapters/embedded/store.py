@@ -71,6 +71,9 @@ _ADDED_COLUMNS = {
     ("golden", "mergedInto"): "TEXT REFERENCES golden (id)",
     ("source_record", "explanation"): "TEXT",
     ("source_record", "matchKeys"): "TEXT NOT NULL DEFAULT '[]'",
+    ("match_candidate", "decidedBy"): "TEXT",
+    ("match_candidate", "decisionReason"): "TEXT",
+    ("match_candidate", "decidedAt"): "TEXT",
 }
 
 

@@ -28,6 +28,8 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
+    CandidateDecision,
+    CandidateStatus,
     GoldenView,
     MatchCandidate,
     Membership,
@@ -170,7 +172,9 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             (first, second, at.isoformat()),
         )
 
-    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+    async def merge_golden(
+        self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
+    ) -> None:
         updated = self._db.execute(
             "UPDATE golden SET mergedInto = ?, updatedAt = ? WHERE id = ? AND mergedInto IS NULL",
             (survivor_id, at.isoformat(), loser_id),
@@ -179,8 +183,39 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             raise NotFound(f"golden record {loser_id} does not exist or was already merged")
         self._db.execute(
             "UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ? WHERE goldenId = ?",
-            (survivor_id, at.isoformat(), merged_by(loser_id), loser_id),
+            (survivor_id, at.isoformat(), decided_by or merged_by(loser_id), loser_id),
         )
+
+    async def revive_golden(self, golden_id: str, at: datetime) -> None:
+        updated = self._db.execute(
+            "UPDATE golden SET mergedInto = NULL, updatedAt = ? "
+            "WHERE id = ? AND mergedInto IS NOT NULL",
+            (at.isoformat(), golden_id),
+        )
+        if updated.rowcount != 1:
+            raise NotFound(f"golden record {golden_id} does not exist or was not merged away")
+
+    async def decide_match_candidate(
+        self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
+    ) -> bool:
+        updated = self._db.execute(
+            "UPDATE match_candidate SET status = ?, decidedBy = ?, decisionReason = ?, "
+            "decidedAt = ? WHERE id = ? AND status = ?",
+            (
+                str(status),
+                decision.actor,
+                decision.reason,
+                decision.at.isoformat(),
+                candidate_id,
+                str(CandidateStatus.OPEN),
+            ),
+        )
+        if updated.rowcount == 1:
+            return True
+        found = self._db.execute("SELECT 1 FROM match_candidate WHERE id = ?", (candidate_id,))
+        if found.fetchone() is None:
+            raise NotFound(f"match candidate {candidate_id} does not exist")
+        return False
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         self._db.execute(

@@ -22,6 +22,8 @@ class Query(StrEnum):
     SEPARATED_GOLDENS = "separated_goldens"
     RECORD_NOT_A_MATCH = "record_not_a_match"
     MERGE_GOLDEN = "merge_golden"
+    REVIVE_GOLDEN = "revive_golden"
+    DECIDE_MATCH_CANDIDATE = "decide_match_candidate"
     ADD_MATCH_CANDIDATE = "add_match_candidate"
     GET_MATCH_CANDIDATE = "get_match_candidate"
     LIST_MATCH_CANDIDATES = "list_match_candidates"

@@ -28,6 +28,8 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
+    CandidateDecision,
+    CandidateStatus,
     GoldenView,
     MatchCandidate,
     Membership,
@@ -96,16 +98,40 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
         if not rows:
             raise NotFound(f"source record {key} or {other} does not exist")
 
-    async def merge_golden(self, loser_id: str, survivor_id: str, at: datetime) -> None:
+    async def merge_golden(
+        self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
+    ) -> None:
         rows = await self._rows(
             Query.MERGE_GOLDEN,
             loserId=loser_id,
             survivorId=survivor_id,
             at=at,
-            decidedBy=merged_by(loser_id),
+            decidedBy=decided_by or merged_by(loser_id),
         )
         if not rows:
             raise NotFound(f"golden record {loser_id} does not exist or was already merged")
+
+    async def revive_golden(self, golden_id: str, at: datetime) -> None:
+        rows = await self._rows(Query.REVIVE_GOLDEN, goldenId=golden_id, at=at)
+        if not rows:
+            raise NotFound(f"golden record {golden_id} does not exist or was not merged away")
+
+    async def decide_match_candidate(
+        self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
+    ) -> bool:
+        rows = await self._rows(
+            Query.DECIDE_MATCH_CANDIDATE,
+            id=candidate_id,
+            status=str(status),
+            open=str(CandidateStatus.OPEN),
+            decidedBy=decision.actor,
+            decisionReason=decision.reason,
+            decidedAt=decision.at,
+        )
+        if not rows:
+            raise NotFound(f"match candidate {candidate_id} does not exist")
+        decided: bool = rows[0]["decided"]
+        return decided
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         await self._rows(

@@ -33,9 +33,12 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.apiKeys": ADMINS,
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
-    # Steward actions; merge, unmerge and decideMatchCandidate join them here (STEWARDS).
+    # Steward actions.
     "Mutation.overrideAttribute": STEWARDS,
     "Mutation.clearOverride": STEWARDS,
+    "Mutation.merge": STEWARDS,
+    "Mutation.unmerge": STEWARDS,
+    "Mutation.decideMatchCandidate": STEWARDS,
     "Mutation.createApiKey": ADMINS,
     "Mutation.revokeApiKey": ADMINS,
 }

@@ -26,6 +26,7 @@ def classify(error: GraphQLError) -> GraphQLError:
     message = error.message
     if isinstance(original, MdmError):
         extensions["code"] = original.code
+        extensions.update(original.details())
         if isinstance(original, InvalidInput):
             extensions["problems"] = [
                 {"field": p.field, "reason": p.reason} for p in original.problems

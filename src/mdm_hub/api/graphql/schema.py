@@ -14,12 +14,17 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.errors import classify, log_errors
-from mdm_hub.api.graphql.resolvers import Mutation, Query
+from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
+from mdm_hub.api.graphql.resolvers import Query
+from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.config import Settings
+
+Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation))
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
 # query from about 2.1 ms to 0.8 ms in-process.

@@ -388,10 +388,19 @@ class MatchCandidate:
     status: CandidateStatus
     created_at: datetime
     candidates: list[CandidateGolden]
+    decided_by: str | None = strawberry.field(
+        description="Who decided it (X-Actor header); null while OPEN."
+    )
+    decision_reason: str | None
+    decided_at: datetime | None
 
     @classmethod
     def of(cls, candidate: records.MatchCandidate) -> MatchCandidate:
+        decision = candidate.decision
         return cls(
+            decided_by=decision.actor if decision else None,
+            decision_reason=decision.reason if decision else None,
+            decided_at=decision.at if decision else None,
             id=strawberry.ID(candidate.id),
             source=SourceRef.of(candidate.source),
             golden_id=strawberry.ID(candidate.golden_id),
