@@ -3,8 +3,8 @@
 Deterministic rules come first: an equal strong identifier is a match, and a conflicting one
 (both present, different) never auto-matches. Every golden record with a member scoring at or
 above `auto_match` is linked; when there are several, the incoming record bridges them and
-they merge into the oldest. That makes the result the connected components of the pairs above
-the threshold, whatever order records arrive in.
+they merge into the best-scoring one (ties: the oldest). That makes the result the connected
+components of the pairs above the threshold, whatever order records arrive in.
 """
 
 from __future__ import annotations
@@ -134,7 +134,11 @@ def decide(
 ) -> MatchDecision:
     """`separated` holds pairs of candidate goldens a steward kept apart: never merged."""
     scored = score_goldens(rules, incoming, members, blocked)
-    auto = sorted((g for g in scored if g.auto), key=lambda g: (g.golden_created_at, g.golden_id))
+    # The best-scoring golden takes the record (ties: the oldest); other goldens above the
+    # threshold merge into it unless they must stay apart.
+    auto = sorted(
+        (g for g in scored if g.auto), key=lambda g: (-g.score, g.golden_created_at, g.golden_id)
+    )
     review_floor = rules.rules.thresholds.review
     if auto:
         target = auto[0]

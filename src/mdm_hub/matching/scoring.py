@@ -189,9 +189,18 @@ def _take_crossed_where_better(
     a, b = comparisons[first], comparisons[second]
     crossed_a = _column(a, incoming, candidates, b.label)
     crossed_b = _column(b, incoming, candidates, a.label)
-    better = (crossed_a.weight + crossed_b.weight) > (
+    # Crossed only where it weighs more AND compares no fewer values: two "missing" (0) must
+    # not beat one real disagreement (negative) just because the fields are empty.
+    straight_missing = (columns[first].level == _MISSING_LEVEL).astype(np.int64) + (
+        columns[second].level == _MISSING_LEVEL
+    )
+    crossed_missing = (crossed_a.level == _MISSING_LEVEL).astype(np.int64) + (
+        crossed_b.level == _MISSING_LEVEL
+    )
+    heavier = (crossed_a.weight + crossed_b.weight) > (
         columns[first].weight + columns[second].weight
     )
+    better: NDArray[np.bool_] = heavier & (crossed_missing <= straight_missing)
     if better.any():
         columns[first] = _merge(columns[first], crossed_a, better)
         columns[second] = _merge(columns[second], crossed_b, better)

@@ -218,3 +218,28 @@ def test_goldens_with_different_tax_ids_are_never_merged_by_a_bridge() -> None:
         (),
     )
     assert [g.golden_id for g in decision.review] == ["cus_b"]
+
+
+def test_empty_fields_are_not_a_better_pairing_than_a_real_disagreement() -> None:
+    # Neither record has address_line2: crossing the lines would compare nothing and score 0,
+    # hiding that the first lines disagree.
+    here = {"given_name": "Anna", "family_name": "Berg", "address_line1": "1 Oak Street"}
+    there = {**here, "address_line1": "77 Elm Road"}
+    pairs = score_many(EMPLOYEE, incoming(EMPLOYEE, here), [member(EMPLOYEE, there, "g").prepared])
+    line1 = next(c for c in pairs.comparisons(0) if c.name == "address_line1")
+    assert line1.level == "otherwise"
+    assert line1.weight < 0
+
+
+def test_the_best_match_takes_the_record_when_goldens_cannot_merge() -> None:
+    base = {"given_name": "Zickert", "postal_code": "4711", "city": "Leeds", "region": "wy"}
+    older = {**base, "family_name": "Wanber", "employee_number": "E1", "birth_date": "1970-01-01"}
+    newer = {**base, "family_name": "Ficklox", "employee_number": "E2", "birth_date": "1980-02-02"}
+    copy_of_newer = {k: v for k, v in newer.items() if k != "employee_number"}
+    members = [
+        member(EMPLOYEE, older, "emp_old", minute=1, source="e1"),
+        member(EMPLOYEE, newer, "emp_new", minute=2, source="e2"),
+    ]
+    decision = decide(EMPLOYEE, incoming(EMPLOYEE, copy_of_newer), members)
+    assert decision.outcome is MatchOutcome.LINK
+    assert decision.golden_id == "emp_new"
