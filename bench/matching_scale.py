@@ -46,6 +46,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, cast
 
+from machine_facts import cpu_model, load_average, memory_gib
 from rich.console import Console
 from rich.table import Table
 
@@ -840,28 +841,6 @@ def memory() -> Json:
 # --------------------------------------------------------------------------- machine
 
 
-def _load_average() -> list[float] | None:
-    with contextlib.suppress(OSError, AttributeError):
-        return [round(x, 2) for x in os.getloadavg()]
-    return None
-
-
-def _cpu_model() -> str | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    return platform.processor() or None
-
-
-def _memory_gib() -> float | None:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 1024**2, 1)
-    return None
-
-
 def _source_state() -> Json:
     """Which code was measured: other people edit src/ while benchmarks run."""
     facts: Json = {"commit": None, "uncommitted_changes": None}
@@ -888,13 +867,13 @@ def machine_facts() -> Json:
     return {
         "cpu_count": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": _cpu_model(),
-        "memory_gib": _memory_gib(),
+        "cpu_model": cpu_model(),
+        "memory_gib": memory_gib(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "mdm_hub": mdm_hub.__version__,
-        "load_average_at_start": _load_average(),
+        "load_average_at_start": load_average(),
         "source": _source_state(),
     }
 
@@ -1110,10 +1089,10 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
             probes = make_probes(people, args.probes, built, args.seed, point, "probe")
             for probe in warmup:
                 await ingest.upsert(probe.raw)
-            load_before = _load_average()
+            load_before = load_average()
             console.print(f"  ingesting {len(probes):,} probes one at a time ...")
             stats, samples = await measure(ingest, matcher, probes, args.seed)
-            load_after = _load_average()
+            load_after = load_average()
             keys, rows_read = key_diagnostics(db_path, matcher, probes, limits.per_key_limit)
             point_report: Json = {
                 "scale": scale,
@@ -1164,7 +1143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"database kept at {db_path}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    report["machine"]["load_average_at_end"] = _load_average()
+    report["machine"]["load_average_at_end"] = load_average()
     report["total_seconds"] = round(time.perf_counter() - began, 1)
     report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     render(Console(), report)

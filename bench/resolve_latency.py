@@ -37,6 +37,7 @@ from types import FrameType
 from typing import Any
 
 import httpx
+from machine_facts import cpu_model, load_average, memory_gib
 from rich.console import Console
 from rich.table import Table
 
@@ -504,38 +505,15 @@ def machine_facts() -> Json:
     facts: Json = {
         "cpu_count": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": _cpu_model(),
-        "memory_gib": _memory_gib(),
+        "cpu_model": cpu_model(),
+        "memory_gib": memory_gib(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),
         "mdm_hub": mdm_hub.__version__,
         "httpx": httpx.__version__,
-        "load_average_at_start": _load_average(),
+        "load_average_at_start": load_average(),
     }
     return facts
-
-
-def _load_average() -> list[float] | None:
-    # Other work on the machine skews latency; the load average at least shows it happened.
-    with contextlib.suppress(OSError, AttributeError):
-        return [round(x, 2) for x in os.getloadavg()]
-    return None
-
-
-def _cpu_model() -> str | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    return platform.processor() or None
-
-
-def _memory_gib() -> float | None:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 1024**2, 1)
-    return None
 
 
 def render(console: Console, report: Json) -> None:
@@ -691,7 +669,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         progress.print("[yellow]interrupted; every process started was stopped[/yellow]")
         return 130
-    report["machine"]["load_average_at_end"] = _load_average()
+    report["machine"]["load_average_at_end"] = load_average()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     render(out, report)
