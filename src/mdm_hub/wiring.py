@@ -10,6 +10,7 @@ from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService
+from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.queries import ResolveService
@@ -55,6 +56,7 @@ class Services:
     stewardship: StewardshipService
     recompute: RecomputeService
     api_keys: ApiKeyService
+    audit: AuditService
 
     @classmethod
     def over(
@@ -73,6 +75,7 @@ class Services:
             stewardship=StewardshipService(store, rules),
             recompute=RecomputeService(store, rules),
             api_keys=ApiKeyService(store),
+            audit=AuditService(store),
         )
 
     @classmethod

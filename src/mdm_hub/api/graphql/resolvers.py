@@ -155,7 +155,7 @@ class Mutation:
     async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:
         require_systems(info.context.principal, "upsertSourceRecord", [input.system])
         result = await info.context.services.ingest.upsert(
-            _raw(input), correlation_id=info.context.correlation_id
+            _raw(input), correlation_id=info.context.correlation_id, audit=info.context.audit
         )
         return UpsertResult.of(result)
 
@@ -171,7 +171,9 @@ class Mutation:
         systems = [record.system for record in inputs]
         require_systems(info.context.principal, "upsertSourceRecords", systems)
         outcomes = await info.context.services.ingest.upsert_many(
-            [_raw(record) for record in inputs], correlation_id=info.context.correlation_id
+            [_raw(record) for record in inputs],
+            correlation_id=info.context.correlation_id,
+            audit=info.context.audit,
         )
         # graphql-core turns an Exception in a list into an error at that item's path.
         return cast(
@@ -195,7 +197,12 @@ class Mutation:
         reason: str,
     ) -> GoldenRecord:
         view = await info.context.services.steward.override_attribute(
-            _golden_id(golden_id, "goldenId"), attribute, value, reason, info.context.actor
+            _golden_id(golden_id, "goldenId"),
+            attribute,
+            value,
+            reason,
+            info.context.actor,
+            audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 
@@ -204,7 +211,11 @@ class Mutation:
         self, info: AppInfo, golden_id: strawberry.ID, attribute: str, reason: str
     ) -> GoldenRecord:
         view = await info.context.services.steward.clear_override(
-            _golden_id(golden_id, "goldenId"), attribute, reason, info.context.actor
+            _golden_id(golden_id, "goldenId"),
+            attribute,
+            reason,
+            info.context.actor,
+            audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 
