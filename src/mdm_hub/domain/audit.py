@@ -195,9 +195,11 @@ class ChainVerifier:
             head_seq, head_hash = head
             if head_seq > status.head_seq:
                 status.gaps.append(Gap(status.head_seq + 1, head_seq))
-            elif head_seq == status.head_seq and head_hash != status.head_hash:
-                if status.first_broken_seq is None:
-                    status.first_broken_seq = head_seq
+            elif status.first_broken_seq is None and (
+                head_seq < status.head_seq or head_hash != status.head_hash
+            ):
+                # Events past the head, or a last event that is not the one the head names.
+                status.first_broken_seq = min(head_seq + 1, status.head_seq)
             status.head_seq, status.head_hash = head_seq, head_hash
         status.intact = status.first_broken_seq is None and not status.gaps
         return status
