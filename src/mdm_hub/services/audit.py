@@ -74,7 +74,7 @@ class AuditService:
         memberships: list[Membership] = []
         for event in own:
             golden = _golden_after(event, source_subject(key))
-            if golden is not None and (not memberships or memberships[-1].golden_id != golden):
+            if golden is not None:
                 memberships.append(Membership(golden, event.at, event.seq, event.action))
         if not memberships:
             return []
@@ -92,7 +92,8 @@ class AuditService:
                 current = merge.after["survivorId"]
                 after_seq = merge.seq
                 result.append(Membership(current, merge.at, merge.seq, merge.action))
-        return result
+        # A move into the golden record it was already in is no new membership.
+        return [m for i, m in enumerate(result) if i == 0 or result[i - 1].golden_id != m.golden_id]
 
     async def _merged_away(
         self, golden_id: str, after_seq: int, until: int | None

@@ -48,7 +48,7 @@ def events_after(db: sqlite3.Connection, after_seq: int, limit: int) -> list[Aud
     rows = db.execute(
         "SELECT * FROM audit_event WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
     ).fetchall()
-    return [audit_event(row) for row in rows]
+    return [audit_event(dict(row)) for row in rows]
 
 
 def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> list[AuditEvent]:
@@ -57,4 +57,4 @@ def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> l
         "WHERE s.subject IN (SELECT value FROM json_each(?))) ORDER BY e.seq LIMIT ?",
         (dumps(list(subjects)), limit),
     ).fetchall()
-    return [audit_event(row) for row in rows]
+    return [audit_event(dict(row)) for row in rows]
