@@ -72,8 +72,9 @@ class Query:
         self, info: AppInfo, system: str, entity_type: EntityType, source_id: str
     ) -> Resolution | None:
         require_systems(info.context.principal, "resolve", [system])
-        found = await info.context.services.resolve.resolve(_key(system, entity_type, source_id))
-        return Resolution.of(found) if found else None
+        key = _key(system, entity_type, source_id)
+        found = await info.context.services.resolve.resolve(key)
+        return Resolution.of(found, key) if found else None
 
     @strawberry.field(
         description="Resolve up to 1000 refs in one store round trip; answers in input order."
@@ -87,7 +88,7 @@ class Query:
             for index, ref in enumerate(refs)
         ]
         found = await info.context.services.resolve.resolve_many(keys)
-        return [Resolution.of(r) if r else None for r in found]
+        return [Resolution.of(r, k) if r else None for r, k in zip(found, keys, strict=True)]
 
     @strawberry.field(description="A golden record with its attributes and crosswalk.")
     async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:
