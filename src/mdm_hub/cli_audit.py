@@ -29,7 +29,7 @@ def verify_audit() -> None:
     except MdmError as exc:
         _err.print(f"error: {escape(str(exc))}")
         raise typer.Exit(EXIT_UNUSABLE) from None
-    _out.print(describe(status))
+    _out.print(describe(status), soft_wrap=True)
     if not status.intact:
         raise typer.Exit(EXIT_BROKEN)
 
