@@ -54,9 +54,8 @@ async def swap_events(store: Store, a: int, b: int) -> None:
         db.execute("UPDATE audit_event SET seq = ? WHERE seq = -1", (b,))
     else:
         assert isinstance(store, Neo4jStore)
-        await _cypher(
-            store,
-            "MATCH (x:AuditEvent {seq: $a}), (y:AuditEvent {seq: $b}) SET x.seq = $b, y.seq = $a",
-            a=a,
-            b=b,
-        )
+        # One at a time: the seq uniqueness constraint is checked per statement.
+        move = "MATCH (e:AuditEvent {seq: $old}) SET e.seq = $new"
+        await _cypher(store, move, old=a, new=-1)
+        await _cypher(store, move, old=b, new=a)
+        await _cypher(store, move, old=-1, new=b)
