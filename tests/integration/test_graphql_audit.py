@@ -3,6 +3,8 @@ every store: who did what (actor, role, correlation ID), and tampering reported.
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from mdm_hub.domain.access import Role
@@ -97,3 +99,23 @@ async def test_an_integration_may_not_read_the_audit_log(store: Store) -> None:
         body = await GraphQLClient(http).post(STATUS)
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+AS_OF = """
+query AsOf($id: ID!, $at: DateTime!) {
+  goldenRecord(id: $id, asOf: $at) { id version mergedFrom crosswalk { system sourceId } }
+}"""
+
+
+async def test_golden_record_as_of_a_time_before_the_merge(gql: GraphQLClient) -> None:
+    a, b = await _two_customers(gql)
+    before_merge = datetime.now(UTC).isoformat()
+    await asyncio.sleep(0.01)
+    variables = {"ids": [a, b], "versions": await _versions(gql, a, b), "reason": "same VAT"}
+    assert "errors" not in await gql.post(MERGE, variables)
+    then = (await gql.data(AS_OF, {"id": a, "at": before_merge}))["goldenRecord"]
+    assert then["crosswalk"] == [{"system": "CRM", "sourceId": "c1"}]
+    now = datetime.now(UTC).isoformat()
+    merged = (await gql.data(AS_OF, {"id": b, "at": now}))["goldenRecord"]
+    assert (merged["id"], merged["mergedFrom"], len(merged["crosswalk"])) == (a, b, 2)
+    assert (await gql.data(AS_OF, {"id": a, "at": "2000-01-01T00:00:00Z"}))["goldenRecord"] is None

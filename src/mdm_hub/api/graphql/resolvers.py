@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import strawberry
@@ -90,9 +90,22 @@ class Query:
         found = await info.context.services.resolve.resolve_many(keys)
         return [Resolution.of(r, k) if r else None for r, k in zip(found, keys, strict=True)]
 
-    @strawberry.field(description="A golden record with its attributes and crosswalk.")
-    async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:
-        view = await info.context.services.resolve.golden_record(_golden_id(id, "id"))
+    @strawberry.field(
+        description=(
+            "A golden record with its attributes and crosswalk. With asOf: as it stood then, "
+            "replayed from the audit log (members and their versions then, pins then, current "
+            "rules; version reads 0); null if it did not exist yet."
+        )
+    )
+    async def golden_record(
+        self, info: AppInfo, id: strawberry.ID, as_of: datetime | None = None
+    ) -> GoldenRecord | None:
+        golden_id = _golden_id(id, "id")
+        if as_of is not None:
+            at = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+            past = await info.context.services.history.golden_as_of(golden_id, at)
+            return GoldenRecord.of(past) if past else None
+        view = await info.context.services.resolve.golden_record(golden_id)
         return GoldenRecord.of(view) if view else None
 
     @strawberry.field(description="Records queued for steward review, oldest first.")
