@@ -150,15 +150,13 @@ class IngestService:
             entries: list[AuditEntry] = []
             existing = await tx.get_source(record.key)
             if existing is not None:
-                result = await self._update(tx, record, *existing, now)
+                result = await self._update(tx, record, *existing, now, context, entries)
             else:
                 result = await self._create(tx, record, now, context, entries)
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
                 await self._references.after_write(tx, written, result.golden_id, previous)
-                decided = entries.pop(0).after if existing is None else None
-                entries.insert(0, _ingest_entry(record, result, existing, decided, now, context))
             # Last, so the audit chain head is locked only for the commit.
             await tx.append_audit(entries)
             return result
@@ -172,6 +170,8 @@ class IngestService:
         stored: StoredSource,
         membership: Membership,
         now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
     ) -> UpsertResult:
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
@@ -179,7 +179,9 @@ class IngestService:
         version = self._stored(record, stored.version + 1, now)
         await tx.put_source(version, self._matcher.prepare(record).keys)
         await self._recompute(tx, membership.golden_id, now)
-        return UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
+        result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
+        entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
+        return result
 
     async def _create(
         self,
@@ -202,10 +204,10 @@ class IngestService:
             await tx.create_golden(golden_id, record.key.entity_type, now)
         await tx.put_source(stored, prepared.keys)
         membership = Membership(golden_id, now, decided_by, decision.score, explanation)
-        # The event of this outcome (written by the caller) names the rule that decided it.
-        entries.append(
-            AuditEntry(now, context, Action.INGEST_CREATED, (), after={"decidedBy": decided_by})
-        )
+        # The outcome's event, with the rule that decided it; bridging merges and the review
+        # candidate follow it.
+        decided = UpsertResult(golden_id, outcome, stored.version, decision.score)
+        entries.append(_ingest_entry(record, decided, None, decided_by, now, context))
         await tx.set_membership(record.key, membership)
         for loser in decision.merge:
             # The record bridges golden records that each match it: they are one thing.
@@ -285,7 +287,7 @@ def _ingest_entry(
     record: IncomingRecord,
     result: UpsertResult,
     existing: tuple[StoredSource, Membership] | None,
-    decided: dict[str, Any] | None,
+    decided_by: str | None,
     now: datetime,
     context: AuditContext,
 ) -> AuditEntry:
@@ -301,13 +303,13 @@ def _ingest_entry(
             "attributes": stored.attributes,
         }
     after: dict[str, Any] = {
-        **(decided or {}),
         "goldenId": result.golden_id,
         "sourceVersion": result.source_version,
         "contentHash": record.content_hash,
         "attributes": record.attributes,
     }
     if existing is None:
+        after["decidedBy"] = decided_by
         after["score"] = result.score
     return AuditEntry(
         now,
