@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from mdm_hub.cli_audit import verify_audit
 from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_keys import dev_key, keys_app
 from mdm_hub.cli_neo4j import neo4j_app
@@ -22,6 +23,7 @@ app.command()(rules)
 app.command()(recompute)
 
 app.command("evaluate")(evaluate_command)
+app.command("verify-audit")(verify_audit)
 
 log = logging.getLogger("mdm_hub")
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from mdm_hub.domain.access import ApiKey
+from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
@@ -113,6 +114,12 @@ class StoreTransaction(Protocol):
     ) -> int:
         """Replace the golden attributes, record the hash of the rules that computed them, and
         bump its version; return the new version."""
+
+    async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+        """Append events to the audit chain, committed with (and only with) this transaction.
+        Serialised on the chain head, so seqs have no gaps and each prevHash is the previous
+        event's hash. Call it last in the transaction: it holds the head's lock until commit.
+        The log is append-only: there is no way to change or remove an event."""
 
     # Relationships. A source record's references are kept on it (the truth, with provenance);
     # edges between golden records are derived from them through the crosswalk and kept in step
@@ -229,6 +236,17 @@ class Store(Protocol):
 
     async def list_rejects(self, limit: int) -> list[RejectedRecord]:
         """The most recent rejected records, newest first."""
+
+    # The audit log (append-only; events are written by StoreTransaction.append_audit).
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        """The chain head as stored: the last seq and its hash (None before any event)."""
+
+    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
+        """Events in seq order, each with seq greater than `after_seq` (keyset paging)."""
+
+    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
+        """Events naming any of these subject IDs, in seq order, at most `limit`."""
 
     # API keys: only the public prefix and a hash of the secret are ever stored.
 

@@ -10,6 +10,8 @@ from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService
+from mdm_hub.services.audit import AuditService
+from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.queries import ResolveService
@@ -55,6 +57,8 @@ class Services:
     stewardship: StewardshipService
     recompute: RecomputeService
     api_keys: ApiKeyService
+    audit: AuditService
+    history: HistoryService
 
     @classmethod
     def over(
@@ -73,6 +77,8 @@ class Services:
             stewardship=StewardshipService(store, rules),
             recompute=RecomputeService(store, rules),
             api_keys=ApiKeyService(store),
+            audit=AuditService(store),
+            history=HistoryService(store, rules, AuditService(store)),
         )
 
     @classmethod

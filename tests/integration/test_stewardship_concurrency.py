@@ -14,6 +14,7 @@ from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.errors import InvalidInput, NotFound, VersionConflict
+from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.versions import ExpectedVersion
@@ -122,3 +123,9 @@ async def test_concurrent_merges_and_unmerges_keep_the_crosswalk_whole(
         live = await store.get_golden(answer.golden_id)
         assert live is not None
         assert (live.golden.id, live.merged_from) == (answer.golden_id, None)
+    # The audit chain verifies: one event per merge/unmerge that happened, no gaps, no forks.
+    status = await AuditService(store).chain_status()
+    assert status.intact, status
+    actions = Counter(event.action for event in await store.audit_events(0, 10_000))
+    assert actions["golden.merge"] == outcomes.count("merged")
+    assert actions["golden.unmerge"] == outcomes.count("unmerged")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
     CandidateStatus,
     IncomingRecord,
@@ -72,17 +73,28 @@ class IngestService:
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
         self._references = references or ReferenceLinker()
 
-    async def upsert(self, raw: RawRecord, correlation_id: str | None = None) -> UpsertResult:
+    async def upsert(
+        self,
+        raw: RawRecord,
+        correlation_id: str | None = None,
+        audit: AuditContext | None = None,
+    ) -> UpsertResult:
         """Validate and upsert one record. A bad record is kept as a reject, then raised."""
-        [outcome] = await self.upsert_many([raw], correlation_id)
+        [outcome] = await self.upsert_many([raw], correlation_id, audit)
         if isinstance(outcome, RecordRejected):
             raise outcome
         return outcome
 
     async def upsert_many(
-        self, raws: Sequence[RawRecord], correlation_id: str | None = None
+        self,
+        raws: Sequence[RawRecord],
+        correlation_id: str | None = None,
+        audit: AuditContext | None = None,
     ) -> list[UpsertResult | RecordRejected]:
-        """Upsert each valid record; a bad one is rejected alone and does not stop the others."""
+        """Upsert each valid record; a bad one is rejected alone and does not stop the others.
+        Each change is audited in its own transaction (`audit`: who; default the system).
+        Rejects are kept in the reject queue, not the audit log: they change no master data."""
+        context = audit or AuditContext(correlation_id=correlation_id)
         if len(raws) > MAX_UPSERT_BATCH:
             raise InvalidInput(
                 [
@@ -108,7 +120,7 @@ class IngestService:
                 results.append(item)
                 continue
             try:
-                results.append(await self._upsert_valid(item))
+                results.append(await self._upsert_valid(item, context))
             except RecordRejected as refused:
                 # A rule only the stored data can check (a hierarchy cycle) refused the record:
                 # its transaction rolled back; keep it like any other reject.
@@ -131,19 +143,22 @@ class IngestService:
         if rejects:
             await self._store.record_rejects(rejects)
 
-    async def _upsert_valid(self, record: IncomingRecord) -> UpsertResult:
+    async def _upsert_valid(self, record: IncomingRecord, context: AuditContext) -> UpsertResult:
         now = self._clock()
 
         async def work(tx: StoreTransaction) -> UpsertResult:
+            entries: list[AuditEntry] = []
             existing = await tx.get_source(record.key)
             if existing is not None:
-                result = await self._update(tx, record, *existing, now)
+                result = await self._update(tx, record, *existing, now, context, entries)
             else:
-                result = await self._create(tx, record, now)
+                result = await self._create(tx, record, now, context, entries)
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
                 await self._references.after_write(tx, written, result.golden_id, previous)
+            # Last, so the audit chain head is locked only for the commit.
+            await tx.append_audit(entries)
             return result
 
         return await self._store.write(work)
@@ -155,6 +170,8 @@ class IngestService:
         stored: StoredSource,
         membership: Membership,
         now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
     ) -> UpsertResult:
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
@@ -162,10 +179,17 @@ class IngestService:
         version = self._stored(record, stored.version + 1, now)
         await tx.put_source(version, self._matcher.prepare(record).keys)
         await self._recompute(tx, membership.golden_id, now)
-        return UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
+        result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
+        entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
+        return result
 
     async def _create(
-        self, tx: StoreTransaction, record: IncomingRecord, now: datetime
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
     ) -> UpsertResult:
         prepared = self._matcher.prepare(record)
         decision = await self._matcher.match(tx, record, prepared)
@@ -180,11 +204,26 @@ class IngestService:
             await tx.create_golden(golden_id, record.key.entity_type, now)
         await tx.put_source(stored, prepared.keys)
         membership = Membership(golden_id, now, decided_by, decision.score, explanation)
+        # The outcome's event, with the rule that decided it; bridging merges and the review
+        # candidate follow it.
+        decided = UpsertResult(golden_id, outcome, stored.version, decision.score)
+        entries.append(_ingest_entry(record, decided, None, decided_by, now, context))
         await tx.set_membership(record.key, membership)
         for loser in decision.merge:
             # The record bridges golden records that each match it: they are one thing.
             await tx.merge_golden(loser, golden_id, now)
             await tx.merge_relationships(loser, golden_id)
+        if decision.merge:
+            entries.append(
+                merge_entry(
+                    Action.BRIDGING_MERGE,
+                    golden_id,
+                    sorted(decision.merge),
+                    now,
+                    context,
+                    f"{record.key} matches each of them",
+                )
+            )
         candidate_id = None
         if decision.outcome is MatchOutcome.REVIEW:
             candidate_id = self._new_candidate_id()
@@ -199,6 +238,15 @@ class IngestService:
                         ScoredGolden(g.golden_id, g.score, explanation_to_dict(g.explanation))
                         for g in decision.review
                     ),
+                )
+            )
+            entries.append(
+                AuditEntry(
+                    now,
+                    context,
+                    Action.CANDIDATE_OPENED,
+                    (candidate_id, golden_id, source_subject(record.key)),
+                    after={"candidates": [g.golden_id for g in decision.review]},
                 )
             )
         await self._recompute(tx, golden_id, now)
@@ -226,3 +274,68 @@ def _in_batch(rejected: RecordRejected, index: int, size: int) -> RecordRejected
     if size > 1:
         rejected.record_label = f"record [{index}] {rejected.record_label}"
     return rejected
+
+
+_INGEST_ACTIONS = {
+    UpsertOutcome.CREATED: Action.INGEST_CREATED,
+    UpsertOutcome.LINKED: Action.INGEST_LINKED,
+    UpsertOutcome.UPDATED: Action.INGEST_UPDATED,
+}
+
+
+def _ingest_entry(
+    record: IncomingRecord,
+    result: UpsertResult,
+    existing: tuple[StoredSource, Membership] | None,
+    decided_by: str | None,
+    now: datetime,
+    context: AuditContext,
+) -> AuditEntry:
+    """The event of one upsert outcome: the content stored, and how its membership was decided
+    (the rule and score of a link; the rule set's no-match of a new golden record)."""
+    before = None
+    if existing is not None:
+        stored, membership = existing
+        before = {
+            "goldenId": membership.golden_id,
+            "sourceVersion": stored.version,
+            "contentHash": stored.content_hash,
+            "attributes": stored.attributes,
+        }
+    after: dict[str, Any] = {
+        "goldenId": result.golden_id,
+        "sourceVersion": result.source_version,
+        "contentHash": record.content_hash,
+        "attributes": record.attributes,
+    }
+    if existing is None:
+        after["decidedBy"] = decided_by
+        after["score"] = result.score
+    return AuditEntry(
+        now,
+        context,
+        _INGEST_ACTIONS[result.outcome],
+        (result.golden_id, source_subject(record.key)),
+        before,
+        after,
+    )
+
+
+def merge_entry(
+    action: Action,
+    survivor: str,
+    losers: Sequence[str],
+    at: datetime,
+    context: AuditContext,
+    reason: str | None,
+) -> AuditEntry:
+    """A merge: `losers` now resolve to `survivor` (lineage follows these back)."""
+    return AuditEntry(
+        at,
+        context,
+        action,
+        (survivor, *losers),
+        {"goldenIds": [survivor, *losers]},
+        {"survivorId": survivor, "mergedIds": list(losers)},
+        reason,
+    )

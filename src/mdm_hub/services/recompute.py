@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from mdm_hub.domain.audit import SYSTEM, Action, AuditContext, AuditEntry
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import utc_now
 from mdm_hub.ports import Clock, Store, StoreTransaction
@@ -45,7 +46,9 @@ class RecomputeService:
         rules: RuleSet | None = None,
         clock: Clock = utc_now,
         page_size: int = PAGE_SIZE,
+        audit: AuditContext = SYSTEM,
     ) -> None:
+        self._audit = audit
         self._store = store
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
         self._clock = clock
@@ -78,6 +81,23 @@ class RecomputeService:
 
     def _refresh(self, golden_id: str) -> Callable[[StoreTransaction], Awaitable[Refresh]]:
         async def work(tx: StoreTransaction) -> Refresh:
-            return await self._golden.recompute(tx, golden_id, self._clock(), only_if_changed=True)
+            now = self._clock()
+            outcome = await self._golden.recompute(tx, golden_id, now, only_if_changed=True)
+            if outcome is not Refresh.CURRENT:
+                view = await tx.golden_for_update(golden_id)
+                entry = AuditEntry(
+                    now,
+                    self._audit,
+                    Action.RECOMPUTE,
+                    (golden_id,),
+                    None,
+                    {
+                        "outcome": str(outcome),
+                        "ruleSetHash": view.golden.rule_set_hash if view else None,
+                        "version": view.golden.version if view else None,
+                    },
+                )
+                await tx.append_audit([entry])
+            return outcome
 
         return work

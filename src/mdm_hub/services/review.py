@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mdm_hub.domain.audit import SYSTEM, Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import MAX_PAGE_SIZE, Page
 from mdm_hub.domain.records import (
@@ -66,13 +67,17 @@ class ReviewService:
             )
         return score
 
-    async def record_not_a_match(self, source: SourceKey, golden_id: str) -> None:
+    async def record_not_a_match(
+        self, source: SourceKey, golden_id: str, audit: AuditContext = SYSTEM
+    ) -> None:
         """Never link `source` and `golden_id` automatically again (pairs with every current
         member, so the memory survives later merges of either side)."""
         now = self._clock()
 
         async def work(tx: StoreTransaction) -> None:
             await separate(tx, source, golden_id, now)
+            subjects = (golden_id, source_subject(source))
+            await tx.append_audit([AuditEntry(now, audit, Action.NOT_A_MATCH, subjects)])
 
         await self._store.write(work)
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from mdm_hub.domain.attributes import AttributeProblems, validate_attributes
+from mdm_hub.domain.audit import Action, AuditContext, AuditEntry
 from mdm_hub.domain.overrides import (
     OverrideAction,
     OverrideEvent,
@@ -39,7 +40,14 @@ class StewardService:
         self._clock = clock
 
     async def override_attribute(
-        self, golden_id: str, attribute: str, value: Any, reason: str, actor: str
+        self,
+        golden_id: str,
+        attribute: str,
+        value: Any,
+        reason: str,
+        actor: str,
+        *,
+        audit: AuditContext | None = None,
     ) -> GoldenView:
         """Pin `attribute` to `value` until cleared; its provenance then reads STEWARD."""
         note = StewardNote.parse(actor, reason)
@@ -48,10 +56,16 @@ class StewardService:
             pinned = _pinnable_value(rules, attribute, value)
             return self._event(view, attribute, OverrideAction.PIN, pinned, note)
 
-        return await self._act(golden_id, event)
+        return await self._act(golden_id, event, audit or AuditContext(actor=note.actor))
 
     async def clear_override(
-        self, golden_id: str, attribute: str, reason: str, actor: str
+        self,
+        golden_id: str,
+        attribute: str,
+        reason: str,
+        actor: str,
+        *,
+        audit: AuditContext | None = None,
     ) -> GoldenView:
         """Remove the pin on `attribute`: its rule chooses the value again."""
         note = StewardNote.parse(actor, reason)
@@ -64,9 +78,9 @@ class StewardService:
                 )
             return self._event(view, attribute, OverrideAction.CLEAR, None, note)
 
-        return await self._act(golden_id, event)
+        return await self._act(golden_id, event, audit or AuditContext(actor=note.actor))
 
-    async def _act(self, golden_id: str, decide: Decide) -> GoldenView:
+    async def _act(self, golden_id: str, decide: Decide, context: AuditContext) -> GoldenView:
         async def work(tx: StoreTransaction) -> None:
             view = await tx.golden_for_update(golden_id)
             if view is None:
@@ -76,6 +90,26 @@ class StewardService:
             history = (*view.override_history, event)
             await self._golden.apply(
                 tx, replace(view, override_history=history), event.at, only_if_changed=False
+            )
+            pinned = active_pins(view.override_history).get(event.attribute)
+            await tx.append_audit(
+                [
+                    AuditEntry(
+                        event.at,
+                        context,
+                        Action.OVERRIDE
+                        if event.action is OverrideAction.PIN
+                        else (Action.CLEAR_OVERRIDE),
+                        (view.golden.id,),
+                        {"attribute": event.attribute, "pinned": pinned.value if pinned else None},
+                        {
+                            "attribute": event.attribute,
+                            "pinned": event.value,
+                            "revision": event.revision,
+                        },
+                        event.reason,
+                    )
+                ]
             )
 
         await self._store.write(work)

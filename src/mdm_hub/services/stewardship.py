@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.overrides import StewardNote
 from mdm_hub.domain.records import (
     CandidateDecision,
@@ -37,6 +38,7 @@ from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
+from mdm_hub.services.ingest import merge_entry
 from mdm_hub.services.review import separate
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from mdm_hub.services.versions import ExpectedVersion, ExpectedVersions
@@ -84,6 +86,7 @@ class StewardshipService:
         actor: str,
         *,
         override_not_a_match: bool = False,
+        audit: AuditContext | None = None,
     ) -> GoldenView:
         """Merge golden records into one; returns the survivor."""
         note = StewardNote.parse(actor, reason)
@@ -97,10 +100,17 @@ class StewardshipService:
         versions.require(golden_ids)
         now = self._clock()
 
+        context = audit or AuditContext(actor=note.actor)
+
         async def work(tx: StoreTransaction) -> str:
-            return await self._edits.merge(
+            survivor = await self._edits.merge(
                 tx, golden_ids, survivor_id, versions, note, now, override_not_a_match
             )
+            losers = sorted(set(golden_ids) - {survivor})
+            await tx.append_audit(
+                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason)]
+            )
+            return survivor
 
         return await self._view(await self._store.write(work))
 
@@ -112,6 +122,8 @@ class StewardshipService:
         expected: Sequence[ExpectedVersion],
         reason: str,
         actor: str,
+        *,
+        audit: AuditContext | None = None,
     ) -> Unmerged:
         """Move `sources` out of `golden_id` into `target_id`, or a new golden record."""
         note = StewardNote.parse(actor, reason)
@@ -125,8 +137,24 @@ class StewardshipService:
         versions.require([golden_id])
         now = self._clock()
 
+        context = audit or AuditContext(actor=note.actor)
+
         async def work(tx: StoreTransaction) -> str:
-            return await self._edits.unmerge(tx, golden_id, sources, target_id, versions, note, now)
+            target = await self._edits.unmerge(
+                tx, golden_id, sources, target_id, versions, note, now
+            )
+            moved = [source_subject(key) for key in sources]
+            entry = AuditEntry(
+                now,
+                context,
+                Action.UNMERGE,
+                (golden_id, target, *moved),
+                {"goldenId": golden_id, "sources": moved},
+                {"goldenId": target, "sources": moved},
+                note.reason,
+            )
+            await tx.append_audit([entry])
+            return target
 
         target = await self._store.write(work)
         return Unmerged(await self._view(golden_id), await self._view(target))
@@ -139,6 +167,8 @@ class StewardshipService:
         expected: Sequence[ExpectedVersion],
         reason: str,
         actor: str,
+        *,
+        audit: AuditContext | None = None,
     ) -> Decided:
         """MATCHED merges the record's golden record into the chosen candidate golden record
         (`golden_id`, else the best scored); NOT_A_MATCH remembers that the record is none of
@@ -161,17 +191,34 @@ class StewardshipService:
                 raise InvalidInput([Problem("goldenId", f"{candidate_id} offers no golden")])
             versions.require([candidate.golden_id, *chosen])
         now = self._clock()
+        context = audit or AuditContext(actor=note.actor)
 
         async def work(tx: StoreTransaction) -> None:
+            entries: list[AuditEntry] = []
             if status is CandidateStatus.MATCHED:
                 ids = [candidate.golden_id, *chosen]
                 await self._edits.merge(tx, ids, chosen[0], versions, note, now, False)
+                losers = [candidate.golden_id]
+                entries.append(merge_entry(Action.MERGE, chosen[0], losers, now, context, reason))
             else:
                 for other in chosen if golden_id is not None else offered:
                     versions.check(other, await separate(tx, candidate.source, other, now))
             decision = CandidateDecision(note.actor, note.reason, now)
             if not await tx.decide_match_candidate(candidate_id, status, decision):
                 raise InvalidInput([Problem("id", f"{candidate_id} was already decided")])
+            subjects = (candidate_id, candidate.golden_id, source_subject(candidate.source))
+            entries.append(
+                AuditEntry(
+                    now,
+                    context,
+                    Action.CANDIDATE_DECIDED,
+                    (*subjects, *(chosen if golden_id is not None else offered)),
+                    {"status": str(CandidateStatus.OPEN)},
+                    {"status": str(status), "goldenIds": chosen or offered},
+                    note.reason,
+                )
+            )
+            await tx.append_audit(entries)
 
         await self._store.write(work)
         decided = await self._store.get_match_candidate(candidate_id)

@@ -138,3 +138,30 @@ CREATE TABLE IF NOT EXISTS api_key (
   expiresAt   TEXT,
   revokedAt   TEXT
 );
+
+-- The audit log: append-only, SHA-256 chained (domain/audit.py). The code never updates or
+-- deletes a row; audit_head holds the last seq and hash, so events cut from the end show.
+CREATE TABLE IF NOT EXISTS audit_event (
+  seq            INTEGER PRIMARY KEY,
+  at             TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  role           TEXT NOT NULL,
+  correlationId  TEXT,
+  action         TEXT NOT NULL,
+  subjectIds     TEXT NOT NULL,
+  before         TEXT,
+  after          TEXT,
+  reason         TEXT,
+  prevHash       TEXT NOT NULL,
+  hash           TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_subject (
+  subject  TEXT NOT NULL,
+  seq      INTEGER NOT NULL,
+  PRIMARY KEY (subject, seq)
+);
+CREATE TABLE IF NOT EXISTS audit_head (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  seq   INTEGER NOT NULL,
+  hash  TEXT NOT NULL
+);

@@ -18,10 +18,11 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
-from mdm_hub.adapters.embedded import graph_reads
+from mdm_hub.adapters.embedded import audit, graph_reads
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
+from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
@@ -175,6 +176,15 @@ class EmbeddedStore(EmbeddedApiKeys):
                 return read(db)
             finally:
                 db.execute("COMMIT")
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        return await self._locked(audit.read_head)
+
+    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
+        return await self._locked(lambda db: audit.events_after(db, after_seq, limit))
+
+    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
+        return await self._locked(lambda db: audit.events_for(db, subject_ids, limit))
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])

@@ -22,8 +22,10 @@ from mdm_hub.adapters.codec import (
     stored_candidate,
     stored_source,
 )
+from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
@@ -110,6 +112,9 @@ def view_following_merges(db: sqlite3.Connection, golden_id: str) -> GoldenView 
 class EmbeddedTransaction(EmbeddedRelationshipWrites):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+
+    async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+        return audit.append(self._db, entries)
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(

@@ -56,6 +56,11 @@ class Query(StrEnum):
     GET_API_KEY = "get_api_key"
     LIST_API_KEYS = "list_api_keys"
     REVOKE_API_KEY = "revoke_api_key"
+    LOCK_AUDIT_HEAD = "lock_audit_head"
+    APPEND_AUDIT = "append_audit"
+    AUDIT_HEAD = "audit_head"
+    AUDIT_EVENTS = "audit_events"
+    AUDIT_EVENTS_FOR = "audit_events_for"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from neo4j import (
 )
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from mdm_hub.adapters.audit_codec import audit_event
 from mdm_hub.adapters.codec import (
     match_candidate,
     payload_to_json,
@@ -28,6 +29,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
+from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -150,6 +152,18 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
         return [_resolution(row) for row in rows]
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        rows = await self._read(Query.AUDIT_HEAD)
+        return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else None
+
+    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
+        rows = await self._read(Query.AUDIT_EVENTS, afterSeq=after_seq, limit=limit)
+        return [audit_event(row["event"]) for row in rows]
+
+    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
+        rows = await self._read(Query.AUDIT_EVENTS_FOR, subjectIds=list(subject_ids), limit=limit)
+        return [audit_event(row["event"]) for row in rows]
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])

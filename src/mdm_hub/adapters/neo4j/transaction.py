@@ -9,6 +9,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from mdm_hub.adapters.audit_codec import audit_event_fields
 from mdm_hub.adapters.codec import (
     as_datetime,
     dumps,
@@ -24,6 +25,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
+from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
@@ -48,6 +50,19 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         result = await self._tx.run(self._q[query], params)
         return [record.data() async for record in result]
+
+    async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+        if not entries:
+            return []
+        [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
+        events = seal_all(entries, int(head["seq"]), str(head["hash"]))
+        await self._rows(
+            Query.APPEND_AUDIT,
+            events=[audit_event_fields(event) for event in events],
+            headSeq=events[-1].seq,
+            headHash=events[-1].hash,
+        )
+        return events
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         rows = await self._rows(Query.GET_SOURCE, **key_params(key))

@@ -17,6 +17,8 @@ INTEGRATION, STEWARD, AUDITOR, ADMIN = Role.INTEGRATION, Role.STEWARD, Role.AUDI
 RESOLVERS = frozenset({INTEGRATION, STEWARD, AUDITOR})
 # Golden records, candidates, rejects and the rest of the hub's state.
 READERS = frozenset({STEWARD, AUDITOR})
+# The audit log and lineage: auditors, stewards, and admins (who anchor the chain head).
+AUDIT_READERS = frozenset({STEWARD, AUDITOR, ADMIN})
 WRITERS = frozenset({INTEGRATION, STEWARD})
 STEWARDS = frozenset({STEWARD})
 ADMINS = frozenset({ADMIN})
@@ -31,6 +33,10 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.pendingReferences": READERS,
     "Query.rejectedRecords": READERS,
     "Query.apiKeys": ADMINS,
+    "Query.auditChainStatus": AUDIT_READERS,
+    "Query.lineage": AUDIT_READERS,
+    "Query.sourceLineage": AUDIT_READERS,
+    "Query.sourceEvents": AUDIT_READERS,
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
     # Steward actions.

@@ -8,6 +8,7 @@ from strawberry.fastapi import BaseContext
 
 from mdm_hub.api.graphql.loaders import Loaders
 from mdm_hub.domain.access import Principal
+from mdm_hub.domain.audit import AuditContext
 from mdm_hub.domain.overrides import ANONYMOUS
 from mdm_hub.wiring import Services
 
@@ -32,3 +33,10 @@ class Context(BaseContext):
         """Recorded with steward actions: the key's name or the token's subject (with
         MDM_AUTH=off, the X-Actor header's claim)."""
         return self.principal.name if self.principal is not None else ANONYMOUS
+
+    @property
+    def audit(self) -> AuditContext:
+        """Who the audit log records for a change this request makes: actor, role(s) and the
+        correlation ID."""
+        roles = sorted(str(role) for role in self.principal.roles) if self.principal else []
+        return AuditContext(self.actor, ",".join(roles) or ANONYMOUS, self.correlation_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import strawberry
@@ -72,8 +72,9 @@ class Query:
         self, info: AppInfo, system: str, entity_type: EntityType, source_id: str
     ) -> Resolution | None:
         require_systems(info.context.principal, "resolve", [system])
-        found = await info.context.services.resolve.resolve(_key(system, entity_type, source_id))
-        return Resolution.of(found) if found else None
+        key = _key(system, entity_type, source_id)
+        found = await info.context.services.resolve.resolve(key)
+        return Resolution.of(found, key) if found else None
 
     @strawberry.field(
         description="Resolve up to 1000 refs in one store round trip; answers in input order."
@@ -87,11 +88,24 @@ class Query:
             for index, ref in enumerate(refs)
         ]
         found = await info.context.services.resolve.resolve_many(keys)
-        return [Resolution.of(r) if r else None for r in found]
+        return [Resolution.of(r, k) if r else None for r, k in zip(found, keys, strict=True)]
 
-    @strawberry.field(description="A golden record with its attributes and crosswalk.")
-    async def golden_record(self, info: AppInfo, id: strawberry.ID) -> GoldenRecord | None:
-        view = await info.context.services.resolve.golden_record(_golden_id(id, "id"))
+    @strawberry.field(
+        description=(
+            "A golden record with its attributes and crosswalk. With asOf: as it stood then, "
+            "replayed from the audit log (members and their versions then, pins then, current "
+            "rules; version reads 0); null if it did not exist yet."
+        )
+    )
+    async def golden_record(
+        self, info: AppInfo, id: strawberry.ID, as_of: datetime | None = None
+    ) -> GoldenRecord | None:
+        golden_id = _golden_id(id, "id")
+        if as_of is not None:
+            at = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+            past = await info.context.services.history.golden_as_of(golden_id, at)
+            return GoldenRecord.of(past) if past else None
+        view = await info.context.services.resolve.golden_record(golden_id)
         return GoldenRecord.of(view) if view else None
 
     @strawberry.field(description="Records queued for steward review, oldest first.")
@@ -155,7 +169,7 @@ class Mutation:
     async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:
         require_systems(info.context.principal, "upsertSourceRecord", [input.system])
         result = await info.context.services.ingest.upsert(
-            _raw(input), correlation_id=info.context.correlation_id
+            _raw(input), correlation_id=info.context.correlation_id, audit=info.context.audit
         )
         return UpsertResult.of(result)
 
@@ -171,7 +185,9 @@ class Mutation:
         systems = [record.system for record in inputs]
         require_systems(info.context.principal, "upsertSourceRecords", systems)
         outcomes = await info.context.services.ingest.upsert_many(
-            [_raw(record) for record in inputs], correlation_id=info.context.correlation_id
+            [_raw(record) for record in inputs],
+            correlation_id=info.context.correlation_id,
+            audit=info.context.audit,
         )
         # graphql-core turns an Exception in a list into an error at that item's path.
         return cast(
@@ -195,7 +211,12 @@ class Mutation:
         reason: str,
     ) -> GoldenRecord:
         view = await info.context.services.steward.override_attribute(
-            _golden_id(golden_id, "goldenId"), attribute, value, reason, info.context.actor
+            _golden_id(golden_id, "goldenId"),
+            attribute,
+            value,
+            reason,
+            info.context.actor,
+            audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 
@@ -204,7 +225,11 @@ class Mutation:
         self, info: AppInfo, golden_id: strawberry.ID, attribute: str, reason: str
     ) -> GoldenRecord:
         view = await info.context.services.steward.clear_override(
-            _golden_id(golden_id, "goldenId"), attribute, reason, info.context.actor
+            _golden_id(golden_id, "goldenId"),
+            attribute,
+            reason,
+            info.context.actor,
+            audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 

@@ -80,6 +80,7 @@ class StewardshipMutation:
             reason,
             info.context.actor,
             override_not_a_match=override_not_a_match,
+            audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 
@@ -114,6 +115,7 @@ class StewardshipMutation:
             _expected(expected_versions),
             reason,
             info.context.actor,
+            audit=info.context.audit,
         )
         return UnmergeResult(
             source=GoldenRecord.of(result.source), target=GoldenRecord.of(result.target)
@@ -142,6 +144,7 @@ class StewardshipMutation:
             _expected(expected_versions or []),
             reason,
             info.context.actor,
+            audit=info.context.audit,
         )
         return CandidateDecisionResult(
             candidate=MatchCandidate.of(result.candidate), golden=GoldenRecord.of(result.golden)

@@ -85,13 +85,30 @@ class Resolution:
     golden_id: strawberry.ID
     entity_type: EntityType
     crosswalk: list[SourceRef]
+    asked: strawberry.Private[records.SourceKey | None] = None
+
+    @strawberry.field(
+        description=(
+            "The audit event that decided this source record's current membership (its "
+            "ingest link, a merge or an unmerge): stamp it on the journal line you post. Read "
+            "from the audit log only when selected."
+        )
+    )
+    async def decision_event_id(self, info: Info[Context, None]) -> strawberry.ID | None:
+        if self.asked is None:
+            return None
+        event = await info.context.services.audit.decision_event(self.asked)
+        return strawberry.ID(str(event.seq)) if event is not None else None
 
     @classmethod
-    def of(cls, resolution: records.Resolution) -> Resolution:
+    def of(
+        cls, resolution: records.Resolution, asked: records.SourceKey | None = None
+    ) -> Resolution:
         return cls(
             golden_id=strawberry.ID(resolution.golden_id),
             entity_type=resolution.entity_type,
             crosswalk=[SourceRef.of(key) for key in resolution.crosswalk],
+            asked=asked,
         )
 
 

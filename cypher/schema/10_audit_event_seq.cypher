@@ -1,0 +1,2 @@
+CREATE CONSTRAINT audit_event_seq IF NOT EXISTS
+FOR (e:AuditEvent) REQUIRE e.seq IS UNIQUE

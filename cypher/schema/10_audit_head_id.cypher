@@ -1,0 +1,2 @@
+CREATE CONSTRAINT audit_head_id IF NOT EXISTS
+FOR (h:AuditHead) REQUIRE h.id IS UNIQUE

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT audit_subject_id IF NOT EXISTS
+FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE

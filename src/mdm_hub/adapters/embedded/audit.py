@@ -1,0 +1,60 @@
+"""The embedded audit log: appended inside the write transaction (SQLite has one writer, so
+the chain head read here cannot move before commit); read in seq order or by subject."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from mdm_hub.adapters.audit_codec import audit_event, audit_event_fields
+from mdm_hub.adapters.codec import dumps
+from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
+
+_INSERT = (
+    "INSERT INTO audit_event (seq, at, actor, role, correlationId, action, subjectIds, before, "
+    "after, reason, prevHash, hash) VALUES (:seq, :at, :actor, :role, :correlationId, :action, "
+    ":subjectIds, :before, :after, :reason, :prevHash, :hash)"
+)
+
+
+def read_head(db: sqlite3.Connection) -> tuple[int, str] | None:
+    row = db.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+    return (int(row["seq"]), str(row["hash"])) if row is not None else None
+
+
+def append(db: sqlite3.Connection, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+    if not entries:
+        return []
+    head_seq, head_hash = read_head(db) or (0, GENESIS)
+    events = seal_all(entries, head_seq, head_hash)
+    for event in events:
+        fields = audit_event_fields(event)
+        fields["subjectIds"] = dumps(fields["subjectIds"])
+        db.execute(_INSERT, fields)
+        db.executemany(
+            "INSERT OR IGNORE INTO audit_subject (subject, seq) VALUES (?, ?)",
+            [(subject, event.seq) for subject in event.subject_ids],
+        )
+    last = events[-1]
+    db.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        (last.seq, last.hash),
+    )
+    return events
+
+
+def events_after(db: sqlite3.Connection, after_seq: int, limit: int) -> list[AuditEvent]:
+    rows = db.execute(
+        "SELECT * FROM audit_event WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
+    ).fetchall()
+    return [audit_event(dict(row)) for row in rows]
+
+
+def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> list[AuditEvent]:
+    rows = db.execute(
+        "SELECT e.* FROM audit_event e WHERE e.seq IN (SELECT s.seq FROM audit_subject s "
+        "WHERE s.subject IN (SELECT value FROM json_each(?))) ORDER BY e.seq LIMIT ?",
+        (dumps(list(subjects)), limit),
+    ).fetchall()
+    return [audit_event(dict(row)) for row in rows]

@@ -1,0 +1,211 @@
+"""The audit log: append-only events chained by SHA-256, and the verifier that walks them.
+
+Each event's `hash` is SHA-256 over the canonical JSON of every other field, `prevHash`
+included, so editing an event breaks its own hash, deleting one leaves a gap in `seq`, and
+swapping two breaks both (seq is hashed). The first event's prevHash is GENESIS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from mdm_hub.domain.records import SourceKey
+
+GENESIS = "0" * 64
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Who caused a change, as whom, and in which request."""
+
+    actor: str = SYSTEM_ACTOR
+    role: str = SYSTEM_ACTOR
+    correlation_id: str | None = None
+
+
+SYSTEM = AuditContext()
+
+
+class Action(StrEnum):
+    """What an event records."""
+
+    INGEST_CREATED = "ingest.created"  # a new source record started a new golden record
+    INGEST_LINKED = "ingest.linked"  # a new source record joined a golden record (score, rule)
+    INGEST_UPDATED = "ingest.updated"  # a known source record sent new content
+    CANDIDATE_OPENED = "candidate.opened"  # the matcher queued a match candidate
+    BRIDGING_MERGE = "golden.bridging_merge"  # a new record matched several golden records
+    MERGE = "golden.merge"  # a steward merged golden records
+    UNMERGE = "golden.unmerge"  # a steward moved source records out of a golden record
+    CANDIDATE_DECIDED = "candidate.decided"
+    NOT_A_MATCH = "golden.not_a_match"
+    OVERRIDE = "attribute.override"
+    CLEAR_OVERRIDE = "attribute.clear_override"
+    RECOMPUTE = "golden.recompute"  # a rule rollout changed or restamped a golden record
+
+
+def source_subject(key: SourceKey) -> str:
+    """How a source record is named among an event's subject IDs."""
+    return f"source:{key.system}/{key.entity_type}/{key.source_id}"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A change to record; the store gives it its seq and chain hashes."""
+
+    at: datetime
+    context: AuditContext
+    action: str
+    subject_ids: tuple[str, ...]
+    before: Any = None
+    after: Any = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: str  # ISO-8601, exactly as hashed
+    actor: str
+    role: str
+    correlation_id: str | None
+    action: str
+    subject_ids: tuple[str, ...]
+    before: Any
+    after: Any
+    reason: str | None
+    prev_hash: str
+    hash: str
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "role": self.role,
+            "correlationId": self.correlation_id,
+            "action": self.action,
+            "subjectIds": list(self.subject_ids),
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+            "prevHash": self.prev_hash,
+        }
+
+    def computed_hash(self) -> str:
+        return event_hash(self.hashed_fields())
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it round-trips through JSON (what the store keeps and the hash covers)."""
+    return json.loads(canonical(value)) if value is not None else None
+
+
+def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
+    """The event `entry` becomes as number `seq` after the event hashed `prev_hash`."""
+    unsealed = AuditEvent(
+        seq=seq,
+        at=entry.at.isoformat(),
+        actor=entry.context.actor,
+        role=entry.context.role,
+        correlation_id=entry.context.correlation_id,
+        action=entry.action,
+        subject_ids=tuple(entry.subject_ids),
+        before=jsonable(entry.before),
+        after=jsonable(entry.after),
+        reason=entry.reason,
+        prev_hash=prev_hash,
+        hash="",
+    )
+    return AuditEvent(**{**unsealed.__dict__, "hash": unsealed.computed_hash()})
+
+
+def seal_all(entries: Sequence[AuditEntry], head_seq: int, head_hash: str) -> list[AuditEvent]:
+    events: list[AuditEvent] = []
+    for entry in entries:
+        event = seal(entry, head_seq + 1, head_hash)
+        events.append(event)
+        head_seq, head_hash = event.seq, event.hash
+    return events
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Seqs missing from the chain, inclusive."""
+
+    from_seq: int
+    to_seq: int
+
+
+@dataclass
+class ChainStatus:
+    intact: bool = True
+    events: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    first_broken_seq: int | None = None
+    gaps: list[Gap] = field(default_factory=list)
+
+
+class ChainVerifier:
+    """Feed events in seq order (in pages), then `finish` with the stored head, if any."""
+
+    def __init__(self) -> None:
+        self.status = ChainStatus()
+        self._expected_seq = 1
+        self._prev_hash = GENESIS
+
+    def feed(self, events: Iterable[AuditEvent]) -> None:
+        status = self.status
+        for event in events:
+            status.events += 1
+            gap = event.seq > self._expected_seq
+            if gap:
+                status.gaps.append(Gap(self._expected_seq, event.seq - 1))
+            linked = gap or event.prev_hash == self._prev_hash
+            if (
+                not linked or event.seq < self._expected_seq or event.computed_hash() != event.hash
+            ) and status.first_broken_seq is None:
+                status.first_broken_seq = event.seq
+            self._expected_seq = max(self._expected_seq, event.seq + 1)
+            self._prev_hash = event.hash
+            status.head_seq, status.head_hash = event.seq, event.hash
+
+    def finish(self, head: tuple[int, str] | None = None) -> ChainStatus:
+        """`head` is the stored chain head: events deleted from the end show as a gap, and a
+        head that does not match the last event as broken."""
+        status = self.status
+        if head is not None:
+            head_seq, head_hash = head
+            if head_seq > status.head_seq:
+                status.gaps.append(Gap(status.head_seq + 1, head_seq))
+            elif status.first_broken_seq is None and (
+                head_seq < status.head_seq or head_hash != status.head_hash
+            ):
+                # Events past the head, or a last event that is not the one the head names.
+                status.first_broken_seq = min(head_seq + 1, status.head_seq)
+            status.head_seq, status.head_hash = head_seq, head_hash
+        status.intact = status.first_broken_seq is None and not status.gaps
+        return status
+
+
+def verify(events: Iterable[AuditEvent], head: tuple[int, str] | None = None) -> ChainStatus:
+    verifier = ChainVerifier()
+    verifier.feed(events)
+    return verifier.finish(head)

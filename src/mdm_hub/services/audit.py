@@ -1,0 +1,126 @@
+"""Reading the audit log: verify the chain, and the lineage of golden and source records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mdm_hub.domain.audit import (
+    Action,
+    AuditEvent,
+    ChainStatus,
+    ChainVerifier,
+    source_subject,
+)
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.ports import Store
+
+PAGE_SIZE = 1000
+# Lineage of one record: more events than this is a bulk export, not an auditor's question.
+MAX_LINEAGE_EVENTS = 10_000
+
+_MERGES = (Action.MERGE, Action.BRIDGING_MERGE)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A stretch of a source record's life in one golden record, from the events."""
+
+    golden_id: str
+    since: str
+    event_seq: int
+    action: str
+
+
+class AuditService:
+    def __init__(self, store: Store, page_size: int = PAGE_SIZE) -> None:
+        self._store = store
+        self._page_size = page_size
+
+    async def chain_status(self) -> ChainStatus:
+        """Walk every event in seq order, page by page, and check it against the stored head."""
+        head = await self._store.audit_head()
+        verifier = ChainVerifier()
+        after = 0
+        while page := await self._store.audit_events(after, self._page_size):
+            verifier.feed(page)
+            after = page[-1].seq
+        return verifier.finish(head)
+
+    async def lineage(self, golden_id: str) -> list[AuditEvent]:
+        """Every event of the golden record and of every golden record merged into it (through
+        chains of merges), in seq order."""
+        ids = {golden_id}
+        frontier = [golden_id]
+        events: dict[int, AuditEvent] = {}
+        while frontier:
+            found = await self._store.audit_events_for(frontier, MAX_LINEAGE_EVENTS)
+            frontier = []
+            for event in found:
+                events[event.seq] = event
+                if event.action in _MERGES and event.after["survivorId"] in ids:
+                    for merged in event.after["mergedIds"]:
+                        if merged not in ids:
+                            ids.add(merged)
+                            frontier.append(merged)
+        return [events[seq] for seq in sorted(events)]
+
+    async def source_events(self, key: SourceKey) -> list[AuditEvent]:
+        return await self._store.audit_events_for([source_subject(key)], MAX_LINEAGE_EVENTS)
+
+    async def source_lineage(self, key: SourceKey) -> list[Membership]:
+        """Every golden record the source record belonged to, and from when: its own events
+        (ingest, unmerge) and the merges of the golden record it was in at the time."""
+        own = await self.source_events(key)
+        memberships: list[Membership] = []
+        for event in own:
+            golden = _golden_after(event, source_subject(key))
+            if golden is not None:
+                memberships.append(Membership(golden, event.at, event.seq, event.action))
+        if not memberships:
+            return []
+        # Follow merges of the golden record it was in, between its own moves.
+        result: list[Membership] = []
+        for index, stretch in enumerate(memberships):
+            result.append(stretch)
+            until = memberships[index + 1].event_seq if index + 1 < len(memberships) else None
+            current = stretch.golden_id
+            after_seq = stretch.event_seq
+            while True:
+                merge = await self._merged_away(current, after_seq, until)
+                if merge is None:
+                    break
+                current = merge.after["survivorId"]
+                after_seq = merge.seq
+                result.append(Membership(current, merge.at, merge.seq, merge.action))
+        # A move into the golden record it was already in is no new membership.
+        return [m for i, m in enumerate(result) if i == 0 or result[i - 1].golden_id != m.golden_id]
+
+    async def _merged_away(
+        self, golden_id: str, after_seq: int, until: int | None
+    ) -> AuditEvent | None:
+        for event in await self._store.audit_events_for([golden_id], MAX_LINEAGE_EVENTS):
+            if event.seq <= after_seq or (until is not None and event.seq >= until):
+                continue
+            if event.action in _MERGES and golden_id in event.after["mergedIds"]:
+                return event
+        return None
+
+    async def decision_event(self, key: SourceKey) -> AuditEvent | None:
+        """The event that decided the source record's current membership: its last own
+        membership event, or a later merge that carried its golden record."""
+        lineage = await self.source_lineage(key)
+        if not lineage:
+            return None
+        found = await self._store.audit_events(lineage[-1].event_seq - 1, 1)
+        return found[0] if found else None
+
+
+def _golden_after(event: AuditEvent, subject: str) -> str | None:
+    """The golden record the event put this source record in, if it moved it."""
+    if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED):
+        golden: str = event.after["goldenId"]
+        return golden
+    if event.action == Action.UNMERGE and subject in event.after["sources"]:
+        target: str = event.after["goldenId"]
+        return target
+    return None

@@ -1,0 +1,119 @@
+"""A golden record as it stood at a past time, replayed from the audit log: which source
+records were its members then (ingest links, merges, unmerges up to that time), each at the
+version it had then, and the steward pins in force then, with survivorship applied under the
+current rules. The version is not replayed: it reads 0."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from mdm_hub.domain.audit import Action, AuditEvent
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideAction, OverrideEvent, active_pins
+from mdm_hub.domain.records import GoldenRecord, GoldenView, SourceKey, StoredSource
+from mdm_hub.ports import Store
+from mdm_hub.services.audit import AuditService
+from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.survivorship.rules import RuleSet
+
+_SOURCE = "source:"
+_MERGES = (Action.MERGE, Action.BRIDGING_MERGE)
+MAX_REDIRECTS = 100
+
+
+def _key(subject: str) -> SourceKey:
+    system, entity_type, source_id = subject.removeprefix(_SOURCE).split("/", 2)
+    return SourceKey(system, EntityType(entity_type), source_id)
+
+
+class HistoryService:
+    def __init__(self, store: Store, rules: RuleSet, audit: AuditService) -> None:
+        self._store = store
+        self._rules = rules
+        self._audit = audit
+
+    async def golden_as_of(self, golden_id: str, at: datetime) -> GoldenView | None:
+        """None when the golden record did not exist yet at `at` (or is unknown)."""
+        current = await self._store.get_golden(golden_id)
+        if current is None:
+            return None
+        asked = golden_id
+        for _ in range(MAX_REDIRECTS):
+            events = [
+                e
+                for e in await self._audit.lineage(golden_id)
+                if datetime.fromisoformat(e.at) <= at
+            ]
+            if not events:
+                return None
+            owner, redirect = _replay(events)
+            if golden_id not in redirect:
+                break
+            golden_id = redirect[golden_id]  # merged away by then: its survivor answers
+        members = [
+            member
+            for subject, golden in sorted(owner.items())
+            if golden == golden_id
+            and (member := await self._version_at(_key(subject), at)) is not None
+        ]
+        history = tuple(_overrides(events, golden_id))
+        entity_type = current.golden.entity_type
+        rules = self._rules.for_type(entity_type)
+        attributes = compute_golden_attributes(members, rules, active_pins(history))
+        created = datetime.fromisoformat(events[0].at)
+        golden = GoldenRecord(golden_id, entity_type, 0, created, at, attributes, rules.hash)
+        view = GoldenView(golden, tuple(members), history)
+        return replace(view, merged_from=asked) if asked != golden_id else view
+
+    async def _version_at(self, key: SourceKey, at: datetime) -> StoredSource | None:
+        versions = [v for v in await self._store.source_versions(key) if v.recorded_at <= at]
+        return versions[-1] if versions else None
+
+
+def _replay(events: list[AuditEvent]) -> tuple[dict[str, str], dict[str, str]]:
+    """Which golden record each source record was in, and which golden records had been
+    merged into which, after these events."""
+    owner: dict[str, str] = {}
+    redirect: dict[str, str] = {}
+    for event in events:
+        after: Any = event.after
+        if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED):
+            [source] = [s for s in event.subject_ids if s.startswith(_SOURCE)]
+            owner[source] = after["goldenId"]
+        elif event.action in _MERGES:
+            survivor = after["survivorId"]
+            for merged in after["mergedIds"]:
+                redirect[merged] = survivor
+                for source, golden in owner.items():
+                    if golden == merged:
+                        owner[source] = survivor
+        elif event.action == Action.UNMERGE:
+            redirect.pop(after["goldenId"], None)  # a revived golden record answers again
+            for source in after["sources"]:
+                owner[source] = after["goldenId"]
+    return owner, redirect
+
+
+def _overrides(events: list[AuditEvent], golden_id: str) -> list[OverrideEvent]:
+    found = []
+    for event in events:
+        if event.action in (Action.OVERRIDE, Action.CLEAR_OVERRIDE) and (
+            event.subject_ids == (golden_id,)
+        ):
+            after: Any = event.after
+            found.append(
+                OverrideEvent(
+                    revision=after["revision"],
+                    attribute=after["attribute"],
+                    action=OverrideAction.PIN
+                    if event.action == Action.OVERRIDE
+                    else OverrideAction.CLEAR,
+                    value=after["pinned"],
+                    actor=event.actor,
+                    reason=event.reason or "",
+                    at=datetime.fromisoformat(event.at),
+                )
+            )
+    return found

@@ -1,0 +1,52 @@
+"""`mdm-hub verify-audit` on an embedded store: exit 0 intact, 1 with the first broken seq."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.cli import app
+from mdm_hub.services.ingest import RawRecord
+from tests.support.audit_tamper import delete_event, edit_reason
+from tests.support.services import ingest_service
+
+runner = CliRunner()
+
+
+async def _load(db: Path) -> None:
+    store = EmbeddedStore(str(db))
+    await store.open()
+    try:
+        ingest = ingest_service(store)
+        for n in range(4):
+            await ingest.upsert(RawRecord("CRM", "CUSTOMER", f"c{n}", {"name": f"C {n}"}))
+    finally:
+        await store.close()
+
+
+async def _tamper(db: Path) -> None:
+    store = EmbeddedStore(str(db))
+    await store.open()
+    try:
+        await edit_reason(store, 2, "forged")
+        await delete_event(store, 3)
+    finally:
+        await store.close()
+
+
+def test_verify_audit_exits_0_when_intact_and_1_naming_the_break(tmp_path: Path) -> None:
+    db = tmp_path / "hub.db"
+    env = {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(db)}
+    asyncio.run(_load(db))
+    intact = runner.invoke(app, ["verify-audit"], env=env)
+    assert intact.exit_code == 0, intact.output
+    assert "audit chain intact: 4 events; head seq 4" in intact.output
+
+    asyncio.run(_tamper(db))
+    broken = runner.invoke(app, ["verify-audit"], env=env)
+    assert broken.exit_code == 1, broken.output
+    assert "first broken seq: 2" in broken.output
+    assert "gap: seq 3 to 3 missing" in broken.output
