@@ -13,18 +13,8 @@ from mdm_hub.domain.records import CandidateStatus, SourceKey, UpsertOutcome
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
+from tests.support.builders import ANN
 from tests.support.services import ingest_service, review_service
-
-ANN = {
-    "given_name": "Ann",
-    "family_name": "Lee",
-    "birth_date": "1980-05-17",
-    "address_line1": "12 High Street",
-    "city": "Leeds",
-    "postal_code": "LS1 4AB",
-    "region": "yorkshire",
-}
-
 
 # Two halves of Ann's record with nothing in common: only the whole record links them.
 HALF_A = {"given_name": "Ann", "birth_date": "1980-05-17", "city": "Leeds"}

@@ -71,3 +71,15 @@ async def golden_with(store: Store, golden_id: str, *members: StoredSource) -> N
             await tx.set_membership(member.key, Membership(golden_id, at(0), "test"))
 
     await store.write(work)
+
+
+# One employee as HR holds her: the matching tests' reference person.
+ANN = {
+    "given_name": "Ann",
+    "family_name": "Lee",
+    "birth_date": "1980-05-17",
+    "address_line1": "12 High Street",
+    "city": "Leeds",
+    "postal_code": "LS1 4AB",
+    "region": "yorkshire",
+}

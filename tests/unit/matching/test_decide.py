@@ -18,20 +18,11 @@ from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide, score
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.matching.scoring import prior_weight, score_many
+from tests.support.builders import ANN
 
 RULES = load_match_rules(REPO_ROOT / "matching")
 EMPLOYEE = RULES[EntityType.EMPLOYEE]
 CUSTOMER = RULES[EntityType.CUSTOMER]
-
-ANN = {
-    "given_name": "Ann",
-    "family_name": "Lee",
-    "birth_date": "1980-05-17",
-    "address_line1": "12 High Street",
-    "city": "Leeds",
-    "postal_code": "LS1 4AB",
-    "region": "yorkshire",
-}
 
 
 def member(
