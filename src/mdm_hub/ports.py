@@ -33,8 +33,10 @@ from mdm_hub.domain.relationships import (
     Relationship,
     RelationshipType,
 )
+from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
+Work = Callable[["StoreTransaction"], Awaitable[T]]
 
 Clock = Callable[[], datetime]
 GoldenIdFactory = Callable[[EntityType], str]
@@ -172,6 +174,12 @@ class Store(Protocol):
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Run `work` in one transaction; commit if it returns, roll back if it raises."""
+
+    async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
+        """Run each work in turn, each all-or-nothing, as `write` would, in order: a work
+        that raises RecordRejected changes nothing and its slot holds the rejection. A store
+        may commit several works at once (group commit). Any other error is raised; the works
+        before it stay written."""
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         """Resolve every key in one round trip; the answer is in input order."""

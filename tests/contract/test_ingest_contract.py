@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey, UpsertOutcome
+from mdm_hub.domain.records import SourceKey, UpsertOutcome, UpsertResult
 from mdm_hub.errors import InvalidInput, RecordRejected
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
@@ -167,3 +167,23 @@ async def test_batch_over_the_limit_is_refused_whole(store: Store) -> None:
     with pytest.raises(InvalidInput, match="at most 1000"):
         await ingest_service(store).upsert_many([customer("CRM", str(i)) for i in range(1001)])
     assert await store.resolve_many([SourceKey("CRM", EntityType.CUSTOMER, "0")]) == [None]
+
+
+async def test_records_in_one_batch_match_the_ones_before_them(store: Store) -> None:
+    outcomes = await ingest_service(store).upsert_many(
+        [
+            customer("CRM", "c1", name="Acme Inc", tax_id="DE 123.456"),
+            customer("ERP", "e9", name="ACME", tax_id="de123456"),
+            customer("CRM", "c1", name="Acme Incorporated", tax_id="DE 123.456"),
+        ]
+    )
+    first, second, again = outcomes
+    assert isinstance(first, UpsertResult)
+    assert isinstance(second, UpsertResult)
+    assert isinstance(again, UpsertResult)
+    assert second.outcome is UpsertOutcome.LINKED
+    assert second.golden_id == first.golden_id
+    assert (again.outcome, again.source_version) == (UpsertOutcome.UPDATED, 2)
+    view = await store.get_golden(first.golden_id)
+    assert view is not None
+    assert [str(m.key) for m in view.members] == ["CRM/CUSTOMER/c1", "ERP/CUSTOMER/e9"]

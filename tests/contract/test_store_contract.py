@@ -15,8 +15,8 @@ from mdm_hub.domain.records import (
     StoredCandidate,
     StoredSource,
 )
-from mdm_hub.errors import NotFound, Problem
-from mdm_hub.ports import Store, StoreTransaction
+from mdm_hub.errors import NotFound, Problem, RecordRejected
+from mdm_hub.ports import Store, StoreTransaction, Work
 from tests.support.builders import at, golden_with, key, stored
 
 CRM_1 = key("CRM", "c-1")
@@ -318,3 +318,48 @@ async def test_match_candidates_round_trip_and_page(store: Store) -> None:
     assert [c.id for c in rest] == ["mc_2"]
     assert await store.list_match_candidates(CandidateStatus.MATCHED, None, 5, None) == []
     assert await store.list_match_candidates(None, EntityType.PROJECT, 5, None) == []
+
+
+def _creating(golden_id: str, refuse: bool = False, fail: bool = False) -> Work[str]:
+    async def work(tx: StoreTransaction) -> str:
+        await tx.create_golden(golden_id, EntityType.CUSTOMER, at(0))
+        if refuse:
+            raise RecordRejected(golden_id, [Problem("parent", "would loop")])
+        if fail:
+            raise RuntimeError("boom")
+        return golden_id
+
+    return work
+
+
+async def _exists(store: Store, golden_ids: list[str]) -> list[bool]:
+    return [view is not None for view in await store.get_goldens(golden_ids)]
+
+
+async def test_write_each_undoes_only_the_refused_work(store: Store) -> None:
+    results = await store.write_each(
+        [_creating("cus_a"), _creating("cus_b", refuse=True), _creating("cus_c")]
+    )
+    assert results[0] == "cus_a"
+    assert results[2] == "cus_c"
+    assert isinstance(results[1], RecordRejected)
+    assert await _exists(store, ["cus_a", "cus_b", "cus_c"]) == [True, False, True]
+
+
+async def test_write_each_keeps_the_works_before_a_failure_and_raises(store: Store) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        await store.write_each(
+            [_creating("cus_a"), _creating("cus_b", fail=True), _creating("cus_c")]
+        )
+    assert await _exists(store, ["cus_a", "cus_b", "cus_c"]) == [True, False, False]
+
+
+async def test_write_each_answers_every_work_in_order_across_commit_groups(store: Store) -> None:
+    # More works than the embedded store commits at once, with a refusal in the second group.
+    ids = [f"cus_{n:03d}" for n in range(150)]
+    works = [_creating(i, refuse=(n == 100)) for n, i in enumerate(ids)]
+    results = await store.write_each(works)
+    assert [r if isinstance(r, str) else None for r in results] == [
+        None if n == 100 else i for n, i in enumerate(ids)
+    ]
+    assert await _exists(store, ids) == [n != 100 for n in range(150)]

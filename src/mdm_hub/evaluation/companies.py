@@ -1,14 +1,17 @@
-"""A generated multi-system customer set: the same clients as CRM, ERP and PSA spell them,
+"""A generated multi-system customer set: the same clients as CRM, ERP and PSA spell them
+(legal forms, abbreviations, typos, word order, tax IDs missing, reformatted or mistyped),
 plus hard negatives (look-alike names of different companies; parents and subsidiaries that
 share a web domain). Deterministic for a seed."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mdm_hub.evaluation.datasets import Dataset, LabelledRecord, Pair
+from mdm_hub.matching.standardise import tax_id_is_valid
 
 STEMS = (
     "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli", "Vandelay",
@@ -34,6 +37,13 @@ COUNTRIES = {"US": ("New York", "Chicago", "Austin"), "DE": ("Berlin", "Munich",
              "GB": ("London", "Leeds", "Bristol"), "FR": ("Paris", "Lyon", "Lille"),
              "NL": ("Amsterdam", "Utrecht", "Rotterdam")}  # fmt: skip
 SYSTEMS = ("CRM", "ERP", "PSA")
+MISTYPED_TAX_IDS = 0.04
+# Shapes of tax IDs whose digits are not simply nine (after the country prefix).
+TAX_ID_SHAPES: dict[str, Callable[[random.Random], str]] = {
+    "FR": lambda r: str(r.randrange(10**10, 10**11)),  # 2 check digits + SIREN
+    "NL": lambda r: f"{r.randrange(10**8, 10**9)}B{r.randrange(1, 100):02d}",
+}
+TAX_ID_ATTEMPTS = 20_000
 
 
 @dataclass
@@ -68,7 +78,7 @@ def _base_companies(rng: random.Random, count: int) -> list[Company]:
                 suffix=rng.choice(SUFFIXES),
                 country=country,
                 city=rng.choice(COUNTRIES[country]),
-                tax_id=f"{country}{rng.randrange(10**8, 10**9)}",
+                tax_id=_valid_tax_id(rng, country),
                 website=f"https://www.{domain}",
                 phone=f"+{rng.choice((1, 49, 44, 33, 31))} {rng.randrange(200, 999)} "
                 f"{rng.randrange(1000000, 9999999)}",
@@ -119,10 +129,34 @@ def _spelling(rng: random.Random, company: Company) -> str:
     return name
 
 
+def _nine_digits(rng: random.Random) -> str:
+    return str(rng.randrange(10**8, 10**9))
+
+
+def _valid_tax_id(rng: random.Random, country: str) -> str:
+    """A tax ID that passes its country's check (python-stdnum), as registries issue them:
+    random numbers of the country's shape until one has the right check digits."""
+    shape = TAX_ID_SHAPES.get(country, _nine_digits)
+    for _ in range(TAX_ID_ATTEMPTS):
+        candidate = f"{country}{shape(rng)}"
+        if tax_id_is_valid(candidate, country):
+            return candidate
+    raise RuntimeError(f"no valid {country} tax ID in {TAX_ID_ATTEMPTS} draws")  # pragma: no cover
+
+
+def _mistyped(rng: random.Random, tax_id: str) -> str:
+    """One digit keyed wrong: usually caught by the check digit, sometimes not."""
+    position = rng.randrange(2, len(tax_id))
+    wrong = rng.choice([d for d in "0123456789" if d != tax_id[position]])
+    return tax_id[:position] + wrong + tax_id[position + 1 :]
+
+
 def _tax_id(rng: random.Random, company: Company, system: str) -> str | None:
     roll = rng.random()
     if (system == "PSA" and roll < 0.6) or roll < 0.15:
         return None  # PSA tools rarely hold tax IDs; others miss some
+    if rng.random() < MISTYPED_TAX_IDS:
+        return _mistyped(rng, company.tax_id)
     digits = company.tax_id[2:]
     style = rng.random()
     if style < 0.3:
@@ -175,7 +209,7 @@ def _hard_negatives(rng: random.Random, companies: list[Company], count: int) ->
                 suffix=rng.choice(SUFFIXES),
                 country=parent.country,
                 city=rng.choice(COUNTRIES[parent.country]),
-                tax_id=f"{parent.country}{rng.randrange(10**8, 10**9)}",
+                tax_id=_valid_tax_id(rng, parent.country),
                 website=parent.website
                 if rng.random() < 0.5
                 else f"https://www.{stem.lower()}-x.com",

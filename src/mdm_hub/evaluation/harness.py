@@ -57,9 +57,12 @@ async def evaluate(
     matcher: RecordMatcher,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
+    batch: int = 1,
 ) -> Evaluation:
     """Ingest every record in arrival order (shuffled when `seed` is given) and compare the
-    golden records with the truth. Only automatic links count as predicted matches."""
+    golden records with the truth. Only automatic links count as predicted matches. With
+    `batch` > 1 records are sent `batch` to a call, as an integration posting a batch does:
+    each is still matched on its own, against every record before it."""
     records = list(dataset.records)
     if seed is not None:
         random.Random(seed).shuffle(records)
@@ -69,7 +72,7 @@ async def evaluate(
         try:
             ingest = IngestService(store, matcher)
             started = time.perf_counter()
-            review, rejected = await _ingest(ingest, records, dataset.entity_type, progress)
+            review, rejected = await _ingest(ingest, records, dataset.entity_type, progress, batch)
             seconds = time.perf_counter() - started
             predicted = await _predicted_pairs(store, records, EntityType(dataset.entity_type))
         finally:
@@ -91,18 +94,21 @@ async def _ingest(
     records: list[LabelledRecord],
     entity_type: str,
     progress: Callable[[int], None] | None,
+    batch: int,
 ) -> tuple[int, int]:
     review = rejected = 0
-    for index, record in enumerate(records):
-        raw = RawRecord(record.system, entity_type, record.source_id, record.attributes)
-        try:
-            result = await ingest.upsert(raw)
-        except RecordRejected:
-            rejected += 1
-            continue
-        review += result.match_candidate_id is not None
-        if progress and index % 500 == 0:
-            progress(index)
+    for start in range(0, len(records), batch):
+        raws = [
+            RawRecord(record.system, entity_type, record.source_id, record.attributes)
+            for record in records[start : start + batch]
+        ]
+        for result in await ingest.upsert_many(raws):
+            if isinstance(result, RecordRejected):
+                rejected += 1
+            else:
+                review += result.match_candidate_id is not None
+        if progress and start // 500 != (start + len(raws)) // 500:
+            progress(start + len(raws))
     return review, rejected
 
 

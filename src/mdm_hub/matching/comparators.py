@@ -1,12 +1,14 @@
 """Similarity of one standardised value against many, in bulk: each returns floats in [0, 1].
 
-String comparators run through rapidfuzz's `cdist` (C++, one call per attribute per record)
-rather than a Python loop over pairs; dates and numbers are few per record and simple.
+String comparators run through rapidfuzz's `cdist` (C++, one call for every comparison that
+uses the comparator) rather than a Python loop over pairs; dates and numbers are few per
+record and simple.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -25,22 +27,23 @@ DATE_WITHIN_MONTH = 0.7
 DATE_WITHIN_YEAR = 0.4
 
 
-def _bulk(
-    scorer: Callable[..., float], scale: float
-) -> Callable[[str, Sequence[str]], Similarities]:
-    def compare(value: str, others: Sequence[str]) -> Similarities:
-        scores = process.cdist(
-            [value], list(others), scorer=scorer, processor=None, dtype=np.float64
-        )
-        return np.asarray(scores[0], dtype=np.float64) / scale
-
-    return compare
+_PairScorer = Callable[[str, str], float]
 
 
-def _exact(value: str, others: Sequence[str]) -> Similarities:
-    return np.fromiter(
-        (1.0 if value == other else 0.0 for other in others), np.float64, len(others)
-    )
+@dataclass(frozen=True)
+class _Bulk:
+    """A rapidfuzz scorer run through `cdist` (C++, many pairs per call), scaled to [0, 1]."""
+
+    scorer: Callable[..., float]
+    scale: float
+
+    def grid(self, values: Sequence[str], others: Sequence[str]) -> Similarities:
+        scores = process.cdist(values, others, scorer=self.scorer, processor=None, dtype=np.float64)
+        return np.asarray(scores, dtype=np.float64) / self.scale
+
+
+def _exact_pair(a: str, b: str) -> float:
+    return 1.0 if a == b else 0.0
 
 
 def date_similarity(a: str, b: str) -> float:
@@ -62,10 +65,6 @@ def date_similarity(a: str, b: str) -> float:
     return DATE_WITHIN_YEAR if days <= 366 else 0.0
 
 
-def _dates(value: str, others: Sequence[str]) -> Similarities:
-    return np.fromiter((date_similarity(value, o) for o in others), np.float64, len(others))
-
-
 def numeric_similarity(a: str, b: str) -> float:
     """1 minus the relative difference: 100 vs 110 is 0.909."""
     try:
@@ -76,27 +75,44 @@ def numeric_similarity(a: str, b: str) -> float:
     return 1.0 if largest == 0 else max(0.0, 1.0 - abs(x - y) / largest)
 
 
-def _numbers(value: str, others: Sequence[str]) -> Similarities:
-    return np.fromiter((numeric_similarity(value, o) for o in others), np.float64, len(others))
-
-
-COMPARATORS: dict[Comparator, Callable[[str, Sequence[str]], Similarities]] = {
-    Comparator.JARO_WINKLER: _bulk(JaroWinkler.normalized_similarity, 1.0),
-    Comparator.TOKEN_SET_RATIO: _bulk(fuzz.token_set_ratio, 100.0),
-    Comparator.TOKEN_SORT_RATIO: _bulk(fuzz.token_sort_ratio, 100.0),
-    Comparator.RATIO: _bulk(fuzz.ratio, 100.0),
-    Comparator.EXACT: _exact,
-    Comparator.DATE: _dates,
-    Comparator.NUMERIC: _numbers,
+COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
+    Comparator.JARO_WINKLER: _Bulk(JaroWinkler.normalized_similarity, 1.0),
+    Comparator.TOKEN_SET_RATIO: _Bulk(fuzz.token_set_ratio, 100.0),
+    Comparator.TOKEN_SORT_RATIO: _Bulk(fuzz.token_sort_ratio, 100.0),
+    Comparator.RATIO: _Bulk(fuzz.ratio, 100.0),
+    Comparator.EXACT: _exact_pair,
+    Comparator.DATE: date_similarity,
+    Comparator.NUMERIC: numeric_similarity,
 }
+
+
+def compare_grid(
+    comparator: Comparator, values: Sequence[str], fields: Sequence[Sequence[str]]
+) -> Similarities:
+    """Every value against every field's values (all fields the same length n): an array
+    of shape (len(values), len(fields), n). String comparators make one `cdist` call."""
+    count = len(fields[0]) if fields else 0
+    flat = [other for field in fields for other in field]
+    scorer = COMPARATORS[comparator]
+    if isinstance(scorer, _Bulk):
+        scores = scorer.grid(values, flat)
+    else:
+        # Dates, numbers and exact codes are few per record and cheap: a plain loop.
+        scores = np.array([[scorer(value, other) for other in flat] for value in values])
+    return scores.reshape(len(values), len(fields), count)
+
+
+def with_nicknames(value: str, similarities: Similarities, others: Sequence[str]) -> Similarities:
+    """Given names: a nickname of the same name (Bob, Robert) counts as equal."""
+    for index, other in enumerate(others):
+        if similarities[index] < 1.0 and other and same_given_name(value, other):
+            similarities[index] = 1.0
+    return similarities
 
 
 def compare(
     comparator: Comparator, value: str, others: Sequence[str], nicknames: bool = False
 ) -> Similarities:
-    similarities = COMPARATORS[comparator](value, others)
-    if nicknames:
-        for index, other in enumerate(others):
-            if similarities[index] < 1.0 and other and same_given_name(value, other):
-                similarities[index] = 1.0
-    return similarities
+    """One value against many."""
+    similarities = compare_grid(comparator, [value], [others])[0, 0]
+    return with_nicknames(value, similarities, others) if nicknames else similarities

@@ -51,6 +51,9 @@ class MatchExplanation:
     strong_identifier: str | None
     conflicts: tuple[str, ...]
     comparisons: tuple[AttributeComparison, ...]
+    # Strong identifiers that differ where one value fails its check (a mistyped tax ID):
+    # likely a typo, so not a conflict; the score decided.
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def score_goldens(
             strong_identifier=_first_equal_strong(incoming, member.prepared) if strong else None,
             conflicts=golden_conflicts,
             comparisons=pairs.comparisons(index),
+            unverified=tuple(sorted(_typos(incoming, member.prepared))),
         )
         results.append(
             GoldenScore(
@@ -189,12 +193,24 @@ def _strong_conflict(values: dict[str, dict[str, set[str]]], first: str, second:
     return any(name in b and not a[name] & b[name] for name in a)
 
 
-def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
+def _differing(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
     return {
         name
         for name, value in incoming.strong.items()
         if name in member.strong and member.strong[name] != value
     }
+
+
+def _typos(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
+    """Differing identifiers where exactly one value fails its check: the valid one is
+    most likely right and the other mistyped, which is no evidence of another entity."""
+    once = incoming.unverified ^ member.unverified
+    return {name for name in _differing(incoming, member) if name in once}
+
+
+def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
+    """Differing identifiers that say "another entity": both valid, or both failing."""
+    return _differing(incoming, member) - _typos(incoming, member)
 
 
 def _equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> bool:

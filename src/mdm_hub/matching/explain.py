@@ -19,6 +19,7 @@ def explanation_to_dict(explanation: MatchExplanation) -> dict[str, Any]:
         },
         "strongIdentifier": explanation.strong_identifier,
         "conflicts": list(explanation.conflicts),
+        "unverifiedIdentifiers": list(explanation.unverified),
         "comparisons": [
             {
                 "attribute": c.name,

@@ -9,17 +9,19 @@ from typing import Any
 import jellyfish
 
 from mdm_hub.matching.rules import BlockingRule, KeyPart, MatchRules, Transform
-from mdm_hub.matching.standardise import COUNTRY_AWARE, STANDARDISERS, country
+from mdm_hub.matching.standardise import COUNTRY_AWARE, STANDARDISERS, VALIDATORS, country
 
 
 @dataclass(frozen=True)
 class PreparedRecord:
     """Standardised comparison values (by comparison label, "" when missing), the record's
-    strong-identifier values (by name) and every key it is stored and found under."""
+    strong-identifier values (by name), the names of those whose value fails its check (a
+    tax ID with a wrong check digit) and every key the record is stored and found under."""
 
     values: Mapping[str, str]
     strong: Mapping[str, str]
     keys: tuple[str, ...]
+    unverified: frozenset[str] = frozenset()
 
     @property
     def strong_keys(self) -> tuple[str, ...]:
@@ -64,14 +66,37 @@ def _transform(value: str, transform: Transform) -> str:
             return " ".join(sorted(value.split()))
 
 
-def _key_value(
-    parts: list[KeyPart], attributes: Mapping[str, Any], cc: str | None, unordered: bool = False
-) -> str:
+class _Standardised:
+    """One record's standardised attributes, each worked out once: the comparisons and the
+    many keys built from the same few attributes share them."""
+
+    def __init__(self, attributes: Mapping[str, Any]) -> None:
+        self._attributes = attributes
+        self._country = _record_country(attributes)
+        self._done: dict[tuple[str, str], str] = {}
+
+    def get(self, standardiser: str, attribute: str) -> str:
+        found = self._done.get((standardiser, attribute))
+        if found is None:
+            raw = self._attributes.get(attribute)
+            found = standardise(standardiser, raw, self._country)
+            self._done[(standardiser, attribute)] = found
+        return found
+
+    def fails_check(self, parts: list[KeyPart]) -> bool:
+        """Whether a part's raw value fails its standardiser's check (where it has one)."""
+        for part in parts:
+            validator = VALIDATORS.get(part.standardiser)
+            raw = self._attributes.get(part.attribute)
+            if validator and isinstance(raw, str) and validator(raw, self._country) is False:
+                return True
+        return False
+
+
+def _key_value(parts: list[KeyPart], values: _Standardised, unordered: bool = False) -> str:
     pieces = []
     for part in parts:
-        piece = _transform(
-            standardise(part.standardiser, attributes.get(part.attribute), cc), part.transform
-        )
+        piece = _transform(values.get(part.standardiser, part.attribute), part.transform)
         if not piece:
             return ""  # a key with a missing part would lump unrelated records together
         pieces.append(piece)
@@ -84,33 +109,36 @@ def prepare(
     """Standardise a record for comparison; `with_keys` also derives its lookup keys (only the
     incoming record needs them, not the candidates it is compared with)."""
     spec = rules.rules
-    cc = _record_country(attributes)
+    standardised = _Standardised(attributes)
     values = {
         c.label: " ".join(
-            v
-            for v in (standardise(c.standardiser, attributes.get(a), cc) for a in c.attributes)
-            if v
+            v for v in (standardised.get(c.standardiser, a) for a in c.attributes) if v
         )
         for c in spec.comparisons
     }
-    strong = {rule.name: _key_value(rule.parts, attributes, cc) for rule in spec.strong_identifiers}
+    strong: dict[str, str] = {}
+    unverified: set[str] = set()
+    for rule in spec.strong_identifiers:
+        value = _key_value(rule.parts, standardised)
+        if value:
+            strong[rule.name] = value
+            if standardised.fails_check(rule.parts):
+                unverified.add(rule.name)
     keys: list[str] = []
     if with_keys:
         keys = [
-            f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}"
-            for name, value in strong.items()
-            if value
+            f"{STRONG_PREFIX}{spec.entity_type}|{name}|{value}" for name, value in strong.items()
         ]
-        keys += _blocking_keys(spec.blocking, spec.entity_type, attributes, cc)
-    return PreparedRecord(values, {k: v for k, v in strong.items() if v}, tuple(sorted(set(keys))))
+        keys += _blocking_keys(spec.blocking, spec.entity_type, standardised)
+    return PreparedRecord(values, strong, tuple(sorted(set(keys))), frozenset(unverified))
 
 
 def _blocking_keys(
-    rules: list[BlockingRule], entity_type: str, attributes: Mapping[str, Any], cc: str | None
+    rules: list[BlockingRule], entity_type: str, standardised: _Standardised
 ) -> list[str]:
     keys = []
     for rule in rules:
-        value = _key_value(rule.parts, attributes, cc, rule.unordered)
+        value = _key_value(rule.parts, standardised, rule.unordered)
         if value:
             keys.append(f"{BLOCKING_PREFIX}{entity_type}|{rule.name}|{value}")
     return keys

@@ -163,7 +163,14 @@ def tax_id(value: str, country: str | None = None) -> str:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def tax_id_is_valid(value: str, country: str | None) -> bool | None:
-    """True or False where python-stdnum knows the country's VAT/tax scheme; None otherwise."""
+    """True or False where python-stdnum knows the VAT/tax scheme of the ID's country (its
+    own prefix, else the record's country); None where it does not, or no country is known."""
+    compact = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    prefix = compact[:2]
+    if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
+        country = prefix
+    elif prefix == "EL" and len(compact) > 4:
+        country = "GR"  # Greek VAT numbers carry EL, not GR
     if not country:
         return None
     for kind in ("vat", "tin", "ein"):
@@ -174,11 +181,16 @@ def tax_id_is_valid(value: str, country: str | None) -> bool | None:
         if module is None:
             continue
         try:
-            module.validate(value)
+            module.validate(compact[2:] if compact.startswith(country) else compact)
         except StdnumValidationError:
             return False
         return True
     return None
+
+
+# Standardisers whose values can be checked: a value that fails (a mistyped check digit) is
+# no proof of identity, so it neither links nor vetoes as a strong identifier.
+VALIDATORS: dict[str, Callable[[str, str | None], bool | None]] = {"tax_id": tax_id_is_valid}
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,8 @@ from typing import Any
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
     CandidateStatus,
+    GoldenRecord,
+    GoldenView,
     IncomingRecord,
     MatchCandidate,
     Membership,
@@ -92,7 +94,8 @@ class IngestService:
         audit: AuditContext | None = None,
     ) -> list[UpsertResult | RecordRejected]:
         """Upsert each valid record; a bad one is rejected alone and does not stop the others.
-        Each change is audited in its own transaction (`audit`: who; default the system).
+        Each record is written all-or-nothing with its audit event (`audit`: who; default the
+        system), in order, so a record matches the ones before it in the same batch.
         Rejects are kept in the reject queue, not the audit log: they change no master data."""
         context = audit or AuditContext(correlation_id=correlation_id)
         if len(raws) > MAX_UPSERT_BATCH:
@@ -114,18 +117,20 @@ class IngestService:
             except RecordRejected as rejected:
                 parsed.append(_in_batch(rejected, index, len(raws)))
         await self._keep_rejects(raws, parsed, correlation_id)
+        # Each record still matches on its own, against everything written before it
+        # (earlier records of this batch too); the store may commit several at once.
+        valid = [item for item in parsed if isinstance(item, IncomingRecord)]
+        written = await self._store.write_each([self._upsert_work(r, context) for r in valid])
+        outcomes = iter(written)
         results: list[UpsertResult | RecordRejected] = []
-        for index, (raw, item) in enumerate(zip(raws, parsed, strict=True)):
-            if isinstance(item, RecordRejected):
-                results.append(item)
-                continue
-            try:
-                results.append(await self._upsert_valid(item, context))
-            except RecordRejected as refused:
-                # A rule only the stored data can check (a hierarchy cycle) refused the record:
-                # its transaction rolled back; keep it like any other reject.
-                results.append(_in_batch(refused, index, len(raws)))
-                await self._keep_rejects([raw], [refused], correlation_id)
+        for index, item in enumerate(parsed):
+            outcome = item if isinstance(item, RecordRejected) else next(outcomes)
+            if outcome is not item and isinstance(outcome, RecordRejected):
+                # A rule only the stored data can check (a hierarchy cycle) refused the
+                # record: its writes were undone; keep it like any other reject.
+                outcome = _in_batch(outcome, index, len(raws))
+                await self._keep_rejects([raws[index]], [outcome], correlation_id)
+            results.append(outcome)
         return results
 
     async def _keep_rejects(
@@ -143,10 +148,11 @@ class IngestService:
         if rejects:
             await self._store.record_rejects(rejects)
 
-    async def _upsert_valid(self, record: IncomingRecord, context: AuditContext) -> UpsertResult:
-        now = self._clock()
-
+    def _upsert_work(
+        self, record: IncomingRecord, context: AuditContext
+    ) -> Callable[[StoreTransaction], Awaitable[UpsertResult]]:
         async def work(tx: StoreTransaction) -> UpsertResult:
+            now = self._clock()
             entries: list[AuditEntry] = []
             existing = await tx.get_source(record.key)
             if existing is not None:
@@ -161,7 +167,7 @@ class IngestService:
             await tx.append_audit(entries)
             return result
 
-        return await self._store.write(work)
+        return work
 
     async def _update(
         self,
@@ -249,7 +255,13 @@ class IngestService:
                     after={"candidates": [g.golden_id for g in decision.review]},
                 )
             )
-        await self._recompute(tx, golden_id, now)
+        if outcome is UpsertOutcome.CREATED:
+            # This transaction made the golden record and gave it its only member: compute
+            # it from what is in hand rather than read it back.
+            fresh = GoldenRecord(golden_id, record.key.entity_type, 0, now, now)
+            await self._golden.apply(tx, GoldenView(fresh, (stored,)), now, only_if_changed=False)
+        else:
+            await self._recompute(tx, golden_id, now)
         return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -34,14 +35,18 @@ class RecordMatcher:
         self._prepared: OrderedDict[tuple[EntityType, str], PreparedRecord] = OrderedDict()
 
     def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
-        cache_key = (rules.entity_type, candidate.content_hash)
-        prepared = self._prepared.get(cache_key)
+        prepared = self._prepared.get((rules.entity_type, candidate.content_hash))
         if prepared is None:
             prepared = prepare(rules, candidate.attributes, with_keys=False)
-            self._prepared[cache_key] = prepared
-            if len(self._prepared) > PREPARED_CACHE_SIZE:
-                self._prepared.popitem(last=False)
+            self._remember(rules.entity_type, candidate.content_hash, prepared)
         return prepared
+
+    def _remember(
+        self, entity_type: EntityType, content_hash: str, prepared: PreparedRecord
+    ) -> None:
+        self._prepared[(entity_type, content_hash)] = prepared
+        if len(self._prepared) > PREPARED_CACHE_SIZE:
+            self._prepared.popitem(last=False)
 
     @classmethod
     def from_directory(cls, directory: Path) -> RecordMatcher:
@@ -51,7 +56,11 @@ class RecordMatcher:
         return self._rules[entity_type]
 
     def prepare(self, record: IncomingRecord) -> PreparedRecord:
-        return prepare(self._rules[record.key.entity_type], record.attributes)
+        entity_type = record.key.entity_type
+        prepared = prepare(self._rules[entity_type], record.attributes)
+        # Today's arrival is tomorrow's candidate: keep its comparison values (not its keys).
+        self._remember(entity_type, record.content_hash, replace(prepared, keys=()))
+        return prepared
 
     async def match(
         self, tx: StoreTransaction, record: IncomingRecord, prepared: PreparedRecord

@@ -8,13 +8,13 @@ members' content and the rules, never on the order in which members arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from mdm_hub.domain.attributes import AttributeKind
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource
 from mdm_hub.survivorship.ranking import member_rank
-from mdm_hub.survivorship.rules import EntityRules, Strategy
+from mdm_hub.survivorship.rules import EntityRules, Strategy, TieBreaker
 from mdm_hub.survivorship.strategies import CHOOSERS, Candidate
 
 
@@ -27,23 +27,38 @@ def compute_golden_attributes(
     members = tuple(members)
     pins = pins or {}
     names = {name for member in members for name in member.attributes} | pins.keys()
+    ranked = _Rankings(members, rules.file.trust)
     chosen = []
     for name in sorted(names):
         pin = pins.get(name)
-        value = _pinned(name, pin, rules) if pin else _decided(name, members, rules)
+        value = _pinned(name, pin, rules) if pin else _decided(name, ranked, rules)
         if value is not None:
             chosen.append(value)
     return tuple(chosen)
 
 
-def _decided(
-    name: str, members: tuple[StoredSource, ...], rules: EntityRules
-) -> AttributeValue | None:
+class _Rankings:
+    """The members in preference order, sorted once per tie-breaker order (rules share a
+    few orders between many attributes)."""
+
+    def __init__(self, members: tuple[StoredSource, ...], trust: Sequence[str]) -> None:
+        self._members = members
+        self._trust = trust
+        self._orders: dict[tuple[TieBreaker, ...], list[StoredSource]] = {}
+
+    def ordered(self, tie_breakers: tuple[TieBreaker, ...]) -> list[StoredSource]:
+        order = self._orders.get(tie_breakers)
+        if order is None:
+            order = sorted(self._members, key=member_rank(tie_breakers, self._trust))
+            self._orders[tie_breakers] = order
+        return order
+
+
+def _decided(name: str, members: _Rankings, rules: EntityRules) -> AttributeValue | None:
     rule = rules.rule_for(name)
-    rank = member_rank(rules.tie_breakers_for(rule), rules.file.trust)
     ranked = [
         Candidate(member.attributes[name], member)
-        for member in sorted(members, key=rank)
+        for member in members.ordered(rules.tie_breakers_for(rule))
         if member.attributes.get(name) is not None
     ]
     if not ranked:

@@ -234,3 +234,68 @@ def test_the_best_match_takes_the_record_when_goldens_cannot_merge() -> None:
     decision = decide(EMPLOYEE, incoming(EMPLOYEE, copy_of_newer), members)
     assert decision.outcome is MatchOutcome.LINK
     assert decision.golden_id == "emp_new"
+
+
+# DE136695976 passes the German VAT check digit; one digit keyed wrong fails it.
+VALID_VAT, MISTYPED_VAT, OTHER_VALID_VAT = "DE136695976", "DE136695977", "DE129273398"
+ACME = {"name": "Acme Analytics", "country": "DE", "city": "Berlin", "website": "acme.de"}
+
+
+def test_a_mistyped_tax_id_is_a_typo_not_a_conflict() -> None:
+    decision = decide(
+        CUSTOMER,
+        incoming(CUSTOMER, {**ACME, "tax_id": MISTYPED_VAT}),
+        [member(CUSTOMER, {**ACME, "tax_id": VALID_VAT}, "cus_1")],
+    )
+    assert decision.outcome is MatchOutcome.LINK
+    assert decision.explanation is not None
+    assert decision.explanation.conflicts == ()
+    assert decision.explanation.unverified == ("tax_id",)
+    assert decision.explanation.strong_identifier is None  # the score decided, not the ID
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [(VALID_VAT, OTHER_VALID_VAT), ("DE111", "DE222")],
+    ids=["both pass their check", "both fail it"],
+)
+def test_differing_tax_ids_that_are_alike_in_validity_still_conflict(
+    mine: str, theirs: str
+) -> None:
+    decision = decide(
+        CUSTOMER,
+        incoming(CUSTOMER, {**ACME, "tax_id": mine}),
+        [member(CUSTOMER, {**ACME, "tax_id": theirs}, "cus_1")],
+    )
+    assert decision.outcome is MatchOutcome.REVIEW
+    assert decision.review[0].explanation.conflicts == ("tax_id",)
+    assert decision.review[0].explanation.unverified == ()
+
+
+def test_equal_tax_ids_link_even_when_both_fail_the_check() -> None:
+    # The same value in two systems was copied from one source: still the same company.
+    decision = decide(
+        CUSTOMER,
+        incoming(CUSTOMER, {"name": "Other name", "tax_id": MISTYPED_VAT}),
+        [member(CUSTOMER, {**ACME, "tax_id": MISTYPED_VAT}, "cus_1")],
+    )
+    assert decision.outcome is MatchOutcome.LINK
+    assert decision.explanation is not None
+    assert decision.explanation.strong_identifier == "tax_id"
+
+
+def test_scoring_many_candidates_at_once_equals_scoring_each_alone() -> None:
+    people = [
+        ANN,
+        {**ANN, "given_name": "Lee", "family_name": "Ann"},
+        {**ANN, "address_line1": "", "address_line2": ANN.get("address_line1", "x")},
+        {"given_name": "Bob", "family_name": "Stone", "birth_date": "1971-02-03"},
+        {k: v for k, v in ANN.items() if k != "city"},
+    ]
+    record = incoming(EMPLOYEE, {**ANN, "given_name": "Anne"})
+    prepared = [member(EMPLOYEE, p, "g").prepared for p in people]
+    together = score_many(EMPLOYEE, record, prepared)
+    for index, candidate in enumerate(prepared):
+        alone = score_many(EMPLOYEE, record, [candidate])
+        assert together.weights[index] == pytest.approx(alone.weights[0])
+        assert together.comparisons(index) == alone.comparisons(0)

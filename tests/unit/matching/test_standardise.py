@@ -101,3 +101,19 @@ def test_nicknames_map_to_the_same_given_name() -> None:
     assert s.same_given_name("liz", "elizabeth")
     assert not s.same_given_name("william", "robert")  # both "bill"-ish, not each other
     assert not s.same_given_name("ann", "john")
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "valid"),
+    [
+        ("NL004495445B01", None, True),  # the ID's own prefix names its scheme
+        ("nl 0044.95.445.B01", "DE", True),  # ... even on a record from another country
+        ("NL004495446B01", None, False),  # one digit keyed wrong
+        ("136695976", "DE", True),  # no prefix: the record's country decides
+        ("FR 40 303 265 045", None, True),
+    ],
+)
+def test_tax_id_check_uses_the_ids_own_country_prefix(
+    raw: str, country: str | None, valid: bool
+) -> None:
+    assert s.tax_id_is_valid(raw, country) is valid

@@ -256,27 +256,27 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             key_params(record.key),
         ).fetchone()
         keys = sorted(set(strong_keys))
-        self._db.execute(
+        pk: int = self._db.execute(
             f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
             "attributes = excluded.attributes, "
             "contentHash = excluded.contentHash, version = excluded.version, "
             "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
-            "matchKeys = excluded.matchKeys",
+            "matchKeys = excluded.matchKeys RETURNING pk",
             (*key_params(record.key), *values, dumps(keys)),
-        )
-        pk = previous["pk"] if previous else self._source_pk(record.key)
+        ).fetchone()["pk"]
         self._db.execute(
             "INSERT INTO source_version (sourcePk, attributes, contentHash, version, observedAt, "
             "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
             (pk, *values),
         )
         old_keys = set(json.loads(previous["matchKeys"])) if previous else set()
-        self._db.executemany(
-            "DELETE FROM match_key WHERE key = ? AND sourcePk = ?",
-            [(k, pk) for k in old_keys.difference(keys)],
-        )
+        if old_keys:
+            self._db.executemany(
+                "DELETE FROM match_key WHERE key = ? AND sourcePk = ?",
+                [(k, pk) for k in old_keys.difference(keys)],
+            )
         self._db.executemany(
             "INSERT OR IGNORE INTO match_key (key, sourcePk) VALUES (?, ?)",
             [(k, pk) for k in keys if k not in old_keys],

@@ -29,6 +29,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
+from mdm_hub.adapters.one_by_one import write_one_by_one
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
@@ -40,8 +41,8 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredSource,
 )
-from mdm_hub.errors import StoreError, StoreUnavailable
-from mdm_hub.ports import StoreTransaction
+from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
+from mdm_hub.ports import StoreTransaction, Work
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -127,6 +128,10 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
             except (ServiceUnavailable, SessionExpired) as exc:
                 raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
         raise StoreError("unreachable: write retries exhausted")  # pragma: no cover
+
+    async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
+        # One transaction per work: Neo4j has no savepoints to undo one refused work alone.
+        return await write_one_by_one(self.write, works)
 
     async def _read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         # An auto-commit read pipelines RUN and PULL in one round trip: about half the latency

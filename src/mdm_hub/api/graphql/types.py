@@ -370,6 +370,10 @@ class MatchExplanation:
     member: SourceRef = strawberry.field(description="The golden's best-matching member.")
     strong_identifier: str | None
     conflicts: list[str] = strawberry.field(description="Strong identifiers that differ.")
+    unverified_identifiers: list[str] = strawberry.field(
+        description="Strong identifiers that differ where one value fails its check (a "
+        "mistyped tax ID): taken for a typo rather than a conflict, so the score decided."
+    )
     comparisons: list[AttributeComparison]
 
     @classmethod
@@ -386,6 +390,8 @@ class MatchExplanation:
             ),
             strong_identifier=data["strongIdentifier"],
             conflicts=list(data["conflicts"]),
+            # Explanations stored before the check existed have no such list.
+            unverified_identifiers=list(data.get("unverifiedIdentifiers", [])),
             comparisons=[AttributeComparison(**c) for c in data["comparisons"]],
         )
 
