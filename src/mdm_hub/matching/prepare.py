@@ -74,6 +74,7 @@ class _Standardised:
         self._attributes = attributes
         self._country = _record_country(attributes)
         self._done: dict[tuple[str, str], str] = {}
+        self._pieces: dict[tuple[str, str, Transform], str] = {}
 
     def get(self, standardiser: str, attribute: str) -> str:
         found = self._done.get((standardiser, attribute))
@@ -81,6 +82,14 @@ class _Standardised:
             raw = self._attributes.get(attribute)
             found = standardise(standardiser, raw, self._country)
             self._done[(standardiser, attribute)] = found
+        return found
+
+    def piece(self, part: KeyPart) -> str:
+        """A key part's value: the standardised attribute, transformed."""
+        found = self._pieces.get((part.standardiser, part.attribute, part.transform))
+        if found is None:
+            found = _transform(self.get(part.standardiser, part.attribute), part.transform)
+            self._pieces[(part.standardiser, part.attribute, part.transform)] = found
         return found
 
     def fails_check(self, parts: list[KeyPart]) -> bool:
@@ -96,7 +105,7 @@ class _Standardised:
 def _key_value(parts: list[KeyPart], values: _Standardised, unordered: bool = False) -> str:
     pieces = []
     for part in parts:
-        piece = _transform(values.get(part.standardiser, part.attribute), part.transform)
+        piece = values.piece(part)
         if not piece:
             return ""  # a key with a missing part would lump unrelated records together
         pieces.append(piece)
