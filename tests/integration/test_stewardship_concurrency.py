@@ -12,7 +12,7 @@ from typing import LiteralString, cast
 
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.records import SourceKey, UpsertResult
 from mdm_hub.errors import InvalidInput, NotFound, VersionConflict
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import RawRecord
@@ -129,3 +129,33 @@ async def test_concurrent_merges_and_unmerges_keep_the_crosswalk_whole(
     actions = Counter(event.action for event in await store.audit_events(0, 10_000))
     assert actions["golden.merge"] == outcomes.count("merged")
     assert actions["golden.unmerge"] == outcomes.count("unmerged")
+
+
+async def test_concurrent_batches_of_the_same_companies_make_one_golden_each(
+    neo4j_store: Neo4jStore,
+) -> None:
+    # Two systems post the same 40 companies at once, in opposite orders, in batches that
+    # Neo4j commits in groups: every company must end as one golden record, the chain whole.
+    store = neo4j_store
+    ingest = ingest_service(store)
+
+    def batch(system: str, order: range) -> list[RawRecord]:
+        return [
+            RawRecord(system, "CUSTOMER", f"c{i}", {"name": f"Company {i}", "tax_id": f"DE{i:04d}"})
+            for i in order
+        ]
+
+    crm, erp = await asyncio.gather(
+        ingest.upsert_many(batch("CRM", range(40))),
+        ingest.upsert_many(batch("ERP", range(39, -1, -1))),
+    )
+    assert all(isinstance(r, UpsertResult) for r in (*crm, *erp))
+    keys = [SourceKey(s, EntityType.CUSTOMER, f"c{i}") for i in range(40) for s in ("CRM", "ERP")]
+    answers = await store.resolve_many(keys)
+    for i in range(40):
+        crm_answer, erp_answer = answers[2 * i], answers[2 * i + 1]
+        assert crm_answer is not None
+        assert erp_answer is not None
+        assert crm_answer.golden_id == erp_answer.golden_id, i
+    status = await AuditService(store).chain_status()
+    assert status.intact, status
