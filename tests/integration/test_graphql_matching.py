@@ -17,7 +17,7 @@ query Candidates($first: Int!, $after: String) {
 EXPLAIN = """
 query Explain($source: SourceRefInput!, $goldenId: ID!) {
   explainMatch(source: $source, goldenId: $goldenId) {
-    rule score member { system sourceId } conflicts
+    rule score member { system sourceId } conflicts unverifiedIdentifiers
     comparisons { attribute incoming candidate similarity level weight }
   }
 }"""
@@ -97,3 +97,23 @@ async def test_explain_match_of_unknown_things_is_not_found(gql: GraphQLClient) 
     source = {"system": "EXPENSE", "entityType": "EMPLOYEE", "sourceId": "nope"}
     body = await gql.post(EXPLAIN, {"source": source, "goldenId": "emp_x"})
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_mistyped_tax_id_links_and_the_explanation_says_so(gql: GraphQLClient) -> None:
+    company = {"name": "Acme Analytics GmbH", "country": "DE", "city": "Berlin"}
+    crm = await gql.data(
+        UPSERT_WITH_SCORE,
+        {"input": record("CRM", "c1", "CUSTOMER", **company, tax_id="DE136695976")},
+    )
+    # ERP keyed one digit wrong: the German check digit fails, so it is no conflict.
+    erp = await gql.data(
+        UPSERT_WITH_SCORE,
+        {"input": record("ERP", "e1", "CUSTOMER", **company, tax_id="DE136695977")},
+    )
+    golden_id = crm["upsertSourceRecord"]["goldenId"]
+    assert erp["upsertSourceRecord"]["outcome"] == "LINKED"
+    assert erp["upsertSourceRecord"]["goldenId"] == golden_id
+    source = {"system": "ERP", "entityType": "CUSTOMER", "sourceId": "e1"}
+    explained = (await gql.data(EXPLAIN, {"source": source, "goldenId": golden_id}))["explainMatch"]
+    assert explained["conflicts"] == []
+    assert explained["unverifiedIdentifiers"] == ["tax_id"]
