@@ -22,6 +22,7 @@ from mdm_hub.adapters.embedded import audit, graph_reads
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
+from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import Page
@@ -153,38 +154,7 @@ class EmbeddedStore(EmbeddedApiKeys):
             return result
 
     async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
-        results: list[T | RecordRejected] = []
-        async with self._lock:
-            for start in range(0, len(works), GROUP_COMMIT_SIZE):
-                await self._commit_group(works[start : start + GROUP_COMMIT_SIZE], results)
-        return results
-
-    async def _commit_group(
-        self, works: Sequence[Work[T]], results: list[T | RecordRejected]
-    ) -> None:
-        """One transaction, one savepoint per work: a refused or failed work is undone alone;
-        on a failure the works before it are committed, then the error is raised."""
-        db = self._conn
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for work in works:
-                db.execute("SAVEPOINT work")
-                try:
-                    results.append(await work(EmbeddedTransaction(db)))
-                except RecordRejected as refused:
-                    results.append(refused)
-                    db.execute("ROLLBACK TO work")
-                except BaseException:
-                    db.execute("ROLLBACK TO work")
-                    db.execute("RELEASE work")
-                    db.execute("COMMIT")
-                    raise
-                db.execute("RELEASE work")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        return await write_in_groups(self.write, works, GROUP_COMMIT_SIZE)
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         refs = dumps([key_params(key) for key in keys])

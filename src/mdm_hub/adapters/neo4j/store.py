@@ -30,6 +30,7 @@ from mdm_hub.adapters.codec import (
     reject_from_fields,
     stored_source,
 )
+from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
@@ -50,41 +51,15 @@ from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
 T = TypeVar("T")
-
-# Works `write_each` commits together: a commit is several round trips, and a larger group
-# holds the audit chain's head (every writer's last step) for longer.
-GROUP_COMMIT_SIZE = 16
-
-
-class _Stopped(Exception):
-    """Work `index` of a group was refused or failed; the group's transaction rolls back."""
-
-    def __init__(self, index: int, error: BaseException) -> None:
-        super().__init__(index)
-        self.index = index
-        self.error = error
-
-
-def _in_order(works: Sequence[Work[T]]) -> Work[list[T]]:
-    async def run(tx: StoreTransaction) -> list[T]:
-        done: list[T] = []
-        for index, work in enumerate(works):
-            try:
-                done.append(await work(tx))
-            except (Neo4jError, DriverError):
-                raise  # the driver's to handle: transient errors retry the whole group
-            except Exception as error:
-                raise _Stopped(index, error) from error
-        return done
-
-    return run
-
-
 log = logging.getLogger(__name__)
 
 # A concurrent writer may create the same source record first; re-running the work then sees
 # it and takes the update path. More attempts than this means something else is wrong.
 CONSTRAINT_RETRIES = 3
+
+# Works `write_each` commits together: a commit is several round trips, and a larger group
+# holds the audit chain's head (every writer's last step) for longer.
+GROUP_COMMIT_SIZE = 16
 
 
 class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
@@ -165,28 +140,10 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
         raise StoreError("unreachable: write retries exhausted")  # pragma: no cover
 
     async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
-        """Up to GROUP_COMMIT_SIZE works per transaction. Neo4j has no savepoints, so when a
-        work is refused or fails, the transaction is rolled back, the works before it are
-        written again in a transaction of their own, and the refusal is recorded (a
-        failure raised): the outcome is the one of running each work alone, in order."""
-        results: list[T | RecordRejected] = []
-        pending = list(works)
-        size = GROUP_COMMIT_SIZE
-        while pending:
-            group = pending[:size]
-            try:
-                results += await self.write(_in_order(group))
-            except _Stopped as stopped:
-                if stopped.index > 0:
-                    size = stopped.index  # commit the ones before it, then meet it first
-                    continue
-                if not isinstance(stopped.error, RecordRejected):
-                    raise stopped.error from None
-                results.append(stopped.error)
-                group = group[:1]
-            del pending[: len(group)]
-            size = GROUP_COMMIT_SIZE
-        return results
+        # Driver errors pass through, so a transient one retries the whole group.
+        return await write_in_groups(
+            self.write, works, GROUP_COMMIT_SIZE, passthrough=(Neo4jError, DriverError)
+        )
 
     async def _read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         # An auto-commit read pipelines RUN and PULL in one round trip: about half the latency

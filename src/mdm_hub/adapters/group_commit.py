@@ -1,0 +1,73 @@
+"""`Store.write_each` for any store: several works per transaction (group commit), with the
+outcome of running each work alone, in order.
+
+No savepoints (Neo4j has none; SQLite's cost a journal write per page): when a work is
+refused or fails, its group's transaction rolls back, the works before it are written again
+in a transaction of their own, and then the refusal is recorded or the failure raised.
+Refusals are rare (a hierarchy cycle), so the replay costs little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from mdm_hub.errors import RecordRejected
+from mdm_hub.ports import StoreTransaction, Work
+
+T = TypeVar("T")
+
+
+class _Stopped(Exception):
+    """Work `index` of a group was refused or failed; the group's transaction rolls back."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(index)
+        self.index = index
+        self.error = error
+
+
+async def write_in_groups(
+    write: Callable[[Work[list[T]]], Awaitable[list[T]]],
+    works: Sequence[Work[T]],
+    size: int,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> list[T | RecordRejected]:
+    """Run `works` through `write` (one transaction per call), up to `size` per call.
+    Errors of a `passthrough` type leave the group as they are (a driver retries the whole
+    transaction on a transient one)."""
+    results: list[T | RecordRejected] = []
+    pending = list(works)
+    limit = size
+    while pending:
+        group = pending[:limit]
+        try:
+            results += await write(_in_order(group, passthrough))
+        except _Stopped as stopped:
+            if stopped.index > 0:
+                limit = stopped.index  # write the ones before it, then meet it first
+                continue
+            if not isinstance(stopped.error, RecordRejected):
+                raise stopped.error from None
+            results.append(stopped.error)
+            group = group[:1]
+        del pending[: len(group)]
+        limit = size
+    return results
+
+
+def _in_order(
+    works: Sequence[Work[T]], passthrough: tuple[type[BaseException], ...]
+) -> Work[list[T]]:
+    async def run(tx: StoreTransaction) -> list[T]:
+        done: list[T] = []
+        for index, work in enumerate(works):
+            try:
+                done.append(await work(tx))
+            except passthrough:
+                raise
+            except Exception as error:
+                raise _Stopped(index, error) from error
+        return done
+
+    return run
