@@ -95,7 +95,7 @@ async def test_candidates_share_keys_best_first_and_same_type_only(store: Store)
             ],
         )
         await tx.lock_keys(["K|a", "K|b"])
-        return await tx.candidates(EntityType.CUSTOMER, ["K|a", "K|b", "K|none"], 10, 10)
+        return await tx.candidates(EntityType.CUSTOMER, ["K|a", "K|b", "K|none", "K|b"], 10, 10)
 
     found = await store.write(work)
     weights = key_weights(10)

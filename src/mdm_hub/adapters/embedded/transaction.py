@@ -154,12 +154,13 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
-        if not keys:
+        distinct = list(dict.fromkeys(keys))  # a key repeated is still one key shared
+        if not distinct:
             return []
         rows = self._db.execute(
-            _candidates_query(len(keys)),
+            _candidates_query(len(distinct)),
             (
-                *[v for key in keys for v in (key, per_key_limit)],
+                *[v for key in distinct for v in (key, per_key_limit)],
                 _weights_json(per_key_limit),
                 top_k,
                 str(entity_type),

@@ -88,7 +88,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     ) -> list[StoredCandidate]:
         rows = await self._rows(
             Query.CANDIDATES,
-            keys=list(keys),
+            keys=list(dict.fromkeys(keys)),  # a key repeated is still one key shared
             entityType=str(entity_type),
             perKeyLimit=per_key_limit,
             weights=list(key_weights(per_key_limit)),
