@@ -62,9 +62,9 @@ def _candidates_query(key_count: int) -> str:
     )
     return (
         f"WITH hits AS ({per_key}), "  # noqa: S608
-        "weights AS (SELECT position, json_extract(?, '$[' || count(*) || ']') AS weight "
+        "weights AS (SELECT position, json_extract(?, '$[' || count(*) || ']') AS keyWeight "
         "FROM hits GROUP BY position), "
-        "ranked AS (SELECT hits.sourcePk, count(*) AS shared, sum(weights.weight) AS weight "
+        "ranked AS (SELECT hits.sourcePk, count(*) AS shared, sum(weights.keyWeight) AS weight "
         "FROM hits JOIN weights USING (position) GROUP BY hits.sourcePk "
         "ORDER BY weight DESC, shared DESC, hits.sourcePk LIMIT ?) "
         "SELECT s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, s.goldenId, "
