@@ -1,5 +1,7 @@
-// Candidate retrieval: source records sharing any of the incoming record's keys, bounded per
-// key (a common key cannot flood the matcher) and overall (top-K by keys shared).
+// Candidate retrieval: source records sharing any of the incoming record's keys, at most
+// $perKeyLimit per key (a common key cannot flood the matcher). A key weighs
+// $weights[records it returned] (rarer keys weigh more); a record weighs the sum over the keys
+// it shares, and only the $topK heaviest are returned.
 UNWIND $keys AS key
 MATCH (k:MatchKey {key: key})
 CALL (k) {
@@ -7,10 +9,14 @@ CALL (k) {
   RETURN s
   LIMIT $perKeyLimit
 }
-WITH s, count(*) AS shared
+WITH k, collect(s) AS found
+WITH found, $weights[size(found)] AS keyWeight
+UNWIND found AS s
+WITH s, count(*) AS shared, sum(keyWeight) AS weight
 WHERE s.entityType = $entityType
 MATCH (s)-[:MEMBER_OF]->(g:Golden)
 RETURN s.system AS system, s.entityType AS entityType, s.sourceId AS sourceId,
-       s.attributes AS attributes, s.contentHash AS contentHash, g.id AS goldenId, g.createdAt AS goldenCreatedAt, shared
-ORDER BY shared DESC, goldenCreatedAt, goldenId, system, sourceId
+       s.attributes AS attributes, s.contentHash AS contentHash, g.id AS goldenId,
+       g.createdAt AS goldenCreatedAt, shared, weight
+ORDER BY weight DESC, shared DESC, goldenCreatedAt, goldenId, system, sourceId
 LIMIT $topK

@@ -55,8 +55,12 @@ class StoreTransaction(Protocol):
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
-        """Source records (with their golden records) sharing any of these keys: at most
-        `per_key_limit` per key, the `top_k` sharing most keys (ties: oldest golden first)."""
+        """Source records (with their golden records) sharing any of these keys, the `top_k`
+        heaviest first. Each key reads at most `per_key_limit` records and weighs
+        `key_weights(per_key_limit)[hits]` by how many it read (rarer keys weigh more); a
+        record weighs the sum over the keys it shares. Order: weight, then shared keys, then
+        a stable order of the store's own. Keys name their entity type (`prepare` scopes
+        them), so a store may rank on the keys alone and drop other types afterwards."""
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]

@@ -13,6 +13,7 @@ from mdm_hub.domain.records import CandidateStatus, SourceKey, UpsertOutcome
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.matching import shipped_matcher
 from tests.support.builders import ANN
 from tests.support.services import ingest_service, review_service
 
@@ -81,6 +82,30 @@ async def test_a_bridging_record_merges_the_goldens_it_matches(store: Store) -> 
     assert merged is not None
     assert (merged.golden.id, merged.merged_from) == (a.golden_id, b.golden_id)
     assert len(merged.members) == 3
+
+
+async def test_a_moved_employee_is_found_among_more_look_alikes_than_top_k(store: Store) -> None:
+    """Ann moves to Bradford, into a street where more neighbours than `top_k` share her new
+    address keys, each sharing more keys with her than her own old record does. Only her
+    name and birth date keys are rare; ranking by rarity keeps her old record in the top-K."""
+    ingest = ingest_service(store)
+    ann = await ingest.upsert(employee("HRIS", "h1", **ANN))
+    top_k = shipped_matcher().rules_for(EntityType.EMPLOYEE).rules.candidates.top_k
+    new_home = {"address_line1": "7 Park Road", "city": "Bradford", "postal_code": "BD1 1AA"}
+    # Family names that sound like Lee (soundex L000): two more keys shared with the arrival.
+    family = ["Law", "Lowe", "Leigh", "Lay", "Low", "Loy", "Ley", "Lea", "Lye", "Loo"]
+    given = ["Bob", "Carl", "Dora", "Eve", "Finn", "Gail", "Hugo", "Ida", "Jon", "Kay"]
+    for index in range(top_k + 1):
+        neighbour = {
+            "given_name": given[index],
+            "family_name": family[index],
+            "birth_date": f"195{index}-0{index % 9 + 1}-1{index}",
+            "region": "yorkshire",
+            **new_home,
+        }
+        await ingest.upsert(employee("HRIS", f"n{index}", **neighbour))
+    moved = await ingest.upsert(employee("PAYROLL", "p1", **{**ANN, **new_home}))
+    assert (moved.outcome, moved.golden_id) == (UpsertOutcome.LINKED, ann.golden_id)
 
 
 async def test_not_a_match_is_remembered(store: Store) -> None:

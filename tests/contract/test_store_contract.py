@@ -16,6 +16,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.errors import NotFound, Problem, RecordRejected
+from mdm_hub.matching.rarity import key_weights
 from mdm_hub.ports import Store, StoreTransaction, Work
 from tests.support.builders import at, golden_with, key, stored
 
@@ -73,30 +74,41 @@ async def test_new_version_keeps_every_version(store: Store) -> None:
     assert await store.source_versions(CRM_1) == [first, second]
 
 
+async def _place(tx: StoreTransaction, placed: list[tuple[str, str, list[str]]]) -> None:
+    """Source records (golden, source ID, keys); the goldens must exist."""
+    for golden_id, source_id, keys in placed:
+        source = key("CRM", source_id)
+        await tx.put_source(stored(source, {"name": source_id}), keys)
+        await tx.set_membership(source, Membership(golden_id, at(0), "test"))
+
+
 async def test_candidates_share_keys_best_first_and_same_type_only(store: Store) -> None:
     async def work(tx: StoreTransaction) -> list[StoredCandidate]:
         await tx.create_golden("cus_new", EntityType.CUSTOMER, at(5))
         await tx.create_golden("cus_old", EntityType.CUSTOMER, at(1))
-        placed = (
-            ("cus_new", "n", ["K|a"]),
-            ("cus_old", "o", ["K|a"]),
-            ("cus_new", "m", ["K|a", "K|b"]),
+        await _place(
+            tx,
+            [
+                ("cus_new", "n", ["K|a"]),
+                ("cus_old", "o", ["K|a"]),
+                ("cus_new", "m", ["K|a", "K|b"]),
+            ],
         )
-        for golden_id, source_id, keys in placed:
-            source = key("CRM", source_id)
-            await tx.put_source(stored(source, {"name": source_id}), keys)
-            await tx.set_membership(source, Membership(golden_id, at(0), "test"))
         await tx.lock_keys(["K|a", "K|b"])
-        return await tx.candidates(EntityType.CUSTOMER, ["K|a", "K|b", "K|none"], 10, 10)
+        return await tx.candidates(EntityType.CUSTOMER, ["K|a", "K|b", "K|none", "K|b"], 10, 10)
 
     found = await store.write(work)
-    assert [(c.key.source_id, c.golden_id, c.shared_keys) for c in found] == [
-        ("m", "cus_new", 2),
-        ("o", "cus_old", 1),
-        ("n", "cus_new", 1),
+    weights = key_weights(10)
+    # K|a returned 3 records, K|b one: m holds both; n and o tie on K|a alone.
+    assert [(c.key.source_id, c.shared_keys, c.key_weight) for c in found[:1]] == [
+        ("m", 2, weights[3] + weights[1])
     ]
+    assert {(c.key.source_id, c.golden_id, c.shared_keys, c.key_weight) for c in found[1:]} == {
+        ("o", "cus_old", 1, weights[3]),
+        ("n", "cus_new", 1, weights[3]),
+    }
     assert found[0].attributes == {"name": "m"}
-    assert found[1].golden_created_at == at(1)
+    assert {c.key.source_id: c.golden_created_at for c in found}["o"] == at(1)
 
     async def other_type(tx: StoreTransaction) -> list[StoredCandidate]:
         return await tx.candidates(EntityType.PROJECT, ["K|a"], 10, 10)
@@ -104,18 +116,33 @@ async def test_candidates_share_keys_best_first_and_same_type_only(store: Store)
     assert await store.write(other_type) == []
 
 
-async def test_candidates_are_bounded_per_key_and_overall(store: Store) -> None:
-    async def work(tx: StoreTransaction) -> tuple[int, int]:
-        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(0))
-        for index in range(12):
-            source = key("CRM", f"s{index:02d}")
-            await tx.put_source(stored(source, {}), ["K|common"])
-            await tx.set_membership(source, Membership("cus_a", at(0), "test"))
-        per_key = await tx.candidates(EntityType.CUSTOMER, ["K|common"], 5, 100)
-        top = await tx.candidates(EntityType.CUSTOMER, ["K|common"], 100, 3)
-        return len(per_key), len(top)
+async def test_a_rare_shared_key_outranks_several_common_ones(store: Store) -> None:
+    """Six look-alikes share the common keys; the record sharing the one rare key comes
+    first although it shares fewer keys, and top_k keeps it."""
 
-    assert await store.write(work) == (5, 3)
+    async def work(tx: StoreTransaction) -> tuple[list[StoredCandidate], list[StoredCandidate]]:
+        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(0))
+        await tx.create_golden("cus_rare", EntityType.CUSTOMER, at(9))
+        await _place(
+            tx, [("cus_a", f"common{i}", ["K|city", "K|street", "K|given"]) for i in range(6)]
+        )
+        await _place(tx, [("cus_rare", "rare", ["K|birth_postcode", "K|given"])])
+        keys = ["K|birth_postcode", "K|city", "K|given", "K|street"]
+        return (
+            await tx.candidates(EntityType.CUSTOMER, keys, 10, 10),
+            await tx.candidates(EntityType.CUSTOMER, keys, 10, 2),
+        )
+
+    found, top_two = await store.write(work)
+    weights = key_weights(10)
+    assert (found[0].key.source_id, found[0].shared_keys) == ("rare", 2)
+    assert found[0].key_weight == weights[1] + weights[7]
+    # The look-alikes share more keys (three), but only common ones.
+    assert all((c.shared_keys, c.key_weight) == (3, 2 * weights[6] + weights[7]) for c in found[1:])
+    assert [c.key_weight for c in found] == sorted((c.key_weight for c in found), reverse=True)
+    assert len(found) == 7
+    assert [c.key.source_id for c in top_two][:1] == ["rare"]
+    assert len(top_two) == 2
 
 
 async def test_put_source_replaces_its_keys(store: Store) -> None:

@@ -165,6 +165,7 @@ def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:
         golden_id=fields["goldenId"],
         golden_created_at=as_datetime(fields["goldenCreatedAt"]),
         shared_keys=int(fields["shared"]),
+        key_weight=int(fields["weight"]),
     )
 
 
@@ -201,17 +202,6 @@ def candidate_decision(fields: Mapping[str, Any]) -> CandidateDecision | None:
 
 def optional_json(text: str | None) -> Any:
     return json.loads(text) if text else None
-
-
-def candidate_order(candidate: StoredCandidate) -> tuple[int, datetime, str, str, str]:
-    """Most shared keys first; ties to the oldest golden, then by key: a total order."""
-    return (
-        -candidate.shared_keys,
-        candidate.golden_created_at,
-        candidate.golden_id,
-        candidate.key.system,
-        candidate.key.source_id,
-    )
 
 
 def merged_by(loser_id: str) -> str:

@@ -222,7 +222,8 @@ class UpsertResult:
 @dataclass(frozen=True)
 class StoredCandidate:
     """A source record found by candidate retrieval: its current attributes, its golden
-    record, and how many of the incoming record's keys it shares."""
+    record, how many of the incoming record's keys it shares, and what they weigh (the sum of
+    their rarity weights, `mdm_hub.matching.rarity`: what candidates are ranked by)."""
 
     key: SourceKey
     attributes: JsonAttributes
@@ -230,6 +231,7 @@ class StoredCandidate:
     golden_id: str
     golden_created_at: datetime
     shared_keys: int
+    key_weight: int = 0
 
 
 class CandidateStatus(StrEnum):

@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import cache
 
 from mdm_hub.adapters.codec import (
-    candidate_order,
     dumps,
     golden_attributes_to_json,
     golden_record,
@@ -40,6 +39,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.errors import NotFound
+from mdm_hub.matching.rarity import key_weights
 
 SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
@@ -49,20 +49,34 @@ _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 
 @cache
 def _candidates_query(key_count: int) -> str:
-    """One statement for all keys: a LIMITed lookup per key (the (key, sourcePk) primary key
-    hands back the oldest records first, cheaply), counted per source record. The text is
-    built from a fixed fragment and placeholders only."""
+    """One statement for all keys, ranked on the key index alone: a LIMITed lookup per key
+    (the (key, sourcePk) primary key hands back the oldest records first, cheaply), each key
+    weighed by its hit count (a JSON array of weights), summed per source record; only the
+    top rows are joined to their source and golden records, so the cost does not grow with
+    how many look-alikes the keys gathered. The text is built from a fixed fragment, key
+    positions and placeholders only."""
     per_key = " UNION ALL ".join(
-        ["SELECT * FROM (SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?)"] * key_count
+        f"SELECT {position} AS position, sourcePk FROM "  # noqa: S608
+        "(SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?)"
+        for position in range(key_count)
     )
     return (
-        f"WITH hits AS ({per_key}), shared AS (SELECT sourcePk, count(*) AS shared "  # noqa: S608
-        "FROM hits GROUP BY sourcePk) "
+        f"WITH hits AS ({per_key}), "  # noqa: S608
+        "weights AS (SELECT position, json_extract(?, '$[' || count(*) || ']') AS keyWeight "
+        "FROM hits GROUP BY position), "
+        "ranked AS (SELECT hits.sourcePk, count(*) AS shared, sum(weights.keyWeight) AS weight "
+        "FROM hits JOIN weights USING (position) GROUP BY hits.sourcePk "
+        "ORDER BY weight DESC, shared DESC, hits.sourcePk LIMIT ?) "
         "SELECT s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, s.goldenId, "
-        "g.createdAt AS goldenCreatedAt, shared.shared FROM shared "
-        "JOIN source_record s ON s.pk = shared.sourcePk JOIN golden g ON g.id = s.goldenId "
-        "WHERE s.entityType = ?"
+        "g.createdAt AS goldenCreatedAt, ranked.shared, ranked.weight FROM ranked "
+        "JOIN source_record s ON s.pk = ranked.sourcePk JOIN golden g ON g.id = s.goldenId "
+        "WHERE s.entityType = ? ORDER BY ranked.weight DESC, ranked.shared DESC, s.pk"
     )
+
+
+@cache
+def _weights_json(per_key_limit: int) -> str:
+    return json.dumps(key_weights(per_key_limit))
 
 
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
@@ -140,15 +154,19 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
-        if not keys:
+        distinct = list(dict.fromkeys(keys))  # a key repeated is still one key shared
+        if not distinct:
             return []
         rows = self._db.execute(
-            _candidates_query(len(keys)),
-            (*[v for key in keys for v in (key, per_key_limit)], str(entity_type)),
+            _candidates_query(len(distinct)),
+            (
+                *[v for key in distinct for v in (key, per_key_limit)],
+                _weights_json(per_key_limit),
+                top_k,
+                str(entity_type),
+            ),
         ).fetchall()
-        found = [stored_candidate(row) for row in rows]
-        found.sort(key=candidate_order)
-        return found[:top_k]
+        return [stored_candidate(row) for row in rows]
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]

@@ -40,6 +40,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.errors import NotFound
+from mdm_hub.matching.rarity import key_weights
 
 
 class Neo4jTransaction(Neo4jRelationshipWrites):
@@ -87,9 +88,10 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     ) -> list[StoredCandidate]:
         rows = await self._rows(
             Query.CANDIDATES,
-            keys=list(keys),
+            keys=list(dict.fromkeys(keys)),  # a key repeated is still one key shared
             entityType=str(entity_type),
             perKeyLimit=per_key_limit,
+            weights=list(key_weights(per_key_limit)),
             topK=top_k,
         )
         return [stored_candidate(row) for row in rows]
