@@ -52,6 +52,7 @@ from rich.table import Table
 
 import mdm_hub
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.adapters.embedded.match_keys import key_hash
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     IncomingRecord,
@@ -782,8 +783,8 @@ def key_diagnostics(
             rows = saturated = 0
             for key in keys:
                 (count,) = db.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM match_key WHERE key = ? LIMIT ?)",
-                    (key, per_key_limit + 2),
+                    "SELECT count(*) FROM (SELECT 1 FROM match_key_hash WHERE keyHash = ? LIMIT ?)",
+                    (key_hash(key), per_key_limit + 2),
                 ).fetchone()
                 others = count - 1  # the probe's own entry is in the index by now
                 rows += min(others, per_key_limit)
@@ -816,7 +817,7 @@ def hub_counts(db_path: Path) -> Json:
             "count(*) FILTER (WHERE mergedInto IS NOT NULL) FROM golden"
         ).fetchone()
         (sources,) = db.execute("SELECT count(*) FROM source_record").fetchone()
-        (keys,) = db.execute("SELECT count(*) FROM match_key").fetchone()
+        (keys,) = db.execute("SELECT count(*) FROM match_key_hash").fetchone()
     finally:
         db.close()
     size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))

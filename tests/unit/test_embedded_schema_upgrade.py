@@ -8,6 +8,9 @@ from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import StoredCandidate
+from mdm_hub.ports import StoreTransaction
+from tests.support.builders import golden_with, key, stored
 
 # The golden table as the first release created it.
 OLD_GOLDEN_TABLE = """
@@ -59,3 +62,35 @@ async def test_an_old_candidate_table_gains_the_decision_columns(tmp_path: Path)
         assert candidate.decision is None
     finally:
         await store.close()
+
+
+async def test_text_match_keys_of_an_old_file_are_moved_to_the_hashed_index(
+    tmp_path: Path,
+) -> None:
+    # A file from before hashed keys: a record findable under its text match key.
+    path = tmp_path / "old.db"
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await golden_with(store, "cus_old", stored(key("CRM", "c1"), {"name": "Acme"}))
+    await store.close()
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE match_key (key TEXT NOT NULL, sourcePk INTEGER NOT NULL, "
+            "PRIMARY KEY (key, sourcePk)) WITHOUT ROWID; DELETE FROM match_key_hash; "
+            "INSERT INTO match_key SELECT 'B|CUSTOMER|name|acme', pk FROM source_record;"
+        )
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await store.open()  # the move happens once
+    try:
+
+        async def find(tx: StoreTransaction) -> list[StoredCandidate]:
+            return await tx.candidates(EntityType.CUSTOMER, ["B|CUSTOMER|name|acme"], 10, 5)
+
+        [found] = await store.write(find)
+        assert (found.key, found.golden_id) == (key("CRM", "c1"), "cus_old")
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "match_key" not in tables

@@ -43,12 +43,13 @@ CREATE TABLE IF NOT EXISTS source_version (
   PRIMARY KEY (sourcePk, version)
 );
 
--- Every match key of every record: the candidate index. WITHOUT ROWID keeps it one B-tree,
--- so an insert touches half the pages; a record's own keys are listed on source_record.
-CREATE TABLE IF NOT EXISTS match_key (
-  key       TEXT NOT NULL,
+-- Every match key of every record, by its 64-bit hash (match_keys.py): the candidate index.
+-- WITHOUT ROWID keeps it one B-tree, so an insert touches half the pages; a record's own keys
+-- are listed, as text, on source_record.
+CREATE TABLE IF NOT EXISTS match_key_hash (
+  keyHash   INTEGER NOT NULL,
   sourcePk  INTEGER NOT NULL REFERENCES source_record (pk),
-  PRIMARY KEY (key, sourcePk)
+  PRIMARY KEY (keyHash, sourcePk)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS rejected_record (

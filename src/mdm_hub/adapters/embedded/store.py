@@ -20,6 +20,7 @@ from mdm_hub.adapters.codec import (
 from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
 from mdm_hub.adapters.embedded import audit, graph_reads
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
+from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.group_commit import write_in_groups
@@ -107,6 +108,7 @@ class EmbeddedStore(EmbeddedApiKeys):
             resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
         )
         _add_missing_columns(self._db)
+        upgrade_text_keys(self._db)
 
     def _connect(self) -> sqlite3.Connection:
         try:

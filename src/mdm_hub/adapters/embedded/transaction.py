@@ -22,6 +22,7 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.embedded import audit
+from mdm_hub.adapters.embedded.match_keys import key_hash
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
@@ -57,7 +58,7 @@ def _candidates_query(key_count: int) -> str:
     positions and placeholders only."""
     per_key = " UNION ALL ".join(
         f"SELECT {position} AS position, sourcePk FROM "  # noqa: S608
-        "(SELECT sourcePk FROM match_key WHERE key = ? LIMIT ?)"
+        "(SELECT sourcePk FROM match_key_hash WHERE keyHash = ? LIMIT ?)"
         for position in range(key_count)
     )
     return (
@@ -160,7 +161,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         rows = self._db.execute(
             _candidates_query(len(distinct)),
             (
-                *[v for key in distinct for v in (key, per_key_limit)],
+                *[v for key in distinct for v in (key_hash(key), per_key_limit)],
                 _weights_json(per_key_limit),
                 top_k,
                 str(entity_type),
@@ -292,12 +293,12 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         old_keys = set(json.loads(previous["matchKeys"])) if previous else set()
         if old_keys:
             self._db.executemany(
-                "DELETE FROM match_key WHERE key = ? AND sourcePk = ?",
-                [(k, pk) for k in old_keys.difference(keys)],
+                "DELETE FROM match_key_hash WHERE keyHash = ? AND sourcePk = ?",
+                [(key_hash(k), pk) for k in old_keys.difference(keys)],
             )
         self._db.executemany(
-            "INSERT OR IGNORE INTO match_key (key, sourcePk) VALUES (?, ?)",
-            [(k, pk) for k in keys if k not in old_keys],
+            "INSERT OR IGNORE INTO match_key_hash (keyHash, sourcePk) VALUES (?, ?)",
+            [(key_hash(k), pk) for k in keys if k not in old_keys],
         )
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
