@@ -64,6 +64,7 @@ class _Table:
     grids: tuple[_Grid, ...]
     compared: tuple[str, ...]
     nickname_pairs: tuple[int, ...]
+    partners: dict[str, str]  # each swap-group field's partner, both ways
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _compile(comparisons: tuple[Comparison, ...]) -> _Table:
         grids=tuple(grids),
         compared=tuple(dict.fromkeys(label for _, label in pairs)),
         nickname_pairs=tuple(i for i, (row, _) in enumerate(pairs) if comparisons[row].nicknames),
+        partners={labels[a]: labels[b] for pair in swaps for a, b in (pair, pair[::-1])},
     )
 
 
@@ -171,7 +173,6 @@ class ScoredPairs:
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""
         table = self._table
-        partners = {table.labels[a]: table.labels[b] for p in table.swaps for a, b in (p, p[::-1])}
         out = []
         for row, comparison in enumerate(table.comparisons):
             level = int(self._level[row, index])
@@ -179,7 +180,7 @@ class ScoredPairs:
             other_label = comparison.label
             group = comparison.swap_group
             if group and group in self._swapped and self._swapped[group][index]:
-                other_label = partners[comparison.label]
+                other_label = table.partners[comparison.label]
                 label += " (swapped)"
             out.append(
                 AttributeComparison(

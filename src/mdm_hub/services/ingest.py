@@ -123,14 +123,21 @@ class IngestService:
         written = await self._store.write_each([self._upsert_work(r, context) for r in valid])
         outcomes = iter(written)
         results: list[UpsertResult | RecordRejected] = []
+        refused: list[tuple[RawRecord, RecordRejected]] = []
         for index, item in enumerate(parsed):
-            outcome = item if isinstance(item, RecordRejected) else next(outcomes)
-            if outcome is not item and isinstance(outcome, RecordRejected):
+            if isinstance(item, RecordRejected):
+                results.append(item)
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, RecordRejected):
                 # A rule only the stored data can check (a hierarchy cycle) refused the
                 # record: its writes were undone; keep it like any other reject.
                 outcome = _in_batch(outcome, index, len(raws))
-                await self._keep_rejects([raws[index]], [outcome], correlation_id)
+                refused.append((raws[index], outcome))
             results.append(outcome)
+        await self._keep_rejects(
+            [raw for raw, _ in refused], [why for _, why in refused], correlation_id
+        )
         return results
 
     async def _keep_rejects(
