@@ -94,8 +94,14 @@ class StoreTransaction(Protocol):
     async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
         """A new golden record with no attributes yet (version 0)."""
 
-    async def put_source(self, record: StoredSource, strong_keys: Sequence[str]) -> None:
-        """Insert a source record, or store a new version of it; keep every version."""
+    async def put_source(
+        self,
+        record: StoredSource,
+        strong_keys: Sequence[str],
+        membership: Membership | None = None,
+    ) -> None:
+        """Insert a source record, or store a new version of it; keep every version. With
+        `membership`, the record also joins that golden record (as `set_membership` does)."""
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         """Make `key` a member of exactly one golden record."""

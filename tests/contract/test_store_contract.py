@@ -170,6 +170,24 @@ async def test_set_membership_moves_the_one_membership(store: Store) -> None:
     assert [m.key for m in in_b] == [ERP_7]
 
 
+async def test_put_source_with_membership_writes_both_at_once(store: Store) -> None:
+    await golden_with(store, "cus_a", stored(CRM_1, {"name": "A"}))
+    explanation = {"rule": "matching/customer.yaml#probabilistic", "score": 0.97}
+    joined = Membership("cus_a", at(3), "matching/customer.yaml#probabilistic", 0.97, explanation)
+
+    async def work(tx: StoreTransaction) -> object:
+        await tx.put_source(stored(ERP_7, {"name": "A"}), ["K|a"], joined)
+        return await tx.get_source(ERP_7), await tx.members("cus_a")
+
+    (source, membership), members = await store.write(work)  # type: ignore[misc]
+    assert membership == joined
+    assert [m.key for m in members] == [CRM_1, ERP_7]
+    assert source == stored(ERP_7, {"name": "A"})
+    [resolved] = await store.resolve_many([ERP_7])
+    assert resolved is not None
+    assert resolved.golden_id == "cus_a"
+
+
 async def test_set_membership_of_unknown_source_is_not_found(store: Store) -> None:
     await golden_with(store, "cus_a")
 

@@ -160,7 +160,7 @@ def source_key(fields: Mapping[str, Any]) -> SourceKey:
 def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:
     return StoredCandidate(
         key=source_key(fields),
-        attributes=json.loads(fields["attributes"]),
+        attributes_json=fields["attributes"],
         content_hash=fields["contentHash"],
         golden_id=fields["goldenId"],
         golden_created_at=as_datetime(fields["goldenCreatedAt"]),

@@ -82,6 +82,10 @@ class AuditEvent:
     reason: str | None
     prev_hash: str
     hash: str
+    # `before` and `after` as canonical JSON, kept from sealing so a store writes the text
+    # that was hashed without encoding it again (None when not sealed here).
+    before_json: str | None = field(default=None, compare=False, repr=False)
+    after_json: str | None = field(default=None, compare=False, repr=False)
 
     def hashed_fields(self) -> dict[str, Any]:
         return {
@@ -112,28 +116,45 @@ def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
-def jsonable(value: Any) -> Any:
-    """A value as it round-trips through JSON (what the store keeps and the hash covers)."""
-    return json.loads(canonical(value)) if value is not None else None
-
-
 def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
     """The event `entry` becomes as number `seq` after the event hashed `prev_hash`."""
-    unsealed = AuditEvent(
+    before_json = canonical(entry.before) if entry.before is not None else None
+    after_json = canonical(entry.after) if entry.after is not None else None
+    at = entry.at.isoformat()
+    subject_ids = tuple(entry.subject_ids)
+    # The canonical text of `hashed_fields()`, assembled from each field's canonical text so
+    # the (largest) before/after values are encoded once: canonical JSON of a value
+    # re-encodes to the same text, so the hash is the one `computed_hash` gives.
+    pieces = {
+        "seq": str(seq),
+        "at": canonical(at),
+        "actor": canonical(entry.context.actor),
+        "role": canonical(entry.context.role),
+        "correlationId": canonical(entry.context.correlation_id),
+        "action": canonical(entry.action),
+        "subjectIds": canonical(list(subject_ids)),
+        "before": before_json or "null",
+        "after": after_json or "null",
+        "reason": canonical(entry.reason),
+        "prevHash": canonical(prev_hash),
+    }
+    text = "{" + ",".join(f"{canonical(name)}:{pieces[name]}" for name in sorted(pieces)) + "}"
+    return AuditEvent(
         seq=seq,
-        at=entry.at.isoformat(),
+        at=at,
         actor=entry.context.actor,
         role=entry.context.role,
         correlation_id=entry.context.correlation_id,
         action=entry.action,
-        subject_ids=tuple(entry.subject_ids),
-        before=jsonable(entry.before),
-        after=jsonable(entry.after),
+        subject_ids=subject_ids,
+        before=json.loads(before_json) if before_json is not None else None,
+        after=json.loads(after_json) if after_json is not None else None,
         reason=entry.reason,
         prev_hash=prev_hash,
-        hash="",
+        hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        before_json=before_json,
+        after_json=after_json,
     )
-    return AuditEvent(**{**unsealed.__dict__, "hash": unsealed.computed_hash()})
 
 
 def seal_all(entries: Sequence[AuditEntry], head_seq: int, head_hash: str) -> list[AuditEvent]:

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -226,12 +227,19 @@ class StoredCandidate:
     their rarity weights, `mdm_hub.matching.rarity`: what candidates are ranked by)."""
 
     key: SourceKey
-    attributes: JsonAttributes
+    attributes_json: str  # as stored: decoded only when asked for (see `attributes`)
     content_hash: str
     golden_id: str
     golden_created_at: datetime
     shared_keys: int
     key_weight: int = 0
+
+    @cached_property
+    def attributes(self) -> JsonAttributes:
+        # The matcher keeps candidates' comparison values by content hash, so most
+        # candidates are never decoded.
+        decoded: JsonAttributes = json.loads(self.attributes_json)
+        return decoded
 
 
 class CandidateStatus(StrEnum):

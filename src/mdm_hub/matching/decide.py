@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from mdm_hub.domain.records import SourceKey
@@ -76,7 +77,12 @@ class MatchDecision:
 
 
 def rule_name(rules: MatchRules) -> str:
-    return f"matching/{Path(rules.source).name}"
+    return _rule_name(rules.source)
+
+
+@cache  # every decision names its rule file: parse the path once
+def _rule_name(source: str) -> str:
+    return f"matching/{Path(source).name}"
 
 
 def score_goldens(

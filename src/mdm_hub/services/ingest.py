@@ -215,13 +215,12 @@ class IngestService:
             golden_id, outcome = self._new_golden_id(record.key.entity_type), UpsertOutcome.CREATED
             decided_by = f"{rule_name(self._matcher.rules_for(record.key.entity_type))}#new"
             await tx.create_golden(golden_id, record.key.entity_type, now)
-        await tx.put_source(stored, prepared.keys)
         membership = Membership(golden_id, now, decided_by, decision.score, explanation)
+        await tx.put_source(stored, prepared.keys, membership)
         # The outcome's event, with the rule that decided it; bridging merges and the review
         # candidate follow it.
         decided = UpsertResult(golden_id, outcome, stored.version, decision.score)
         entries.append(_ingest_entry(record, decided, None, decided_by, now, context))
-        await tx.set_membership(record.key, membership)
         for loser in decision.merge:
             # The record bridges golden records that each match it: they are one thing.
             await tx.merge_golden(loser, golden_id, now)

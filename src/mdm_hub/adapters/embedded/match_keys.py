@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from functools import lru_cache
 
 
+# A record's keys are hashed to look up its candidates, then again to store them.
+@lru_cache(maxsize=4096)
 def key_hash(key: str) -> int:
     """A signed 64-bit integer, as SQLite stores INTEGER."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()

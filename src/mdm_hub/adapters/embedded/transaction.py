@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from mdm_hub.adapters.codec import (
     dumps,
@@ -46,6 +47,34 @@ SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
 )
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
+_UPSERT = (
+    "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
+    "attributes = excluded.attributes, "
+    "contentHash = excluded.contentHash, version = excluded.version, "
+    "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
+    "matchKeys = excluded.matchKeys"
+)
+_UPSERT_SOURCE = (
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
+)
+_UPSERT_MEMBER = (
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
+    "goldenId, since, decidedBy, score, explanation) "
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}, goldenId = excluded.goldenId, "
+    "since = excluded.since, decidedBy = excluded.decidedBy, score = excluded.score, "
+    "explanation = excluded.explanation RETURNING pk"
+)
+
+
+def _membership_values(membership: Membership) -> tuple[object, ...]:
+    return (
+        membership.golden_id,
+        membership.since.isoformat(),
+        membership.decided_by,
+        membership.score,
+        dumps(membership.explanation) if membership.explanation is not None else None,
+    )
 
 
 @cache
@@ -95,8 +124,11 @@ SELECT g.id FROM chain JOIN golden g ON g.id = chain.id ORDER BY chain.depth DES
 def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | None:
     """A golden record with its members and override history, read on `db` as it stands."""
     row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
-    if row is None:
-        return None
+    return _view_of(db, row) if row is not None else None
+
+
+def _view_of(db: sqlite3.Connection, row: Any) -> GoldenView:  # a golden row
+    golden_id = row["id"]
     members = db.execute(
         f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
         "WHERE goldenId = ? ORDER BY system, sourceId",
@@ -115,9 +147,12 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
 def view_following_merges(db: sqlite3.Connection, golden_id: str) -> GoldenView | None:
     """The golden record an ID stands for: itself, or the survivor it was merged into (with
     `merged_from` naming the ID asked for)."""
-    survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
-    if survivor is None:
+    row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
+    if row is None:
         return None
+    if row["mergedInto"] is None:  # the usual case: no chain to walk
+        return _view_of(db, row)
+    survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
     view = read_golden_view(db, survivor["id"])
     if view is None or survivor["id"] == golden_id:
         return view
@@ -262,7 +297,12 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             (golden_id, str(entity_type), at.isoformat(), at.isoformat()),
         )
 
-    async def put_source(self, record: StoredSource, strong_keys: Sequence[str]) -> None:
+    async def put_source(
+        self,
+        record: StoredSource,
+        strong_keys: Sequence[str],
+        membership: Membership | None = None,
+    ) -> None:
         values = (
             dumps(record.attributes),
             record.content_hash,
@@ -275,16 +315,16 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             key_params(record.key),
         ).fetchone()
         keys = sorted(set(strong_keys))
-        pk: int = self._db.execute(
-            f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
-            "attributes = excluded.attributes, "
-            "contentHash = excluded.contentHash, version = excluded.version, "
-            "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
-            "matchKeys = excluded.matchKeys RETURNING pk",
-            (*key_params(record.key), *values, dumps(keys)),
-        ).fetchone()["pk"]
+        if membership is None:
+            pk: int = self._db.execute(
+                _UPSERT_SOURCE, (*key_params(record.key), *values, dumps(keys))
+            ).fetchone()["pk"]
+        else:
+            # The record and its membership in one statement, not an insert and an update.
+            pk = self._db.execute(
+                _UPSERT_MEMBER,
+                (*key_params(record.key), *values, dumps(keys), *_membership_values(membership)),
+            ).fetchone()["pk"]
         self._db.execute(
             "INSERT INTO source_version (sourcePk, attributes, contentHash, version, observedAt, "
             "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
@@ -305,14 +345,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         cursor = self._db.execute(
             "UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ?, score = ?, "  # noqa: S608
             f"explanation = ? WHERE {_KEY_WHERE}",
-            (
-                membership.golden_id,
-                membership.since.isoformat(),
-                membership.decided_by,
-                membership.score,
-                dumps(membership.explanation) if membership.explanation is not None else None,
-                *key_params(key),
-            ),
+            (*_membership_values(membership), *key_params(key)),
         )
         if cursor.rowcount != 1:
             raise NotFound(f"source record {key} does not exist")

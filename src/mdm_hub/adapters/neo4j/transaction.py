@@ -164,7 +164,12 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
         await self._rows(Query.CREATE_GOLDEN, id=golden_id, entityType=str(entity_type), at=at)
 
-    async def put_source(self, record: StoredSource, strong_keys: Sequence[str]) -> None:
+    async def put_source(
+        self,
+        record: StoredSource,
+        strong_keys: Sequence[str],
+        membership: Membership | None = None,
+    ) -> None:
         await self._rows(
             Query.PUT_SOURCE,
             **key_params(record.key),
@@ -175,6 +180,8 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
             recordedAt=record.recorded_at,
             keys=list(strong_keys),
         )
+        if membership is not None:
+            await self.set_membership(record.key, membership)
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         rows = await self._rows(
