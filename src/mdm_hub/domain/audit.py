@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from json.encoder import encode_basestring
 from typing import Any
 
 from mdm_hub.domain.records import SourceKey
@@ -116,6 +117,29 @@ def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
+# The hashed field names in canonical (sorted) order; none needs escaping.
+_HASHED_ORDER = sorted(
+    [
+        "seq",
+        "at",
+        "actor",
+        "role",
+        "correlationId",
+        "action",
+        "subjectIds",
+        "before",
+        "after",
+        "reason",
+        "prevHash",
+    ]
+)
+
+
+def _string(value: str | None) -> str:
+    """A string as `canonical` writes it (the encoder's own escaping), or null."""
+    return "null" if value is None else encode_basestring(value)
+
+
 def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
     """The event `entry` becomes as number `seq` after the event hashed `prev_hash`."""
     before_json = canonical(entry.before) if entry.before is not None else None
@@ -127,18 +151,18 @@ def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
     # re-encodes to the same text, so the hash is the one `computed_hash` gives.
     pieces = {
         "seq": str(seq),
-        "at": canonical(at),
-        "actor": canonical(entry.context.actor),
-        "role": canonical(entry.context.role),
-        "correlationId": canonical(entry.context.correlation_id),
-        "action": canonical(entry.action),
-        "subjectIds": canonical(list(subject_ids)),
+        "at": _string(at),
+        "actor": _string(entry.context.actor),
+        "role": _string(entry.context.role),
+        "correlationId": _string(entry.context.correlation_id),
+        "action": _string(entry.action),
+        "subjectIds": "[" + ",".join(map(_string, subject_ids)) + "]",
         "before": before_json or "null",
         "after": after_json or "null",
-        "reason": canonical(entry.reason),
-        "prevHash": canonical(prev_hash),
+        "reason": _string(entry.reason),
+        "prevHash": _string(prev_hash),
     }
-    text = "{" + ",".join(f"{canonical(name)}:{pieces[name]}" for name in sorted(pieces)) + "}"
+    text = "{" + ",".join(f'"{name}":{pieces[name]}' for name in _HASHED_ORDER) + "}"
     return AuditEvent(
         seq=seq,
         at=at,
