@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.adapters.embedded.match_keys import key_hash
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import StoredCandidate
 from mdm_hub.ports import StoreTransaction
@@ -94,3 +95,37 @@ async def test_text_match_keys_of_an_old_file_are_moved_to_the_hashed_index(
     with sqlite3.connect(path) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "match_key" not in tables
+
+
+async def test_a_record_listing_its_keys_as_text_drops_them_when_it_changes(
+    tmp_path: Path,
+) -> None:
+    # Files from before packed key hashes list a record's own keys as a JSON array of texts;
+    # a new version must still remove the keys it no longer has.
+    path = tmp_path / "old.db"
+    source = key("CRM", "c1")
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await golden_with(store, "cus_old", stored(source, {"name": "Acme"}))
+    await store.close()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO match_key_hash (keyHash, sourcePk) SELECT ?, pk FROM source_record",
+            (key_hash("B|CUSTOMER|name|acme"),),
+        )
+        db.execute("UPDATE source_record SET matchKeys = ?", ('["B|CUSTOMER|name|acme"]',))
+    store = EmbeddedStore(str(path))
+    await store.open()
+    try:
+
+        async def change(tx: StoreTransaction) -> tuple[list[StoredCandidate], ...]:
+            await tx.put_source(stored(source, {"name": "Acme Two"}, version=2), ["B|new"])
+            old = await tx.candidates(EntityType.CUSTOMER, ["B|CUSTOMER|name|acme"], 10, 5)
+            new = await tx.candidates(EntityType.CUSTOMER, ["B|new"], 10, 5)
+            return old, new
+
+        old, new = await store.write(change)
+        assert old == []
+        assert [c.key for c in new] == [source]
+    finally:
+        await store.close()

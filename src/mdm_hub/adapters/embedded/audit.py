@@ -22,10 +22,14 @@ def read_head(db: sqlite3.Connection) -> tuple[int, str] | None:
     return (int(row["seq"]), str(row["hash"])) if row is not None else None
 
 
-def append(db: sqlite3.Connection, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+def append(
+    db: sqlite3.Connection, entries: Sequence[AuditEntry], head: tuple[int, str] | None
+) -> list[AuditEvent]:
+    """Append after `head` (the chain head as this transaction last left it; None: read it).
+    The caller writes the new head with `write_head` before commit."""
     if not entries:
         return []
-    head_seq, head_hash = read_head(db) or (0, GENESIS)
+    head_seq, head_hash = head or read_head(db) or (0, GENESIS)
     events = seal_all(entries, head_seq, head_hash)
     for event in events:
         fields = audit_event_fields(event)
@@ -35,13 +39,15 @@ def append(db: sqlite3.Connection, entries: Sequence[AuditEntry]) -> list[AuditE
             "INSERT OR IGNORE INTO audit_subject (subject, seq) VALUES (?, ?)",
             [(subject, event.seq) for subject in event.subject_ids],
         )
-    last = events[-1]
+    return events
+
+
+def write_head(db: sqlite3.Connection, head: tuple[int, str]) -> None:
     db.execute(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        (last.seq, last.hash),
+        head,
     )
-    return events
 
 
 def events_after(db: sqlite3.Connection, after_seq: int, limit: int) -> list[AuditEvent]:

@@ -10,7 +10,10 @@ like any other: a key is a way to find records, never evidence of a match.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+import struct
+from collections.abc import Iterable
 from functools import lru_cache
 
 
@@ -20,6 +23,21 @@ def key_hash(key: str) -> int:
     """A signed 64-bit integer, as SQLite stores INTEGER."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def pack_hashes(hashes: Iterable[int]) -> bytes:
+    """A record's own key hashes as source_record.matchKeys keeps them: little-endian int64s
+    (8 bytes a key, where the key texts took ~50)."""
+    ordered = sorted(hashes)
+    return struct.pack(f"<{len(ordered)}q", *ordered)
+
+
+def stored_hashes(value: bytes | str) -> set[int]:
+    """The key hashes a source_record.matchKeys value lists; files from before packing hold
+    a JSON array of the key texts, hashed here."""
+    if isinstance(value, bytes):
+        return set(struct.unpack(f"<{len(value) // 8}q", value))
+    return {key_hash(key) for key in json.loads(value)}
 
 
 def upgrade_text_keys(db: sqlite3.Connection) -> None:

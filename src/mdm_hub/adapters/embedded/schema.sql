@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS source_version (
 
 -- Every match key of every record, by its 64-bit hash (match_keys.py): the candidate index.
 -- WITHOUT ROWID keeps it one B-tree, so an insert touches half the pages; a record's own keys
--- are listed, as text, on source_record.
+-- are listed on source_record.matchKeys, as packed hashes (older files: a JSON array of texts).
 CREATE TABLE IF NOT EXISTS match_key_hash (
   keyHash   INTEGER NOT NULL,
   sourcePk  INTEGER NOT NULL REFERENCES source_record (pk),

@@ -147,8 +147,10 @@ class EmbeddedStore(EmbeddedApiKeys):
         async with self._lock:
             db = self._conn
             db.execute("BEGIN IMMEDIATE")
+            tx = EmbeddedTransaction(db)
             try:
-                result = await work(EmbeddedTransaction(db))
+                result = await work(tx)
+                tx.finish()
             except BaseException:
                 db.execute("ROLLBACK")
                 raise

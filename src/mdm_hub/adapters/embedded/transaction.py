@@ -23,7 +23,7 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.embedded import audit
-from mdm_hub.adapters.embedded.match_keys import key_hash
+from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
@@ -162,9 +162,20 @@ def view_following_merges(db: sqlite3.Connection, golden_id: str) -> GoldenView 
 class EmbeddedTransaction(EmbeddedRelationshipWrites):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        # The audit chain head as this transaction left it: read once, written once by
+        # `finish` (a group commit appends many records' events in one transaction).
+        self._audit_head: tuple[int, str] | None = None
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
-        return audit.append(self._db, entries)
+        events = audit.append(self._db, entries, self._audit_head)
+        if events:
+            self._audit_head = (events[-1].seq, events[-1].hash)
+        return events
+
+    def finish(self) -> None:
+        """The work is done and about to commit: store what must be stored once."""
+        if self._audit_head is not None:
+            audit.write_head(self._db, self._audit_head)
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(
@@ -314,31 +325,32 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
             key_params(record.key),
         ).fetchone()
-        keys = sorted(set(strong_keys))
+        hashes = {key_hash(key) for key in strong_keys}
+        packed = pack_hashes(hashes)
         if membership is None:
             pk: int = self._db.execute(
-                _UPSERT_SOURCE, (*key_params(record.key), *values, dumps(keys))
+                _UPSERT_SOURCE, (*key_params(record.key), *values, packed)
             ).fetchone()["pk"]
         else:
             # The record and its membership in one statement, not an insert and an update.
             pk = self._db.execute(
                 _UPSERT_MEMBER,
-                (*key_params(record.key), *values, dumps(keys), *_membership_values(membership)),
+                (*key_params(record.key), *values, packed, *_membership_values(membership)),
             ).fetchone()["pk"]
         self._db.execute(
             "INSERT INTO source_version (sourcePk, attributes, contentHash, version, observedAt, "
             "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
             (pk, *values),
         )
-        old_keys = set(json.loads(previous["matchKeys"])) if previous else set()
-        if old_keys:
+        old = stored_hashes(previous["matchKeys"]) if previous else set()
+        if old:
             self._db.executemany(
                 "DELETE FROM match_key_hash WHERE keyHash = ? AND sourcePk = ?",
-                [(key_hash(k), pk) for k in old_keys.difference(keys)],
+                [(h, pk) for h in old.difference(hashes)],
             )
         self._db.executemany(
             "INSERT OR IGNORE INTO match_key_hash (keyHash, sourcePk) VALUES (?, ?)",
-            [(key_hash(k), pk) for k in keys if k not in old_keys],
+            [(h, pk) for h in sorted(hashes.difference(old))],
         )
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
