@@ -114,13 +114,16 @@ class EmbeddedRelationshipWrites:
         return targets
 
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
-        pk = self._known_source(target)["pk"]
         rows = self._db.execute(
             "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608
             f"FROM reference r JOIN source_record s ON s.pk = r.sourcePk WHERE {_AWAITING} "
             "ORDER BY r.key",
             key_params(target),
         ).fetchall()
+        if not rows:  # most records arrive awaited by nobody: one indexed read
+            self._known_source(target)
+            return []
+        pk = self._known_source(target)["pk"]
         self._db.execute(
             f"UPDATE reference SET targetPk = ? WHERE {_AWAITING}",  # noqa: S608
             (pk, *key_params(target)),
