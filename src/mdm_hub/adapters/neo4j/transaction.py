@@ -47,6 +47,9 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog
+        # The audit head, once this transaction has locked it (the lock lasts until commit,
+        # so a group commit's later records need not lock and read it again).
+        self._audit_head: tuple[int, str] | None = None
 
     async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         result = await self._tx.run(self._q[query], params)
@@ -55,8 +58,11 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         if not entries:
             return []
-        [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
-        events = seal_all(entries, int(head["seq"]), str(head["hash"]))
+        if self._audit_head is None:
+            [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
+            self._audit_head = (int(head["seq"]), str(head["hash"]))
+        events = seal_all(entries, *self._audit_head)
+        self._audit_head = (events[-1].seq, events[-1].hash)
         await self._rows(
             Query.APPEND_AUDIT,
             events=[audit_event_fields(event) for event in events],
