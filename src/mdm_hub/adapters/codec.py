@@ -30,7 +30,55 @@ def dumps(value: object) -> str:
 
 
 def golden_attributes_to_json(attributes: Sequence[AttributeValue]) -> str:
-    return dumps([_attribute_to_dict(a) for a in attributes])
+    # Written for every golden record ingest touches, so the text is assembled directly;
+    # it must stay byte for byte what dumps() of the _attribute_to_dict form gives (stored
+    # rows and hashes depend on it). Anything the direct path cannot encode (a field not of
+    # its declared type) goes the general way, which then answers or fails as it always did.
+    out: list[str] = []
+    try:
+        _write_attributes(attributes, out)
+    except TypeError:
+        return dumps([_attribute_to_dict(a) for a in attributes])
+    return "".join(out)
+
+
+_string = json.encoder.encode_basestring  # how dumps() writes a str (ensure_ascii=False)
+# What dumps() builds on every call; made once here, the same settings.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _write_attributes(attributes: Sequence[AttributeValue], out: list[str]) -> None:
+    # The keys of _attribute_to_dict in sorted order, as dumps() (sort_keys) writes them.
+    out.append("[")
+    for position, a in enumerate(attributes):
+        source = a.source
+        out.append('{"entityType":' if position == 0 else ',{"entityType":')
+        out.append(_string(str(source.entity_type)))
+        out.append(',"name":')
+        out.append(_string(a.name))
+        out.append(',"observedAt":')
+        out.append(_string(a.observed_at.isoformat()))
+        if a.parts:
+            out.append(',"parts":')
+            _write_attributes(a.parts, out)
+        if a.reason is not None:
+            out.append(',"reason":')
+            out.append(_string(a.reason))
+        out.append(',"rule":')
+        out.append(_string(a.rule))
+        out.append(',"sourceId":')
+        out.append(_string(source.source_id))
+        out.append(',"system":')
+        out.append(_string(source.system))
+        out.append(',"value":')
+        value = a.value
+        out.append(_string(value) if type(value) is str else _ENCODER.encode(value))
+        out.append(',"version":')
+        version = a.source_version
+        # dumps() writes an int as int.__repr__ does; anything else (a bool) goes through it.
+        out.append(int.__repr__(version) if type(version) is int else _ENCODER.encode(version))
+        out.append("}")
+    out.append("]")
 
 
 def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
@@ -53,20 +101,33 @@ def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
 
 
 def golden_attributes_from_json(text: str) -> tuple[AttributeValue, ...]:
-    return tuple(_attribute_from_dict(item) for item in json.loads(text))
+    return tuple([_attribute_from_dict(item) for item in json.loads(text)])
 
 
 def _attribute_from_dict(item: Mapping[str, Any]) -> AttributeValue:
+    # Positional, and parts only when there are any: read for every golden record ingest
+    # touches, mostly values without parts.
     return AttributeValue(
-        name=item["name"],
-        value=item["value"],
-        rule=item["rule"],
-        source=SourceKey(item["system"], EntityType(item["entityType"]), item["sourceId"]),
-        source_version=item["version"],
-        observed_at=datetime.fromisoformat(item["observedAt"]),
-        reason=item.get("reason"),
-        parts=tuple(_attribute_from_dict(part) for part in item.get("parts", ())),
+        item["name"],
+        item["value"],
+        item["rule"],
+        SourceKey(item["system"], _entity_type(item["entityType"]), item["sourceId"]),
+        item["version"],
+        datetime.fromisoformat(item["observedAt"]),
+        item.get("reason"),
+        tuple([_attribute_from_dict(part) for part in item["parts"]]) if "parts" in item else (),
     )
+
+
+# EntityType(text) through a plain dict: the enum's own lookup is several times slower.
+_ENTITY_TYPES: dict[str, EntityType] = {str(t): t for t in EntityType}
+
+
+def _entity_type(text: str) -> EntityType:
+    try:
+        return _ENTITY_TYPES[text]
+    except (KeyError, TypeError):
+        return EntityType(text)  # which raises as it always did
 
 
 def golden_record(fields: Mapping[str, Any]) -> GoldenRecord:
@@ -115,13 +176,14 @@ def _optional(fields: Mapping[str, Any], name: str) -> Any:
 
 def stored_source(fields: Mapping[str, Any]) -> StoredSource:
     """A StoredSource from a row or node map with the store's camelCase property names."""
+    # Positional: read for every member of every golden record ingest touches.
     return StoredSource(
-        key=source_key(fields),
-        attributes=json.loads(fields["attributes"]),
-        content_hash=fields["contentHash"],
-        version=fields["version"],
-        observed_at=as_datetime(fields["observedAt"]),
-        recorded_at=as_datetime(fields["recordedAt"]),
+        SourceKey(fields["system"], _entity_type(fields["entityType"]), fields["sourceId"]),
+        json.loads(fields["attributes"]),
+        fields["contentHash"],
+        fields["version"],
+        as_datetime(fields["observedAt"]),
+        as_datetime(fields["recordedAt"]),
     )
 
 

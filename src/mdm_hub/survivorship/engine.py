@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from mdm_hub.domain.attributes import AttributeKind
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource
 from mdm_hub.survivorship.ranking import member_rank
 from mdm_hub.survivorship.rules import EntityRules, Strategy, TieBreaker
 from mdm_hub.survivorship.strategies import CHOOSERS, Candidate
+
+# This runs for every ingested record, so the code below favours fewer objects and calls per
+# attribute: candidates are gathered in one pass over the members, values built positionally.
 
 
 def compute_golden_attributes(
@@ -24,10 +26,10 @@ def compute_golden_attributes(
     pins: Mapping[str, OverrideEvent] | None = None,
 ) -> tuple[AttributeValue, ...]:
     """Golden attributes sorted by name. `pins` are the steward overrides in force."""
-    members = tuple(members)
+    ranked = _Rankings(tuple(members), rules.file.trust)
     pins = pins or {}
-    names = {name for member in members for name in member.attributes} | pins.keys()
-    ranked = _Rankings(members, rules.file.trust)
+    # An attribute no member has a value for (and no pin sets) gets no golden value.
+    names = ranked.candidates(rules.file.tie_breakers).keys() | pins.keys()
     chosen = []
     for name in sorted(names):
         pin = pins.get(name)
@@ -38,42 +40,55 @@ def compute_golden_attributes(
 
 
 class _Rankings:
-    """The members in preference order, sorted once per tie-breaker order (rules share a
-    few orders between many attributes)."""
+    """For each tie-breaker order a rule uses, every attribute's candidates, best-ranked
+    first. Gathered once per order (rules share a few orders between many attributes)."""
 
     def __init__(self, members: tuple[StoredSource, ...], trust: Sequence[str]) -> None:
         self._members = members
         self._trust = trust
-        self._orders: dict[tuple[TieBreaker, ...], list[StoredSource]] = {}
+        self._by_order: dict[tuple[TieBreaker, ...], dict[str, list[Candidate]]] = {}
 
-    def ordered(self, tie_breakers: tuple[TieBreaker, ...]) -> list[StoredSource]:
-        order = self._orders.get(tie_breakers)
-        if order is None:
-            order = sorted(self._members, key=member_rank(tie_breakers, self._trust))
-            self._orders[tie_breakers] = order
-        return order
+    def candidates(self, tie_breakers: tuple[TieBreaker, ...]) -> dict[str, list[Candidate]]:
+        found = self._by_order.get(tie_breakers)
+        if found is None:
+            found = self._gather(tie_breakers)
+            self._by_order[tie_breakers] = found
+        return found
+
+    def _gather(self, tie_breakers: tuple[TieBreaker, ...]) -> dict[str, list[Candidate]]:
+        members = self._members
+        # One member (a new golden record, the most common case) is in order whatever the
+        # tie-breakers: no sort key to build.
+        if len(members) > 1:
+            members = tuple(sorted(members, key=member_rank(tie_breakers, self._trust)))
+        found: dict[str, list[Candidate]] = {}
+        for member in members:
+            for name, value in member.attributes.items():
+                if value is None:
+                    continue
+                held = found.get(name)
+                if held is None:
+                    found[name] = [(value, member)]
+                else:
+                    held.append((value, member))
+        return found
 
 
 def _decided(name: str, members: _Rankings, rules: EntityRules) -> AttributeValue | None:
-    rule = rules.rule_for(name)
-    ranked = [
-        Candidate(member.attributes[name], member)
-        for member in members.ordered(rules.tie_breakers_for(rule))
-        if member.attributes.get(name) is not None
-    ]
+    rule, tie_breakers, kind = rules.decision_for(name)
+    ranked = members.candidates(tie_breakers).get(name)
     if not ranked:
         return None
-    # Attributes come validated, so every name has a kind; text is the safe reading if not.
-    kind = rules.kinds.get(name, AttributeKind.TEXT)
-    winners = CHOOSERS[rule.strategy](ranked, rule, kind)
+    strategy = rule.strategy
+    winners = CHOOSERS[strategy](ranked, rule, kind)
     if not winners:
         return None
-    parts = tuple(_provenance(name, c, rule.strategy) for c in winners)
-    if rule.strategy is not Strategy.UNION:
-        return parts[0]
+    if strategy is not Strategy.UNION:
+        return _provenance(name, winners[0], strategy)
+    parts = tuple(_provenance(name, c, strategy) for c in winners)
     # The list as a whole is credited to the best-ranked member that contributed to it.
-    best = next(c for c in ranked if any(c.member is w.member for w in winners))
-    return _provenance(name, Candidate([p.value for p in parts], best.member), rule.strategy, parts)
+    best = next(member for _, member in ranked if any(member is w[1] for w in winners))
+    return _provenance(name, ([p.value for p in parts], best), strategy, parts)
 
 
 def _provenance(
@@ -82,15 +97,10 @@ def _provenance(
     strategy: Strategy,
     parts: tuple[AttributeValue, ...] = (),
 ) -> AttributeValue:
-    member = candidate.member
+    value, member = candidate
+    # Positional: noticeably cheaper than keywords for a frozen dataclass this size.
     return AttributeValue(
-        name=name,
-        value=candidate.value,
-        rule=str(strategy),
-        source=member.key,
-        source_version=member.version,
-        observed_at=member.observed_at,
-        parts=parts,
+        name, value, str(strategy), member.key, member.version, member.observed_at, None, parts
     )
 
 

@@ -30,14 +30,21 @@ def member_rank(
     """A sort key: sorting members by it puts the preferred member first."""
     trust_rank = {system: position for position, system in enumerate(trust)}
     untrusted = len(trust_rank)  # systems the ranking does not name come after those it does
-
-    def part(tie_breaker: TieBreaker, member: StoredSource) -> int:
-        if tie_breaker is TieBreaker.TRUST:
-            return trust_rank.get(member.key.system, untrusted)
-        observed = microseconds(member.observed_at)
-        return -observed if tie_breaker is TieBreaker.MOST_RECENT else observed
+    tie_breakers = tuple(tie_breakers)
 
     def key(member: StoredSource) -> RankKey:
-        return (*(part(t, member) for t in tie_breakers), member.key.system, member.key.source_id)
+        # A plain loop: this runs for every member of every golden record ingest touches.
+        source = member.key
+        parts: list[int | str] = []
+        for tie_breaker in tie_breakers:
+            if tie_breaker is TieBreaker.TRUST:
+                parts.append(trust_rank.get(source.system, untrusted))
+            elif tie_breaker is TieBreaker.MOST_RECENT:
+                parts.append(-microseconds(member.observed_at))
+            else:
+                parts.append(microseconds(member.observed_at))
+        parts.append(source.system)
+        parts.append(source.source_id)
+        return tuple(parts)
 
     return key

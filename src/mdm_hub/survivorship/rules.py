@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Self
+from typing import NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -157,6 +157,14 @@ def _kind_problem(strategy: Strategy, name: str, kind: AttributeKind) -> str | N
     return f"{strategy} needs a {wanted} attribute, and {name!r} is {kind}"
 
 
+class Decision(NamedTuple):
+    """How the engine decides one attribute: its rule, tie-breakers and kind of value."""
+
+    rule: AttributeRule
+    tie_breakers: tuple[TieBreaker, ...]
+    kind: AttributeKind
+
+
 @dataclass(frozen=True)
 class EntityRules:
     """One entity type's validated rules, ready for the engine."""
@@ -164,6 +172,10 @@ class EntityRules:
     file: RuleFile
     kinds: Mapping[str, AttributeKind]
     hash: str
+    # decision_for's answers: the engine asks once per attribute of every golden record.
+    _decisions: dict[str, Decision] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, rules: RuleFile) -> EntityRules:
@@ -181,6 +193,16 @@ class EntityRules:
 
     def tie_breakers_for(self, rule: AttributeRule) -> tuple[TieBreaker, ...]:
         return rule.tie_breakers if rule.tie_breakers is not None else self.file.tie_breakers
+
+    def decision_for(self, attribute: str) -> Decision:
+        decision = self._decisions.get(attribute)
+        if decision is None:
+            rule = self.rule_for(attribute)
+            # Attributes come validated, so every name has a kind; text is the safe reading.
+            kind = self.kinds.get(attribute, AttributeKind.TEXT)
+            decision = Decision(rule, self.tie_breakers_for(rule), kind)
+            self._decisions[attribute] = decision
+        return decision
 
 
 @dataclass(frozen=True)

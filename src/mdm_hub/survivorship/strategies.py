@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,13 +16,9 @@ from mdm_hub.domain.attributes import AttributeKind
 from mdm_hub.domain.records import StoredSource, canonical_json
 from mdm_hub.survivorship.rules import AttributeRule, Strategy
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A member's value for the attribute being decided."""
-
-    value: Any
-    member: StoredSource
+# A member's value for the attribute being decided: (value, member). A plain tuple: the engine
+# makes one per member and attribute of every golden record, and a tuple is the cheapest.
+Candidate = tuple[Any, StoredSource]
 
 
 Choose = Callable[[Sequence[Candidate], AttributeRule, AttributeKind], list[Candidate]]
@@ -32,31 +27,33 @@ Choose = Callable[[Sequence[Candidate], AttributeRule, AttributeKind], list[Cand
 def _source_priority(
     ranked: Sequence[Candidate], rule: AttributeRule, _: AttributeKind
 ) -> list[Candidate]:
-    priority = {system: position for position, system in enumerate(rule.systems or ())}
-    pool = [c for c in ranked if c.member.key.system in priority] if rule.only_listed else ranked
-    if not pool:
-        return []
-    return [min(pool, key=lambda c: priority.get(c.member.key.system, len(priority)))]
+    # The best-ranked holder from the first listed system that has one; without one, the
+    # best-ranked holder of any system (unless only listed systems count).
+    for system in rule.systems or ():
+        for candidate in ranked:
+            if candidate[1].key.system == system:
+                return [candidate]
+    return [ranked[0]] if ranked and not rule.only_listed else []
 
 
 def _most_recent(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
-    return [max(ranked, key=lambda c: c.member.observed_at)]
+    return [max(ranked, key=lambda c: c[1].observed_at)]
 
 
 def _most_frequent(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
-    counts = Counter(canonical_json(c.value) for c in ranked)
-    return [max(ranked, key=lambda c: counts[canonical_json(c.value)])]
+    counts = Counter(canonical_json(value) for value, _ in ranked)
+    return [max(ranked, key=lambda c: counts[canonical_json(c[0])])]
 
 
 def _longest(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
-    return [max(ranked, key=lambda c: len(c.value))]
+    return [max(ranked, key=lambda c: len(c[0]))]
 
 
 def _order(kind: AttributeKind) -> Callable[[Candidate], Any]:
     # Numbers may be stored as JSON text ("12.50"); ISO dates already sort as text.
     if kind is AttributeKind.NUMBER:
-        return lambda c: Decimal(str(c.value))
-    return lambda c: c.value
+        return lambda c: Decimal(str(c[0]))
+    return lambda c: c[0]
 
 
 def _max(ranked: Sequence[Candidate], _: AttributeRule, kind: AttributeKind) -> list[Candidate]:
@@ -71,7 +68,7 @@ def _union(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
     # Each distinct value once, credited to the best-ranked member that holds it.
     first_holder: dict[str, Candidate] = {}
     for candidate in ranked:
-        first_holder.setdefault(canonical_json(candidate.value), candidate)
+        first_holder.setdefault(canonical_json(candidate[0]), candidate)
     return [first_holder[text] for text in sorted(first_holder)]
 
 
