@@ -58,13 +58,11 @@ class _Row:
 @dataclass(frozen=True)
 class _Pair:
     """A scored pair of fields: comparison `row` against the candidate's `field`, with the
-    row's level minimums and weights from the highest level down, and its otherwise
-    weight."""
+    row's levels from the highest down and its otherwise weight."""
 
     row: int
     field: str
-    mins: tuple[float, ...]
-    weights: tuple[float, ...]
+    steps: tuple[tuple[int, float, float], ...]  # (level index, min, weight)
     otherwise: float
     nicknames: bool
 
@@ -121,8 +119,7 @@ def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
         _Pair(
             row,
             field,
-            tuple(level.min for level in comparisons[row].levels),
-            tuple(level.weight for level in comparisons[row].levels),
+            tuple((i, level.min, level.weight) for i, level in enumerate(comparisons[row].levels)),
             comparisons[row].otherwise.weight,
             comparisons[row].nicknames,
         )
@@ -250,14 +247,7 @@ def score_many(
     # One row per scored pair of fields: each comparison straight, then each swap group's
     # two comparisons crossed (against the partner's field).
     similarity = _similarities(table, mine, theirs, count)
-    level: list[list[int]] = []
-    weight: list[list[float]] = []
-    missing: list[list[bool]] = []
-    for pair, similarities in zip(table.pairs, similarity, strict=True):
-        levels, weights, gaps = _levels(pair, similarities, not mine[pair.row], theirs[pair.field])
-        level.append(levels)
-        weight.append(weights)
-        missing.append(gaps)
+    level, weight, missing = _levels(table, similarity, mine, theirs)
     swapped: dict[str, list[bool]] = {}
     straight_rows = len(table.labels)
     for index, (first, second) in enumerate(table.swaps):
@@ -322,27 +312,39 @@ def _similarities(
 
 
 def _levels(
-    pair: _Pair, similarities: list[float], mine_missing: bool, theirs: list[str]
-) -> tuple[list[int], list[float], list[bool]]:
-    """Each candidate's level for one scored pair (index from the highest, -1 otherwise, -2
+    table: _Table, similarity: list[list[float]], mine: list[str], theirs: dict[str, list[str]]
+) -> tuple[list[list[int]], list[list[float]], list[list[bool]]]:
+    """Per scored pair, per candidate: the level (index from the highest, -1 otherwise, -2
     missing), its weight, and whether a value was missing."""
-    levels: list[int] = []
-    weights: list[float] = []
-    missing: list[bool] = []
-    for similarity, other in zip(similarities, theirs, strict=True):
-        if mine_missing or not other:
-            levels.append(_MISSING_LEVEL)
-            weights.append(0.0)
-            missing.append(True)
+    level: list[list[int]] = []
+    weight: list[list[float]] = []
+    missing: list[list[bool]] = []
+    for pair, similarities in zip(table.pairs, similarity, strict=True):
+        others = theirs[pair.field]
+        if not mine[pair.row]:
+            level.append([_MISSING_LEVEL] * len(others))
+            weight.append([0.0] * len(others))
+            missing.append([True] * len(others))
             continue
-        missing.append(False)
-        # Levels descend (the rules check it): the first minimum reached is the level.
-        for index, minimum in enumerate(pair.mins):
-            if similarity >= minimum:
-                levels.append(index)
-                weights.append(pair.weights[index])
-                break
-        else:
-            levels.append(_OTHERWISE_LEVEL)
-            weights.append(pair.otherwise)
-    return levels, weights, missing
+        levels: list[int] = []
+        weights: list[float] = []
+        gaps: list[bool] = []
+        for value, other in zip(similarities, others, strict=True):
+            if not other:
+                levels.append(_MISSING_LEVEL)
+                weights.append(0.0)
+                gaps.append(True)
+                continue
+            # Levels descend (the rules check it): the first minimum reached is the level.
+            found, gained = _OTHERWISE_LEVEL, pair.otherwise
+            for index, minimum, weighs in pair.steps:
+                if value >= minimum:
+                    found, gained = index, weighs
+                    break
+            levels.append(found)
+            weights.append(gained)
+            gaps.append(False)
+        level.append(levels)
+        weight.append(weights)
+        missing.append(gaps)
+    return level, weight, missing
