@@ -25,6 +25,7 @@ from mdm_hub.matching.rules import Comparator, Comparison, MatchRules
 
 MISSING = "missing"
 OTHERWISE = "otherwise"
+# Levels below the first: they index the last two of `_Row.level_labels`.
 _MISSING_LEVEL = -2
 _OTHERWISE_LEVEL = -1
 
@@ -47,7 +48,8 @@ class AttributeComparison:
 @dataclass(frozen=True)
 class _Row:
     """One comparison's explanation constants: its label, each level's label (by index from
-    the highest) and, in a swap group, the group and the partner's label."""
+    the highest, then "missing" and "otherwise" last, so that levels -2 and -1 index them)
+    and, in a swap group, the group and the partner's label."""
 
     label: str
     level_labels: tuple[str, ...]
@@ -148,7 +150,7 @@ def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
         rows=tuple(
             _Row(
                 c.label,
-                tuple(f">={level.min:g}" for level in c.levels),
+                (*(f">={level.min:g}" for level in c.levels), MISSING, OTHERWISE),
                 c.swap_group,
                 partners.get(c.label) if c.swap_group else None,
             )
@@ -204,28 +206,26 @@ class ScoredPairs:
         """The explanation of one pair, attribute by attribute."""
         mine = self._incoming.values
         theirs = self._candidates[index].values
+        swapped = self._swapped
         out = []
-        for row, spec in enumerate(self._table.rows):
-            level = self._level[row][index]
-            if level == _MISSING_LEVEL:
-                label = MISSING
-            elif level == _OTHERWISE_LEVEL:
-                label = OTHERWISE
-            else:
-                label = spec.level_labels[level]
+        for spec, levels, similarities, weights in zip(
+            self._table.rows, self._level, self._similarity, self._weight, strict=True
+        ):
+            level = levels[index]
+            label = spec.level_labels[level]
             other_label = spec.label
             group = spec.swap_group
-            if group and group in self._swapped and self._swapped[group][index]:
+            if group and group in swapped and swapped[group][index]:
                 other_label = spec.partner or other_label
                 label += " (swapped)"
             out.append(
                 AttributeComparison(
-                    name=spec.label,
-                    incoming=mine.get(spec.label, ""),
-                    candidate=theirs.get(other_label, ""),
-                    similarity=None if level == _MISSING_LEVEL else self._similarity[row][index],
-                    level=label,
-                    weight=self._weight[row][index],
+                    spec.label,
+                    mine.get(spec.label, ""),
+                    theirs.get(other_label, ""),
+                    None if level == _MISSING_LEVEL else similarities[index],
+                    label,
+                    weights[index],
                 )
             )
         return tuple(out)
@@ -247,7 +247,7 @@ def score_many(
     # One row per scored pair of fields: each comparison straight, then each swap group's
     # two comparisons crossed (against the partner's field).
     similarity = _similarities(table, mine, theirs, count)
-    level, weight, missing = _levels(table, similarity, mine, theirs)
+    level, weight = _levels(table, similarity, mine, theirs)
     swapped: dict[str, list[bool]] = {}
     straight_rows = len(table.labels)
     for index, (first, second) in enumerate(table.swaps):
@@ -256,10 +256,10 @@ def score_many(
         for c in range(count):
             # Crossed only where it weighs more AND compares no fewer values: two "missing"
             # (0) must not beat one real disagreement (negative) just because the fields are
-            # empty.
-            crossed = (
-                weight[a][c] + weight[b][c] > weight[first][c] + weight[second][c]
-                and missing[a][c] + missing[b][c] <= missing[first][c] + missing[second][c]
+            # empty. (Level -2 is exactly "missing".)
+            crossed = weight[a][c] + weight[b][c] > weight[first][c] + weight[second][c] and (
+                (level[a][c] == _MISSING_LEVEL) + (level[b][c] == _MISSING_LEVEL)
+                <= (level[first][c] == _MISSING_LEVEL) + (level[second][c] == _MISSING_LEVEL)
             )
             better.append(crossed)
             if crossed:
@@ -313,27 +313,23 @@ def _similarities(
 
 def _levels(
     table: _Table, similarity: list[list[float]], mine: list[str], theirs: dict[str, list[str]]
-) -> tuple[list[list[int]], list[list[float]], list[list[bool]]]:
+) -> tuple[list[list[int]], list[list[float]]]:
     """Per scored pair, per candidate: the level (index from the highest, -1 otherwise, -2
-    missing), its weight, and whether a value was missing."""
+    missing: only then) and its weight."""
     level: list[list[int]] = []
     weight: list[list[float]] = []
-    missing: list[list[bool]] = []
     for pair, similarities in zip(table.pairs, similarity, strict=True):
         others = theirs[pair.field]
         if not mine[pair.row]:
             level.append([_MISSING_LEVEL] * len(others))
             weight.append([0.0] * len(others))
-            missing.append([True] * len(others))
             continue
         levels: list[int] = []
         weights: list[float] = []
-        gaps: list[bool] = []
         for value, other in zip(similarities, others, strict=True):
             if not other:
                 levels.append(_MISSING_LEVEL)
                 weights.append(0.0)
-                gaps.append(True)
                 continue
             # Levels descend (the rules check it): the first minimum reached is the level.
             found, gained = _OTHERWISE_LEVEL, pair.otherwise
@@ -343,8 +339,6 @@ def _levels(
                     break
             levels.append(found)
             weights.append(gained)
-            gaps.append(False)
         level.append(levels)
         weight.append(weights)
-        missing.append(gaps)
-    return level, weight, missing
+    return level, weight
