@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +40,9 @@ class _Bulk:
 
     def grid(self, values: Sequence[str], others: Sequence[str]) -> Similarities:
         scores = process.cdist(values, others, scorer=self.scorer, processor=None, dtype=np.float64)
-        return np.asarray(scores, dtype=np.float64) / self.scale
+        scores = np.asarray(scores, dtype=np.float64)
+        # Dividing by 1.0 changes nothing: skip the extra array.
+        return scores if self.scale == 1.0 else scores / self.scale
 
 
 def _exact_pair(a: str, b: str) -> float:
@@ -86,6 +89,12 @@ COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
 }
 
 
+def pair_scorer(comparator: Comparator) -> _PairScorer | None:
+    """The comparator's one-pair scorer, or None for a string comparator (scored in bulk)."""
+    scorer = COMPARATORS[comparator]
+    return None if isinstance(scorer, _Bulk) else scorer
+
+
 def compare_grid(
     comparator: Comparator, values: Sequence[str], fields: Sequence[Sequence[str]]
 ) -> Similarities:
@@ -102,7 +111,10 @@ def compare_grid(
     return scores.reshape(len(values), len(fields), count)
 
 
-def with_nicknames(value: str, similarities: Similarities, others: Sequence[str]) -> Similarities:
+_Scores = TypeVar("_Scores", Similarities, list[float])
+
+
+def with_nicknames(value: str, similarities: _Scores, others: Sequence[str]) -> _Scores:
     """Given names: a nickname of the same name (Bob, Robert) counts as equal."""
     for index, other in enumerate(others):
         if similarities[index] < 1.0 and other and same_given_name(value, other):

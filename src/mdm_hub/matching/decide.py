@@ -15,11 +15,12 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.prepare import PreparedRecord
 from mdm_hub.matching.rules import MatchRules
-from mdm_hub.matching.scoring import AttributeComparison, score_many
+from mdm_hub.matching.scoring import AttributeComparison, ScoredPairs, score_many
 
 STRONG_SCORE = 1.0
 
@@ -85,6 +86,18 @@ def _rule_name(source: str) -> str:
     return f"matching/{Path(source).name}"
 
 
+class _Ranked(NamedTuple):
+    """A candidate golden's best member, before its explanation is built."""
+
+    golden_id: str
+    golden_created_at: datetime
+    score: float
+    auto: bool
+    member: int  # index of the best member in `members`
+    strong: bool
+    conflicts: tuple[str, ...]
+
+
 def score_goldens(
     rules: MatchRules,
     incoming: PreparedRecord,
@@ -95,44 +108,79 @@ def score_goldens(
     steward said not-a-match) may score but are never auto-linked."""
     if not members:
         return []
+    pairs, ranked = _rank(rules, incoming, members, blocked)
+    return [_golden_score(rules, incoming, members, pairs, golden) for golden in ranked]
+
+
+def _rank(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    members: Sequence[CandidateMember],
+    blocked: Collection[str],
+) -> tuple[ScoredPairs, list[_Ranked]]:
+    """Each candidate golden's best member and score, best first, without explanations:
+    a decision explains only the goldens it keeps."""
     pairs = score_many(rules, incoming, [m.prepared for m in members])
+    probabilities: list[float] = pairs.probabilities.tolist()
     auto_threshold = rules.rules.thresholds.auto_match
     best: dict[str, tuple[tuple[bool, float, str, str], int, bool]] = {}
     conflicted: dict[str, set[str]] = {}
     for index, member in enumerate(members):
-        conflicts = _conflicts(incoming, member.prepared)
-        conflicted.setdefault(member.golden_id, set()).update(conflicts)
-        strong = _equal_strong(incoming, member.prepared) and not conflicts
-        score = STRONG_SCORE if strong else float(pairs.probabilities[index])
+        # Without strong identifiers on the incoming record nothing can be equal, differ
+        # or conflict: skip the set work.
+        if incoming.strong:
+            conflicts = _conflicts(incoming, member.prepared)
+            if conflicts:
+                conflicted.setdefault(member.golden_id, set()).update(conflicts)
+            strong = _equal_strong(incoming, member.prepared) and not conflicts
+        else:
+            conflicts, strong = set(), False
+        score = STRONG_SCORE if strong else probabilities[index]
         auto = strong or (score >= auto_threshold and not conflicts)
         rank = (auto, score, member.key.system, member.key.source_id)
         current = best.get(member.golden_id)
         if current is None or rank > current[0]:
             best[member.golden_id] = (rank, index, strong)
-    results = []
+    ranked = []
     for golden_id, ((auto, score, _, _), index, strong) in best.items():
-        golden_conflicts = tuple(sorted(conflicted[golden_id]))
-        member = members[index]
-        explanation = MatchExplanation(
-            rule=f"{rule_name(rules)}#{'strong_identifier' if strong else 'probabilistic'}",
-            score=score,
-            weight=float(pairs.weights[index]),
-            member=member.key,
-            strong_identifier=_first_equal_strong(incoming, member.prepared) if strong else None,
-            conflicts=golden_conflicts,
-            comparisons=pairs.comparisons(index),
-            unverified=tuple(sorted(_typos(incoming, member.prepared))),
-        )
-        results.append(
-            GoldenScore(
+        golden_conflicts = tuple(sorted(conflicted.get(golden_id, ())))
+        ranked.append(
+            _Ranked(
                 golden_id,
-                member.golden_created_at,
+                members[index].golden_created_at,
                 score,
-                explanation,
                 auto and not golden_conflicts and golden_id not in blocked,
+                index,
+                strong,
+                golden_conflicts,
             )
         )
-    return sorted(results, key=lambda g: (-g.score, g.golden_created_at, g.golden_id))
+    ranked.sort(key=lambda g: (-g.score, g.golden_created_at, g.golden_id))
+    return pairs, ranked
+
+
+def _golden_score(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    members: Sequence[CandidateMember],
+    pairs: ScoredPairs,
+    golden: _Ranked,
+) -> GoldenScore:
+    member = members[golden.member]
+    strong = golden.strong
+    explanation = MatchExplanation(
+        rule=f"{rule_name(rules)}#{'strong_identifier' if strong else 'probabilistic'}",
+        score=golden.score,
+        weight=float(pairs.weights[golden.member]),
+        member=member.key,
+        strong_identifier=_first_equal_strong(incoming, member.prepared) if strong else None,
+        conflicts=golden.conflicts,
+        comparisons=pairs.comparisons(golden.member),
+        unverified=tuple(sorted(_typos(incoming, member.prepared))) if incoming.strong else (),
+    )
+    return GoldenScore(
+        golden.golden_id, golden.golden_created_at, golden.score, explanation, golden.auto
+    )
 
 
 def decide(
@@ -143,12 +191,16 @@ def decide(
     separated: Collection[frozenset[str]] = (),
 ) -> MatchDecision:
     """`separated` holds pairs of candidate goldens a steward kept apart: never merged."""
-    scored = score_goldens(rules, incoming, members, blocked)
+    if not members:
+        return MatchDecision(MatchOutcome.NEW)
+    pairs, ranked = _rank(rules, incoming, members, blocked)
+
+    def scored(golden: _Ranked) -> GoldenScore:
+        return _golden_score(rules, incoming, members, pairs, golden)
+
     # The best-scoring golden takes the record (ties: the oldest); other goldens above the
-    # threshold merge into it unless they must stay apart.
-    auto = sorted(
-        (g for g in scored if g.auto), key=lambda g: (-g.score, g.golden_created_at, g.golden_id)
-    )
+    # threshold merge into it unless they must stay apart. `ranked` is in that order already.
+    auto = [g for g in ranked if g.auto]
     review_floor = rules.rules.thresholds.review
     if auto:
         target = auto[0]
@@ -160,7 +212,7 @@ def decide(
             if any(frozenset((other.golden_id, g)) in separated for g in joined) or any(
                 _strong_conflict(strong, other.golden_id, g) for g in joined
             ):
-                kept_apart.append(other)
+                kept_apart.append(scored(other))
             else:
                 merge.append(other.golden_id)
         return MatchDecision(
@@ -168,18 +220,14 @@ def decide(
             target.golden_id,
             tuple(merge),
             target.score,
-            target.explanation,
+            scored(target).explanation,
             tuple(kept_apart),
         )
-    review = tuple(g for g in scored if g.score >= review_floor)
+    review = tuple(scored(g) for g in ranked if g.score >= review_floor)
     if review:
         return MatchDecision(MatchOutcome.REVIEW, score=review[0].score, review=review)
-    best = scored[0] if scored else None
-    return MatchDecision(
-        MatchOutcome.NEW,
-        score=best.score if best else None,
-        explanation=best.explanation if best else None,
-    )
+    best = scored(ranked[0])
+    return MatchDecision(MatchOutcome.NEW, score=best.score, explanation=best.explanation)
 
 
 def _strong_values(members: Sequence[CandidateMember]) -> dict[str, dict[str, set[str]]]:

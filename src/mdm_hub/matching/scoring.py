@@ -1,34 +1,35 @@
 """Fellegi-Sunter scoring of one record against many: per attribute a level, per level a
 log2 Bayes factor (m/u), summed with the prior into a match weight and a probability.
 
-Everything is computed as arrays, one row per comparison and one column per candidate: one
-rapidfuzz `cdist` per string comparator covers every comparison that uses it (crossed swap
-fields included), and the levels of all comparisons are found in one step. The
-attribute-by-attribute explanation is built only for the pairs a decision keeps.
+One row per scored pair of fields and one column per candidate: one rapidfuzz `cdist` per
+string comparator covers every comparison that uses it (crossed swap fields included). A
+record has 1-5 candidates, so levels and swaps are worked out on plain lists, where numpy's
+fixed cost per call on tiny arrays would dominate; the weights are still summed by numpy
+(the same summation order, so the same floats). The attribute-by-attribute explanation is
+built only for the pairs a decision keeps.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
 
-from mdm_hub.matching.comparators import compare_grid, with_nicknames
+from mdm_hub.matching.comparators import compare_grid, pair_scorer, with_nicknames
 from mdm_hub.matching.prepare import PreparedRecord
 from mdm_hub.matching.rules import Comparator, Comparison, MatchRules
 
 MISSING = "missing"
 OTHERWISE = "otherwise"
+# Levels below the first: they index the last two of `_Row.level_labels`.
 _MISSING_LEVEL = -2
 _OTHERWISE_LEVEL = -1
 
 Floats = NDArray[np.float64]
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -45,40 +46,58 @@ class AttributeComparison:
 
 
 @dataclass(frozen=True)
-class _Table:
-    """A rule file's comparisons compiled once for bulk scoring.
+class _Row:
+    """One comparison's explanation constants: its label, each level's label (by index from
+    the highest, then "missing" and "otherwise" last, so that levels -2 and -1 index them)
+    and, in a swap group, the group and the partner's label."""
 
-    `pairs` are the pairs of fields scored, as (comparison row, candidate field): every
-    comparison against its own field, then each swap group's two comparisons crossed. Row p
-    of `pair_mins` holds pair p's level minimums ascending (padded with +inf, never
-    reached); `pair_weights[p, j]` is its weight once j minimums are reached (0: otherwise);
-    `pair_counts[p]` how many levels it has."""
+    label: str
+    level_labels: tuple[str, ...]
+    swap_group: str | None
+    partner: str | None
 
-    comparisons: tuple[Comparison, ...]
-    labels: tuple[str, ...]
-    swaps: tuple[tuple[int, int], ...]
-    pairs: tuple[tuple[int, str], ...]
-    pair_mins: Floats
-    pair_weights: Floats
-    pair_counts: Ints
-    grids: tuple[_Grid, ...]
-    compared: tuple[str, ...]
-    nickname_pairs: tuple[int, ...]
-    partners: dict[str, str]  # each swap-group field's partner, both ways
+
+@dataclass(frozen=True)
+class _Pair:
+    """A scored pair of fields: comparison `row` against the candidate's `field`, with the
+    row's levels from the highest down and its otherwise weight."""
+
+    row: int
+    field: str
+    steps: tuple[tuple[int, float, float], ...]  # (level index, min, weight)
+    otherwise: float
+    nicknames: bool
 
 
 @dataclass(frozen=True)
 class _Grid:
-    """The comparisons sharing a comparator: one bulk call scores each of them against every
-    field in `fields`; scored pair `pairs[i]` is comparison `members[i]` against field
-    `fields[field_of[i]]`."""
+    """The comparisons sharing a comparator. A string comparator scores each of them
+    against every field in `fields` in one bulk call; `slots` says where each scored pair
+    sits in that grid, as (pair index, comparison number in `comparisons`, field number).
+    Pair scorers (dates, numbers, exact codes) score only the pairs in `slots`."""
 
     comparator: Comparator
+    scorer: Callable[[str, str], float] | None  # None: a string comparator, scored in bulk
     comparisons: tuple[int, ...]
     fields: tuple[str, ...]
-    pairs: NDArray[np.intp]
-    members: NDArray[np.intp]
-    field_of: NDArray[np.intp]
+    slots: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A rule file's comparisons compiled once for scoring.
+
+    `pairs` are the pairs of fields scored: every comparison against its own field, then
+    each swap group's two comparisons crossed (against the partner's field)."""
+
+    comparisons: tuple[Comparison, ...]
+    labels: tuple[str, ...]
+    rows: tuple[_Row, ...]
+    swaps: tuple[tuple[int, int], ...]
+    pairs: tuple[_Pair, ...]
+    grids: tuple[_Grid, ...]
+    compared: tuple[str, ...]
+    prior: float
 
 
 _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
@@ -87,52 +106,61 @@ _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
 def _table(rules: MatchRules) -> _Table:
     table = _tables.get(rules)
     if table is None:
-        table = _tables[rules] = _compile(tuple(rules.rules.comparisons))
+        table = _tables[rules] = _compile(tuple(rules.rules.comparisons), prior_weight(rules))
     return table
 
 
-def _compile(comparisons: tuple[Comparison, ...]) -> _Table:
+def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
     labels = tuple(c.label for c in comparisons)
     swaps = _swap_pairs(comparisons)
-    pairs = [(row, label) for row, label in enumerate(labels)]
+    fields = [(row, label) for row, label in enumerate(labels)]
     for first, second in swaps:
-        pairs += [(first, labels[second]), (second, labels[first])]
-    widest = max((len(c.levels) for c in comparisons), default=0)
-    mins = np.full((len(pairs), widest), np.inf)
-    weights = np.zeros((len(pairs), widest + 1))
-    for index, (row, _) in enumerate(pairs):
-        ascending = list(reversed(comparisons[row].levels))
-        mins[index, : len(ascending)] = [level.min for level in ascending]
-        weights[index, : len(ascending) + 1] = [comparisons[row].otherwise.weight] + [
-            level.weight for level in ascending
-        ]
+        fields += [(first, labels[second]), (second, labels[first])]
+    partners = {labels[a]: labels[b] for pair in swaps for a, b in (pair, pair[::-1])}
+    pairs = tuple(
+        _Pair(
+            row,
+            field,
+            tuple((i, level.min, level.weight) for i, level in enumerate(comparisons[row].levels)),
+            comparisons[row].otherwise.weight,
+            comparisons[row].nicknames,
+        )
+        for row, field in fields
+    )
     grids = []
     for comparator in dict.fromkeys(c.comparator for c in comparisons):
         rows = tuple(r for r, c in enumerate(comparisons) if c.comparator is comparator)
-        mine = [index for index, (row, _) in enumerate(pairs) if row in rows]
-        fields = tuple(dict.fromkeys(pairs[index][1] for index in mine))
+        mine = [index for index, (row, _) in enumerate(fields) if row in rows]
+        theirs = tuple(dict.fromkeys(fields[index][1] for index in mine))
         grids.append(
             _Grid(
                 comparator,
+                pair_scorer(comparator),
                 rows,
-                fields,
-                np.array(mine, dtype=np.intp),
-                np.array([rows.index(pairs[index][0]) for index in mine], dtype=np.intp),
-                np.array([fields.index(pairs[index][1]) for index in mine], dtype=np.intp),
+                theirs,
+                tuple(
+                    (index, rows.index(fields[index][0]), theirs.index(fields[index][1]))
+                    for index in mine
+                ),
             )
         )
     return _Table(
         comparisons=comparisons,
         labels=labels,
+        rows=tuple(
+            _Row(
+                c.label,
+                (*(f">={level.min:g}" for level in c.levels), MISSING, OTHERWISE),
+                c.swap_group,
+                partners.get(c.label) if c.swap_group else None,
+            )
+            for c in comparisons
+        ),
         swaps=swaps,
-        pairs=tuple(pairs),
-        pair_mins=mins,
-        pair_weights=weights,
-        pair_counts=np.array([len(comparisons[row].levels) for row, _ in pairs], dtype=np.int64),
+        pairs=pairs,
         grids=tuple(grids),
-        compared=tuple(dict.fromkeys(label for _, label in pairs)),
-        nickname_pairs=tuple(i for i, (row, _) in enumerate(pairs) if comparisons[row].nicknames),
-        partners={labels[a]: labels[b] for pair in swaps for a, b in (pair, pair[::-1])},
+        compared=tuple(dict.fromkeys(field for _, field in fields)),
+        prior=prior,
     )
 
 
@@ -145,26 +173,30 @@ def _swap_pairs(comparisons: Sequence[Comparison]) -> tuple[tuple[int, int], ...
 
 
 class ScoredPairs:
-    """The incoming record scored against every candidate."""
+    """The incoming record scored against every candidate. Per comparison row, per
+    candidate: the similarity, level (index from the highest, -1 otherwise, -2 missing) and
+    weight, as plain lists: with 1-5 candidates, numpy's per-call cost outweighs its loops."""
 
     def __init__(
         self,
-        rules: MatchRules,
+        table: _Table,
         incoming: PreparedRecord,
         candidates: Sequence[PreparedRecord],
-        similarity: Floats,
-        level: Ints,
-        weight: Floats,
-        swapped: dict[str, Bools],
+        similarity: list[list[float]],
+        level: list[list[int]],
+        weight: list[list[float]],
+        swapped: dict[str, list[bool]],
     ) -> None:
-        self._table = _table(rules)
+        self._table = table
         self._incoming = incoming
         self._candidates = candidates
         self._similarity = similarity
         self._level = level
         self._weight = weight
         self._swapped = swapped
-        self.weights: Floats = prior_weight(rules) + weight.sum(axis=0)
+        # Summed by numpy over a (comparisons, candidates) array, as always: the same
+        # summation order, so the same floats to the last bit.
+        self.weights: Floats = table.prior + np.array(weight, dtype=np.float64).sum(axis=0)
         self.probabilities: Floats = 1.0 / (1.0 + np.exp2(-self.weights))
 
     def __len__(self) -> int:
@@ -172,26 +204,28 @@ class ScoredPairs:
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""
-        table = self._table
+        mine = self._incoming.values
+        theirs = self._candidates[index].values
+        swapped = self._swapped
         out = []
-        for row, comparison in enumerate(table.comparisons):
-            level = int(self._level[row, index])
-            label = _level_label(comparison, level)
-            other_label = comparison.label
-            group = comparison.swap_group
-            if group and group in self._swapped and self._swapped[group][index]:
-                other_label = table.partners[comparison.label]
+        for spec, levels, similarities, weights in zip(
+            self._table.rows, self._level, self._similarity, self._weight, strict=True
+        ):
+            level = levels[index]
+            label = spec.level_labels[level]
+            other_label = spec.label
+            group = spec.swap_group
+            if group and group in swapped and swapped[group][index]:
+                other_label = spec.partner or other_label
                 label += " (swapped)"
             out.append(
                 AttributeComparison(
-                    name=comparison.label,
-                    incoming=self._incoming.values.get(comparison.label, ""),
-                    candidate=self._candidates[index].values.get(other_label, ""),
-                    similarity=None
-                    if level == _MISSING_LEVEL
-                    else float(self._similarity[row, index]),
-                    level=label,
-                    weight=float(self._weight[row, index]),
+                    spec.label,
+                    mine.get(spec.label, ""),
+                    theirs.get(other_label, ""),
+                    None if level == _MISSING_LEVEL else similarities[index],
+                    label,
+                    weights[index],
                 )
             )
         return tuple(out)
@@ -213,69 +247,98 @@ def score_many(
     # One row per scored pair of fields: each comparison straight, then each swap group's
     # two comparisons crossed (against the partner's field).
     similarity = _similarities(table, mine, theirs, count)
-    missing = np.array([not mine[row] for row, _ in table.pairs])[:, None] | np.array(
-        [[not value for value in theirs[label]] for _, label in table.pairs], dtype=np.bool_
-    ).reshape(len(table.pairs), count)
-    level, weight = _levels(table, similarity, missing)
-    swapped: dict[str, Bools] = {}
+    level, weight = _levels(table, similarity, mine, theirs)
+    swapped: dict[str, list[bool]] = {}
+    straight_rows = len(table.labels)
     for index, (first, second) in enumerate(table.swaps):
-        straight = [first, second]
-        crossed = slice(len(table.labels) + 2 * index, len(table.labels) + 2 * index + 2)
-        # Crossed only where it weighs more AND compares no fewer values: two "missing" (0)
-        # must not beat one real disagreement (negative) just because the fields are empty.
-        better = (weight[crossed].sum(axis=0) > weight[straight].sum(axis=0)) & (
-            missing[crossed].sum(axis=0) <= missing[straight].sum(axis=0)
-        )
-        if better.any():
-            for values in (similarity, level, weight):
-                values[straight] = np.where(better, values[crossed], values[straight])
+        a, b = straight_rows + 2 * index, straight_rows + 2 * index + 1
+        better = []
+        for c in range(count):
+            # Crossed only where it weighs more AND compares no fewer values: two "missing"
+            # (0) must not beat one real disagreement (negative) just because the fields are
+            # empty. (Level -2 is exactly "missing".)
+            crossed = weight[a][c] + weight[b][c] > weight[first][c] + weight[second][c] and (
+                (level[a][c] == _MISSING_LEVEL) + (level[b][c] == _MISSING_LEVEL)
+                <= (level[first][c] == _MISSING_LEVEL) + (level[second][c] == _MISSING_LEVEL)
+            )
+            better.append(crossed)
+            if crossed:
+                similarity[first][c], similarity[second][c] = similarity[a][c], similarity[b][c]
+                level[first][c], level[second][c] = level[a][c], level[b][c]
+                weight[first][c], weight[second][c] = weight[a][c], weight[b][c]
         swapped[table.comparisons[first].swap_group or ""] = better
-    straight_rows = slice(0, len(table.labels))
     return ScoredPairs(
-        rules,
+        table,
         incoming,
         candidates,
-        similarity[straight_rows],
-        level[straight_rows],
-        weight[straight_rows],
+        similarity[:straight_rows],
+        level[:straight_rows],
+        weight[:straight_rows],
         swapped,
     )
 
 
 def _similarities(
     table: _Table, mine: list[str], theirs: dict[str, list[str]], count: int
-) -> Floats:
+) -> list[list[float]]:
     """Row p: the similarity of scored pair p for each candidate."""
-    similarity = np.zeros((len(table.pairs), count))
+    similarity: list[list[float]] = [[] for _ in table.pairs]
     if not count:
         return similarity
     for grid in table.grids:
-        scores = compare_grid(
-            grid.comparator,
-            [mine[row] for row in grid.comparisons],
-            [theirs[field] for field in grid.fields],
-        )
-        similarity[grid.pairs] = scores[grid.members, grid.field_of]
-    for index in table.nickname_pairs:
-        row, field = table.pairs[index]
-        with_nicknames(mine[row], similarity[index], theirs[field])
+        if grid.scorer is None:
+            # One bulk call for every pair of the comparator, then plain lists.
+            scores: list[list[list[float]]] = compare_grid(
+                grid.comparator,
+                [mine[row] for row in grid.comparisons],
+                [theirs[field] for field in grid.fields],
+            ).tolist()
+            for pair, member, field in grid.slots:
+                similarity[pair] = scores[member][field]
+        else:
+            # Only the pairs scored, and only where both values are present: a missing
+            # value's similarity is never read (its level is "missing").
+            scorer = grid.scorer
+            for pair, member, field in grid.slots:
+                value = mine[grid.comparisons[member]]
+                similarity[pair] = [
+                    scorer(value, other) if value and other else 0.0
+                    for other in theirs[grid.fields[field]]
+                ]
+    for index, scored in enumerate(table.pairs):
+        if scored.nicknames:
+            with_nicknames(mine[scored.row], similarity[index], theirs[scored.field])
     return similarity
 
 
-def _levels(table: _Table, similarity: Floats, missing: Bools) -> tuple[Ints, Floats]:
-    """Each scored pair's level (index from the highest, -1 otherwise, -2 missing) and
-    weight."""
-    reached = (similarity[:, :, None] >= table.pair_mins[:, None, :]).sum(axis=2)
-    weight = np.take_along_axis(table.pair_weights, reached, axis=1)
-    level = np.where(reached > 0, table.pair_counts[:, None] - reached, _OTHERWISE_LEVEL)
-    level[missing] = _MISSING_LEVEL
-    weight[missing] = 0.0
+def _levels(
+    table: _Table, similarity: list[list[float]], mine: list[str], theirs: dict[str, list[str]]
+) -> tuple[list[list[int]], list[list[float]]]:
+    """Per scored pair, per candidate: the level (index from the highest, -1 otherwise, -2
+    missing: only then) and its weight."""
+    level: list[list[int]] = []
+    weight: list[list[float]] = []
+    for pair, similarities in zip(table.pairs, similarity, strict=True):
+        others = theirs[pair.field]
+        if not mine[pair.row]:
+            level.append([_MISSING_LEVEL] * len(others))
+            weight.append([0.0] * len(others))
+            continue
+        levels: list[int] = []
+        weights: list[float] = []
+        for value, other in zip(similarities, others, strict=True):
+            if not other:
+                levels.append(_MISSING_LEVEL)
+                weights.append(0.0)
+                continue
+            # Levels descend (the rules check it): the first minimum reached is the level.
+            found, gained = _OTHERWISE_LEVEL, pair.otherwise
+            for index, minimum, weighs in pair.steps:
+                if value >= minimum:
+                    found, gained = index, weighs
+                    break
+            levels.append(found)
+            weights.append(gained)
+        level.append(levels)
+        weight.append(weights)
     return level, weight
-
-
-def _level_label(comparison: Comparison, level: int) -> str:
-    if level == _MISSING_LEVEL:
-        return MISSING
-    if level == _OTHERWISE_LEVEL:
-        return OTHERWISE
-    return f">={comparison.levels[level].min:g}"

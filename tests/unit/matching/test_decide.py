@@ -299,3 +299,27 @@ def test_scoring_many_candidates_at_once_equals_scoring_each_alone() -> None:
         alone = score_many(EMPLOYEE, record, [candidate])
         assert together.weights[index] == pytest.approx(alone.weights[0])
         assert together.comparisons(index) == alone.comparisons(0)
+
+
+def test_a_decision_explains_each_golden_it_keeps_as_scoring_the_goldens_does() -> None:
+    # decide builds explanations only for the goldens it keeps: they must be the same.
+    record = incoming(EMPLOYEE, ANN)
+    people = [
+        (ANN, "same"),
+        ({**ANN, "given_name": "Lee", "family_name": "Ann"}, "swapped"),
+        ({**ANN, "given_name": "Anne", "city": "", "phone": "999"}, "close"),
+        ({"given_name": "Bob", "family_name": "Stone", "birth_date": "1971-02-03"}, "far"),
+    ]
+    for count in range(1, len(people) + 1):
+        members = [member(EMPLOYEE, p, g, minute=i) for i, (p, g) in enumerate(people[:count])]
+        scored = {g.golden_id: g for g in score_goldens(EMPLOYEE, record, members)}
+        for separated in ((), [frozenset(("same", "swapped"))]):
+            decision = decide(EMPLOYEE, record, members, separated=separated)
+            if decision.golden_id is not None:
+                assert decision.explanation == scored[decision.golden_id].explanation
+            assert all(g == scored[g.golden_id] for g in decision.review)
+    # A new golden is explained by its best candidate.
+    far = [member(EMPLOYEE, people[-1][0], "far")]
+    new = decide(EMPLOYEE, record, far)
+    assert new.outcome is MatchOutcome.NEW
+    assert new.explanation == score_goldens(EMPLOYEE, record, far)[0].explanation
