@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -84,7 +85,8 @@ class _KeyRecipe:
 
     name: str
     prefix: str
-    pieces: tuple[int, ...]
+    # The record's pieces this key joins, picked in one C call (operator.itemgetter).
+    select: Callable[[list[str]], tuple[str, ...]]
     unordered: bool
     # (validator, attribute) of the parts whose standardiser can check its raw value.
     checks: tuple[tuple[Validator, str], ...]
@@ -126,7 +128,7 @@ def _compile(spec: RuleFile) -> _Recipe:
             if part.standardiser in VALIDATORS
         )
         return _KeyRecipe(
-            rule.name, f"{prefix}{rule.name}|", tuple(indices), rule.unordered, checks
+            rule.name, f"{prefix}{rule.name}|", _selector(indices), rule.unordered, checks
         )
 
     comparisons = tuple(
@@ -170,13 +172,19 @@ def _recipe(rules: MatchRules) -> _Recipe:
     return found[1]
 
 
+def _selector(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    if len(indices) == 1:  # itemgetter of one index gives the item, not a 1-tuple
+        (index,) = indices
+        return lambda pieces: (pieces[index],)
+    select: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indices)
+    return select
+
+
 def _key_value(recipe: _KeyRecipe, pieces: list[str]) -> str:
-    parts = [pieces[i] for i in recipe.pieces]
+    parts = recipe.select(pieces)
     if not all(parts):
         return ""  # a key with a missing part would lump unrelated records together
-    if recipe.unordered:
-        parts.sort()
-    return "\x1f".join(parts)
+    return "\x1f".join(sorted(parts) if recipe.unordered else parts)
 
 
 def prepare(
