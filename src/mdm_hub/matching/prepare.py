@@ -205,12 +205,14 @@ def _standardise(
     standardised = []
     for standardiser, country_aware, attribute in wanted:
         raw = attributes.get(attribute)
-        if raw is None or isinstance(raw, dict | list):
-            standardised.append("")
-        elif country_aware:
-            standardised.append(standardiser(str(raw), record_country))
-        else:
-            standardised.append(standardiser(str(raw)))
+        if type(raw) is not str:  # the usual case skips the checks; subclasses converted
+            if raw is None or isinstance(raw, dict | list):
+                standardised.append("")
+                continue
+            raw = str(raw)
+        standardised.append(
+            standardiser(raw, record_country) if country_aware else standardiser(raw)
+        )
     wanted_pieces = recipe.pieces if with_keys else recipe.pieces[: recipe.base_pieces]
     pieces = []
     for source, transform in wanted_pieces:
