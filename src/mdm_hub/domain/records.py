@@ -75,9 +75,13 @@ def _label(system: object, entity_type: object, source_id: object) -> str:
     return "record " + text.encode("unicode_escape").decode("ascii")
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: object) -> str:
     """One text per JSON value, whatever its key order: for hashing and comparing values."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(attributes: JsonAttributes) -> str:
@@ -106,14 +110,16 @@ class IncomingRecord:
         """Validate a raw record. Raises RecordRejected listing every problem, by field."""
         problems = key_problems(system, entity_type, source_id)
         clean: JsonAttributes = {}
+        kind: EntityType | None = None
         if not any(p.field == "entityType" for p in problems):
+            kind = EntityType(str(entity_type))
             try:
-                clean = validate_attributes(EntityType(str(entity_type)), attributes)
+                clean = validate_attributes(kind, attributes)
             except AttributeProblems as exc:
                 problems.extend(exc.problems)
-        if problems:
+        if problems or kind is None:
             raise RecordRejected(_label(system, entity_type, source_id), problems)
-        key = SourceKey(str(system), EntityType(str(entity_type)), str(source_id))
+        key = SourceKey(str(system), kind, str(source_id))
         return cls(key, clean, content_hash(clean), _as_utc(observed_at))
 
 

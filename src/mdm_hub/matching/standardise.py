@@ -22,8 +22,16 @@ from stdnum.util import get_cc_module
 
 CACHE_SIZE = 200_000
 
-_PUNCTUATION = re.compile(r"[^\w\s]|_")
-_SPACES = re.compile(r"\s+")
+# Patterns compiled once: re.sub(pattern_text, ...) looks its pattern up in re's cache per call.
+_NON_DIGITS = re.compile(r"\D")
+_NON_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_WHITESPACE = re.compile(r"\s")
+# What text() turns into a space, from ASCII (all it sees once accents are folded): what
+# r"[^\w\s]|_" matches there, punctuation and the underscore.
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c.isspace())}
+)
 
 # Legal-form words that say nothing about which company it is. Multi-word forms first.
 LEGAL_FORMS = (
@@ -61,8 +69,12 @@ _nick_namer = NickNamer()
 @lru_cache(maxsize=CACHE_SIZE)
 def text(value: str) -> str:
     """NFKC, accents folded to ASCII, casefolded, punctuation to spaces, spaces collapsed."""
-    folded = anyascii(unicodedata.normalize("NFKC", value)).casefold()
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+    if value.isascii():  # most values: NFKC and anyascii leave ASCII as it is
+        folded = value.lower()
+    else:
+        folded = anyascii(unicodedata.normalize("NFKC", value)).casefold()
+    # str.split() and re's \s agree on what whitespace is; split/join collapses and strips.
+    return " ".join(folded.translate(_PUNCTUATION_TO_SPACE).split())
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -144,9 +156,9 @@ def phone(value: str, default_region: str | None = None) -> str:
     try:
         parsed = phonenumbers.parse(value, default_region)
     except phonenumbers.NumberParseException:
-        return re.sub(r"\D", "", value)
+        return _NON_DIGITS.sub("", value)
     if not phonenumbers.is_possible_number(parsed):
-        return re.sub(r"\D", "", value)
+        return _NON_DIGITS.sub("", value)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -154,7 +166,7 @@ def phone(value: str, default_region: str | None = None) -> str:
 def tax_id(value: str, country: str | None = None) -> str:
     """Formatting stripped and upper-cased; a leading ISO country prefix is kept only when
     it is one (EU VAT style), so "DE 136 695 976" = "136695976" for a German record."""
-    compact = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    compact = _NON_ALPHANUMERIC.sub("", value).upper()
     prefix = compact[:2]
     if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
         return compact[2:] if country in (None, prefix) or prefix == "EL" else compact
@@ -165,7 +177,7 @@ def tax_id(value: str, country: str | None = None) -> str:
 def tax_id_is_valid(value: str, country: str | None) -> bool | None:
     """True or False where python-stdnum knows the VAT/tax scheme of the ID's country (its
     own prefix, else the record's country); None where it does not, or no country is known."""
-    compact = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    compact = _NON_ALPHANUMERIC.sub("", value).upper()
     prefix = compact[:2]
     if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
         country = prefix
@@ -223,19 +235,19 @@ def iso_date(value: str) -> str:
 @lru_cache(maxsize=CACHE_SIZE)
 def code(value: str) -> str:
     """Identifiers and codes: upper-case, no spaces or separators."""
-    return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    return _NON_ALPHANUMERIC.sub("", value).upper()
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def web_domain(value: str) -> str:
     """A website as its host: "https://www.Acme.com/about" -> "acme.com"."""
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip().lower()).split("/")[0]
+    host = _SCHEME.sub("", value.strip().lower()).split("/")[0]
     return host.split(":")[0].removeprefix("www.")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def postcode(value: str) -> str:
-    return re.sub(r"\s", "", value).upper()
+    return _WHITESPACE.sub("", value).upper()
 
 
 Standardiser = Callable[[str], str]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import yaml
+
 from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.matching.prepare import BLOCKING_PREFIX, STRONG_PREFIX, prepare
-from mdm_hub.matching.rules import load_match_rules
+from mdm_hub.matching.rules import MatchRules, load_match_rules
 
 RULES = load_match_rules(REPO_ROOT / "matching")
 
@@ -52,3 +54,19 @@ def test_keys_are_scoped_by_entity_type_and_kind() -> None:
 
 def test_candidates_are_prepared_without_keys() -> None:
     assert prepare(RULES[EntityType.PROJECT], {"code": "X-1"}, with_keys=False).keys == ()
+
+
+def test_a_comparison_over_several_attributes_joins_the_present_ones() -> None:
+    document = yaml.safe_load((REPO_ROOT / "matching" / "employee.yaml").read_text())
+    document["comparisons"][0] = {
+        **document["comparisons"][0],
+        "attributes": ["given_name", "middle_name", "family_name"],
+        "nicknames": False,
+        "swap_group": None,
+    }
+    document["comparisons"][1]["swap_group"] = None  # its partner is gone
+    rules = MatchRules.parse(document, "employee.yaml")
+    record = prepare(rules, {"given_name": "Ann", "family_name": "Lee", "city": "Oslo"})
+    assert record.values["given_name+middle_name+family_name"] == "ann lee"
+    assert record.values["city"] == "oslo"
+    assert next(iter(record.values)) == "given_name+middle_name+family_name"
