@@ -109,10 +109,14 @@ class StoreTransaction(Protocol):
     async def members(self, golden_id: str) -> list[StoredSource]:
         """Current versions of every member source record of a golden record."""
 
-    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+    async def golden_for_update(
+        self, golden_id: str, *, with_values: bool = True
+    ) -> GoldenView | None:
         """Lock the golden record until commit, then read it with its members and override
         history (None if unknown). Whoever recomputes a golden record reads through this, so
-        concurrent writers to one golden record cannot overwrite each other's result."""
+        concurrent writers to one golden record cannot overwrite each other's result.
+        `with_values=False` skips decoding its current values (`golden.attributes` comes back
+        empty), for a caller that recomputes and writes them whatever they were."""
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         """Append a steward action to the golden record's override history."""

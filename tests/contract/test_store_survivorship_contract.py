@@ -3,6 +3,7 @@ the override history, the rule set hash and the paged walk over golden records."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -63,6 +64,28 @@ async def test_golden_for_update_reads_golden_members_and_history(store: Store) 
     assert [m.key for m in found.members] == [CRM_1, ERP_7]
     assert list(found.override_history) == events  # oldest first, values as given
     assert await store.get_golden("cus_a") == found
+
+
+async def test_golden_for_update_without_values_reads_everything_else(store: Store) -> None:
+    await _goldens(store, ("cus_a", EntityType.CUSTOMER))
+    value = AttributeValue("name", "Acme", "most_recent", CRM_1, 1, at(0))
+
+    async def work(tx: StoreTransaction) -> tuple[GoldenView | None, GoldenView | None]:
+        await tx.put_source(stored(CRM_1, {"name": "Acme"}), [])
+        await tx.set_membership(CRM_1, Membership("cus_a", at(0), "test"))
+        await tx.update_golden("cus_a", [value], at(1), "rules-1")
+        return (
+            await tx.golden_for_update("cus_a", with_values=False),
+            await tx.golden_for_update("cus_a"),
+        )
+
+    lean, full = await store.write(work)
+    assert full is not None
+    assert lean is not None
+    assert full.golden.attributes == (value,)
+    # Only the values are left out: what a recompute needs is all there.
+    assert lean.golden.attributes == ()
+    assert lean == replace(full, golden=replace(full.golden, attributes=()))
 
 
 async def test_override_values_of_every_json_type_round_trip(store: Store) -> None:

@@ -36,7 +36,7 @@ def golden_attributes_to_json(attributes: Sequence[AttributeValue]) -> str:
     # its declared type) goes the general way, which then answers or fails as it always did.
     out: list[str] = []
     try:
-        _write_attributes(attributes, out)
+        _write_attributes(attributes, out, {})
     except TypeError:
         return dumps([_attribute_to_dict(a) for a in attributes])
     return "".join(out)
@@ -47,7 +47,9 @@ _string = json.encoder.encode_basestring  # how dumps() writes a str (ensure_asc
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _write_attributes(attributes: Sequence[AttributeValue], out: list[str]) -> None:
+def _write_attributes(
+    attributes: Sequence[AttributeValue], out: list[str], times: dict[int, str]
+) -> None:
     # The keys of _attribute_to_dict in sorted order, as dumps() (sort_keys) writes them.
     out.append("[")
     for position, a in enumerate(attributes):
@@ -57,10 +59,15 @@ def _write_attributes(attributes: Sequence[AttributeValue], out: list[str]) -> N
         out.append(',"name":')
         out.append(_string(a.name))
         out.append(',"observedAt":')
-        out.append(_string(a.observed_at.isoformat()))
+        # A member's values share its observedAt object: format each once per call. Keyed
+        # by identity: equal moments in different offsets have different texts.
+        observed = times.get(id(a.observed_at))
+        if observed is None:
+            observed = times[id(a.observed_at)] = _string(a.observed_at.isoformat())
+        out.append(observed)
         if a.parts:
             out.append(',"parts":')
-            _write_attributes(a.parts, out)
+            _write_attributes(a.parts, out, times)
         if a.reason is not None:
             out.append(',"reason":')
             out.append(_string(a.reason))
@@ -130,15 +137,16 @@ def _entity_type(text: str) -> EntityType:
         return EntityType(text)  # which raises as it always did
 
 
-def golden_record(fields: Mapping[str, Any]) -> GoldenRecord:
-    """A GoldenRecord from a row or node map with the store's camelCase property names."""
+def golden_record(fields: Mapping[str, Any], with_values: bool = True) -> GoldenRecord:
+    """A GoldenRecord from a row or node map with the store's camelCase property names
+    (without its attribute values when not `with_values`)."""
     return GoldenRecord(
         id=fields["id"],
         entity_type=EntityType(fields["entityType"]),
         version=fields["version"],
         created_at=as_datetime(fields["createdAt"]),
         updated_at=as_datetime(fields["updatedAt"]),
-        attributes=golden_attributes_from_json(fields["attributes"]),
+        attributes=golden_attributes_from_json(fields["attributes"]) if with_values else (),
         rule_set_hash=_optional(fields, "ruleSetHash"),
     )
 
@@ -216,7 +224,7 @@ def payload_to_json(payload: Mapping[str, Any]) -> str:
 
 
 def source_key(fields: Mapping[str, Any]) -> SourceKey:
-    return SourceKey(fields["system"], EntityType(fields["entityType"]), fields["sourceId"])
+    return SourceKey(fields["system"], _entity_type(fields["entityType"]), fields["sourceId"])
 
 
 def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:

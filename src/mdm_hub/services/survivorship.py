@@ -45,7 +45,8 @@ class GoldenRecomputer:
         self, tx: StoreTransaction, golden_id: str, now: datetime, *, only_if_changed: bool
     ) -> Refresh:
         """Lock and recompute one golden record."""
-        view = await tx.golden_for_update(golden_id)
+        # Written anyway without `only_if_changed`: its current values need not be read.
+        view = await tx.golden_for_update(golden_id, with_values=only_if_changed)
         if view is None:
             raise NotFound(f"golden record {golden_id} does not exist")
         return await self.apply(tx, view, now, only_if_changed=only_if_changed)
@@ -56,19 +57,20 @@ class GoldenRecomputer:
         """Recompute from `view`, read under the golden record's lock in this transaction.
 
         With `only_if_changed`, a CURRENT result writes nothing (a rules refresh); without it,
-        the golden record's version moves anyway, since its members or pins changed.
+        the golden record's version moves anyway, since its members or pins changed, and the
+        result is CHANGED (`view` may then come without the current values).
         """
         golden = view.golden
         rules = self._rules.for_type(golden.entity_type)
         attributes = compute_golden_attributes(
             view.members, rules, active_pins(view.override_history)
         )
-        if attributes != golden.attributes:
+        if not only_if_changed or attributes != golden.attributes:
             refresh = Refresh.CHANGED
         elif rules.hash != golden.rule_set_hash:
             refresh = Refresh.RESTAMPED
         else:
             refresh = Refresh.CURRENT
-        if refresh is not Refresh.CURRENT or not only_if_changed:
+        if refresh is not Refresh.CURRENT:
             await tx.update_golden(golden.id, attributes, now, rules.hash)
         return refresh

@@ -127,7 +127,7 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
     return _view_of(db, row) if row is not None else None
 
 
-def _view_of(db: sqlite3.Connection, row: Any) -> GoldenView:  # a golden row
+def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> GoldenView:
     golden_id = row["id"]
     members = db.execute(
         f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
@@ -138,20 +138,22 @@ def _view_of(db: sqlite3.Connection, row: Any) -> GoldenView:  # a golden row
         "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
     ).fetchall()
     return GoldenView(
-        golden_record(row),
+        golden_record(row, with_values),
         tuple(stored_source(m) for m in members),
         tuple(override_event(event) for event in history),
     )
 
 
-def view_following_merges(db: sqlite3.Connection, golden_id: str) -> GoldenView | None:
+def view_following_merges(
+    db: sqlite3.Connection, golden_id: str, with_values: bool = True
+) -> GoldenView | None:
     """The golden record an ID stands for: itself, or the survivor it was merged into (with
     `merged_from` naming the ID asked for)."""
     row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
     if row is None:
         return None
     if row["mergedInto"] is None:  # the usual case: no chain to walk
-        return _view_of(db, row)
+        return _view_of(db, row, with_values)
     survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
     view = read_golden_view(db, survivor["id"])
     if view is None or survivor["id"] == golden_id:
@@ -370,9 +372,11 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         ).fetchall()
         return [stored_source(row) for row in rows]
 
-    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+    async def golden_for_update(
+        self, golden_id: str, *, with_values: bool = True
+    ) -> GoldenView | None:
         # The transaction began IMMEDIATE: it already holds the one write lock.
-        return view_following_merges(self._db, golden_id)
+        return view_following_merges(self._db, golden_id, with_values)
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:

@@ -23,11 +23,11 @@ from mdm_hub.domain.relationships import (
 )
 
 
-def golden_view(row: Mapping[str, Any]) -> GoldenView:
+def golden_view(row: Mapping[str, Any], with_values: bool = True) -> GoldenView:
     """A row with the golden node's map as `golden`, its members' maps as `members`, its
     override events as `overrides`, and (for a merged-away ID) `mergedFrom`."""
     return GoldenView(
-        golden_record(row["golden"]),
+        golden_record(row["golden"], with_values),
         tuple(stored_source(m) for m in row["members"]),
         tuple(override_event(event) for event in row.get("overrides", ())),
         row.get("mergedFrom"),

@@ -206,12 +206,14 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
         return [stored_source(row["source"]) for row in rows]
 
-    async def golden_for_update(self, golden_id: str) -> GoldenView | None:
+    async def golden_for_update(
+        self, golden_id: str, *, with_values: bool = True
+    ) -> GoldenView | None:
         locked = await self._rows(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
         if not locked:
             return None
         [row] = await self._rows(Query.GET_GOLDEN, goldenId=locked[0]["id"])
-        view = golden_view(row)  # the survivor, read after taking its lock
+        view = golden_view(row, with_values)  # the survivor, read after taking its lock
         return replace(view, merged_from=golden_id) if locked[0]["id"] != golden_id else view
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
