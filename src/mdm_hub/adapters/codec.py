@@ -227,15 +227,17 @@ def source_key(fields: Mapping[str, Any]) -> SourceKey:
     return SourceKey(fields["system"], _entity_type(fields["entityType"]), fields["sourceId"])
 
 
-def stored_candidate(fields: Mapping[str, Any]) -> StoredCandidate:
+def stored_candidate(
+    fields: Mapping[str, Any], shared_keys: int, key_weight: int
+) -> StoredCandidate:
     return StoredCandidate(
         key=source_key(fields),
         attributes_json=fields["attributes"],
         content_hash=fields["contentHash"],
         golden_id=fields["goldenId"],
         golden_created_at=as_datetime(fields["goldenCreatedAt"]),
-        shared_keys=int(fields["shared"]),
-        key_weight=int(fields["weight"]),
+        shared_keys=shared_keys,
+        key_weight=key_weight,
     )
 
 

@@ -9,8 +9,13 @@ rare key outranks one sharing only common ones, and top-K keeps the ones worth s
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 # Weights are integers (thousandths) so every store sums them exactly and ranks ties alike.
 WEIGHT_SCALE = 1000
@@ -28,3 +33,27 @@ def key_weights(per_key_limit: int) -> tuple[int, ...]:
         for hits in range(1, per_key_limit + 1)
     )
     return (0, *weights)
+
+
+@dataclass(frozen=True)
+class RankedHit:
+    """A stored record some of the incoming record's keys found, with its rank evidence."""
+
+    record: int  # the store's handle for the record
+    shared_keys: int
+    key_weight: int
+
+
+def rank_hits(hits: Iterable[tuple[int, int]], per_key_limit: int, top_k: int) -> list[RankedHit]:
+    """The `top_k` records among `hits` ((key position, record) pairs, at most
+    `per_key_limit` a key), by the summed weight of their keys, then how many keys they
+    share, then the record handle (oldest first), so every store breaks ties alike."""
+    hits = list(hits)
+    per_key = Counter(map(itemgetter(0), hits))
+    shared = Counter(map(itemgetter(1), hits))
+    weights = key_weights(per_key_limit)
+    weight = dict.fromkeys(shared, 0)
+    for position, record in hits:
+        weight[record] += weights[per_key[position]]
+    best = heapq.nsmallest(top_k, [(-w, -shared[r], r) for r, w in weight.items()])
+    return [RankedHit(r, -s, -w) for w, s, r in best]

@@ -71,6 +71,9 @@ class EmbeddedRelationshipWrites:
     """The relationship half of the embedded StoreTransaction."""
 
     _db: sqlite3.Connection
+    # Source records this transaction has read or written, by key: their pk (a pk never
+    # changes and source records are never deleted) and stored key hashes.
+    _sources: dict[SourceKey, tuple[int, bytes | str]]
 
     def _source_row(self, key: SourceKey) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(
@@ -80,16 +83,20 @@ class EmbeddedRelationshipWrites:
         ).fetchone()
         return row
 
-    def _known_source(self, key: SourceKey) -> sqlite3.Row:
+    def _known_pk(self, key: SourceKey) -> int:
+        known = self._sources.get(key)
+        if known is not None:
+            return known[0]
         row = self._source_row(key)
         if row is None:
             raise NotFound(f"source record {key} does not exist")
-        return row
+        pk: int = row["pk"]
+        return pk
 
     async def put_references(
         self, record: StoredSource, changes: ReferenceChanges
     ) -> list[str | None]:
-        pk = self._known_source(record.key)["pk"]
+        pk = self._known_pk(record.key)
         self._db.execute(
             "DELETE FROM reference WHERE sourcePk = ? "
             "AND attribute IN (SELECT value FROM json_each(?))",
@@ -120,10 +127,9 @@ class EmbeddedRelationshipWrites:
             "ORDER BY r.key",
             key_params(target),
         ).fetchall()
+        pk = self._known_pk(target)
         if not rows:  # most records arrive awaited by nobody: one indexed read
-            self._known_source(target)
             return []
-        pk = self._known_source(target)["pk"]
         self._db.execute(
             f"UPDATE reference SET targetPk = ? WHERE {_AWAITING}",  # noqa: S608
             (pk, *key_params(target)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
@@ -41,7 +40,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.errors import NotFound
-from mdm_hub.matching.rarity import key_weights
+from mdm_hub.matching.rarity import rank_hits
 
 SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
@@ -78,35 +77,27 @@ def _membership_values(membership: Membership) -> tuple[object, ...]:
 
 
 @cache
-def _candidates_query(key_count: int) -> str:
-    """One statement for all keys, ranked on the key index alone: a LIMITed lookup per key
-    (the (key, sourcePk) primary key hands back the oldest records first, cheaply), each key
-    weighed by its hit count (a JSON array of weights), summed per source record; only the
-    top rows are joined to their source and golden records, so the cost does not grow with
-    how many look-alikes the keys gathered. The text is built from a fixed fragment, key
-    positions and placeholders only."""
-    per_key = " UNION ALL ".join(
-        f"SELECT {position} AS position, sourcePk FROM "  # noqa: S608
+def _hits_query(key_count: int) -> str:
+    """A LIMITed lookup per key on the key index alone (the (key, sourcePk) primary key hands
+    back the oldest records first, cheaply), as (key position, sourcePk) rows: the rows read
+    stay bounded however many look-alikes a key gathered. Built from a fixed fragment and
+    key positions only."""
+    return " UNION ALL ".join(
+        f"SELECT {position}, sourcePk FROM "  # noqa: S608
         "(SELECT sourcePk FROM match_key_hash WHERE keyHash = ? LIMIT ?)"
         for position in range(key_count)
-    )
-    return (
-        f"WITH hits AS ({per_key}), "  # noqa: S608
-        "weights AS (SELECT position, json_extract(?, '$[' || count(*) || ']') AS keyWeight "
-        "FROM hits GROUP BY position), "
-        "ranked AS (SELECT hits.sourcePk, count(*) AS shared, sum(weights.keyWeight) AS weight "
-        "FROM hits JOIN weights USING (position) GROUP BY hits.sourcePk "
-        "ORDER BY weight DESC, shared DESC, hits.sourcePk LIMIT ?) "
-        "SELECT s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, s.goldenId, "
-        "g.createdAt AS goldenCreatedAt, ranked.shared, ranked.weight FROM ranked "
-        "JOIN source_record s ON s.pk = ranked.sourcePk JOIN golden g ON g.id = s.goldenId "
-        "WHERE s.entityType = ? ORDER BY ranked.weight DESC, ranked.shared DESC, s.pk"
     )
 
 
 @cache
-def _weights_json(per_key_limit: int) -> str:
-    return json.dumps(key_weights(per_key_limit))
+def _ranked_rows_query(count: int) -> str:
+    """The ranked records' rows, with their golden records' creation times."""
+    return (
+        "SELECT s.pk, s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, "  # noqa: S608
+        "s.goldenId, g.createdAt AS goldenCreatedAt FROM source_record s "
+        "JOIN golden g ON g.id = s.goldenId "
+        f"WHERE s.pk IN ({', '.join('?' * count)}) AND s.entityType = ?"
+    )
 
 
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
@@ -167,6 +158,9 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         # The audit chain head as this transaction left it: read once, written once by
         # `finish` (a group commit appends many records' events in one transaction).
         self._audit_head: tuple[int, str] | None = None
+        self._sources = {}
+        # Keys get_source found no record for (put_source need not look again).
+        self._absent: set[SourceKey] = set()
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.append(self._db, entries, self._audit_head)
@@ -181,12 +175,14 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(
-            f"SELECT {SOURCE_COLUMNS}, goldenId, since, decidedBy, score, explanation "  # noqa: S608
-            f"FROM source_record WHERE {_KEY_WHERE}",
+            f"SELECT {SOURCE_COLUMNS}, pk, matchKeys, goldenId, since, decidedBy, score, "  # noqa: S608
+            f"explanation FROM source_record WHERE {_KEY_WHERE}",
             key_params(key),
         ).fetchone()
         if row is None:
+            self._absent.add(key)
             return None
+        self._sources[key] = (row["pk"], row["matchKeys"])
         membership = Membership(
             row["goldenId"],
             datetime.fromisoformat(row["since"]),
@@ -206,16 +202,25 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         distinct = list(dict.fromkeys(keys))  # a key repeated is still one key shared
         if not distinct:
             return []
-        rows = self._db.execute(
-            _candidates_query(len(distinct)),
-            (
-                *[v for key in distinct for v in (key_hash(key), per_key_limit)],
-                _weights_json(per_key_limit),
-                top_k,
-                str(entity_type),
-            ),
+        # Ranking a few dozen hits in Python costs less than grouping them in SQL.
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: dozens of rows, read once
+        hits = cursor.execute(
+            _hits_query(len(distinct)),
+            [v for key in distinct for v in (key_hash(key), per_key_limit)],
         ).fetchall()
-        return [stored_candidate(row) for row in rows]
+        ranked = rank_hits(hits, per_key_limit, top_k)
+        if not ranked:
+            return []
+        rows = self._db.execute(
+            _ranked_rows_query(len(ranked)), (*[hit.record for hit in ranked], str(entity_type))
+        ).fetchall()
+        by_pk = {row["pk"]: row for row in rows}
+        return [
+            stored_candidate(by_pk[hit.record], hit.shared_keys, hit.key_weight)
+            for hit in ranked
+            if hit.record in by_pk  # another entity type's record, dropped
+        ]
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
@@ -323,10 +328,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             record.observed_at.isoformat(),
             record.recorded_at.isoformat(),
         )
-        previous = self._db.execute(
-            f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
-            key_params(record.key),
-        ).fetchone()
+        old = self._stored_hashes(record.key)
         hashes = {key_hash(key) for key in strong_keys}
         packed = pack_hashes(hashes)
         if membership is None:
@@ -344,7 +346,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
             (pk, *values),
         )
-        old = stored_hashes(previous["matchKeys"]) if previous else set()
+        self._sources[record.key] = (pk, packed)
         if old:
             self._db.executemany(
                 "DELETE FROM match_key_hash WHERE keyHash = ? AND sourcePk = ?",
@@ -354,6 +356,22 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             "INSERT OR IGNORE INTO match_key_hash (keyHash, sourcePk) VALUES (?, ?)",
             [(h, pk) for h in sorted(hashes.difference(old))],
         )
+
+    def _stored_hashes(self, key: SourceKey) -> set[int]:
+        """The key hashes stored for `key` (none for a new record), before it is written."""
+        if key in self._absent:
+            self._absent.discard(key)  # written next: known from then on
+            return set()
+        known = self._sources.get(key)
+        if known is None:
+            row = self._db.execute(
+                f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
+                key_params(key),
+            ).fetchone()
+            if row is None:
+                return set()
+            known = (row["pk"], row["matchKeys"])
+        return stored_hashes(known[1])
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         cursor = self._db.execute(

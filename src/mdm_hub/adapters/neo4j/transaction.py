@@ -100,7 +100,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
             weights=list(key_weights(per_key_limit)),
             topK=top_k,
         )
-        return [stored_candidate(row) for row in rows]
+        return [stored_candidate(row, int(row["shared"]), int(row["weight"])) for row in rows]
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
