@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import IncomingRecord, SourceKey, content_hash
+from mdm_hub.domain.records import IncomingRecord, SourceKey, canonical_json, content_hash
 from mdm_hub.errors import RecordRejected
 
 
@@ -57,6 +58,16 @@ def test_rejection_message_is_printable_even_for_hostile_ids() -> None:
 def test_content_hash_ignores_key_order() -> None:
     assert content_hash({"a": 1, "b": "x"}) == content_hash({"b": "x", "a": 1})
     assert content_hash({"a": 1}) != content_hash({"a": 2})
+
+
+def test_a_parsed_record_carries_the_canonical_text_its_hash_was_taken_of() -> None:
+    # The store writes this text as the record's content: it must be what was hashed.
+    record = IncomingRecord.parse(
+        "CRM", "CUSTOMER", "1", {"name": "Zoë & Co", "tax_id": "DE 123", "country": "DE"}
+    )
+    assert record.attributes_json == canonical_json(record.attributes)
+    assert json.loads(record.attributes_json) == record.attributes
+    assert record.content_hash == content_hash(record.attributes)
 
 
 def test_observed_at_is_normalised_to_utc() -> None:

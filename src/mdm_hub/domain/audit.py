@@ -171,8 +171,10 @@ def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
         correlation_id=entry.context.correlation_id,
         action=entry.action,
         subject_ids=subject_ids,
-        before=json.loads(before_json) if before_json is not None else None,
-        after=json.loads(after_json) if after_json is not None else None,
+        # As given, not decoded back from the text: equal as JSON, which is all a reader
+        # or the hash sees.
+        before=entry.before,
+        after=entry.after,
         reason=entry.reason,
         prev_hash=prev_hash,
         hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -86,7 +86,12 @@ def canonical_json(value: object) -> str:
 
 def content_hash(attributes: JsonAttributes) -> str:
     """Hash of the canonical JSON: equal content gives an equal hash whatever the key order."""
-    return hashlib.sha256(canonical_json(attributes).encode("utf-8")).hexdigest()
+    return hash_of_canonical(canonical_json(attributes))
+
+
+def hash_of_canonical(text: str) -> str:
+    """`content_hash` of the attributes whose canonical JSON is `text`."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class IncomingRecord:
     attributes: JsonAttributes
     content_hash: str
     observed_at: datetime | None
+    # `attributes` as canonical JSON, kept from hashing so the store writes it as it is.
+    attributes_json: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def parse(
@@ -120,7 +127,8 @@ class IncomingRecord:
         if problems or kind is None:
             raise RecordRejected(_label(system, entity_type, source_id), problems)
         key = SourceKey(str(system), kind, str(source_id))
-        return cls(key, clean, content_hash(clean), _as_utc(observed_at))
+        text = canonical_json(clean)
+        return cls(key, clean, hash_of_canonical(text), _as_utc(observed_at), text)
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -159,6 +167,8 @@ class StoredSource:
     version: int
     observed_at: datetime
     recorded_at: datetime
+    # `attributes` as canonical JSON when already at hand (None: encode them).
+    attributes_json: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

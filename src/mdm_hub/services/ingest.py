@@ -279,6 +279,7 @@ class IngestService:
             version=version,
             observed_at=record.observed_at or now,
             recorded_at=now,
+            attributes_json=record.attributes_json,
         )
 
     async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:

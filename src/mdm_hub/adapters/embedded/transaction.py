@@ -322,7 +322,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         membership: Membership | None = None,
     ) -> None:
         values = (
-            dumps(record.attributes),
+            record.attributes_json or dumps(record.attributes),
             record.content_hash,
             record.version,
             record.observed_at.isoformat(),

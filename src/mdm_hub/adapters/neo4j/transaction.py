@@ -179,7 +179,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
         await self._rows(
             Query.PUT_SOURCE,
             **key_params(record.key),
-            attributes=dumps(record.attributes),
+            attributes=record.attributes_json or dumps(record.attributes),
             contentHash=record.content_hash,
             version=record.version,
             observedAt=record.observed_at,
