@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
@@ -63,7 +64,7 @@ def _write_attributes(
         # by identity: equal moments in different offsets have different texts.
         observed = times.get(id(a.observed_at))
         if observed is None:
-            observed = times[id(a.observed_at)] = _string(a.observed_at.isoformat())
+            observed = times[id(a.observed_at)] = _string(iso_text(a.observed_at))
         out.append(observed)
         if a.parts:
             out.append(',"parts":')
@@ -97,7 +98,7 @@ def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
         "entityType": str(a.source.entity_type),
         "sourceId": a.source.source_id,
         "version": a.source_version,
-        "observedAt": a.observed_at.isoformat(),
+        "observedAt": iso_text(a.observed_at),
     }
     # Only when present: most values have neither, and older rows were written without them.
     if a.reason is not None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from json.encoder import encode_basestring
 from typing import Any
 
+from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.records import SourceKey
 
 GENESIS = "0" * 64
@@ -144,7 +145,7 @@ def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
     """The event `entry` becomes as number `seq` after the event hashed `prev_hash`."""
     before_json = canonical(entry.before) if entry.before is not None else None
     after_json = canonical(entry.after) if entry.after is not None else None
-    at = entry.at.isoformat()
+    at = iso_text(entry.at)
     subject_ids = tuple(entry.subject_ids)
     # The canonical text of `hashed_fields()`, assembled from each field's canonical text so
     # the (largest) before/after values are encoded once: canonical JSON of a value

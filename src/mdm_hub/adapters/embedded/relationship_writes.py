@@ -13,6 +13,7 @@ from mdm_hub.adapters.relationship_codec import (
     reference_key,
     reference_params,
 )
+from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.records import SourceKey, StoredSource
 from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges, RelationshipType
 from mdm_hub.errors import NotFound
@@ -113,8 +114,8 @@ class EmbeddedRelationshipWrites:
                     "sourcePk": pk,
                     "targetPk": target["pk"] if target else None,
                     "sourceVersion": record.version,
-                    "observedAt": record.observed_at.isoformat(),
-                    "recordedAt": record.recorded_at.isoformat(),
+                    "observedAt": iso_text(record.observed_at),
+                    "recordedAt": iso_text(record.recorded_at),
                 },
             )
             targets.append(target["goldenId"] if target else None)

@@ -27,6 +27,7 @@ from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWr
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.records import (
     AttributeValue,
@@ -69,7 +70,7 @@ _UPSERT_MEMBER = (
 def _membership_values(membership: Membership) -> tuple[object, ...]:
     return (
         membership.golden_id,
-        membership.since.isoformat(),
+        iso_text(membership.since),
         membership.decided_by,
         membership.score,
         dumps(membership.explanation) if membership.explanation is not None else None,
@@ -246,7 +247,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         first, second = sorted((self._source_pk(key), self._source_pk(other)))
         self._db.execute(
             "INSERT OR IGNORE INTO not_a_match (aPk, bPk, decidedAt) VALUES (?, ?, ?)",
-            (first, second, at.isoformat()),
+            (first, second, iso_text(at)),
         )
 
     async def merge_golden(
@@ -254,20 +255,20 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
     ) -> None:
         updated = self._db.execute(
             "UPDATE golden SET mergedInto = ?, updatedAt = ? WHERE id = ? AND mergedInto IS NULL",
-            (survivor_id, at.isoformat(), loser_id),
+            (survivor_id, iso_text(at), loser_id),
         )
         if updated.rowcount != 1:
             raise NotFound(f"golden record {loser_id} does not exist or was already merged")
         self._db.execute(
             "UPDATE source_record SET goldenId = ?, since = ?, decidedBy = ? WHERE goldenId = ?",
-            (survivor_id, at.isoformat(), decided_by or merged_by(loser_id), loser_id),
+            (survivor_id, iso_text(at), decided_by or merged_by(loser_id), loser_id),
         )
 
     async def revive_golden(self, golden_id: str, at: datetime) -> None:
         updated = self._db.execute(
             "UPDATE golden SET mergedInto = NULL, updatedAt = ? "
             "WHERE id = ? AND mergedInto IS NOT NULL",
-            (at.isoformat(), golden_id),
+            (iso_text(at), golden_id),
         )
         if updated.rowcount != 1:
             raise NotFound(f"golden record {golden_id} does not exist or was not merged away")
@@ -282,7 +283,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
                 str(status),
                 decision.actor,
                 decision.reason,
-                decision.at.isoformat(),
+                iso_text(decision.at),
                 candidate_id,
                 str(CandidateStatus.OPEN),
             ),
@@ -303,7 +304,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
                 *key_params(candidate.source),
                 candidate.golden_id,
                 str(candidate.status),
-                candidate.created_at.isoformat(),
+                iso_text(candidate.created_at),
                 scored_goldens_to_json(candidate.candidates),
             ),
         )
@@ -312,7 +313,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         self._db.execute(
             "INSERT INTO golden (id, entityType, attributes, version, createdAt, updatedAt) "
             "VALUES (?, ?, '[]', 0, ?, ?)",
-            (golden_id, str(entity_type), at.isoformat(), at.isoformat()),
+            (golden_id, str(entity_type), iso_text(at), iso_text(at)),
         )
 
     async def put_source(
@@ -325,8 +326,8 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             record.attributes_json or dumps(record.attributes),
             record.content_hash,
             record.version,
-            record.observed_at.isoformat(),
-            record.recorded_at.isoformat(),
+            iso_text(record.observed_at),
+            iso_text(record.recorded_at),
         )
         old = self._stored_hashes(record.key)
         hashes = {key_hash(key) for key in strong_keys}
@@ -403,7 +404,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             "INSERT INTO steward_override "
             "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
             "(:goldenId, :revision, :attribute, :action, :value, :actor, :reason, :at)",
-            {**override_event_params(event), "goldenId": golden_id, "at": event.at.isoformat()},
+            {**override_event_params(event), "goldenId": golden_id, "at": iso_text(event.at)},
         )
 
     async def update_golden(
@@ -416,7 +417,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         row = self._db.execute(
             "UPDATE golden SET attributes = ?, ruleSetHash = ?, version = version + 1, "
             "updatedAt = ? WHERE id = ? RETURNING version",
-            (golden_attributes_to_json(attributes), rule_set_hash, at.isoformat(), golden_id),
+            (golden_attributes_to_json(attributes), rule_set_hash, iso_text(at), golden_id),
         ).fetchone()
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")
