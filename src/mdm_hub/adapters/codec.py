@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
@@ -28,6 +30,12 @@ from mdm_hub.errors import Problem
 
 def dumps(value: object) -> str:
     return canonical_json(value)
+
+
+def explanation_json(explanation: Mapping[str, Any] | None) -> str | None:
+    """A match explanation as stored text. Never hashed, so not canonical: orjson writes
+    it several times faster than the json module (every ingested record stores one)."""
+    return None if explanation is None else orjson.dumps(explanation).decode("utf-8")
 
 
 def golden_attributes_to_json(attributes: Sequence[AttributeValue]) -> str:
@@ -243,12 +251,12 @@ def stored_candidate(
 
 
 def scored_goldens_to_json(candidates: Sequence[ScoredGolden]) -> str:
-    return dumps(
+    return orjson.dumps(
         [
             {"goldenId": c.golden_id, "score": c.score, "explanation": c.explanation}
             for c in candidates
         ]
-    )
+    ).decode("utf-8")
 
 
 def match_candidate(fields: Mapping[str, Any]) -> MatchCandidate:

@@ -11,6 +11,7 @@ from typing import Any
 
 from mdm_hub.adapters.codec import (
     dumps,
+    explanation_json,
     golden_attributes_to_json,
     golden_record,
     merged_by,
@@ -73,7 +74,7 @@ def _membership_values(membership: Membership) -> tuple[object, ...]:
         iso_text(membership.since),
         membership.decided_by,
         membership.score,
-        dumps(membership.explanation) if membership.explanation is not None else None,
+        explanation_json(membership.explanation),
     )
 
 

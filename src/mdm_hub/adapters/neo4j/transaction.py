@@ -13,6 +13,7 @@ from mdm_hub.adapters.audit_codec import audit_event_fields
 from mdm_hub.adapters.codec import (
     as_datetime,
     dumps,
+    explanation_json,
     golden_attributes_to_json,
     merged_by,
     optional_json,
@@ -197,7 +198,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
             since=membership.since,
             decidedBy=membership.decided_by,
             score=membership.score,
-            explanation=dumps(membership.explanation) if membership.explanation else None,
+            explanation=explanation_json(membership.explanation or None),
         )
         if not rows or rows[0]["linked"] != 1:
             raise NotFound(f"source record {key} or golden record {membership.golden_id} missing")
