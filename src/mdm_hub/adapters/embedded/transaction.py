@@ -102,14 +102,6 @@ def _ranked_rows_query(count: int) -> str:
     )
 
 
-@cache
-def _insert_keys_query(count: int) -> str:
-    """A record's new key rows in one statement (cheaper than a row per call); the text is
-    placeholders only."""
-    rows = ", ".join(["(?, ?)"] * count)
-    return f"INSERT OR IGNORE INTO match_key_hash (keyHash, sourcePk) VALUES {rows}"  # noqa: S608
-
-
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
 SURVIVOR = """
 WITH RECURSIVE chain(id, depth) AS (
@@ -362,9 +354,10 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
                 "DELETE FROM match_key_hash WHERE keyHash = ? AND sourcePk = ?",
                 [(h, pk) for h in old.difference(hashes)],
             )
-        added = sorted(hashes.difference(old))
-        if added:
-            self._db.execute(_insert_keys_query(len(added)), [v for h in added for v in (h, pk)])
+        self._db.executemany(
+            "INSERT OR IGNORE INTO match_key_hash (keyHash, sourcePk) VALUES (?, ?)",
+            [(h, pk) for h in sorted(hashes.difference(old))],
+        )
 
     def _stored_hashes(self, key: SourceKey) -> set[int]:
         """The key hashes stored for `key` (none for a new record), before it is written."""
