@@ -2,6 +2,14 @@
 // $perKeyLimit per key (a common key cannot flood the matcher). A key weighs
 // $weights[records it returned] (rarer keys weigh more); a record weighs the sum over the keys
 // it shares, and only the $topK heaviest are returned.
+// First each key node is written, which takes its write lock until commit: two records that
+// could match each other serialise here, so they cannot both start a golden record. The keys
+// arrive sorted (no deadlock cycles); the reads below come after the locks.
+CALL {
+  UNWIND $keys AS lockKey
+  MERGE (locked:MatchKey {key: lockKey})
+  SET locked.lockedAt = $now
+}
 UNWIND $keys AS key
 MATCH (k:MatchKey {key: key})
 CALL (k) {

@@ -60,7 +60,10 @@ class StoreTransaction(Protocol):
         `key_weights(per_key_limit)[hits]` by how many it read (rarer keys weigh more); a
         record weighs the sum over the keys it shares. Order: weight, then shared keys, then
         a stable order of the store's own. Keys name their entity type (`prepare` scopes
-        them), so a store may rank on the keys alone and drop other types afterwards."""
+        them), so a store may rank on the keys alone and drop other types afterwards.
+        The keys are locked first, as `lock_keys` does, so concurrent records that could match
+        each other serialise: two systems posting the same thing at once cannot both start a
+        golden record."""
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]

@@ -12,6 +12,7 @@ from mdm_hub.domain.records import (
     Membership,
     RejectedRecord,
     ScoredGolden,
+    SourceKey,
     StoredCandidate,
     StoredSource,
 )
@@ -176,11 +177,19 @@ async def test_put_source_with_membership_writes_both_at_once(store: Store) -> N
     joined = Membership("cus_a", at(3), "matching/customer.yaml#probabilistic", 0.97, explanation)
 
     async def work(tx: StoreTransaction) -> object:
-        await tx.put_source(stored(ERP_7, {"name": "A"}), ["K|a"], joined)
+        await tx.put_source(stored(ERP_7, {"name": "A"}), ["K|a", "K|b"], joined)
         return await tx.get_source(ERP_7), await tx.members("cus_a")
 
     (source, membership), members = await store.write(work)  # type: ignore[misc]
     assert membership == joined
+
+    async def found(tx: StoreTransaction) -> list[list[SourceKey]]:
+        return [
+            [c.key for c in await tx.candidates(EntityType.CUSTOMER, [key], 10, 10)]
+            for key in ("K|a", "K|b")
+        ]
+
+    assert await store.write(found) == [[ERP_7], [ERP_7]]  # its keys were written too
     assert [m.key for m in members] == [CRM_1, ERP_7]
     assert source == stored(ERP_7, {"name": "A"})
     [resolved] = await store.resolve_many([ERP_7])

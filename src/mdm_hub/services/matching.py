@@ -67,9 +67,8 @@ class RecordMatcher:
     ) -> MatchDecision:
         rules = self._rules[record.key.entity_type]
         limits = rules.rules.candidates
-        # Locking the record's keys serialises concurrent records that could match each
-        # other, so two systems posting the same thing at once cannot both start a golden.
-        await tx.lock_keys(prepared.keys)
+        # Retrieval locks the record's keys first: concurrent records that could match each
+        # other serialise, so two systems posting the same thing cannot both start a golden.
         found = await tx.candidates(
             record.key.entity_type, prepared.keys, limits.per_key_limit, limits.top_k
         )

@@ -30,6 +30,7 @@ class Query(StrEnum):
     CREATE_GOLDEN = "create_golden"
     PUT_SOURCE = "put_source"
     SET_MEMBERSHIP = "set_membership"
+    PUT_MEMBER_SOURCE = "put_member_source"
     MEMBERS = "members"
     UPDATE_GOLDEN = "update_golden"
     LOCK_GOLDEN = "lock_golden"

@@ -95,7 +95,8 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
     ) -> list[StoredCandidate]:
         rows = await self._rows(
             Query.CANDIDATES,
-            keys=list(dict.fromkeys(keys)),  # a key repeated is still one key shared
+            keys=sorted(set(keys)),  # a key repeated is still one key shared
+            now=datetime.now(UTC),
             entityType=str(entity_type),
             perKeyLimit=per_key_limit,
             weights=list(key_weights(per_key_limit)),
@@ -177,31 +178,27 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
         strong_keys: Sequence[str],
         membership: Membership | None = None,
     ) -> None:
-        await self._rows(
-            Query.PUT_SOURCE,
+        source = {
             **key_params(record.key),
-            attributes=record.attributes_json or dumps(record.attributes),
-            contentHash=record.content_hash,
-            version=record.version,
-            observedAt=record.observed_at,
-            recordedAt=record.recorded_at,
-            keys=list(strong_keys),
-        )
-        if membership is not None:
-            await self.set_membership(record.key, membership)
+            "attributes": record.attributes_json or dumps(record.attributes),
+            "contentHash": record.content_hash,
+            "version": record.version,
+            "observedAt": record.observed_at,
+            "recordedAt": record.recorded_at,
+            "keys": list(strong_keys),
+        }
+        if membership is None:
+            await self._rows(Query.PUT_SOURCE, **source)
+            return
+        # The record and its membership in one round trip.
+        rows = await self._rows(Query.PUT_MEMBER_SOURCE, **source, **_membership_params(membership))
+        _check_linked(rows, record.key, membership)
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         rows = await self._rows(
-            Query.SET_MEMBERSHIP,
-            **key_params(key),
-            goldenId=membership.golden_id,
-            since=membership.since,
-            decidedBy=membership.decided_by,
-            score=membership.score,
-            explanation=explanation_json(membership.explanation or None),
+            Query.SET_MEMBERSHIP, **key_params(key), **_membership_params(membership)
         )
-        if not rows or rows[0]["linked"] != 1:
-            raise NotFound(f"source record {key} or golden record {membership.golden_id} missing")
+        _check_linked(rows, key, membership)
 
     async def members(self, golden_id: str) -> list[StoredSource]:
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
@@ -242,3 +239,18 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
             raise NotFound(f"golden record {golden_id} does not exist")
         version: int = rows[0]["version"]
         return version
+
+
+def _membership_params(membership: Membership) -> dict[str, Any]:
+    return {
+        "goldenId": membership.golden_id,
+        "since": membership.since,
+        "decidedBy": membership.decided_by,
+        "score": membership.score,
+        "explanation": explanation_json(membership.explanation or None),
+    }
+
+
+def _check_linked(rows: list[dict[str, Any]], key: SourceKey, membership: Membership) -> None:
+    if not rows or rows[0]["linked"] != 1:
+        raise NotFound(f"source record {key} or golden record {membership.golden_id} missing")

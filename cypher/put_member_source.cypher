@@ -1,0 +1,28 @@
+// A new source record (or its new version) with its membership, in one round trip: the
+// put_source and set_membership statements one after the other. No golden record: no row,
+// and the caller rolls the whole transaction back.
+MERGE (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
+SET s.attributes = $attributes, s.contentHash = $contentHash, s.version = $version,
+    s.observedAt = $observedAt, s.recordedAt = $recordedAt
+CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
+  version: $version, attributes: $attributes, contentHash: $contentHash,
+  observedAt: $observedAt, recordedAt: $recordedAt
+})
+WITH s
+OPTIONAL MATCH (s)-[oldKey:HAS_KEY]->(:MatchKey)
+DELETE oldKey
+WITH DISTINCT s
+// FOREACH keeps the row when there are no keys (an UNWIND of none would end the query).
+FOREACH (key IN $keys |
+  MERGE (k:MatchKey {key: key})
+  MERGE (s)-[:HAS_KEY]->(k)
+)
+WITH s
+MATCH (g:Golden {id: $goldenId})
+OPTIONAL MATCH (s)-[oldMembership:MEMBER_OF]->()
+DELETE oldMembership
+WITH DISTINCT s, g
+CREATE (s)-[:MEMBER_OF {
+  since: $since, decidedBy: $decidedBy, score: $score, explanation: $explanation
+}]->(g)
+RETURN count(*) AS linked
