@@ -3,8 +3,8 @@
 
 One SQLite file (in a temporary directory) grows from 10 thousand to 1 million golden
 records. The bulk of each step is written without matching, through the real store
-transaction (`create_golden`, `put_source` with the keys `RecordMatcher.prepare` derives,
-`set_membership`, then the golden recompute and reference steps ingest runs), so the
+transaction (`create_golden`, `put_source` with the keys `RecordMatcher.prepare` derives and
+the membership, then the golden recompute and reference steps ingest runs), so the
 match-key index is exactly the one ingest would have built. At each scale point a probe
 set goes through the real `IngestService.upsert`, one record at a time: half are new
 people, half corrupted copies of people already in the hub. Reports latency per record,
@@ -553,8 +553,8 @@ class _Writer:
                 SourceKey(HUB_SYSTEM, ENTITY, source_id), attributes, content_hash, 1, now, now
             )
             await tx.create_golden(golden_id, ENTITY, now)
-            await tx.put_source(stored, keys)
-            await tx.set_membership(stored.key, Membership(golden_id, now, self.decided_by))
+            # The record with its membership in one write, as ingest does.
+            await tx.put_source(stored, keys, Membership(golden_id, now, self.decided_by))
             await self.golden.recompute(tx, golden_id, now, only_if_changed=False)
             await self.references.after_write(tx, stored, golden_id, None)
 
