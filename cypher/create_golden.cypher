@@ -1,4 +1,6 @@
+// A new golden record: empty (version 0), or with its first computed values (version 1).
+// A null ruleSetHash sets no property, as for a golden record never computed.
 CREATE (:Golden {
-  id: $id, entityType: $entityType, attributes: '[]', version: 0,
-  createdAt: $at, updatedAt: $at
+  id: $id, entityType: $entityType, attributes: $attributes, ruleSetHash: $ruleSetHash,
+  version: $version, createdAt: $at, updatedAt: $at
 })

@@ -15,6 +15,7 @@ from mdm_hub.domain.records import (
     AttributeValue,
     CandidateDecision,
     CandidateStatus,
+    GoldenValues,
     GoldenView,
     MatchCandidate,
     Membership,
@@ -94,8 +95,15 @@ class StoreTransaction(Protocol):
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         """Queue a match candidate for the stewards."""
 
-    async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
-        """A new golden record with no attributes yet (version 0)."""
+    async def create_golden(
+        self,
+        golden_id: str,
+        entity_type: EntityType,
+        at: datetime,
+        first: GoldenValues | None = None,
+    ) -> None:
+        """A new golden record: with no attributes yet (version 0), or with its `first` values
+        (version 1, as `update_golden` at `at` would leave it), saving a write."""
 
     async def put_source(
         self,

@@ -10,7 +10,13 @@ import pytest
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD, OverrideAction, OverrideEvent
-from mdm_hub.domain.records import AttributeValue, GoldenView, Membership, SourceKey
+from mdm_hub.domain.records import (
+    AttributeValue,
+    GoldenValues,
+    GoldenView,
+    Membership,
+    SourceKey,
+)
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import Store, StoreTransaction
 from tests.support.builders import at, key, stored
@@ -64,6 +70,32 @@ async def test_golden_for_update_reads_golden_members_and_history(store: Store) 
     assert [m.key for m in found.members] == [CRM_1, ERP_7]
     assert list(found.override_history) == events  # oldest first, values as given
     assert await store.get_golden("cus_a") == found
+
+
+async def test_a_golden_created_with_its_first_values_reads_as_if_updated(
+    store: Store,
+) -> None:
+    value = AttributeValue("name", "Acme", "most_recent", CRM_1, 1, at(0))
+
+    async def create(tx: StoreTransaction) -> None:
+        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(2), GoldenValues((value,), "r-1"))
+        await tx.put_source(stored(CRM_1, {"name": "Acme"}), [])
+        await tx.set_membership(CRM_1, Membership("cus_a", at(2), "test"))
+        await tx.create_golden("cus_empty", EntityType.CUSTOMER, at(3))
+
+    await store.write(create)
+    found = await store.get_golden("cus_a")
+    assert found is not None
+    assert (found.golden.version, found.golden.rule_set_hash) == (1, "r-1")
+    assert found.golden.attributes == (value,)
+    assert found.golden.created_at == found.golden.updated_at == at(2)
+    empty = await store.get_golden("cus_empty")
+    assert empty is not None
+    assert (empty.golden.version, empty.golden.rule_set_hash, empty.golden.attributes) == (
+        0,
+        None,
+        (),
+    )
 
 
 async def test_golden_for_update_without_values_reads_everything_else(store: Store) -> None:

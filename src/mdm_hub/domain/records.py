@@ -192,6 +192,14 @@ class AttributeValue:
 
 
 @dataclass(frozen=True)
+class GoldenValues:
+    """A golden record's computed attributes and the hash of the rule set that computed them."""
+
+    attributes: tuple[AttributeValue, ...]
+    rule_set_hash: str
+
+
+@dataclass(frozen=True)
 class GoldenRecord:
     id: str
     entity_type: EntityType

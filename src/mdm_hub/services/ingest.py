@@ -214,7 +214,11 @@ class IngestService:
         else:
             golden_id, outcome = self._new_golden_id(record.key.entity_type), UpsertOutcome.CREATED
             decided_by = f"{rule_name(self._matcher.rules_for(record.key.entity_type))}#new"
-            await tx.create_golden(golden_id, record.key.entity_type, now)
+            # Its only member is in hand: the golden record is created with its values
+            # rather than created empty, read back and updated.
+            fresh = GoldenRecord(golden_id, record.key.entity_type, 0, now, now)
+            first = self._golden.compute(GoldenView(fresh, (stored,)))
+            await tx.create_golden(golden_id, record.key.entity_type, now, first)
         membership = Membership(golden_id, now, decided_by, decision.score, explanation)
         await tx.put_source(stored, prepared.keys, membership)
         # The outcome's event, with the rule that decided it; bridging merges and the review
@@ -261,12 +265,7 @@ class IngestService:
                     after={"candidates": [g.golden_id for g in decision.review]},
                 )
             )
-        if outcome is UpsertOutcome.CREATED:
-            # This transaction made the golden record and gave it its only member: compute
-            # it from what is in hand rather than read it back.
-            fresh = GoldenRecord(golden_id, record.key.entity_type, 0, now, now)
-            await self._golden.apply(tx, GoldenView(fresh, (stored,)), now, only_if_changed=False)
-        else:
+        if outcome is not UpsertOutcome.CREATED:  # a new golden record has its values already
             await self._recompute(tx, golden_id, now)
         return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 

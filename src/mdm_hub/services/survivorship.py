@@ -10,7 +10,7 @@ from functools import cache
 
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.overrides import active_pins
-from mdm_hub.domain.records import GoldenView
+from mdm_hub.domain.records import GoldenValues, GoldenView
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.survivorship.engine import compute_golden_attributes
@@ -61,16 +61,21 @@ class GoldenRecomputer:
         result is CHANGED (`view` may then come without the current values).
         """
         golden = view.golden
-        rules = self._rules.for_type(golden.entity_type)
-        attributes = compute_golden_attributes(
-            view.members, rules, active_pins(view.override_history)
-        )
-        if not only_if_changed or attributes != golden.attributes:
+        computed = self.compute(view)
+        if not only_if_changed or computed.attributes != golden.attributes:
             refresh = Refresh.CHANGED
-        elif rules.hash != golden.rule_set_hash:
+        elif computed.rule_set_hash != golden.rule_set_hash:
             refresh = Refresh.RESTAMPED
         else:
             refresh = Refresh.CURRENT
         if refresh is not Refresh.CURRENT:
-            await tx.update_golden(golden.id, attributes, now, rules.hash)
+            await tx.update_golden(golden.id, computed.attributes, now, computed.rule_set_hash)
         return refresh
+
+    def compute(self, view: GoldenView) -> GoldenValues:
+        """The values the rules give `view`'s members and pins, with the rule set's hash."""
+        rules = self._rules.for_type(view.golden.entity_type)
+        attributes = compute_golden_attributes(
+            view.members, rules, active_pins(view.override_history)
+        )
+        return GoldenValues(attributes, rules.hash)

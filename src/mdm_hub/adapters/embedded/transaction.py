@@ -34,6 +34,7 @@ from mdm_hub.domain.records import (
     AttributeValue,
     CandidateDecision,
     CandidateStatus,
+    GoldenValues,
     GoldenView,
     MatchCandidate,
     Membership,
@@ -310,11 +311,25 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             ),
         )
 
-    async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
+    async def create_golden(
+        self,
+        golden_id: str,
+        entity_type: EntityType,
+        at: datetime,
+        first: GoldenValues | None = None,
+    ) -> None:
         self._db.execute(
-            "INSERT INTO golden (id, entityType, attributes, version, createdAt, updatedAt) "
-            "VALUES (?, ?, '[]', 0, ?, ?)",
-            (golden_id, str(entity_type), iso_text(at), iso_text(at)),
+            "INSERT INTO golden (id, entityType, attributes, ruleSetHash, version, createdAt, "
+            "updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                golden_id,
+                str(entity_type),
+                golden_attributes_to_json(first.attributes) if first else "[]",
+                first.rule_set_hash if first else None,
+                1 if first else 0,
+                iso_text(at),
+                iso_text(at),
+            ),
         )
 
     async def put_source(

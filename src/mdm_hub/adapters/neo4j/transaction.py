@@ -33,6 +33,7 @@ from mdm_hub.domain.records import (
     AttributeValue,
     CandidateDecision,
     CandidateStatus,
+    GoldenValues,
     GoldenView,
     MatchCandidate,
     Membership,
@@ -169,8 +170,22 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
             candidates=scored_goldens_to_json(candidate.candidates),
         )
 
-    async def create_golden(self, golden_id: str, entity_type: EntityType, at: datetime) -> None:
-        await self._rows(Query.CREATE_GOLDEN, id=golden_id, entityType=str(entity_type), at=at)
+    async def create_golden(
+        self,
+        golden_id: str,
+        entity_type: EntityType,
+        at: datetime,
+        first: GoldenValues | None = None,
+    ) -> None:
+        await self._rows(
+            Query.CREATE_GOLDEN,
+            id=golden_id,
+            entityType=str(entity_type),
+            at=at,
+            attributes=golden_attributes_to_json(first.attributes) if first else "[]",
+            ruleSetHash=first.rule_set_hash if first else None,
+            version=1 if first else 0,
+        )
 
     async def put_source(
         self,
