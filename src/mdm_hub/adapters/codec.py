@@ -17,6 +17,7 @@ from mdm_hub.domain.records import (
     CandidateDecision,
     CandidateStatus,
     GoldenRecord,
+    GoldenValues,
     MatchCandidate,
     RejectedRecord,
     ScoredGolden,
@@ -49,6 +50,14 @@ def golden_attributes_to_json(attributes: Sequence[AttributeValue]) -> str:
     except TypeError:
         return dumps([_attribute_to_dict(a) for a in attributes])
     return "".join(out)
+
+
+def new_golden_fields(first: GoldenValues | None) -> tuple[str, str | None, int]:
+    """A new golden record's attributes text, rule set hash and version: empty (version 0)
+    or with its first computed values (version 1, as an update would leave it)."""
+    if first is None:
+        return "[]", None, 0
+    return golden_attributes_to_json(first.attributes), first.rule_set_hash, 1
 
 
 _string = json.encoder.encode_basestring  # how dumps() writes a str (ensure_ascii=False)

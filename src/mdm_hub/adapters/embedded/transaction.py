@@ -15,6 +15,7 @@ from mdm_hub.adapters.codec import (
     golden_attributes_to_json,
     golden_record,
     merged_by,
+    new_golden_fields,
     optional_json,
     override_event,
     override_event_params,
@@ -321,15 +322,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         self._db.execute(
             "INSERT INTO golden (id, entityType, attributes, ruleSetHash, version, createdAt, "
             "updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                golden_id,
-                str(entity_type),
-                golden_attributes_to_json(first.attributes) if first else "[]",
-                first.rule_set_hash if first else None,
-                1 if first else 0,
-                iso_text(at),
-                iso_text(at),
-            ),
+            (golden_id, str(entity_type), *new_golden_fields(first), iso_text(at), iso_text(at)),
         )
 
     async def put_source(

@@ -16,6 +16,7 @@ from mdm_hub.adapters.codec import (
     explanation_json,
     golden_attributes_to_json,
     merged_by,
+    new_golden_fields,
     optional_json,
     override_event_params,
     scored_goldens_to_json,
@@ -177,14 +178,15 @@ class Neo4jTransaction(Neo4jRelationshipWrites):
         at: datetime,
         first: GoldenValues | None = None,
     ) -> None:
+        attributes, rule_set_hash, version = new_golden_fields(first)
         await self._rows(
             Query.CREATE_GOLDEN,
             id=golden_id,
             entityType=str(entity_type),
             at=at,
-            attributes=golden_attributes_to_json(first.attributes) if first else "[]",
-            ruleSetHash=first.rule_set_hash if first else None,
-            version=1 if first else 0,
+            attributes=attributes,
+            ruleSetHash=rule_set_hash,
+            version=version,
         )
 
     async def put_source(
