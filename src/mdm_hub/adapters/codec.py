@@ -136,7 +136,7 @@ def _attribute_from_dict(item: Mapping[str, Any]) -> AttributeValue:
         item["name"],
         item["value"],
         item["rule"],
-        SourceKey(item["system"], _entity_type(item["entityType"]), item["sourceId"]),
+        source_key(item),
         item["version"],
         datetime.fromisoformat(item["observedAt"]),
         item.get("reason"),
@@ -160,7 +160,7 @@ def golden_record(fields: Mapping[str, Any], with_values: bool = True) -> Golden
     (without its attribute values when not `with_values`)."""
     return GoldenRecord(
         id=fields["id"],
-        entity_type=EntityType(fields["entityType"]),
+        entity_type=_entity_type(fields["entityType"]),
         version=fields["version"],
         created_at=as_datetime(fields["createdAt"]),
         updated_at=as_datetime(fields["updatedAt"]),
@@ -204,7 +204,7 @@ def stored_source(fields: Mapping[str, Any]) -> StoredSource:
     """A StoredSource from a row or node map with the store's camelCase property names."""
     # Positional: read for every member of every golden record ingest touches.
     return StoredSource(
-        SourceKey(fields["system"], _entity_type(fields["entityType"]), fields["sourceId"]),
+        source_key(fields),
         json.loads(fields["attributes"]),
         fields["contentHash"],
         fields["version"],

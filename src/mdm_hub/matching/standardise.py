@@ -166,7 +166,7 @@ def phone(value: str, default_region: str | None = None) -> str:
 def tax_id(value: str, country: str | None = None) -> str:
     """Formatting stripped and upper-cased; a leading ISO country prefix is kept only when
     it is one (EU VAT style), so "DE 136 695 976" = "136695976" for a German record."""
-    compact = _NON_ALPHANUMERIC.sub("", value).upper()
+    compact = code(value)
     prefix = compact[:2]
     if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
         return compact[2:] if country in (None, prefix) or prefix == "EL" else compact
@@ -177,7 +177,7 @@ def tax_id(value: str, country: str | None = None) -> str:
 def tax_id_is_valid(value: str, country: str | None) -> bool | None:
     """True or False where python-stdnum knows the VAT/tax scheme of the ID's country (its
     own prefix, else the record's country); None where it does not, or no country is known."""
-    compact = _NON_ALPHANUMERIC.sub("", value).upper()
+    compact = code(value)
     prefix = compact[:2]
     if len(compact) > 4 and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
         country = prefix

@@ -10,8 +10,6 @@ from typing import Any
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
     CandidateStatus,
-    GoldenRecord,
-    GoldenView,
     IncomingRecord,
     MatchCandidate,
     Membership,
@@ -216,8 +214,7 @@ class IngestService:
             decided_by = f"{rule_name(self._matcher.rules_for(record.key.entity_type))}#new"
             # Its only member is in hand: the golden record is created with its values
             # rather than created empty, read back and updated.
-            fresh = GoldenRecord(golden_id, record.key.entity_type, 0, now, now)
-            first = self._golden.compute(GoldenView(fresh, (stored,)))
+            first = self._golden.compute(record.key.entity_type, (stored,))
             await tx.create_golden(golden_id, record.key.entity_type, now, first)
         membership = Membership(golden_id, now, decided_by, decision.score, explanation)
         await tx.put_source(stored, prepared.keys, membership)

@@ -4,13 +4,15 @@ stewards, `mdm-hub recompute`) goes through here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
 
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
-from mdm_hub.domain.overrides import active_pins
-from mdm_hub.domain.records import GoldenValues, GoldenView
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.overrides import OverrideEvent, active_pins
+from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.survivorship.engine import compute_golden_attributes
@@ -61,7 +63,7 @@ class GoldenRecomputer:
         result is CHANGED (`view` may then come without the current values).
         """
         golden = view.golden
-        computed = self.compute(view)
+        computed = self.compute(golden.entity_type, view.members, view.override_history)
         if not only_if_changed or computed.attributes != golden.attributes:
             refresh = Refresh.CHANGED
         elif computed.rule_set_hash != golden.rule_set_hash:
@@ -72,10 +74,14 @@ class GoldenRecomputer:
             await tx.update_golden(golden.id, computed.attributes, now, computed.rule_set_hash)
         return refresh
 
-    def compute(self, view: GoldenView) -> GoldenValues:
-        """The values the rules give `view`'s members and pins, with the rule set's hash."""
-        rules = self._rules.for_type(view.golden.entity_type)
-        attributes = compute_golden_attributes(
-            view.members, rules, active_pins(view.override_history)
-        )
+    def compute(
+        self,
+        entity_type: EntityType,
+        members: Sequence[StoredSource],
+        override_history: Sequence[OverrideEvent] = (),
+    ) -> GoldenValues:
+        """The values the rules give these members and steward actions, with the rule set's
+        hash."""
+        rules = self._rules.for_type(entity_type)
+        attributes = compute_golden_attributes(members, rules, active_pins(override_history))
         return GoldenValues(attributes, rules.hash)

@@ -73,8 +73,9 @@ class EmbeddedRelationshipWrites:
 
     _db: sqlite3.Connection
     # Source records this transaction has read or written, by key: their pk (a pk never
-    # changes and source records are never deleted) and stored key hashes.
-    _sources: dict[SourceKey, tuple[int, bytes | str]]
+    # changes and source records are never deleted) and stored key hashes; None for a key
+    # found to have no record yet.
+    _sources: dict[SourceKey, tuple[int, bytes | str] | None]
 
     def _source_row(self, key: SourceKey) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(

@@ -163,8 +163,6 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         # `finish` (a group commit appends many records' events in one transaction).
         self._audit_head: tuple[int, str] | None = None
         self._sources = {}
-        # Keys get_source found no record for (put_source need not look again).
-        self._absent: set[SourceKey] = set()
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.append(self._db, entries, self._audit_head)
@@ -184,7 +182,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             key_params(key),
         ).fetchone()
         if row is None:
-            self._absent.add(key)
+            self._sources[key] = None
             return None
         self._sources[key] = (row["pk"], row["matchKeys"])
         membership = Membership(
@@ -247,7 +245,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         return {row[0] for row in blocked}, {frozenset((row["x"], row["y"])) for row in pairs}
 
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
-        first, second = sorted((self._source_pk(key), self._source_pk(other)))
+        first, second = sorted((self._known_pk(key), self._known_pk(other)))
         self._db.execute(
             "INSERT OR IGNORE INTO not_a_match (aPk, bPk, decidedAt) VALUES (?, ?, ?)",
             (first, second, iso_text(at)),
@@ -369,19 +367,15 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
 
     def _stored_hashes(self, key: SourceKey) -> set[int]:
         """The key hashes stored for `key` (none for a new record), before it is written."""
-        if key in self._absent:
-            self._absent.discard(key)  # written next: known from then on
-            return set()
-        known = self._sources.get(key)
-        if known is None:
+        if key in self._sources:
+            known = self._sources[key]
+        else:
             row = self._db.execute(
                 f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
                 key_params(key),
             ).fetchone()
-            if row is None:
-                return set()
-            known = (row["pk"], row["matchKeys"])
-        return stored_hashes(known[1])
+            known = (row["pk"], row["matchKeys"]) if row is not None else None
+        return stored_hashes(known[1]) if known is not None else set()
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         cursor = self._db.execute(
@@ -432,13 +426,3 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             raise NotFound(f"golden record {golden_id} does not exist")
         version: int = row["version"]
         return version
-
-    def _source_pk(self, key: SourceKey) -> int:
-        row = self._db.execute(
-            f"SELECT pk FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
-            key_params(key),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"source record {key} does not exist")
-        pk: int = row["pk"]
-        return pk
