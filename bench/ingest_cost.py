@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""What ingesting a febrl3 record costs: wall clock, or instructions.
+
+The first `--records` febrl3 person records go through the real `IngestService.upsert_many`,
+`--batch` to a call, into a fresh embedded store (in `--workdir`, default the system temp
+folder; use /dev/shm to keep disk throttling out). One untimed record first warms the caches.
+
+    .venv/bin/python bench/ingest_cost.py                          # wall clock, best of 3
+    .venv/bin/python bench/ingest_cost.py --instructions --records 600
+
+Wall clock on a shared machine swings from one minute to the next; instruction counts do
+not. `--instructions` re-runs the script under `valgrind --tool=callgrind` with collection
+switched on (through `callgrind_control`) only around the ingest, and prints instructions
+per record: the figure to compare two versions of the code by (needs valgrind). To compare
+two checkouts, run the same command with each one's `src` first on PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.evaluation.datasets import LabelledRecord, febrl3
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import shipped_matcher
+
+ENTITY = "EMPLOYEE"
+_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def _callgrind(*args: str) -> None:
+    """Switch instruction collection on or off in this process (when run under callgrind)."""
+    subprocess.run(
+        ["callgrind_control", *args, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+async def _ingest_once(
+    records: list[LabelledRecord], batch: int, workdir: str | None, callgrind: bool
+) -> float:
+    folder = tempfile.mkdtemp(prefix="mdm-ingest-cost-", dir=workdir)
+    store = EmbeddedStore(str(Path(folder) / "ingest.db"))
+    await store.open()
+    try:
+        ingest = IngestService(store, shipped_matcher())
+        first = records[0]
+        await ingest.upsert_many([RawRecord("WARMUP", ENTITY, "warmup", first.attributes)])
+        if callgrind:
+            _callgrind("--instr=on")
+        started = time.perf_counter()
+        for start in range(0, len(records), batch):
+            raws = [
+                RawRecord(r.system, ENTITY, r.source_id, r.attributes)
+                for r in records[start : start + batch]
+            ]
+            await ingest.upsert_many(raws)
+        seconds = time.perf_counter() - started
+        if callgrind:
+            _callgrind("--instr=off")
+        return seconds
+    finally:
+        await store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _instructions(args: argparse.Namespace) -> None:
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        sys.exit("--instructions needs valgrind (with callgrind_control) on PATH")
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--under-callgrind",
+        "--records",
+        str(args.records),
+        "--batch",
+        str(args.batch),
+        "--runs",
+        "1",
+    ]
+    if args.workdir:
+        command += ["--workdir", args.workdir]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = _COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        sys.exit(f"the callgrind run failed:\n{done.stderr[-2000:]}")
+    per_record = int(found.group(1)) / args.records
+    print(
+        f"{per_record:,.0f} instructions per record ({args.records} febrl3 records, "
+        f"batches of {args.batch})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=5000, help="febrl3 records (max 5,000)")
+    parser.add_argument("--batch", type=int, default=100, help="records per upsert call")
+    parser.add_argument("--runs", type=int, default=3, help="wall clock: best of this many")
+    parser.add_argument("--workdir", default=None, help="where the temporary store goes")
+    parser.add_argument("--instructions", action="store_true", help="count instructions")
+    parser.add_argument("--under-callgrind", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.instructions:
+        _instructions(args)
+        return
+    records = list(febrl3().records)[: args.records]
+    runs = [
+        asyncio.run(_ingest_once(records, args.batch, args.workdir, args.under_callgrind))
+        for _ in range(args.runs)
+    ]
+    if not args.under_callgrind:
+        rates = sorted(len(records) / seconds for seconds in runs)
+        print(
+            f"{len(records)} febrl3 records in batches of {args.batch}: best {rates[-1]:,.0f}, "
+            f"median {rates[len(rates) // 2]:,.0f} records/s over {len(rates)} runs"
+        )
+
+
+if __name__ == "__main__":
+    main()
