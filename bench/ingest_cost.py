@@ -30,6 +30,7 @@ from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.evaluation.datasets import LabelledRecord, febrl3
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import shipped_matcher
 
@@ -116,6 +117,7 @@ def main() -> None:
         _instructions(args)
         return
     records = list(febrl3().records)[: args.records]
+    tune_garbage_collector()  # as the hub's own processes do once loaded
     runs = [
         asyncio.run(_ingest_once(records, args.batch, args.workdir, args.under_callgrind))
         for _ in range(args.runs)

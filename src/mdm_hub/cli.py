@@ -15,6 +15,7 @@ from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.runtime import tune_garbage_collector
 
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
@@ -68,6 +69,7 @@ def serve(
             f"Send it as the header  Authorization: Bearer {token}\n"
             f"  e.g. python examples/quickstart.py --api-key {token}"
         )
+    tune_garbage_collector()  # the app, its rules and lookup tables are loaded
     uvicorn.run(
         hub,
         host=settings.host,

@@ -16,6 +16,7 @@ from mdm_hub.config import Settings
 from mdm_hub.evaluation.companies import generate_companies
 from mdm_hub.evaluation.datasets import Dataset, febrl1, febrl3, febrl4
 from mdm_hub.evaluation.harness import Evaluation, evaluate
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
 from mdm_hub.services.matching import RecordMatcher
 
@@ -75,6 +76,7 @@ def evaluate_command(
     for name in names:
         data = DATASETS[name]()
         console.print(f"[bold]{data.description}[/bold]")
+        tune_garbage_collector()  # as `mdm-hub serve` runs: the data set is loaded now
         result = asyncio.run(evaluate(data, matcher, batch=batch))
         spread = _shuffled_spread(data, matcher, shuffle, seed, batch) if shuffle else None
         table.add_row(*_row(result, spread))

@@ -20,6 +20,7 @@ from rich.progress import (
 from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, MdmError
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.recompute import PAGE_SIZE, RecomputeService
 from mdm_hub.services.survivorship import Refresh
 from mdm_hub.survivorship.loader import rule_file_name
@@ -77,6 +78,7 @@ def recompute(
     settings = Settings()
     rule_set = checked_rules(settings)
     types = [entity_type] if entity_type else list(EntityType)
+    tune_garbage_collector()  # a bulk pass over every golden record follows
     try:
         stale = asyncio.run(_run(settings, rule_set, types, check, page_size))
     except MdmError as exc:

@@ -22,24 +22,30 @@ def read_head(db: sqlite3.Connection) -> tuple[int, str] | None:
     return (int(row["seq"]), str(row["hash"])) if row is not None else None
 
 
-def append(
+def seal(
     db: sqlite3.Connection, entries: Sequence[AuditEntry], head: tuple[int, str] | None
 ) -> list[AuditEvent]:
-    """Append after `head` (the chain head as this transaction last left it; None: read it).
-    The caller writes the new head with `write_head` before commit."""
+    """Seal `entries` after `head` (the chain head as this transaction last left it; None:
+    read it). The caller stores them with `insert` and the new head with `write_head`, both
+    before commit."""
     if not entries:
         return []
     head_seq, head_hash = head or read_head(db) or (0, GENESIS)
-    events = seal_all(entries, head_seq, head_hash)
+    return seal_all(entries, head_seq, head_hash)
+
+
+def insert(db: sqlite3.Connection, events: Sequence[AuditEvent]) -> None:
+    """Store sealed events: one statement for all of them, one for all their subjects."""
+    rows = []
     for event in events:
         fields = audit_event_fields(event)
         fields["subjectIds"] = dumps(fields["subjectIds"])
-        db.execute(_INSERT, fields)
-        db.executemany(
-            "INSERT OR IGNORE INTO audit_subject (subject, seq) VALUES (?, ?)",
-            [(subject, event.seq) for subject in event.subject_ids],
-        )
-    return events
+        rows.append(fields)
+    db.executemany(_INSERT, rows)
+    db.executemany(
+        "INSERT OR IGNORE INTO audit_subject (subject, seq) VALUES (?, ?)",
+        [(subject, event.seq) for event in events for subject in event.subject_ids],
+    )
 
 
 def write_head(db: sqlite3.Connection, head: tuple[int, str]) -> None:

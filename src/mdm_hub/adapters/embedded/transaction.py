@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from mdm_hub.adapters.codec import (
     dumps,
@@ -60,6 +60,11 @@ _UPSERT = (
 _UPSERT_SOURCE = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
     f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
+)
+_INSERT_MEMBER = (
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
+    "goldenId, since, decidedBy, score, explanation) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_MEMBER = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
@@ -162,16 +167,23 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         # The audit chain head as this transaction left it: read once, written once by
         # `finish` (a group commit appends many records' events in one transaction).
         self._audit_head: tuple[int, str] | None = None
+        # Events sealed (their seq and hash fixed) and stored by `finish`, all at once: no
+        # read inside a transaction looks at the log.
+        self._sealed: list[AuditEvent] = []
         self._sources = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
-        events = audit.append(self._db, entries, self._audit_head)
+        events = audit.seal(self._db, entries, self._audit_head)
         if events:
             self._audit_head = (events[-1].seq, events[-1].hash)
+            self._sealed += events
         return events
 
     def finish(self) -> None:
         """The work is done and about to commit: store what must be stored once."""
+        if self._sealed:
+            audit.insert(self._db, self._sealed)
+            self._sealed = []
         if self._audit_head is not None:
             audit.write_head(self._db, self._audit_head)
 
@@ -336,11 +348,19 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             iso_text(record.observed_at),
             iso_text(record.recorded_at),
         )
-        old = self._stored_hashes(record.key)
+        known = self._known_source(record.key)
+        old = stored_hashes(known[1]) if known is not None else set()
         hashes = {key_hash(key) for key in strong_keys}
         packed = pack_hashes(hashes)
-        if membership is None:
-            pk: int = self._db.execute(
+        if known is None and membership is not None:
+            # A new record (the usual upsert): a plain insert, its pk the new rowid.
+            inserted = self._db.execute(
+                _INSERT_MEMBER,
+                (*key_params(record.key), *values, packed, *_membership_values(membership)),
+            )
+            pk = cast(int, inserted.lastrowid)  # set by every successful INSERT
+        elif membership is None:
+            pk = self._db.execute(
                 _UPSERT_SOURCE, (*key_params(record.key), *values, packed)
             ).fetchone()["pk"]
         else:
@@ -365,17 +385,16 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
             [(h, pk) for h in sorted(hashes.difference(old))],
         )
 
-    def _stored_hashes(self, key: SourceKey) -> set[int]:
-        """The key hashes stored for `key` (none for a new record), before it is written."""
+    def _known_source(self, key: SourceKey) -> tuple[int, bytes | str] | None:
+        """The pk and stored key hashes of `key`'s record (None: there is none yet), before
+        it is written."""
         if key in self._sources:
-            known = self._sources[key]
-        else:
-            row = self._db.execute(
-                f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
-                key_params(key),
-            ).fetchone()
-            known = (row["pk"], row["matchKeys"]) if row is not None else None
-        return stored_hashes(known[1]) if known is not None else set()
+            return self._sources[key]
+        row = self._db.execute(
+            f"SELECT pk, matchKeys FROM source_record WHERE {_KEY_WHERE}",  # noqa: S608
+            key_params(key),
+        ).fetchone()
+        return (row["pk"], row["matchKeys"]) if row is not None else None
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         cursor = self._db.execute(
