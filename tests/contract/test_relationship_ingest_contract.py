@@ -272,3 +272,20 @@ async def test_a_loop_left_by_a_merge_does_not_block_unrelated_updates(hub: Hub)
     renamed = await hub.post("CRM", "CUSTOMER", "a", name="A Ltd", parent=ref("CRM", "b"))
     assert renamed.outcome is UpsertOutcome.UPDATED
     assert await hub.edges(parent.golden_id) == []
+
+
+async def test_in_a_batch_a_reference_parked_earlier_links_when_its_target_arrives(
+    hub: Hub,
+) -> None:
+    # The first record finds nothing awaited; the second parks a reference; the third, its
+    # target, arrives in the same batch (one transaction) and is linked all the same.
+    outcomes = await hub.ingest.upsert_many(
+        [
+            RawRecord("HRIS", "EMPLOYEE", "zed", {"given_name": "Zed"}),
+            RawRecord("HRIS", "EMPLOYEE", "ann", {"manager": ref("HRIS", "bob")}),
+            RawRecord("HRIS", "EMPLOYEE", "bob", {"given_name": "Bob"}),
+        ]
+    )
+    ann, bob = (o for o in outcomes[1:] if isinstance(o, UpsertResult))
+    assert await hub.pending() == []
+    assert await hub.edges(ann.golden_id) == [(ann.golden_id, REPORTS_TO, bob.golden_id)]

@@ -16,13 +16,14 @@ import struct
 from collections.abc import Iterable
 from functools import lru_cache
 
+_SIGNED_64 = struct.Struct(">q")
+
 
 # A record's keys are hashed to look up its candidates, then again to store them.
 @lru_cache(maxsize=4096)
 def key_hash(key: str) -> int:
-    """A signed 64-bit integer, as SQLite stores INTEGER."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """A signed 64-bit integer, as SQLite stores INTEGER: the big-endian 8-byte BLAKE2b."""
+    return int(_SIGNED_64.unpack(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest())[0])
 
 
 def pack_hashes(hashes: Iterable[int]) -> bytes:

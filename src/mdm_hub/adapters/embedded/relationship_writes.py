@@ -76,6 +76,15 @@ class EmbeddedRelationshipWrites:
     # changes and source records are never deleted) and stored key hashes; None for a key
     # found to have no record yet.
     _sources: dict[SourceKey, tuple[int, bytes | str] | None]
+    # Whether any reference may still await its target (None: not looked up yet). Most
+    # stores have none most of the time, and then no arriving record needs its own lookup.
+    _awaiting_any: bool | None
+
+    def _may_be_awaited(self) -> bool:
+        if self._awaiting_any is None:
+            found = self._db.execute("SELECT 1 FROM reference WHERE targetPk IS NULL LIMIT 1")
+            self._awaiting_any = found.fetchone() is not None
+        return self._awaiting_any
 
     def _source_row(self, key: SourceKey) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(
@@ -120,16 +129,20 @@ class EmbeddedRelationshipWrites:
                 },
             )
             targets.append(target["goldenId"] if target else None)
+            if target is None:
+                self._awaiting_any = True
         return targets
 
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
+        pk = self._known_pk(target)
+        if not self._may_be_awaited():
+            return []
         rows = self._db.execute(
             "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608
             f"FROM reference r JOIN source_record s ON s.pk = r.sourcePk WHERE {_AWAITING} "
             "ORDER BY r.key",
             key_params(target),
         ).fetchall()
-        pk = self._known_pk(target)
         if not rows:  # most records arrive awaited by nobody: one indexed read
             return []
         self._db.execute(

@@ -171,6 +171,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         # read inside a transaction looks at the log.
         self._sealed: list[AuditEvent] = []
         self._sources = {}
+        self._awaiting_any = None
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
