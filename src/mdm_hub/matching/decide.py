@@ -31,8 +31,7 @@ class MatchOutcome(StrEnum):
     NEW = "NEW"
 
 
-@dataclass(frozen=True)
-class CandidateMember:
+class CandidateMember(NamedTuple):
     """A source record found by candidate retrieval, with the golden record it belongs to."""
 
     key: SourceKey

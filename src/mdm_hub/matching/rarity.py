@@ -13,9 +13,9 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
+from typing import NamedTuple
 
 # Weights are integers (thousandths) so every store sums them exactly and ranks ties alike.
 WEIGHT_SCALE = 1000
@@ -35,8 +35,7 @@ def key_weights(per_key_limit: int) -> tuple[int, ...]:
     return (0, *weights)
 
 
-@dataclass(frozen=True)
-class RankedHit:
+class RankedHit(NamedTuple):
     """A stored record some of the incoming record's keys found, with its rank evidence."""
 
     record: int  # the store's handle for the record

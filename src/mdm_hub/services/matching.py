@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -59,7 +58,8 @@ class RecordMatcher:
         entity_type = record.key.entity_type
         prepared = prepare(self._rules[entity_type], record.attributes)
         # Today's arrival is tomorrow's candidate: keep its comparison values (not its keys).
-        self._remember(entity_type, record.content_hash, replace(prepared, keys=()))
+        kept = PreparedRecord(prepared.values, prepared.strong, (), prepared.unverified)
+        self._remember(entity_type, record.content_hash, kept)
         return prepared
 
     async def match(
