@@ -28,8 +28,7 @@ _SYSTEM = TypeAdapter(SystemCode)
 _SOURCE_ID = TypeAdapter(SourceId)
 
 
-@dataclass(frozen=True, order=True)
-class SourceKey:
+class SourceKey(NamedTuple):
     """A source record's identity: which system, which kind of record, which ID there."""
 
     system: str
@@ -145,8 +144,7 @@ class UpsertOutcome(StrEnum):
     UNCHANGED = "UNCHANGED"  # a known source record sent again with the same content
 
 
-@dataclass(frozen=True)
-class Membership:
+class Membership(NamedTuple):
     """A source record's place in the crosswalk: which golden record, since when, decided how
     (the rule), with what score, and why (the match explanation, as JSON)."""
 
@@ -192,8 +190,7 @@ class AttributeValue(NamedTuple):
     parts: tuple[AttributeValue, ...] = ()
 
 
-@dataclass(frozen=True)
-class GoldenValues:
+class GoldenValues(NamedTuple):
     """A golden record's computed attributes and the hash of the rule set that computed them."""
 
     attributes: tuple[AttributeValue, ...]
@@ -236,8 +233,7 @@ class Resolution:
     crosswalk: tuple[SourceKey, ...]
 
 
-@dataclass(frozen=True)
-class UpsertResult:
+class UpsertResult(NamedTuple):
     golden_id: str
     outcome: UpsertOutcome
     source_version: int

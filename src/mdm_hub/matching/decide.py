@@ -10,7 +10,6 @@ components of the pairs above the threshold, whatever order records arrive in.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -40,8 +39,7 @@ class CandidateMember(NamedTuple):
     prepared: PreparedRecord
 
 
-@dataclass(frozen=True)
-class MatchExplanation:
+class MatchExplanation(NamedTuple):
     """Why a record matched a golden record (or did not): the rule, the total score, and
     the comparison with the golden's best-matching member, attribute by attribute."""
 
@@ -57,8 +55,7 @@ class MatchExplanation:
     unverified: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class GoldenScore:
+class GoldenScore(NamedTuple):
     golden_id: str
     golden_created_at: datetime
     score: float
@@ -66,8 +63,7 @@ class GoldenScore:
     auto: bool
 
 
-@dataclass(frozen=True)
-class MatchDecision:
+class MatchDecision(NamedTuple):
     outcome: MatchOutcome
     golden_id: str | None = None
     merge: tuple[str, ...] = ()

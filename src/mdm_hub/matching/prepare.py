@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 import jellyfish
@@ -21,8 +21,7 @@ from mdm_hub.matching.standardise import (
 )
 
 
-@dataclass(frozen=True)
-class PreparedRecord:
+class PreparedRecord(NamedTuple):
     """Standardised comparison values (by comparison label, "" when missing), the record's
     strong-identifier values (by name), the names of those whose value fails its check (a
     tax ID with a wrong check digit) and every key the record is stored and found under."""
