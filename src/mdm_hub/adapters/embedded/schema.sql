@@ -158,11 +158,13 @@ CREATE TABLE IF NOT EXISTS audit_event (
   prevHash       TEXT NOT NULL,
   hash           TEXT NOT NULL
 );
+-- WITHOUT ROWID: one B-tree, not a table and its key index, for two rows an event (files made
+-- before keep the rowid table, which reads the same).
 CREATE TABLE IF NOT EXISTS audit_subject (
   subject  TEXT NOT NULL,
   seq      INTEGER NOT NULL,
   PRIMARY KEY (subject, seq)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_head (
   id    INTEGER PRIMARY KEY CHECK (id = 1),
   seq   INTEGER NOT NULL,
