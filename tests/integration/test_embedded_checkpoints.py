@@ -33,7 +33,7 @@ async def test_committed_records_reach_the_database_file_and_close_ends_the_thre
             await ingest.upsert(
                 RawRecord("HRIS", "EMPLOYEE", f"e{index}", {"given_name": f"Ann {index}"})
             )
-        # The writer's own checkpoint starts only at 40,000 pages: a copy now is the thread's.
+        # The writer's own checkpoint starts only at 10,000 pages: a copy now is the thread's.
         deadline = time.monotonic() + 10
         while store.wal_checkpoints == 0:
             assert time.monotonic() < deadline, "no checkpoint ran after 20 commits"
