@@ -172,6 +172,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         self._sealed: list[AuditEvent] = []
         self._sources = {}
         self._awaiting_any = None
+        self._not_a_match_known: bool | None = None
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -240,6 +241,8 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
+        if not self._any_not_a_match():
+            return set(), set()
         ids = dumps(list(golden_ids))
         blocked = self._db.execute(
             "SELECT DISTINCT o.goldenId FROM source_record s "
@@ -257,7 +260,16 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         ).fetchall()
         return {row[0] for row in blocked}, {frozenset((row["x"], row["y"])) for row in pairs}
 
+    def _any_not_a_match(self) -> bool:
+        """Whether stewards have kept any two records apart (asked once per transaction):
+        until they have, no arrival needs its own look."""
+        if self._not_a_match_known is None:
+            found = self._db.execute("SELECT 1 FROM not_a_match LIMIT 1").fetchone()
+            self._not_a_match_known = found is not None
+        return self._not_a_match_known
+
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
+        self._not_a_match_known = True
         first, second = sorted((self._known_pk(key), self._known_pk(other)))
         self._db.execute(
             "INSERT OR IGNORE INTO not_a_match (aPk, bPk, decidedAt) VALUES (?, ?, ?)",
