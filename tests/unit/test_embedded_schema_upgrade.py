@@ -129,3 +129,30 @@ async def test_a_record_listing_its_keys_as_text_drops_them_when_it_changes(
         assert [c.key for c in new] == [source]
     finally:
         await store.close()
+
+
+async def test_a_file_holding_every_version_in_source_version_reads_each_once(
+    tmp_path: Path,
+) -> None:
+    """Files made before keep the current version in source_version too; history reads it
+    once, and the next update adds the replaced version without a duplicate."""
+    path = tmp_path / "old.db"
+    store = EmbeddedStore(str(path))
+    await store.open()
+    crm = key("CRM", "c1")
+    try:
+        await store.write(lambda tx: tx.put_source(stored(crm, {"name": "Acme"}), []))
+        with sqlite3.connect(path) as db:  # as older releases wrote every version
+            db.execute(
+                "INSERT INTO source_version (sourcePk, attributes, contentHash, version, "
+                "observedAt, recordedAt) SELECT pk, attributes, contentHash, version, "
+                "observedAt, recordedAt FROM source_record"
+            )
+        before = await store.source_versions(crm)
+        v2 = stored(crm, {"name": "Acme Inc"}, version=2)
+        await store.write(lambda tx: tx.put_source(v2, []))
+        after = await store.source_versions(crm)
+    finally:
+        await store.close()
+    assert [(v.version, v.attributes["name"]) for v in before] == [(1, "Acme")]
+    assert [(v.version, v.attributes["name"]) for v in after] == [(1, "Acme"), (2, "Acme Inc")]

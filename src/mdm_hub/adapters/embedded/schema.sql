@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS source_record (
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
 
+-- The versions a source record has replaced (its current one is its source_record row; files
+-- made before this layout hold every version here, the current one too).
 CREATE TABLE IF NOT EXISTS source_version (
   sourcePk     INTEGER NOT NULL REFERENCES source_record (pk),
   version      INTEGER NOT NULL,

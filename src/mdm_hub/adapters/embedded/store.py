@@ -73,6 +73,20 @@ ORDER BY refs.i, m.system, m.sourceId
 """
 
 
+# Every version of a source record: those it replaced (source_version) and the current one
+# (source_record; files from before also hold it in source_version, and UNION keeps it once).
+_SOURCE_VERSIONS = """
+SELECT s.system, s.entityType, s.sourceId, v.attributes, v.contentHash, v.version,
+       v.observedAt, v.recordedAt
+FROM source_version v JOIN source_record s ON s.pk = v.sourcePk
+WHERE s.system = ? AND s.entityType = ? AND s.sourceId = ?
+UNION
+SELECT system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt
+FROM source_record WHERE system = ? AND entityType = ? AND sourceId = ?
+ORDER BY version
+"""
+
+
 # Columns added after a table was first released: CREATE TABLE IF NOT EXISTS leaves a file
 # made by an older release without them, so they are added here (SQLite has no ADD COLUMN
 # IF NOT EXISTS).
@@ -304,13 +318,7 @@ class EmbeddedStore(EmbeddedApiKeys):
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:
-            rows = self._conn.execute(
-                "SELECT s.system, s.entityType, s.sourceId, v.attributes, v.contentHash, "
-                "v.version, v.observedAt, v.recordedAt FROM source_version v "
-                "JOIN source_record s ON s.pk = v.sourcePk "
-                "WHERE s.system = ? AND s.entityType = ? AND s.sourceId = ? ORDER BY v.version",
-                key_params(key),
-            ).fetchall()
+            rows = self._conn.execute(_SOURCE_VERSIONS, key_params(key) * 2).fetchall()
         return [stored_source(row) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:

@@ -61,6 +61,11 @@ _UPSERT_SOURCE = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
     f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
 )
+_KEEP_REPLACED_VERSION = (
+    "INSERT OR IGNORE INTO source_version (sourcePk, attributes, contentHash, version, "
+    "observedAt, recordedAt) SELECT pk, attributes, contentHash, version, observedAt, "
+    "recordedAt FROM source_record WHERE pk = ?"
+)
 _INSERT_MEMBER = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
     "goldenId, since, decidedBy, score, explanation) "
@@ -363,6 +368,10 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         )
         known = self._known_source(record.key)
         old = stored_hashes(known[1]) if known is not None else set()
+        if known is not None:
+            # The version about to be replaced joins the history; the current one is the
+            # source_record row itself (files from before hold it in both: OR IGNORE).
+            self._db.execute(_KEEP_REPLACED_VERSION, (known[0],))
         hashes = {key_hash(key) for key in strong_keys}
         packed = pack_hashes(hashes)
         if known is None and membership is not None:
@@ -382,11 +391,6 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
                 _UPSERT_MEMBER,
                 (*key_params(record.key), *values, packed, *_membership_values(membership)),
             ).fetchone()["pk"]
-        self._db.execute(
-            "INSERT INTO source_version (sourcePk, attributes, contentHash, version, observedAt, "
-            "recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
-            (pk, *values),
-        )
         self._sources[record.key] = (pk, packed)
         if old:
             self._db.executemany(
