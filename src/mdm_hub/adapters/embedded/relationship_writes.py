@@ -25,6 +25,7 @@ VALUES (:key, :sourcePk, :attribute, :type, :targetSystem, :targetEntityType,
   :targetSourceId, :targetPk, :sourceVersion, :observedAt, :recordedAt)
 """
 
+_ANY_AWAITED = "SELECT 1 FROM reference WHERE targetPk IS NULL LIMIT 1"
 _AWAITING = "targetPk IS NULL AND targetSystem = ? AND targetEntityType = ? AND targetSourceId = ?"
 
 _DERIVE_EDGES = """
@@ -76,15 +77,21 @@ class EmbeddedRelationshipWrites:
     # changes and source records are never deleted) and stored key hashes; None for a key
     # found to have no record yet.
     _sources: dict[SourceKey, tuple[int, bytes | str] | None]
-    # Whether any reference may still await its target (None: not looked up yet). Most
-    # stores have none most of the time, and then no arriving record needs its own lookup.
-    _awaiting_any: bool | None
+    # What this transaction has found (or made) true of a whole table, by its `SELECT 1 ...
+    # LIMIT 1` query. Most stores have no awaited reference and no not-a-match most of the
+    # time, and then no arriving record needs a lookup of its own.
+    _has_rows: dict[str, bool]
 
-    def _may_be_awaited(self) -> bool:
-        if self._awaiting_any is None:
-            found = self._db.execute("SELECT 1 FROM reference WHERE targetPk IS NULL LIMIT 1")
-            self._awaiting_any = found.fetchone() is not None
-        return self._awaiting_any
+    def _any_row(self, query: str) -> bool:
+        """Whether `query` finds a row, asked once per transaction; a write that adds such a
+        row says so with `_row_added`."""
+        found = self._has_rows.get(query)
+        if found is None:
+            found = self._has_rows[query] = self._db.execute(query).fetchone() is not None
+        return found
+
+    def _row_added(self, query: str) -> None:
+        self._has_rows[query] = True
 
     def _source_row(self, key: SourceKey) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(
@@ -130,12 +137,12 @@ class EmbeddedRelationshipWrites:
             )
             targets.append(target["goldenId"] if target else None)
             if target is None:
-                self._awaiting_any = True
+                self._row_added(_ANY_AWAITED)
         return targets
 
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
         pk = self._known_pk(target)
-        if not self._may_be_awaited():
+        if not self._any_row(_ANY_AWAITED):
             return []
         rows = self._db.execute(
             "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608

@@ -49,6 +49,7 @@ from mdm_hub.matching.rarity import rank_hits
 SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
 )
+_ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 _UPSERT = (
     "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
@@ -176,8 +177,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         # read inside a transaction looks at the log.
         self._sealed: list[AuditEvent] = []
         self._sources = {}
-        self._awaiting_any = None
-        self._not_a_match_known: bool | None = None
+        self._has_rows = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -246,7 +246,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
-        if not self._any_not_a_match():
+        if not self._any_row(_ANY_NOT_A_MATCH):  # stewards have kept no records apart
             return set(), set()
         ids = dumps(list(golden_ids))
         blocked = self._db.execute(
@@ -265,16 +265,8 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites):
         ).fetchall()
         return {row[0] for row in blocked}, {frozenset((row["x"], row["y"])) for row in pairs}
 
-    def _any_not_a_match(self) -> bool:
-        """Whether stewards have kept any two records apart (asked once per transaction):
-        until they have, no arrival needs its own look."""
-        if self._not_a_match_known is None:
-            found = self._db.execute("SELECT 1 FROM not_a_match LIMIT 1").fetchone()
-            self._not_a_match_known = found is not None
-        return self._not_a_match_known
-
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
-        self._not_a_match_known = True
+        self._row_added(_ANY_NOT_A_MATCH)
         first, second = sorted((self._known_pk(key), self._known_pk(other)))
         self._db.execute(
             "INSERT OR IGNORE INTO not_a_match (aPk, bPk, decidedAt) VALUES (?, ?, ?)",
