@@ -9,8 +9,10 @@
     ├── Forbidden                 an authenticated caller's role does not allow the operation
     ├── VersionConflict           a steward acted on a stale version of a golden record;
     │                             carries the version (and survivor) it has now
-    ├── ConfigurationError        settings or rule files are unusable; the service refuses to start
-    │   └── RuleFileError         one survivorship rule file is invalid (carries every problem)
+    ├── ConfigurationError        settings or data files are unusable; the service refuses to start
+    │   └── DataFileError         one data file is invalid (carries every problem, by field)
+    │       ├── RuleFileError     a survivorship rule file
+    │       └── SystemsFileError  the declared source systems (systems.yaml)
     └── StoreError                the store could not do what was asked
         └── StoreUnavailable      the store cannot be reached
 
@@ -109,14 +111,25 @@ class ConfigurationError(MdmError):
     code = "CONFIGURATION_ERROR"
 
 
-class RuleFileError(ConfigurationError):
-    """A survivorship rule file that cannot be used; every problem names its field."""
+class DataFileError(ConfigurationError):
+    """A data file (rules, systems, reference data, export mappings) that cannot be used;
+    every problem names its field."""
+
+    what = "data file"
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"invalid survivorship rule file {path}:\n{lines}")
+        super().__init__(f"invalid {self.what} {path}:\n{lines}")
+
+
+class RuleFileError(DataFileError):
+    what = "survivorship rule file"
+
+
+class SystemsFileError(DataFileError):
+    what = "systems file"
 
 
 class StoreError(MdmError):

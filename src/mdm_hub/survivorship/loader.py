@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from mdm_hub.domain.attributes import pydantic_reason
+from mdm_hub.datafiles import read_yaml, validation_problems
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, Problem, RuleFileError
 from mdm_hub.survivorship.rules import EntityRules, RuleFile, RuleSet, rule_problems
@@ -55,13 +54,13 @@ def load_rule_file(path: Path, entity_type: EntityType) -> EntityRules:
 
 def parse_rules(text: str, entity_type: EntityType, label: str) -> EntityRules:
     """Validate one rule file's text for `entity_type`; `label` names it in errors."""
-    data = _yaml(text, label)
+    data = read_yaml(text, label, RuleFileError)
     if not isinstance(data, dict):
         raise RuleFileError(label, [Problem("", "must be a mapping (entity_type, attributes, …)")])
     try:
         rules = RuleFile.model_validate(data)
     except ValidationError as exc:
-        raise RuleFileError(label, _problems(exc)) from None
+        raise RuleFileError(label, validation_problems(exc)) from None
     problems = rule_problems(rules)
     if rules.entity_type is not entity_type:
         problems.insert(
@@ -74,50 +73,3 @@ def parse_rules(text: str, entity_type: EntityType, label: str) -> EntityRules:
     if problems:
         raise RuleFileError(label, problems)
     return EntityRules.of(rules)
-
-
-def _yaml(text: str, label: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        raise RuleFileError(
-            label, [Problem("", f"not valid YAML at {where}: {exc.problem}")]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(label, [Problem("", f"not valid YAML: {exc}")]) from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Plain YAML data only, and a key written twice is an error: PyYAML's default of keeping
-    the last one would silently drop a rule."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _unique_mapping,
-)
-
-
-def _problems(exc: ValidationError) -> list[Problem]:
-    return [
-        Problem(
-            ".".join(str(part) for part in error["loc"]),
-            # A rule file's keys are settings; the attribute names are checked separately.
-            "unknown setting" if error["type"] == "extra_forbidden" else pydantic_reason(error),
-        )
-        for error in exc.errors(include_url=False)
-    ]
