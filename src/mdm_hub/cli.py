@@ -13,6 +13,7 @@ from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_keys import dev_key, keys_app
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
+from mdm_hub.cli_systems import systems
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.runtime import tune_garbage_collector
@@ -22,6 +23,7 @@ app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven C
 app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys.")
 app.command()(rules)
 app.command()(recompute)
+app.command()(systems)
 
 app.command("evaluate")(evaluate_command)
 app.command("verify-audit")(verify_audit)

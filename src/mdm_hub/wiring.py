@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.onboarding.systems_file import load_systems, shipped_systems
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.audit import AuditService
@@ -41,15 +43,26 @@ def build_store(settings: Settings) -> Store:
     )
 
 
-def load_rules(settings: Settings) -> RuleSet:
+def load_declared_systems(settings: Settings) -> SystemRegistry:
+    """The declared source systems (MDM_SYSTEMS_FILE, default the shipped systems.yaml),
+    validated: raises SystemsFileError naming the file, the system and the field."""
+    if settings.systems_file is None:
+        return shipped_systems()
+    return load_systems(settings.systems_file)
+
+
+def load_rules(settings: Settings, systems: SystemRegistry | None = None) -> RuleSet:
     """Every survivorship rule file, validated: raises ConfigurationError (naming the file, the
     field and the problem) so that nothing starts on rules that cannot be used."""
-    return load_rule_set(settings.survivorship_dir)
+    if systems is None:
+        systems = load_declared_systems(settings)
+    return load_rule_set(settings.survivorship_dir, systems)
 
 
 @dataclass(frozen=True)
 class Services:
     store: Store
+    systems: SystemRegistry
     ingest: IngestService
     resolve: ResolveService
     review: ReviewService
@@ -62,14 +75,20 @@ class Services:
 
     @classmethod
     def over(
-        cls, store: Store, matcher: RecordMatcher | None = None, rules: RuleSet | None = None
+        cls,
+        store: Store,
+        matcher: RecordMatcher | None = None,
+        rules: RuleSet | None = None,
+        systems: SystemRegistry | None = None,
     ) -> Services:
-        """Services over `store`; without `matcher` or `rules`, the rule files shipped in the
-        repository."""
+        """Services over `store`; without `matcher`, `rules` or `systems`, the files shipped
+        with the package."""
         matcher = matcher if matcher is not None else shipped_matcher()
         rules = rules if rules is not None else shipped_rules()
+        systems = systems if systems is not None else shipped_systems()
         return cls(
             store=store,
+            systems=systems,
             ingest=IngestService(store, matcher, rules=rules),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
@@ -86,5 +105,8 @@ class Services:
         """Everything the API and CLI need. Raises ConfigurationError, before anything
         starts, when a match or survivorship rule file is unusable."""
         matcher = RecordMatcher.from_directory(settings.matching_dir)
-        rules = load_rules(settings)
-        return cls.over(store if store is not None else build_store(settings), matcher, rules)
+        systems = load_declared_systems(settings)
+        rules = load_rules(settings, systems)
+        return cls.over(
+            store if store is not None else build_store(settings), matcher, rules, systems
+        )

@@ -49,7 +49,10 @@ def _named(problems: list[Problem], data: dict[str, object]) -> list[Problem]:
     """`systems.3.kind` → `systems[3] (netsuite).kind`: which system, not just which index."""
     systems = data.get("systems")
     named = []
+    some_system_failed = any(p.field.startswith("systems.") for p in problems)
     for problem in problems:
+        if problem.field == "systems" and some_system_failed:
+            continue  # pydantic's "at least 1 item" counts only the systems that validated
         parts = problem.field.split(".")
         if len(parts) >= 2 and parts[0] == "systems" and parts[1].isdigit():
             index = int(parts[1])
@@ -58,6 +61,7 @@ def _named(problems: list[Problem], data: dict[str, object]) -> list[Problem]:
                 entry = systems[index]
                 code = entry.get("code") if isinstance(entry, dict) else None
             label = f"systems[{index}]" + (f" ({code})" if code else "")
-            problem = Problem(".".join([label, *parts[2:]]), problem.reason)
-        named.append(problem)
+            named.append(Problem(".".join([label, *parts[2:]]), problem.reason))
+        else:
+            named.append(problem)
     return named

@@ -8,7 +8,7 @@ members' content and the rules, never on the order in which members arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.domain.records import AttributeValue, SourceKey, StoredSource
@@ -26,7 +26,7 @@ def compute_golden_attributes(
     pins: Mapping[str, OverrideEvent] | None = None,
 ) -> tuple[AttributeValue, ...]:
     """Golden attributes sorted by name. `pins` are the steward overrides in force."""
-    ranked = _Rankings(tuple(members), rules.file.trust)
+    ranked = _Rankings(tuple(members), rules.trust_rank)
     pins = pins or {}
     # An attribute no member has a value for (and no pin sets) gets no golden value.
     names = ranked.candidates(rules.file.tie_breakers).keys() | pins.keys()
@@ -43,7 +43,7 @@ class _Rankings:
     """For each tie-breaker order a rule uses, every attribute's candidates, best-ranked
     first. Gathered once per order (rules share a few orders between many attributes)."""
 
-    def __init__(self, members: tuple[StoredSource, ...], trust: Sequence[str]) -> None:
+    def __init__(self, members: tuple[StoredSource, ...], trust: Mapping[str, int]) -> None:
         self._members = members
         self._trust = trust
         self._by_order: dict[tuple[TieBreaker, ...], dict[str, list[Candidate]]] = {}
@@ -75,12 +75,12 @@ class _Rankings:
 
 
 def _decided(name: str, members: _Rankings, rules: EntityRules) -> AttributeValue | None:
-    rule, tie_breakers, kind = rules.decision_for(name)
-    ranked = members.candidates(tie_breakers).get(name)
+    decision = rules.decision_for(name)
+    ranked = members.candidates(decision.tie_breakers).get(name)
     if not ranked:
         return None
-    strategy = rule.strategy
-    winners = CHOOSERS[strategy](ranked, rule, kind)
+    strategy = decision.rule.strategy
+    winners = CHOOSERS[strategy](ranked, decision)
     if not winners:
         return None
     if strategy is not Strategy.UNION:

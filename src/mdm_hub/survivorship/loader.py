@@ -7,13 +7,14 @@ file, the field and the problem, and the service refuses to start with it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from mdm_hub.datafiles import read_yaml, validation_problems
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import ConfigurationError, Problem, RuleFileError
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.survivorship.rules import EntityRules, RuleFile, RuleSet, rule_problems
 
 SUFFIX = ".yaml"
@@ -23,8 +24,10 @@ def rule_file_name(entity_type: EntityType) -> str:
     return f"{entity_type.lower()}{SUFFIX}"
 
 
-def load_rule_set(directory: Path) -> RuleSet:
-    """Every entity type's rules from `directory`; raise on the first unusable file."""
+def load_rule_set(directory: Path, systems: SystemRegistry | None = None) -> RuleSet:
+    """Every entity type's rules from `directory`, their system names read through `systems`
+    (default: the shipped declared systems); raise on the first unusable file."""
+    systems = systems if systems is not None else shipped_systems()
     if not directory.is_dir():
         raise ConfigurationError(
             f"survivorship rule directory {directory} does not exist (set MDM_SURVIVORSHIP_DIR)"
@@ -37,10 +40,12 @@ def load_rule_set(directory: Path) -> RuleSet:
             raise RuleFileError(
                 str(path), [Problem("", f"no entity type has this file name; expected {names}")]
             )
-    return RuleSet({et: load_rule_file(directory / name, et) for name, et in expected.items()})
+    return RuleSet(
+        {et: load_rule_file(directory / name, et, systems) for name, et in expected.items()}
+    )
 
 
-def load_rule_file(path: Path, entity_type: EntityType) -> EntityRules:
+def load_rule_file(path: Path, entity_type: EntityType, systems: SystemRegistry) -> EntityRules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -49,11 +54,15 @@ def load_rule_file(path: Path, entity_type: EntityType) -> EntityRules:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(str(path), [Problem("", f"cannot be read: {exc}")]) from None
-    return parse_rules(text, entity_type, str(path))
+    return parse_rules(text, entity_type, str(path), systems)
 
 
-def parse_rules(text: str, entity_type: EntityType, label: str) -> EntityRules:
-    """Validate one rule file's text for `entity_type`; `label` names it in errors."""
+def parse_rules(
+    text: str, entity_type: EntityType, label: str, systems: SystemRegistry | None = None
+) -> EntityRules:
+    """Validate one rule file's text for `entity_type`; `label` names it in errors. System
+    names are read through `systems` (default: the shipped declared systems)."""
+    systems = systems if systems is not None else shipped_systems()
     data = read_yaml(text, label, RuleFileError)
     if not isinstance(data, dict):
         raise RuleFileError(label, [Problem("", "must be a mapping (entity_type, attributes, …)")])
@@ -61,7 +70,7 @@ def parse_rules(text: str, entity_type: EntityType, label: str) -> EntityRules:
         rules = RuleFile.model_validate(data)
     except ValidationError as exc:
         raise RuleFileError(label, validation_problems(exc)) from None
-    problems = rule_problems(rules)
+    problems = rule_problems(rules, systems)
     if rules.entity_type is not entity_type:
         problems.insert(
             0,
@@ -72,4 +81,4 @@ def parse_rules(text: str, entity_type: EntityType, label: str) -> EntityRules:
         )
     if problems:
         raise RuleFileError(label, problems)
-    return EntityRules.of(rules)
+    return EntityRules.of(rules, systems)

@@ -7,7 +7,7 @@ rank equal and the result never depends on the order in which members arrived.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from mdm_hub.domain.records import StoredSource
@@ -25,11 +25,12 @@ def microseconds(moment: datetime) -> int:
 
 
 def member_rank(
-    tie_breakers: Sequence[TieBreaker], trust: Sequence[str]
+    tie_breakers: Sequence[TieBreaker], trust_rank: Mapping[str, int]
 ) -> Callable[[StoredSource], RankKey]:
-    """A sort key: sorting members by it puts the preferred member first."""
-    trust_rank = {system: position for position, system in enumerate(trust)}
-    untrusted = len(trust_rank)  # systems the ranking does not name come after those it does
+    """A sort key: sorting members by it puts the preferred member first. `trust_rank` gives
+    each trusted system its group's position (systems of one kind share a position)."""
+    # Systems the ranking does not name come after those it does.
+    untrusted = max(trust_rank.values(), default=-1) + 1
     tie_breakers = tuple(tie_breakers)
 
     def key(member: StoredSource) -> RankKey:

@@ -2,7 +2,10 @@
 
 A rule file names a strategy for each attribute (or leaves it to the default), the order in
 which members are ranked when a strategy leaves a tie (tie-breakers), and an optional trust
-ranking of systems. `EntityRules` is one entity type's validated rules with their hash.
+ranking of systems. Where a rule lists systems it may name a declared system or a kind of
+system (`CRM`: every declared CRM), so adding a second CRM needs no rule change. `EntityRules`
+is one entity type's validated rules, with those names expanded through the declared systems,
+and their hash.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from mdm_hub.domain.attributes import AttributeKind, SystemCode, attribute_kinds
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD
 from mdm_hub.domain.records import canonical_json
+from mdm_hub.domain.systems import SystemKind, SystemRegistry
 from mdm_hub.errors import Problem
 
 # Part of every rule set's hash: bump it when the engine's meaning of a rule changes, so every
@@ -122,10 +126,11 @@ class RuleFile(_RuleModel):
         return _distinct_tie_breakers(tie_breakers)
 
 
-def rule_problems(rules: RuleFile) -> list[Problem]:
-    """What pydantic cannot see alone: attribute names, and strategies that fit their values."""
+def rule_problems(rules: RuleFile, systems: SystemRegistry) -> list[Problem]:
+    """What pydantic cannot see alone: attribute names, strategies that fit their values, and
+    system names that are neither a declared system nor a kind of system."""
     kinds = attribute_kinds(rules.entity_type)
-    problems = []
+    problems = _system_problems(rules, systems)
     for name, rule in rules.attributes.items():
         if name not in kinds:
             known = ", ".join(sorted(kinds))
@@ -149,6 +154,24 @@ def rule_problems(rules: RuleFile) -> list[Problem]:
     return problems
 
 
+def _system_problems(rules: RuleFile, systems: SystemRegistry) -> list[Problem]:
+    named: list[tuple[str, tuple[str, ...]]] = [("trust", rules.trust)]
+    named.append(("default.systems", rules.default.systems or ()))
+    named.extend((f"attributes.{a}.systems", r.systems or ()) for a, r in rules.attributes.items())
+    problems = []
+    for where, names in named:
+        for name in names:
+            if systems.expand(name) is None:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{name!r} is neither a declared system ({systems.origin}) nor a kind "
+                        f"of system ({', '.join(SystemKind)})",
+                    )
+                )
+    return problems
+
+
 def _kind_problem(strategy: Strategy, name: str, kind: AttributeKind) -> str | None:
     allowed = COMPARABLE_KINDS.get(strategy)
     if allowed is None or kind in allowed:
@@ -157,12 +180,33 @@ def _kind_problem(strategy: Strategy, name: str, kind: AttributeKind) -> str | N
     return f"{strategy} needs a {wanted} attribute, and {name!r} is {kind}"
 
 
+# A rule's `systems` (or `trust`) expanded through the declared systems: groups of system
+# codes, most preferred first. A kind names a group of equals (every CRM); ties within a group
+# are settled by the tie-breakers.
+PriorityGroups = tuple[frozenset[str], ...]
+
+
+def priority_groups(names: tuple[str, ...], systems: SystemRegistry) -> PriorityGroups:
+    """`names` (systems or kinds, as validated) as groups of codes; a system already in an
+    earlier group is not repeated ([salesforce, CRM]: salesforce, then the other CRMs)."""
+    seen: set[str] = set()
+    groups = []
+    for name in names:
+        group = frozenset(systems.expand(name) or ()) - seen
+        if group:
+            groups.append(group)
+            seen |= group
+    return tuple(groups)
+
+
 class Decision(NamedTuple):
-    """How the engine decides one attribute: its rule, tie-breakers and kind of value."""
+    """How the engine decides one attribute: its rule, tie-breakers and kind of value, and the
+    systems `source_priority` prefers, in groups."""
 
     rule: AttributeRule
     tie_breakers: tuple[TieBreaker, ...]
     kind: AttributeKind
+    priority: PriorityGroups = ()
 
 
 @dataclass(frozen=True)
@@ -172,17 +216,38 @@ class EntityRules:
     file: RuleFile
     kinds: Mapping[str, AttributeKind]
     hash: str
+    # System code -> the position of its group in `trust` (unlisted systems rank after).
+    trust_rank: Mapping[str, int] = field(default_factory=dict)
+    # Rule systems (`default` under "") expanded into priority groups.
+    priorities: Mapping[str, PriorityGroups] = field(default_factory=dict)
     # decision_for's answers: the engine asks once per attribute of every golden record.
     _decisions: dict[str, Decision] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     @classmethod
-    def of(cls, rules: RuleFile) -> EntityRules:
+    def of(cls, rules: RuleFile, systems: SystemRegistry) -> EntityRules:
         """Compile rules that passed `rule_problems` without a problem."""
-        payload = {"engine": ENGINE_VERSION, "rules": rules.model_dump(mode="json")}
+        trust = priority_groups(rules.trust, systems)
+        trust_rank = {code: rank for rank, group in enumerate(trust) for code in group}
+        priorities = {
+            name: priority_groups(rule.systems, systems)
+            for name, rule in [("", rules.default), *rules.attributes.items()]
+            if rule.systems
+        }
+        # What the names mean is part of the rules: declaring a second CRM changes what
+        # "CRM" chooses, so golden records computed before read as stale.
+        expanded = {
+            "trust": [sorted(group) for group in trust],
+            "priorities": {n: [sorted(g) for g in gs] for n, gs in sorted(priorities.items())},
+        }
+        payload = {
+            "engine": ENGINE_VERSION,
+            "rules": rules.model_dump(mode="json"),
+            "systems": expanded,
+        }
         digest = hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
-        return cls(rules, attribute_kinds(rules.entity_type), digest)
+        return cls(rules, attribute_kinds(rules.entity_type), digest, trust_rank, priorities)
 
     @property
     def entity_type(self) -> EntityType:
@@ -200,7 +265,8 @@ class EntityRules:
             rule = self.rule_for(attribute)
             # Attributes come validated, so every name has a kind; text is the safe reading.
             kind = self.kinds.get(attribute, AttributeKind.TEXT)
-            decision = Decision(rule, self.tie_breakers_for(rule), kind)
+            priority = self.priorities.get(attribute if attribute in self.file.attributes else "")
+            decision = Decision(rule, self.tie_breakers_for(rule), kind, priority or ())
             self._decisions[attribute] = decision
         return decision
 

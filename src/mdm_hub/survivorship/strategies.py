@@ -14,26 +14,24 @@ from typing import Any
 
 from mdm_hub.domain.attributes import AttributeKind
 from mdm_hub.domain.records import StoredSource, canonical_json
-from mdm_hub.survivorship.rules import AttributeRule, Strategy
+from mdm_hub.survivorship.rules import Decision, Strategy
 
 # A member's value for the attribute being decided: (value, member). A plain tuple: the engine
 # makes one per member and attribute of every golden record, and a tuple is the cheapest.
 Candidate = tuple[Any, StoredSource]
 
 
-Choose = Callable[[Sequence[Candidate], AttributeRule, AttributeKind], list[Candidate]]
+Choose = Callable[[Sequence[Candidate], Decision], list[Candidate]]
 
 
-def _source_priority(
-    ranked: Sequence[Candidate], rule: AttributeRule, _: AttributeKind
-) -> list[Candidate]:
-    # The best-ranked holder from the first listed system that has one; without one, the
-    # best-ranked holder of any system (unless only listed systems count).
-    for system in rule.systems or ():
+def _source_priority(ranked: Sequence[Candidate], decision: Decision) -> list[Candidate]:
+    # The best-ranked holder from the first listed system (or kind of system) that has one;
+    # without one, the best-ranked holder of any system (unless only listed systems count).
+    for group in decision.priority:
         for candidate in ranked:
-            if candidate[1].key.system == system:
+            if candidate[1].key.system in group:
                 return [candidate]
-    return [ranked[0]] if ranked and not rule.only_listed else []
+    return [ranked[0]] if ranked and not decision.rule.only_listed else []
 
 
 def _most_recent(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:
@@ -56,12 +54,12 @@ def _order(kind: AttributeKind) -> Callable[[Candidate], Any]:
     return lambda c: c[0]
 
 
-def _max(ranked: Sequence[Candidate], _: AttributeRule, kind: AttributeKind) -> list[Candidate]:
-    return [max(ranked, key=_order(kind))]
+def _max(ranked: Sequence[Candidate], decision: Decision) -> list[Candidate]:
+    return [max(ranked, key=_order(decision.kind))]
 
 
-def _min(ranked: Sequence[Candidate], _: AttributeRule, kind: AttributeKind) -> list[Candidate]:
-    return [min(ranked, key=_order(kind))]
+def _min(ranked: Sequence[Candidate], decision: Decision) -> list[Candidate]:
+    return [min(ranked, key=_order(decision.kind))]
 
 
 def _union(ranked: Sequence[Candidate], *_: object) -> list[Candidate]:

@@ -33,6 +33,8 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.pendingReferences": READERS,
     "Query.rejectedRecords": READERS,
     "Query.apiKeys": ADMINS,
+    # What may send: integrations check their codes, admins and stewards set systems up.
+    "Query.systems": frozenset({INTEGRATION, STEWARD, AUDITOR, ADMIN}),
     "Query.auditChainStatus": AUDIT_READERS,
     "Query.lineage": AUDIT_READERS,
     "Query.sourceLineage": AUDIT_READERS,
