@@ -32,6 +32,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.explainMatch": READERS,
     "Query.pendingReferences": READERS,
     "Query.rejectedRecords": READERS,
+    "Query.unmappedCodes": READERS,
     "Query.apiKeys": ADMINS,
     "Query.auditChainStatus": AUDIT_READERS,
     "Query.lineage": AUDIT_READERS,
