@@ -95,7 +95,7 @@ class Services:
             recompute=RecomputeService(store, rules, codes=codes),
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
-            history=HistoryService(store, rules, AuditService(store)),
+            history=HistoryService(store, rules, AuditService(store), codes),
         )
 
     @classmethod

@@ -10,7 +10,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from mdm_hub.domain.attributes import (
     ATTRIBUTE_MODELS,
@@ -37,11 +45,8 @@ class UnmappedPolicy(StrEnum):
 
 
 def _source_code(value: object) -> object:
-    # YAML reads `yes`, `no`, `on`, `off` as booleans: a silent `True` would never match.
-    if isinstance(value, bool):
-        raise ValueError("YAML reads this as true/false: quote it (e.g. 'Y', 'yes')")
-    # Status codes such as 1 and 0 are plainly meant as text.
-    return str(value) if isinstance(value, int) else value
+    # Status codes such as 1 and 0 are plainly meant as text (booleans: see CodeSetFile).
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 Code = Annotated[
@@ -74,6 +79,20 @@ class CodeSetFile(_Model):
     codes: tuple[Code, ...] = Field(min_length=1)
     unmapped: UnmappedPolicy = UnmappedPolicy.QUEUE
     mappings: dict[str, dict[SourceCode, Code]] = Field(default_factory=dict)
+
+    @field_validator("mappings", mode="before")
+    @classmethod
+    def _no_boolean_spellings(cls, mappings: object) -> object:
+        # YAML reads unquoted yes, no, on, off as booleans: the spelling as written is lost
+        # (and a `True` would never match), so say which mapping and how to fix it.
+        if isinstance(mappings, dict):
+            for key, mapping in mappings.items():
+                if isinstance(mapping, dict) and any(isinstance(s, bool) for s in mapping):
+                    raise ValueError(
+                        f"{key}: YAML reads an unquoted yes, no, on, off, true or false as "
+                        "true/false, not as a spelling: quote it (e.g. 'yes')"
+                    )
+        return mappings
 
 
 def attribute_enum(entity_type: EntityType, attribute: str) -> type[StrEnum] | None:
