@@ -213,3 +213,9 @@ def test_every_shipped_code_set_loads() -> None:
         "rate_unit",
         "dimension_kind",
     }
+
+
+def test_a_code_with_surrounding_spaces_is_refused() -> None:
+    assert _problems(_changed(codes=["ACTIVE ", "LEAVE"], mappings={})) == [
+        "codes.0: 'ACTIVE ' has surrounding spaces; a code is written without them"
+    ]

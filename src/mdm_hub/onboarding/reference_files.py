@@ -70,7 +70,7 @@ def parse_code_set(text: str, name: str, label: str, systems: SystemRegistry) ->
         raise ReferenceFileError(
             label, [Problem("", "must be a mapping (code_set, version, applies_to, codes, ...)")]
         )
-    named = f"{label} (code set {data.get('code_set', name)})"
+    named = f"{label} (code set {data.get('code_set', name)!s:.64})"
     try:
         file = CodeSetFile.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,6 +29,7 @@ from mdm_hub.domain.attributes import (
 )
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.systems import SystemKind, SystemRegistry
+from mdm_hub.domain.text import check_no_control_characters
 from mdm_hub.errors import Problem
 
 # The mappings key for spellings every system may send.
@@ -49,9 +51,16 @@ def _source_code(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _trimmed(code: str) -> str:
+    if code != code.strip():
+        raise ValueError(f"{code!r} has surrounding spaces; a code is written without them")
+    return check_no_control_characters(code)
+
+
 Code = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=SHORT_TEXT_MAX, pattern=r"^\S(.*\S)?$"),
+    StringConstraints(min_length=1, max_length=SHORT_TEXT_MAX),
+    AfterValidator(_trimmed),
 ]
 SourceCode = Annotated[
     str,
