@@ -1,8 +1,10 @@
-"""`mdm-hub rules` and `mdm-hub recompute`: check rule files, and roll a rule change out."""
+"""`mdm-hub rules` and `mdm-hub recompute`: check rule and reference data files, and roll a rule
+or mapping change out."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -20,12 +22,13 @@ from rich.progress import (
 from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, MdmError
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.recompute import PAGE_SIZE, RecomputeService
 from mdm_hub.services.survivorship import Refresh
 from mdm_hub.survivorship.loader import rule_file_name
 from mdm_hub.survivorship.rules import RuleSet
-from mdm_hub.wiring import build_store, load_rules
+from mdm_hub.wiring import build_store, load_reference, load_rules
 
 # Exit codes a deploy script can act on.
 EXIT_STALE = 1
@@ -51,15 +54,30 @@ def checked_rules(settings: Settings) -> RuleSet:
         raise typer.Exit(EXIT_BAD_CONFIGURATION) from None
 
 
+def checked_codes(settings: Settings) -> CodeSets:
+    """The configured code sets, or exit 2 with the error naming file, code set and field."""
+    try:
+        return load_reference(settings)
+    except ConfigurationError as exc:
+        _err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_BAD_CONFIGURATION) from None
+
+
 def rules() -> None:
-    """Validate the survivorship rule files (MDM_SURVIVORSHIP_DIR) and print each hash."""
+    """Validate the survivorship rule files (MDM_SURVIVORSHIP_DIR) and the reference data
+    (MDM_REFERENCE_DIR); print each hash and each code set's version."""
     settings = Settings()
     rule_set = checked_rules(settings)
-    # Full hashes, one line each: they are compared with GoldenRecord.ruleSetHash.
+    codes = checked_codes(settings)
+    # Full hashes, one line each. A golden record's ruleSetHash is its rules' hash, folded with
+    # its code sets' when any govern its attributes (`mdm-hub recompute --check` compares).
     for entity_type in EntityType:
         path = settings.survivorship_dir / rule_file_name(entity_type)
         _out.print(f"{entity_type:<21} {rule_set.for_type(entity_type).hash}  {path}")
     _out.print("OK: every rule file is valid")
+    for name, version in codes.versions.items():
+        _out.print(f"{name:<21} version {version}")
+    _out.print(f"OK: reference data is valid (hash {codes.hash})")
 
 
 def recompute(
@@ -74,13 +92,16 @@ def recompute(
         int, typer.Option(min=1, max=10_000, help="Golden IDs read per page.")
     ] = PAGE_SIZE,
 ) -> None:
-    """Recompute golden records under the current rules (after a rule change)."""
+    """Recompute golden records under the current rules and mappings (after a change)."""
     settings = Settings()
     rule_set = checked_rules(settings)
+    codes = checked_codes(settings)
     types = [entity_type] if entity_type else list(EntityType)
     tune_garbage_collector()  # a bulk pass over every golden record follows
     try:
-        stale = asyncio.run(_run(settings, rule_set, types, check, page_size))
+        stale = asyncio.run(
+            _run(settings, RecomputeSetup(rule_set, codes, page_size), types, check)
+        )
     except MdmError as exc:
         _err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_BAD_CONFIGURATION) from None
@@ -88,13 +109,20 @@ def recompute(
         raise typer.Exit(EXIT_STALE)
 
 
+@dataclass(frozen=True)
+class RecomputeSetup:
+    rules: RuleSet
+    codes: CodeSets
+    page_size: int
+
+
 async def _run(
-    settings: Settings, rule_set: RuleSet, types: list[EntityType], check: bool, page_size: int
+    settings: Settings, setup: RecomputeSetup, types: list[EntityType], check: bool
 ) -> int:
     store = build_store(settings)
     await store.open()
     try:
-        service = RecomputeService(store, rule_set, page_size=page_size)
+        service = RecomputeService(store, setup.rules, page_size=setup.page_size, codes=setup.codes)
         stale = 0
         for entity_type in types:
             if check:
@@ -111,6 +139,9 @@ async def _report_stale(service: RecomputeService, entity_type: EntityType) -> i
     total = await service.count(entity_type)
     short_hash = service.rule_set_hash(entity_type)[:12]
     _out.print(f"{entity_type}: {stale} of {total} golden records stale (rules {short_hash})")
+    mapped = await service.count_mapped_codes(entity_type)
+    if mapped:
+        _out.print(f"{entity_type}: {mapped} queued unmapped codes are mapped now")
     return stale
 
 
@@ -139,3 +170,8 @@ async def _recompute_with_progress(service: RecomputeService, entity_type: Entit
         f"changed, {report.restamped} unchanged but re-stamped, "
         f"{report.outcomes[Refresh.CURRENT]} already current (rules {report.rule_set_hash[:12]})"
     )
+    if report.dropped_codes:
+        _out.print(
+            f"{entity_type}: {report.dropped_codes} queued unmapped codes are mapped now: "
+            "taken off the queue"
+        )

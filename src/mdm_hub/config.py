@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
     # The declared source systems; default: the systems.yaml shipped in the package.
     systems_file: Path | None = None
+    # Code sets and their mappings (one YAML file each); None: those shipped in the package.
+    reference_dir: Path | None = None
 
     # Access control. "off" is for development only: everyone may do everything, and steward
     # actions are recorded with the X-Actor header's claim.

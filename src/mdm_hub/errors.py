@@ -12,7 +12,8 @@
     ├── ConfigurationError        settings or data files are unusable; the service refuses to start
     │   └── DataFileError         one data file is invalid (carries every problem, by field)
     │       ├── RuleFileError     a survivorship rule file
-    │       └── SystemsFileError  the declared source systems (systems.yaml)
+    │       ├── SystemsFileError  the declared source systems (systems.yaml)
+    │       └── ReferenceFileError a reference data file (a code set and its mappings)
     └── StoreError                the store could not do what was asked
         └── StoreUnavailable      the store cannot be reached
 
@@ -130,6 +131,10 @@ class RuleFileError(DataFileError):
 
 class SystemsFileError(DataFileError):
     what = "systems file"
+
+
+class ReferenceFileError(DataFileError):
+    what = "reference data file"
 
 
 class StoreError(MdmError):

@@ -25,6 +25,7 @@ from mdm_hub.domain.records import (
     StoredCandidate,
     StoredSource,
 )
+from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 from mdm_hub.domain.relationships import (
     Direction,
     HierarchyStep,
@@ -185,6 +186,16 @@ class StoreTransaction(Protocol):
         """For an unmerge or split, after `moved` left `from_golden_id`: the edges they assert,
         and the edges pointing at them as targets, follow them to their new golden records."""
 
+    # The unmapped-codes queue: values a code set's mappings did not turn into a code.
+
+    async def count_unmapped_codes(self, codes: Sequence[UnmappedCode], at: datetime) -> None:
+        """Count each of `codes` once more (listed twice, it counts twice): a code new to the
+        queue is first seen at `at`; every one is last seen at `at` (unless seen later)."""
+
+    async def drop_unmapped_codes(self, codes: Sequence[UnmappedCode]) -> int:
+        """Take these codes off the queue (a mapping covers them now); return how many were
+        on it."""
+
 
 class Store(Protocol):
     """The persistent store: Neo4j in production, SQLite embedded for zero set-up."""
@@ -269,6 +280,16 @@ class Store(Protocol):
 
     async def list_rejects(self, limit: int) -> list[RejectedRecord]:
         """The most recent rejected records, newest first."""
+
+    async def unmapped_codes(
+        self,
+        first: int,
+        after: str | None,
+        code_set: str | None = None,
+        system: str | None = None,
+    ) -> Page[QueuedCode]:
+        """Queued unmapped codes with their counts, first seen first, resuming after a page
+        cursor; only one code set's or one system's when given."""
 
     # The audit log (append-only; events are written by StoreTransaction.append_audit).
 

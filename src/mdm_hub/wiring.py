@@ -9,8 +9,10 @@ from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
 from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.onboarding.reference_files import load_code_sets, reference_directory
 from mdm_hub.onboarding.systems_file import load_systems, shipped_systems
 from mdm_hub.ports import Store
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
@@ -59,6 +61,15 @@ def load_rules(settings: Settings, systems: SystemRegistry | None = None) -> Rul
     return load_rule_set(settings.survivorship_dir, systems)
 
 
+def load_reference(settings: Settings, systems: SystemRegistry | None = None) -> CodeSets:
+    """The code sets (MDM_REFERENCE_DIR, else those shipped), checked against the declared
+    systems: raises ConfigurationError naming the file, the code set and the field."""
+    return load_code_sets(
+        reference_directory(settings.reference_dir),
+        systems if systems is not None else shipped_systems(),
+    )
+
+
 @dataclass(frozen=True)
 class Services:
     store: Store
@@ -80,33 +91,34 @@ class Services:
         matcher: RecordMatcher | None = None,
         rules: RuleSet | None = None,
         systems: SystemRegistry | None = None,
+        codes: CodeSets | None = None,
     ) -> Services:
         """Services over `store`; without `matcher`, `rules` or `systems`, the files shipped
-        with the package."""
+        with the package; without `codes`, golden values are not mapped through code sets."""
         matcher = matcher if matcher is not None else shipped_matcher()
         rules = rules if rules is not None else shipped_rules()
         systems = systems if systems is not None else shipped_systems()
         return cls(
             store=store,
             systems=systems,
-            ingest=IngestService(store, matcher, rules=rules),
+            ingest=IngestService(store, matcher, rules=rules, codes=codes),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
-            steward=StewardService(store, rules),
-            stewardship=StewardshipService(store, rules),
-            recompute=RecomputeService(store, rules),
+            steward=StewardService(store, rules, codes=codes),
+            stewardship=StewardshipService(store, rules, codes=codes),
+            recompute=RecomputeService(store, rules, codes=codes),
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
-            history=HistoryService(store, rules, AuditService(store)),
+            history=HistoryService(store, rules, AuditService(store), codes),
         )
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store | None = None) -> Services:
         """Everything the API and CLI need. Raises ConfigurationError, before anything
-        starts, when a match or survivorship rule file is unusable."""
+        starts, when a match or survivorship rule file or a reference data file is unusable."""
         matcher = RecordMatcher.from_directory(settings.matching_dir)
         systems = load_declared_systems(settings)
         rules = load_rules(settings, systems)
-        return cls.over(
-            store if store is not None else build_store(settings), matcher, rules, systems
-        )
+        codes = load_reference(settings, systems)
+        store = store if store is not None else build_store(settings)
+        return cls.over(store, matcher, rules, systems, codes)

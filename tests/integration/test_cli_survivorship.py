@@ -15,8 +15,9 @@ from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.cli import app
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.records import GoldenView
+from mdm_hub.onboarding.reference_files import shipped_code_sets
 from mdm_hub.services.ingest import RawRecord
-from tests.support.services import ingest_service
+from mdm_hub.wiring import Services
 
 runner = CliRunner()
 
@@ -44,7 +45,8 @@ async def _load_customers(db: Path) -> str:
     store = EmbeddedStore(str(db))
     await store.open()
     try:
-        ingest = ingest_service(store)
+        # As the API ingests: mapped through the shipped code sets.
+        ingest = Services.over(store, codes=shipped_code_sets()).ingest
         crm = RawRecord("CRM", "CUSTOMER", "c1", {"name": "Acme Inc", "tax_id": "DE1"})
         golden_id = (await ingest.upsert(crm)).golden_id
         await ingest.upsert(RawRecord("ERP", "CUSTOMER", "e1", {"name": "ACME", "tax_id": "DE1"}))

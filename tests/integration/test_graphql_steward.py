@@ -12,8 +12,9 @@ import pytest
 from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR, Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.onboarding.reference_files import shipped_code_sets
 from mdm_hub.ports import Store
-from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from tests.integration.conftest import client_for
 from tests.support.auth import KeyAuth
 from tests.support.graphql_client import (
@@ -44,7 +45,9 @@ def _attribute(golden: dict[str, Any], name: str) -> dict[str, Any]:
 async def test_golden_record_shows_rule_provenance_and_rule_set_hash(gql: GraphQLClient) -> None:
     golden_id = await _customer(gql)
     golden = (await gql.data(GOLDEN_STEWARDSHIP, {"id": golden_id}))["goldenRecord"]
-    assert golden["ruleSetHash"] == shipped_rules().for_type(EntityType.CUSTOMER).hash
+    # The rules' hash, folded with the hash of the code sets governing customer attributes.
+    computed_by = GoldenRecomputer(shipped_rules(), shipped_code_sets())
+    assert golden["ruleSetHash"] == computed_by.hash_for(EntityType.CUSTOMER)
     assert _attribute(golden, "name") == {
         "name": "name",
         "value": "Acme Inc",
@@ -222,4 +225,5 @@ async def test_configured_rule_directory_is_used_and_union_parts_are_shown(
         ("ap@acme.com", "ERP"),
         ("info@acme.com", "CRM"),
     ]
-    assert golden["ruleSetHash"] != shipped_rules().for_type(EntityType.CUSTOMER).hash
+    shipped = GoldenRecomputer(shipped_rules(), shipped_code_sets())
+    assert golden["ruleSetHash"] != shipped.hash_for(EntityType.CUSTOMER)

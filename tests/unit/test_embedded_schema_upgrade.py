@@ -10,8 +10,9 @@ from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.embedded.match_keys import key_hash
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import StoredCandidate
+from mdm_hub.domain.reference import UnmappedCode
 from mdm_hub.ports import StoreTransaction
-from tests.support.builders import golden_with, key, stored
+from tests.support.builders import T0, golden_with, key, stored
 
 # The golden table as the first release created it.
 OLD_GOLDEN_TABLE = """
@@ -156,3 +157,20 @@ async def test_a_file_holding_every_version_in_source_version_reads_each_once(
         await store.close()
     assert [(v.version, v.attributes["name"]) for v in before] == [(1, "Acme")]
     assert [(v.version, v.attributes["name"]) for v in after] == [(1, "Acme"), (2, "Acme Inc")]
+
+
+async def test_a_file_from_before_reference_data_gains_the_unmapped_codes_queue(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_GOLDEN_TABLE)
+    code = UnmappedCode("adp", EntityType.EMPLOYEE, "status", "employment_status", "Sabbatical")
+    store = EmbeddedStore(str(path))
+    await store.open()
+    try:
+        await store.write(lambda tx: tx.count_unmapped_codes([code], T0))
+        page = await store.unmapped_codes(10, None)
+    finally:
+        await store.close()
+    assert [(queued.code, queued.count) for _, queued in page.items] == [(code, 1)]

@@ -1,7 +1,7 @@
 """A golden record as it stood at a past time, replayed from the audit log: which source
 records were its members then (ingest links, merges, unmerges up to that time), each at the
 version it had then, and the steward pins in force then, with survivorship applied under the
-current rules. The version is not replayed: it reads 0."""
+current rules (and code sets). The version is not replayed: it reads 0."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 
 from mdm_hub.domain.audit import Action, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.overrides import OverrideAction, OverrideEvent, active_pins
+from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
 from mdm_hub.domain.records import GoldenRecord, GoldenView, SourceKey, StoredSource
 from mdm_hub.ports import Store
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.audit import AuditService
-from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import RuleSet
 
 _SOURCE = "source:"
@@ -29,9 +30,11 @@ def _key(subject: str) -> SourceKey:
 
 
 class HistoryService:
-    def __init__(self, store: Store, rules: RuleSet, audit: AuditService) -> None:
+    def __init__(
+        self, store: Store, rules: RuleSet, audit: AuditService, codes: CodeSets | None = None
+    ) -> None:
         self._store = store
-        self._rules = rules
+        self._golden = GoldenRecomputer(rules, codes)
         self._audit = audit
 
     async def golden_as_of(self, golden_id: str, at: datetime) -> GoldenView | None:
@@ -60,10 +63,9 @@ class HistoryService:
         ]
         history = tuple(_overrides(events, golden_id))
         entity_type = current.golden.entity_type
-        rules = self._rules.for_type(entity_type)
-        attributes = compute_golden_attributes(members, rules, active_pins(history))
+        attributes, computed_by = self._golden.compute(entity_type, members, history)
         created = datetime.fromisoformat(events[0].at)
-        golden = GoldenRecord(golden_id, entity_type, 0, created, at, attributes, rules.hash)
+        golden = GoldenRecord(golden_id, entity_type, 0, created, at, attributes, computed_by)
         view = GoldenView(golden, tuple(members), history)
         return replace(view, merged_from=asked) if asked != golden_id else view
 

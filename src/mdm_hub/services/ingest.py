@@ -24,6 +24,7 @@ from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.decide import MatchOutcome, rule_name
 from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.relationships import ReferenceLinker
@@ -64,13 +65,14 @@ class IngestService:
         new_candidate_id: Callable[[], str] = random_candidate_id,
         rules: RuleSet | None = None,
         references: ReferenceLinker | None = None,
+        codes: CodeSets | None = None,
     ) -> None:
         self._store = store
         self._matcher = matcher if matcher is not None else shipped_matcher()
         self._clock = clock
         self._new_golden_id = new_golden_id
         self._new_candidate_id = new_candidate_id
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
+        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._references = references or ReferenceLinker()
 
     async def upsert(

@@ -23,6 +23,7 @@ from mdm_hub.domain.overrides import (
 from mdm_hub.domain.records import GoldenView, canonical_json, utc_now
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, Store, StoreTransaction
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from mdm_hub.survivorship.rules import EntityRules, RuleSet, Strategy
 
@@ -34,9 +35,15 @@ Decide = Callable[[GoldenView, EntityRules], OverrideEvent]
 
 
 class StewardService:
-    def __init__(self, store: Store, rules: RuleSet | None = None, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rules: RuleSet | None = None,
+        clock: Clock = utc_now,
+        codes: CodeSets | None = None,
+    ) -> None:
         self._store = store
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
+        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._clock = clock
 
     async def override_attribute(

@@ -36,6 +36,7 @@ from mdm_hub.domain.records import (
 )
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
 from mdm_hub.services.ingest import merge_entry
@@ -71,9 +72,10 @@ class StewardshipService:
         rules: RuleSet | None = None,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
+        codes: CodeSets | None = None,
     ) -> None:
         self._store = store
-        golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
+        golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._edits = CrosswalkEditor(golden, new_golden_id)
         self._clock = clock
 

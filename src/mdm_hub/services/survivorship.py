@@ -1,9 +1,14 @@
 """Recompute a golden record's attributes inside a write transaction, from its members, the
 rules of its entity type and the steward pins in force. Every writer of golden values (ingest,
-stewards, `mdm-hub recompute`) goes through here."""
+stewards, `mdm-hub recompute`) goes through here.
+
+With code sets, members' coded values are read through the current mappings first, and the hash
+a golden record carries covers the code sets of its entity type as well as its rules: a mapping
+change marks it stale, and a recompute gives it the mapped value."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +20,7 @@ from mdm_hub.domain.overrides import OverrideEvent, active_pins
 from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
+from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
@@ -36,12 +42,26 @@ class Refresh(StrEnum):
 
 
 class GoldenRecomputer:
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, codes: CodeSets | None = None) -> None:
         self._rules = rules
+        self._codes = codes
+        self._hashes: dict[EntityType, str] = {}
 
     @property
     def rules(self) -> RuleSet:
         return self._rules
+
+    def hash_for(self, entity_type: EntityType) -> str:
+        """What a golden record computed now carries: its rules' hash, folded with the hash of
+        the code sets governing its attributes when there are any."""
+        found = self._hashes.get(entity_type)
+        if found is None:
+            found = self._rules.for_type(entity_type).hash
+            codes = self._codes.hash_for(entity_type) if self._codes is not None else None
+            if codes is not None:
+                found = hashlib.sha256(f"{found}+{codes}".encode()).hexdigest()
+            self._hashes[entity_type] = found
+        return found
 
     async def recompute(
         self, tx: StoreTransaction, golden_id: str, now: datetime, *, only_if_changed: bool
@@ -80,8 +100,10 @@ class GoldenRecomputer:
         members: Sequence[StoredSource],
         override_history: Sequence[OverrideEvent] = (),
     ) -> GoldenValues:
-        """The values the rules give these members and steward actions, with the rule set's
-        hash."""
+        """The values the rules give these members and steward actions, with the hash of the
+        rules (and code sets) that computed them."""
         rules = self._rules.for_type(entity_type)
+        if self._codes is not None:
+            members = self._codes.canonical_members(entity_type, members)
         attributes = compute_golden_attributes(members, rules, active_pins(override_history))
-        return GoldenValues(attributes, rules.hash)
+        return GoldenValues(attributes, self.hash_for(entity_type))

@@ -144,6 +144,21 @@ CREATE TABLE IF NOT EXISTS api_key (
   revokedAt   TEXT
 );
 
+-- Codes no mapping turned into a canonical code, counted for the stewards until a mapping covers
+-- them. `key` is the five identifying fields as one JSON text (adapters/unmapped_codec.py).
+CREATE TABLE IF NOT EXISTS unmapped_code (
+  key         TEXT PRIMARY KEY,
+  system      TEXT NOT NULL,
+  entityType  TEXT NOT NULL,
+  attribute   TEXT NOT NULL,
+  codeSet     TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  count       INTEGER NOT NULL,
+  firstSeen   TEXT NOT NULL,
+  lastSeen    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unmapped_code_order ON unmapped_code (firstSeen, key);
+
 -- The audit log: append-only, SHA-256 chained (domain/audit.py). The code never updates or
 -- deletes a row; audit_head holds the last seq and hash, so events cut from the end show.
 CREATE TABLE IF NOT EXISTS audit_event (

@@ -24,7 +24,9 @@ from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
+from mdm_hub.adapters.embedded.unmapped_codes import queued_codes
 from mdm_hub.adapters.group_commit import write_in_groups
+from mdm_hub.adapters.unmapped_codec import queued_position
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import Page
@@ -37,6 +39,7 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredSource,
 )
+from mdm_hub.domain.reference import QueuedCode
 from mdm_hub.domain.relationships import (
     Direction,
     HierarchyStep,
@@ -343,3 +346,13 @@ class EmbeddedStore(EmbeddedApiKeys):
                 "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
             ).fetchall()
         return [reject_from_fields(row) for row in rows]
+
+    async def unmapped_codes(
+        self,
+        first: int,
+        after: str | None,
+        code_set: str | None = None,
+        system: str | None = None,
+    ) -> Page[QueuedCode]:
+        found = await self._locked(lambda db: queued_codes(db, first + 1, after, code_set, system))
+        return page_of(found, first, queued_position)

@@ -27,6 +27,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.moments import iso_text
@@ -167,7 +168,7 @@ def view_following_merges(
     return replace(view, merged_from=golden_id)
 
 
-class EmbeddedTransaction(EmbeddedRelationshipWrites):
+class EmbeddedTransaction(EmbeddedRelationshipWrites, EmbeddedUnmappedCodes):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         # The audit chain head as this transaction left it: read once, written once by

@@ -62,6 +62,9 @@ class Query(StrEnum):
     AUDIT_HEAD = "audit_head"
     AUDIT_EVENTS = "audit_events"
     AUDIT_EVENTS_FOR = "audit_events_for"
+    COUNT_UNMAPPED_CODES = "count_unmapped_codes"
+    DROP_UNMAPPED_CODES = "drop_unmapped_codes"
+    UNMAPPED_CODES = "unmapped_codes"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
+from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
@@ -62,7 +63,7 @@ CONSTRAINT_RETRIES = 3
 GROUP_COMMIT_SIZE = 16
 
 
-class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys):
+class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
     def __init__(
         self,
         uri: str,

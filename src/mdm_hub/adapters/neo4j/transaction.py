@@ -27,6 +27,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
+from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeWrites
 from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
@@ -46,7 +47,7 @@ from mdm_hub.errors import NotFound
 from mdm_hub.matching.rarity import key_weights
 
 
-class Neo4jTransaction(Neo4jRelationshipWrites):
+class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog

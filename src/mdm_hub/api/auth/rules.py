@@ -32,6 +32,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.explainMatch": READERS,
     "Query.pendingReferences": READERS,
     "Query.rejectedRecords": READERS,
+    "Query.unmappedCodes": READERS,
     "Query.apiKeys": ADMINS,
     # What may send: integrations check their codes, admins and stewards set systems up.
     "Query.systems": frozenset({INTEGRATION, STEWARD, AUDITOR, ADMIN}),
