@@ -7,7 +7,9 @@ CREATE TABLE IF NOT EXISTS golden (
   createdAt   TEXT NOT NULL,
   updatedAt   TEXT NOT NULL,
   mergedInto  TEXT REFERENCES golden (id),
-  ruleSetHash TEXT
+  ruleSetHash TEXT,
+  -- ACTIVE, or RETIRED once every member was retired (domain/retirement.py).
+  status      TEXT NOT NULL DEFAULT 'ACTIVE'
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
 -- Keyset paging of one entity type's goldens in ID order (mdm-hub recompute).
@@ -29,6 +31,11 @@ CREATE TABLE IF NOT EXISTS source_record (
   score        REAL,
   explanation  TEXT,
   matchKeys    TEXT NOT NULL DEFAULT '[]',
+  -- Set while its system has retired it: still a member (lineage), not a live one, and its
+  -- match_key_hash rows are removed so it is no candidate.
+  retiredAt          TEXT,
+  retiredObservedAt  TEXT,
+  retiredReason      TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);

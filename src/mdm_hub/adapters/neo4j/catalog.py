@@ -62,6 +62,9 @@ class Query(StrEnum):
     AUDIT_HEAD = "audit_head"
     AUDIT_EVENTS = "audit_events"
     AUDIT_EVENTS_FOR = "audit_events_for"
+    RETIRE_SOURCE = "retire_source"
+    REVIVE_SOURCE = "revive_source"
+    SET_GOLDEN_STATUS = "set_golden_status"
 
 
 @dataclass(frozen=True)
