@@ -1,4 +1,5 @@
 -- Embedded store schema. Idempotent: applied at every start.
+-- A golden record's status: ACTIVE, or RETIRED once every member was retired.
 CREATE TABLE IF NOT EXISTS golden (
   id          TEXT PRIMARY KEY,
   entityType  TEXT NOT NULL,
@@ -8,13 +9,15 @@ CREATE TABLE IF NOT EXISTS golden (
   updatedAt   TEXT NOT NULL,
   mergedInto  TEXT REFERENCES golden (id),
   ruleSetHash TEXT,
-  -- ACTIVE, or RETIRED once every member was retired (domain/retirement.py).
   status      TEXT NOT NULL DEFAULT 'ACTIVE'
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
 -- Keyset paging of one entity type's goldens in ID order (mdm-hub recompute).
 CREATE INDEX IF NOT EXISTS golden_entity_type_id ON golden (entityType, id);
 
+-- A source record, its current version and its membership. retiredAt (with when its system
+-- retired it and why) is set while its system has retired it: still a member, for lineage,
+-- but not a live one, and its match_key_hash rows are removed so it is no candidate.
 CREATE TABLE IF NOT EXISTS source_record (
   pk           INTEGER PRIMARY KEY,
   system       TEXT NOT NULL,
@@ -31,8 +34,6 @@ CREATE TABLE IF NOT EXISTS source_record (
   score        REAL,
   explanation  TEXT,
   matchKeys    TEXT NOT NULL DEFAULT '[]',
-  -- Set while its system has retired it: still a member (lineage), not a live one, and its
-  -- match_key_hash rows are removed so it is no candidate.
   retiredAt          TEXT,
   retiredObservedAt  TEXT,
   retiredReason      TEXT,
