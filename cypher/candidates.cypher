@@ -1,5 +1,5 @@
-// Candidate retrieval: source records sharing any of the incoming record's keys, at most
-// $perKeyLimit per key (a common key cannot flood the matcher). A key weighs
+// Candidate retrieval: live (not retired) source records sharing any of the incoming record's
+// keys, at most $perKeyLimit per key (a common key cannot flood the matcher). A key weighs
 // $weights[records it returned] (rarer keys weigh more); a record weighs the sum over the keys
 // it shares, and only the $topK heaviest are returned.
 // First each key node is written, which takes its write lock until commit: two records that
@@ -14,6 +14,7 @@ UNWIND $keys AS key
 MATCH (k:MatchKey {key: key})
 CALL (k) {
   MATCH (k)<-[:HAS_KEY]-(s:SourceRecord)
+  WHERE s.retiredAt IS NULL
   RETURN s
   LIMIT $perKeyLimit
 }

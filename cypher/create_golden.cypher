@@ -2,5 +2,5 @@
 // A null ruleSetHash sets no property, as for a golden record never computed.
 CREATE (:Golden {
   id: $id, entityType: $entityType, attributes: $attributes, ruleSetHash: $ruleSetHash,
-  version: $version, createdAt: $at, updatedAt: $at
+  version: $version, createdAt: $at, updatedAt: $at, status: 'ACTIVE'
 })

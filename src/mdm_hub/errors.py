@@ -5,6 +5,7 @@
     │   └── RecordRejected        one source record failed validation (carries every problem)
     │       └── RelationshipCycle its references (or a steward's merge) would loop a hierarchy
     ├── NotFound                  a named golden record or source record does not exist
+    │   └── SourceNotFound        a named source record the hub never received (carries its key)
     ├── Unauthenticated           no credentials, or credentials that do not prove who one is
     ├── Forbidden                 an authenticated caller's role does not allow the operation
     ├── VersionConflict           a steward acted on a stale version of a golden record;
@@ -69,6 +70,26 @@ class RecordRejected(InvalidInput):
 
 class NotFound(MdmError):
     code = "NOT_FOUND"
+
+
+class SourceNotFound(NotFound):
+    """A source record named by its key (system, entity type, source ID) that the hub has
+    never received; the API adds the key to the error's extensions."""
+
+    def __init__(self, system: str, entity_type: str, source_id: str) -> None:
+        self.system = system
+        self.entity_type = entity_type
+        self.source_id = source_id
+        super().__init__(f"source record {system}/{entity_type}/{source_id} does not exist")
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "source": {
+                "system": self.system,
+                "entityType": self.entity_type,
+                "sourceId": self.source_id,
+            }
+        }
 
 
 class Unauthenticated(MdmError):

@@ -35,6 +35,7 @@ from mdm_hub.domain.relationships import (
     Relationship,
     RelationshipType,
 )
+from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
@@ -119,7 +120,26 @@ class StoreTransaction(Protocol):
         """Make `key` a member of exactly one golden record."""
 
     async def members(self, golden_id: str) -> list[StoredSource]:
-        """Current versions of every member source record of a golden record."""
+        """Current versions of every live (not retired) member source record of a golden
+        record."""
+
+    # Retirement: a retired record keeps its membership (lineage, resolve) but is no live
+    # member: not in `members` or a view's `members` (so not in survivorship), not a match
+    # candidate. Memberships move as before (merges carry retired members along).
+
+    async def retire_source(self, key: SourceKey, retirement: Retirement) -> bool:
+        """Retire a live source record; False (nothing written) when it was retired already.
+        Serialised per record, so two concurrent retirements cannot both answer True.
+        NotFound if there is no such record."""
+
+    async def revive_source(self, key: SourceKey) -> bool:
+        """Make a retired source record live again, in the golden record it is a member of,
+        and a match candidate again; False (nothing written) when it was not retired.
+        NotFound if there is no such record."""
+
+    async def set_golden_status(self, golden_id: str, status: GoldenStatus) -> None:
+        """Record whether the golden record has a live member (ACTIVE) or none (RETIRED).
+        NotFound if there is no such golden record."""
 
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True

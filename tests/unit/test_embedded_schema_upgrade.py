@@ -9,9 +9,11 @@ from pathlib import Path
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.embedded.match_keys import key_hash
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import StoredCandidate
+from mdm_hub.domain.records import StoredCandidate, UpsertOutcome
 from mdm_hub.domain.reference import UnmappedCode
+from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.ports import StoreTransaction
+from mdm_hub.services.ingest import IngestService, RawRecord
 from tests.support.builders import T0, golden_with, key, stored
 
 # The golden table as the first release created it.
@@ -174,3 +176,51 @@ async def test_a_file_from_before_reference_data_gains_the_unmapped_codes_queue(
     finally:
         await store.close()
     assert [(queued.code, queued.count) for _, queued in page.items] == [(code, 1)]
+
+
+# The golden and source record tables as the release before retirement created them, with a
+# golden record and its one member.
+PRE_RETIREMENT_TABLES = """
+CREATE TABLE golden (
+  id TEXT PRIMARY KEY, entityType TEXT NOT NULL, attributes TEXT NOT NULL,
+  version INTEGER NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  mergedInto TEXT REFERENCES golden (id), ruleSetHash TEXT
+);
+CREATE TABLE source_record (
+  pk INTEGER PRIMARY KEY, system TEXT NOT NULL, entityType TEXT NOT NULL,
+  sourceId TEXT NOT NULL, attributes TEXT NOT NULL, contentHash TEXT NOT NULL,
+  version INTEGER NOT NULL, observedAt TEXT NOT NULL, recordedAt TEXT NOT NULL,
+  goldenId TEXT REFERENCES golden (id), since TEXT, decidedBy TEXT, score REAL,
+  explanation TEXT, matchKeys TEXT NOT NULL DEFAULT '[]',
+  UNIQUE (system, entityType, sourceId)
+);
+INSERT INTO golden VALUES ('cus_old', 'CUSTOMER', '[]', 1,
+  '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', NULL, NULL);
+INSERT INTO source_record (system, entityType, sourceId, attributes, contentHash, version,
+  observedAt, recordedAt, goldenId, since, decidedBy) VALUES ('CRM', 'CUSTOMER', 'c1',
+  '{"name":"Acme"}', 'x', 1, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00',
+  'cus_old', '2026-01-01T00:00:00+00:00', 'test');
+"""
+
+
+async def test_a_file_from_before_retirement_gains_its_columns_and_can_retire(
+    tmp_path: Path,
+) -> None:
+    """Its golden records read ACTIVE, and its records can be retired and revived."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(PRE_RETIREMENT_TABLES)
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await store.open()  # adding the columns twice is harmless
+    try:
+        view = await store.get_golden("cus_old")
+        assert view is not None
+        assert view.golden.status is GoldenStatus.ACTIVE
+        ingest = IngestService(store)
+        retired = await ingest.retire(key("CRM", "c1"), "closed", None)
+        assert retired.golden_status is GoldenStatus.RETIRED
+        revived = await ingest.upsert(RawRecord("CRM", "CUSTOMER", "c1", {"name": "Acme"}))
+        assert revived.outcome is UpsertOutcome.REVIVED
+    finally:
+        await store.close()

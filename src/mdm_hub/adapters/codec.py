@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +20,14 @@ from mdm_hub.domain.records import (
     GoldenValues,
     MatchCandidate,
     RejectedRecord,
+    RetiredMember,
     ScoredGolden,
     SourceKey,
     StoredCandidate,
     StoredSource,
     canonical_json,
 )
+from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.errors import Problem
 
 
@@ -155,6 +157,19 @@ def _entity_type(text: str) -> EntityType:
         return EntityType(text)  # which raises as it always did
 
 
+# As for entity types: read for every golden record, so a dict rather than the enum's lookup.
+_STATUSES: dict[str | None, GoldenStatus] = {str(s): s for s in GoldenStatus}
+# Golden records written before retirement existed have no status: they are ACTIVE.
+_STATUSES[None] = GoldenStatus.ACTIVE
+
+
+def _golden_status(text: str | None) -> GoldenStatus:
+    try:
+        return _STATUSES[text]
+    except KeyError:
+        return GoldenStatus(str(text))  # which raises, naming the unknown value
+
+
 def golden_record(fields: Mapping[str, Any], with_values: bool = True) -> GoldenRecord:
     """A GoldenRecord from a row or node map with the store's camelCase property names
     (without its attribute values when not `with_values`)."""
@@ -166,6 +181,7 @@ def golden_record(fields: Mapping[str, Any], with_values: bool = True) -> Golden
         updated_at=as_datetime(fields["updatedAt"]),
         attributes=golden_attributes_from_json(fields["attributes"]) if with_values else (),
         rule_set_hash=_optional(fields, "ruleSetHash"),
+        status=_golden_status(_optional(fields, "status")),
     )
 
 
@@ -211,6 +227,37 @@ def stored_source(fields: Mapping[str, Any]) -> StoredSource:
         as_datetime(fields["observedAt"]),
         as_datetime(fields["recordedAt"]),
     )
+
+
+def retirement_of(fields: Mapping[str, Any]) -> Retirement | None:
+    """The retirement a source row or node map carries (retiredAt, retiredObservedAt,
+    retiredReason), or None while the record is live."""
+    try:
+        recorded = fields["retiredAt"]
+    except (KeyError, IndexError):  # a Neo4j map omits null properties; a row raises IndexError
+        return None
+    if recorded is None:
+        return None
+    return Retirement(
+        as_datetime(recorded),
+        as_datetime(fields["retiredObservedAt"]),
+        _optional(fields, "retiredReason"),
+    )
+
+
+def split_members(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[tuple[StoredSource, ...], tuple[RetiredMember, ...]]:
+    """Member rows (with their retirement fields) as live members and retired ones."""
+    live: list[StoredSource] = []
+    retired: list[RetiredMember] = []
+    for row in rows:
+        gone = retirement_of(row)
+        if gone is None:
+            live.append(stored_source(row))
+        else:
+            retired.append(RetiredMember(stored_source(row), gone))
+    return tuple(live), tuple(retired)
 
 
 def as_datetime(value: Any) -> datetime:

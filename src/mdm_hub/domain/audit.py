@@ -50,6 +50,8 @@ class Action(StrEnum):
     OVERRIDE = "attribute.override"
     CLEAR_OVERRIDE = "attribute.clear_override"
     RECOMPUTE = "golden.recompute"  # a rule rollout changed or restamped a golden record
+    SOURCE_RETIRED = "source.retired"  # its system deleted or archived a source record
+    SOURCE_REVIVED = "source.revived"  # a retired source record was sent again: live again
 
 
 def source_subject(key: SourceKey) -> str:

@@ -22,6 +22,7 @@ from mdm_hub.domain.attributes import (
 )
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
+from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.errors import Problem, RecordRejected
 
 _SYSTEM = TypeAdapter(SystemCode)
@@ -142,6 +143,7 @@ class UpsertOutcome(StrEnum):
     LINKED = "LINKED"  # a new source record linked to an existing golden record
     UPDATED = "UPDATED"  # a known source record whose content changed: a new version
     UNCHANGED = "UNCHANGED"  # a known source record sent again with the same content
+    REVIVED = "REVIVED"  # a retired source record sent again: live again in its golden record
 
 
 class Membership(NamedTuple):
@@ -153,6 +155,9 @@ class Membership(NamedTuple):
     decided_by: str
     score: float | None = None
     explanation: dict[str, Any] | None = None
+    # Set while the record is retired (its system deleted or archived it): it stays here for
+    # lineage, but is not a live member.
+    retired: Retirement | None = None
 
 
 @dataclass(frozen=True)
@@ -207,21 +212,31 @@ class GoldenRecord:
     attributes: tuple[AttributeValue, ...] = ()
     # Hash of the survivorship rule set that last computed the attributes (None: never).
     rule_set_hash: str | None = None
+    status: GoldenStatus = GoldenStatus.ACTIVE
 
     def values(self) -> JsonAttributes:
         return {value.name: value.value for value in self.attributes}
 
 
+class RetiredMember(NamedTuple):
+    """A member its system retired: its last version, and the retirement."""
+
+    source: StoredSource
+    retirement: Retirement
+
+
 @dataclass(frozen=True)
 class GoldenView:
-    """A golden record with its crosswalk (every member source record, current version) and
-    every steward override ever made on it, oldest first. `merged_from` is the ID asked for
-    when it was merged away into this one."""
+    """A golden record with its crosswalk (every live member source record, current version)
+    and every steward override ever made on it, oldest first. `merged_from` is the ID asked for
+    when it was merged away into this one. `retired` holds the members their systems retired:
+    kept for lineage, left out of `members`."""
 
     golden: GoldenRecord
     members: tuple[StoredSource, ...] = field(default_factory=tuple)
     override_history: tuple[OverrideEvent, ...] = field(default_factory=tuple)
     merged_from: str | None = None
+    retired: tuple[RetiredMember, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -230,7 +245,9 @@ class Resolution:
 
     golden_id: str
     entity_type: EntityType
-    crosswalk: tuple[SourceKey, ...]
+    crosswalk: tuple[SourceKey, ...]  # the live members
+    status: GoldenStatus = GoldenStatus.ACTIVE
+    retired: tuple[SourceKey, ...] = ()  # members their systems retired
 
 
 class UpsertResult(NamedTuple):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mdm_hub.domain.audit import (
     Action,
@@ -23,12 +23,15 @@ _MERGES = (Action.MERGE, Action.BRIDGING_MERGE)
 
 @dataclass(frozen=True)
 class Membership:
-    """A stretch of a source record's life in one golden record, from the events."""
+    """A stretch of a source record's life in one golden record, from the events; with
+    `retired_at` when its system retired it during (or before) the stretch: it stayed there,
+    but not live. A revival starts a new stretch."""
 
     golden_id: str
     since: str
     event_seq: int
     action: str
+    retired_at: str | None = None
 
 
 class AuditService:
@@ -92,8 +95,13 @@ class AuditService:
                 current = merge.after["survivorId"]
                 after_seq = merge.seq
                 result.append(Membership(current, merge.at, merge.seq, merge.action))
-        # A move into the golden record it was already in is no new membership.
-        return [m for i, m in enumerate(result) if i == 0 or result[i - 1].golden_id != m.golden_id]
+        result = _with_retirements(result, [e for e in own if e.action == Action.SOURCE_RETIRED])
+        # A move into the golden record it was already in is no new membership (a revival is).
+        return [
+            m
+            for i, m in enumerate(result)
+            if i == 0 or result[i - 1].golden_id != m.golden_id or m.action == Action.SOURCE_REVIVED
+        ]
 
     async def _merged_away(
         self, golden_id: str, after_seq: int, until: int | None
@@ -115,9 +123,29 @@ class AuditService:
         return found[0] if found else None
 
 
+def _with_retirements(
+    stretches: list[Membership], retirements: list[AuditEvent]
+) -> list[Membership]:
+    """Mark each stretch during which the record was retired: the one its retirement fell in,
+    and those merges carried it into before a revival."""
+    marked: list[Membership] = []
+    pending = iter(retirements)
+    retirement = next(pending, None)
+    retired_at: str | None = None
+    for index, stretch in enumerate(stretches):
+        if stretch.action == Action.SOURCE_REVIVED:
+            retired_at = None
+        until = stretches[index + 1].event_seq if index + 1 < len(stretches) else None
+        while retirement is not None and (until is None or retirement.seq < until):
+            retired_at = retirement.at
+            retirement = next(pending, None)
+        marked.append(replace(stretch, retired_at=retired_at) if retired_at else stretch)
+    return marked
+
+
 def _golden_after(event: AuditEvent, subject: str) -> str | None:
     """The golden record the event put this source record in, if it moved it."""
-    if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED):
+    if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED, Action.SOURCE_REVIVED):
         golden: str = event.after["goldenId"]
         return golden
     if event.action == Action.UNMERGE and subject in event.after["sources"]:

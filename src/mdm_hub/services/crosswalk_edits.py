@@ -79,7 +79,13 @@ class CrosswalkEditor:
         views = await versions.lock(tx, [golden_id, *([target_id] if target_id else [])])
         view = views[golden_id]
         members = {member.key for member in view.members}
+        retired = {member.source.key for member in view.retired}
         for index, key in enumerate(sources):
+            if key in retired:
+                # A retired record stays where it was retired, for lineage; revived (sent
+                # again), it is live and can be moved.
+                why = f"{key} was retired by its system; only live members move"
+                raise InvalidInput([Problem(f"sources[{index}]", why)])
             if key not in members:
                 raise InvalidInput(
                     [Problem(f"sources[{index}]", f"{key} is not a member of {golden_id}")]

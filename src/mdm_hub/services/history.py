@@ -1,18 +1,26 @@
 """A golden record as it stood at a past time, replayed from the audit log: which source
-records were its members then (ingest links, merges, unmerges up to that time), each at the
-version it had then, and the steward pins in force then, with survivorship applied under the
-current rules (and code sets). The version is not replayed: it reads 0."""
+records were its members then (ingest links, merges, unmerges, retirements and revivals up to
+that time), each at the version it had then, and the steward pins in force then, with
+survivorship applied under the current rules (and code sets). The version is not replayed: it
+reads 0."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.audit import Action, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
-from mdm_hub.domain.records import GoldenRecord, GoldenView, SourceKey, StoredSource
+from mdm_hub.domain.records import (
+    GoldenRecord,
+    GoldenView,
+    RetiredMember,
+    SourceKey,
+    StoredSource,
+)
+from mdm_hub.domain.retirement import Retirement, status_of
 from mdm_hub.ports import Store
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.audit import AuditService
@@ -51,22 +59,40 @@ class HistoryService:
             ]
             if not events:
                 return None
-            owner, redirect = _replay(events)
-            if golden_id not in redirect:
+            state = _replay(events)
+            if golden_id not in state.redirect:
                 break
-            golden_id = redirect[golden_id]  # merged away by then: its survivor answers
+            golden_id = state.redirect[golden_id]  # merged away by then: its survivor answers
         members = [
             member
-            for subject, golden in sorted(owner.items())
+            for subject, golden in sorted(state.owner.items())
+            if golden == golden_id
+            and (member := await self._version_at(_key(subject), at)) is not None
+        ]
+        retired = [
+            RetiredMember(member, retirement)
+            for subject, (golden, retirement) in sorted(state.retired.items())
             if golden == golden_id
             and (member := await self._version_at(_key(subject), at)) is not None
         ]
         history = tuple(_overrides(events, golden_id))
         entity_type = current.golden.entity_type
-        attributes, computed_by = self._golden.compute(entity_type, members, history)
+        # As the store computes it: with no live member, from the ones retired (services/
+        # survivorship.py).
+        computed_from = members or [r.source for r in retired]
+        attributes, computed_by = self._golden.compute(entity_type, computed_from, history)
         created = datetime.fromisoformat(events[0].at)
-        golden = GoldenRecord(golden_id, entity_type, 0, created, at, attributes, computed_by)
-        view = GoldenView(golden, tuple(members), history)
+        golden = GoldenRecord(
+            golden_id,
+            entity_type,
+            0,
+            created,
+            at,
+            attributes,
+            computed_by,
+            status_of(len(members)),
+        )
+        view = GoldenView(golden, tuple(members), history, retired=tuple(retired))
         return replace(view, merged_from=asked) if asked != golden_id else view
 
     async def _version_at(self, key: SourceKey, at: datetime) -> StoredSource | None:
@@ -74,28 +100,56 @@ class HistoryService:
         return versions[-1] if versions else None
 
 
-def _replay(events: list[AuditEvent]) -> tuple[dict[str, str], dict[str, str]]:
-    """Which golden record each source record was in, and which golden records had been
-    merged into which, after these events."""
-    owner: dict[str, str] = {}
-    redirect: dict[str, str] = {}
+@dataclass
+class _State:
+    """After some events: the golden record each live source record was in, which golden
+    records had been merged into which, and the retired records with their retirement."""
+
+    owner: dict[str, str] = field(default_factory=dict)
+    redirect: dict[str, str] = field(default_factory=dict)
+    retired: dict[str, tuple[str, Retirement]] = field(default_factory=dict)
+
+
+def _replay(events: list[AuditEvent]) -> _State:
+    state = _State()
+    owner, retired = state.owner, state.retired
     for event in events:
         after: Any = event.after
         if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED):
-            [source] = [s for s in event.subject_ids if s.startswith(_SOURCE)]
-            owner[source] = after["goldenId"]
+            owner[_source_of(event)] = after["goldenId"]
         elif event.action in _MERGES:
             survivor = after["survivorId"]
             for merged in after["mergedIds"]:
-                redirect[merged] = survivor
+                state.redirect[merged] = survivor
                 for source, golden in owner.items():
                     if golden == merged:
                         owner[source] = survivor
+                for source, (golden, retirement) in retired.items():
+                    if golden == merged:  # retired members move with a merge too
+                        retired[source] = (survivor, retirement)
         elif event.action == Action.UNMERGE:
-            redirect.pop(after["goldenId"], None)  # a revived golden record answers again
+            state.redirect.pop(after["goldenId"], None)  # a revived golden record answers again
             for source in after["sources"]:
                 owner[source] = after["goldenId"]
-    return owner, redirect
+        elif event.action == Action.SOURCE_RETIRED:
+            source = _source_of(event)
+            owner.pop(source, None)
+            retirement = Retirement(
+                datetime.fromisoformat(after["retiredAt"]),
+                datetime.fromisoformat(after["observedAt"]),
+                event.reason,
+            )
+            retired[source] = (after["goldenId"], retirement)
+        elif event.action == Action.SOURCE_REVIVED:
+            source = _source_of(event)
+            retired.pop(source, None)
+            owner[source] = after["goldenId"]
+    return state
+
+
+def _source_of(event: AuditEvent) -> str:
+    [source] = [s for s in event.subject_ids if s.startswith(_SOURCE)]
+    return source
 
 
 def _overrides(events: list[AuditEvent], golden_id: str) -> list[OverrideEvent]:

@@ -1,4 +1,5 @@
-"""Ingest: the idempotent upsert of source records, and the reject queue for bad ones."""
+"""Ingest: the idempotent upsert of source records, the reject queue for bad ones, and the
+retirement of records their systems deleted or archived (services/retirement.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mdm_hub.domain.records import (
     Membership,
     RejectedRecord,
     ScoredGolden,
+    SourceKey,
     StoredSource,
     UpsertOutcome,
     UpsertResult,
@@ -28,6 +30,13 @@ from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.relationships import ReferenceLinker
+from mdm_hub.services.retirement import (
+    Retirements,
+    RetireRefused,
+    RetireRequest,
+    RetireResult,
+    revived_entry,
+)
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -74,6 +83,35 @@ class IngestService:
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._references = references or ReferenceLinker()
+        self._retirements = Retirements(store, self._golden, clock)
+
+    async def retire(
+        self,
+        key: SourceKey,
+        reason: str | None,
+        observed_at: datetime | None,
+        correlation_id: str | None = None,
+        audit: AuditContext | None = None,
+    ) -> RetireResult:
+        """Retire one source record (its system deleted or archived it): see retire_many.
+        Raises SourceNotFound for an unknown record, InvalidInput for a bad reason."""
+        request = RetireRequest(key, reason, observed_at)
+        [result] = await self._retirements.retire_many([request], correlation_id, audit)
+        if isinstance(result, RetireResult):
+            return result
+        raise result
+
+    async def retire_many(
+        self,
+        requests: Sequence[RetireRequest],
+        correlation_id: str | None = None,
+        audit: AuditContext | None = None,
+    ) -> list[RetireResult | RetireRefused]:
+        """Retire up to MAX_RETIRE_BATCH records, each all-or-nothing with its SOURCE_RETIRED
+        event: it leaves its golden record's live members (recomputed without it; RETIRED when
+        none is left) and matching. Already retired: ALREADY_RETIRED, nothing written. A
+        refused one (unknown record, bad reason) is kept as a reject and stops no other."""
+        return await self._retirements.retire_many(requests, correlation_id, audit)
 
     async def upsert(
         self,
@@ -186,6 +224,8 @@ class IngestService:
         context: AuditContext,
         entries: list[AuditEntry],
     ) -> UpsertResult:
+        if membership.retired is not None and await tx.revive_source(record.key):
+            return await self._revive(tx, record, stored, membership, now, context, entries)
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
         # A known record keeps its golden record: matching decides on arrival, stewards after.
@@ -194,6 +234,29 @@ class IngestService:
         await self._recompute(tx, membership.golden_id, now)
         result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
         entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
+        return result
+
+    async def _revive(
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        stored: StoredSource,
+        membership: Membership,
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
+    ) -> UpsertResult:
+        """A retired record sent again is live again in the golden record it stayed a member
+        of (no matching: stewards move known records), with a new version if its content
+        changed; the golden record is recomputed, so it is ACTIVE again."""
+        version = stored.version
+        if stored.content_hash != record.content_hash:
+            written = self._stored(record, stored.version + 1, now)
+            await tx.put_source(written, self._matcher.prepare(record).keys)
+            version = written.version
+        await self._recompute(tx, membership.golden_id, now)
+        result = UpsertResult(membership.golden_id, UpsertOutcome.REVIVED, version)
+        entries.append(revived_entry(record, stored, membership, result, now, context))
         return result
 
     async def _create(

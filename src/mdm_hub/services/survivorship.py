@@ -18,6 +18,7 @@ from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent, active_pins
 from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
+from mdm_hub.domain.retirement import status_of
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
@@ -83,7 +84,10 @@ class GoldenRecomputer:
         result is CHANGED (`view` may then come without the current values).
         """
         golden = view.golden
-        computed = self.compute(golden.entity_type, view.members, view.override_history)
+        # A golden record whose members were all retired keeps the values they last gave it,
+        # so a stored ID still shows what it stood for.
+        members = view.members or tuple(retired.source for retired in view.retired)
+        computed = self.compute(golden.entity_type, members, view.override_history)
         if not only_if_changed or computed.attributes != golden.attributes:
             refresh = Refresh.CHANGED
         elif computed.rule_set_hash != golden.rule_set_hash:
@@ -92,6 +96,9 @@ class GoldenRecomputer:
             refresh = Refresh.CURRENT
         if refresh is not Refresh.CURRENT:
             await tx.update_golden(golden.id, computed.attributes, now, computed.rule_set_hash)
+        status = status_of(len(view.members))
+        if status is not golden.status:
+            await tx.set_golden_status(golden.id, status)
         return refresh
 
     def compute(

@@ -6,10 +6,10 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from mdm_hub.adapters.codec import golden_record, override_event, stored_source
+from mdm_hub.adapters.codec import golden_record, override_event, split_members
 from mdm_hub.adapters.cursors import after_position
 from mdm_hub.adapters.embedded.sql import ids_param
-from mdm_hub.adapters.embedded.transaction import SOURCE_COLUMNS, view_following_merges
+from mdm_hub.adapters.embedded.transaction import MEMBER_COLUMNS, view_following_merges
 from mdm_hub.adapters.relationship_codec import pending_from_fields, relationships_from_rows
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import GoldenView
@@ -73,7 +73,7 @@ def _after(cursor: str | None) -> dict[str, str | None]:
 def _views(db: sqlite3.Connection, goldens: Sequence[Any]) -> list[GoldenView]:
     """Golden rows (sqlite3.Row, typed Any like fetchall's) with their members, in order."""
     members = db.execute(
-        f"SELECT {SOURCE_COLUMNS}, goldenId FROM source_record "  # noqa: S608
+        f"SELECT {MEMBER_COLUMNS}, goldenId FROM source_record "  # noqa: S608
         "WHERE goldenId IN (SELECT value FROM json_each(?)) ORDER BY system, sourceId",
         (ids_param([row["id"] for row in goldens]),),
     ).fetchall()
@@ -88,14 +88,12 @@ def _views(db: sqlite3.Connection, goldens: Sequence[Any]) -> list[GoldenView]:
     events: dict[str, list[Any]] = {}
     for event in history:
         events.setdefault(event["goldenId"], []).append(event)
-    return [
-        GoldenView(
-            golden_record(row),
-            tuple(stored_source(m) for m in by_golden.get(row["id"], [])),
-            tuple(override_event(e) for e in events.get(row["id"], [])),
-        )
-        for row in goldens
-    ]
+    views = []
+    for row in goldens:
+        live, retired = split_members(by_golden.get(row["id"], []))
+        overrides = tuple(override_event(e) for e in events.get(row["id"], []))
+        views.append(GoldenView(golden_record(row), live, overrides, retired=retired))
+    return views
 
 
 def goldens(db: sqlite3.Connection, golden_ids: Sequence[str]) -> list[GoldenView | None]:

@@ -1,4 +1,5 @@
 -- Embedded store schema. Idempotent: applied at every start.
+-- A golden record's status: ACTIVE, or RETIRED once every member was retired.
 CREATE TABLE IF NOT EXISTS golden (
   id          TEXT PRIMARY KEY,
   entityType  TEXT NOT NULL,
@@ -7,12 +8,16 @@ CREATE TABLE IF NOT EXISTS golden (
   createdAt   TEXT NOT NULL,
   updatedAt   TEXT NOT NULL,
   mergedInto  TEXT REFERENCES golden (id),
-  ruleSetHash TEXT
+  ruleSetHash TEXT,
+  status      TEXT NOT NULL DEFAULT 'ACTIVE'
 );
 CREATE INDEX IF NOT EXISTS golden_entity_type ON golden (entityType, createdAt);
 -- Keyset paging of one entity type's goldens in ID order (mdm-hub recompute).
 CREATE INDEX IF NOT EXISTS golden_entity_type_id ON golden (entityType, id);
 
+-- A source record, its current version and its membership. retiredAt (with when its system
+-- retired it and why) is set while its system has retired it: still a member, for lineage,
+-- but not a live one, and its match_key_hash rows are removed so it is no candidate.
 CREATE TABLE IF NOT EXISTS source_record (
   pk           INTEGER PRIMARY KEY,
   system       TEXT NOT NULL,
@@ -29,6 +34,9 @@ CREATE TABLE IF NOT EXISTS source_record (
   score        REAL,
   explanation  TEXT,
   matchKeys    TEXT NOT NULL DEFAULT '[]',
+  retiredAt          TEXT,
+  retiredObservedAt  TEXT,
+  retiredReason      TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);

@@ -47,6 +47,7 @@ from mdm_hub.domain.relationships import (
     Relationship,
     RelationshipType,
 )
+from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
@@ -65,8 +66,9 @@ WITH refs AS (
          value ->> '$[1]' AS entityType, value ->> '$[2]' AS sourceId
   FROM json_each(?)
 )
-SELECT refs.i AS i, g.id AS goldenId, g.entityType AS goldenType,
-       m.system AS system, m.entityType AS memberType, m.sourceId AS sourceId
+SELECT refs.i AS i, g.id AS goldenId, g.entityType AS goldenType, g.status AS status,
+       m.system AS system, m.entityType AS memberType, m.sourceId AS sourceId,
+       m.retiredAt IS NOT NULL AS retired
 FROM refs
 JOIN source_record s
   ON s.system = refs.system AND s.entityType = refs.entityType AND s.sourceId = refs.sourceId
@@ -96,6 +98,10 @@ ORDER BY version
 _ADDED_COLUMNS = {
     ("golden", "ruleSetHash"): "TEXT",
     ("golden", "mergedInto"): "TEXT REFERENCES golden (id)",
+    ("golden", "status"): "TEXT NOT NULL DEFAULT 'ACTIVE'",
+    ("source_record", "retiredAt"): "TEXT",
+    ("source_record", "retiredObservedAt"): "TEXT",
+    ("source_record", "retiredReason"): "TEXT",
     ("source_record", "explanation"): "TEXT",
     ("source_record", "matchKeys"): "TEXT NOT NULL DEFAULT '[]'",
     ("match_candidate", "decidedBy"): "TEXT",
@@ -202,10 +208,22 @@ class EmbeddedStore(EmbeddedApiKeys):
         for index, group in groupby(rows, key=lambda row: int(row["i"])):
             members = list(group)
             crosswalk = tuple(
-                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"]) for m in members
+                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"])
+                for m in members
+                if not m["retired"]
             )
+            retired = tuple(
+                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"])
+                for m in members
+                if m["retired"]
+            )
+            first = members[0]
             found[index] = Resolution(
-                members[0]["goldenId"], EntityType(members[0]["goldenType"]), crosswalk
+                first["goldenId"],
+                EntityType(first["goldenType"]),
+                crosswalk,
+                GoldenStatus(first["status"]),
+                retired,
             )
         return [found.get(index) for index in range(len(keys))]
 

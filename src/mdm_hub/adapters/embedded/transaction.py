@@ -19,13 +19,16 @@ from mdm_hub.adapters.codec import (
     optional_json,
     override_event,
     override_event_params,
+    retirement_of,
     scored_goldens_to_json,
+    split_members,
     stored_candidate,
     stored_source,
 )
 from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
+from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
@@ -50,6 +53,8 @@ from mdm_hub.matching.rarity import rank_hits
 SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
 )
+# A member's columns with its retirement (codec.split_members tells live from retired).
+MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
 _ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 _UPSERT = (
@@ -112,7 +117,10 @@ def _ranked_rows_query(count: int) -> str:
         "SELECT s.pk, s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, "  # noqa: S608
         "s.goldenId, g.createdAt AS goldenCreatedAt FROM source_record s "
         "JOIN golden g ON g.id = s.goldenId "
-        f"WHERE s.pk IN ({', '.join('?' * count)}) AND s.entityType = ?"
+        f"WHERE s.pk IN ({', '.join('?' * count)}) AND s.entityType = ? "
+        # Retirement removes a record's keys from the index; files whose records predate the
+        # per-record key list may still hold some, so retired records are left out here too.
+        "AND s.retiredAt IS NULL"
     )
 
 
@@ -137,17 +145,19 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
 def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> GoldenView:
     golden_id = row["id"]
     members = db.execute(
-        f"SELECT {SOURCE_COLUMNS} FROM source_record "  # noqa: S608
+        f"SELECT {MEMBER_COLUMNS} FROM source_record "  # noqa: S608
         "WHERE goldenId = ? ORDER BY system, sourceId",
         (golden_id,),
     ).fetchall()
     history = db.execute(
         "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
     ).fetchall()
+    live, retired = split_members(members)
     return GoldenView(
         golden_record(row, with_values),
-        tuple(stored_source(m) for m in members),
+        live,
         tuple(override_event(event) for event in history),
+        retired=retired,
     )
 
 
@@ -168,7 +178,9 @@ def view_following_merges(
     return replace(view, merged_from=golden_id)
 
 
-class EmbeddedTransaction(EmbeddedRelationshipWrites, EmbeddedUnmappedCodes):
+class EmbeddedTransaction(
+    EmbeddedRelationshipWrites, EmbeddedUnmappedCodes, EmbeddedRetirementWrites
+):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         # The audit chain head as this transaction left it: read once, written once by
@@ -197,7 +209,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites, EmbeddedUnmappedCodes):
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(
-            f"SELECT {SOURCE_COLUMNS}, pk, matchKeys, goldenId, since, decidedBy, score, "  # noqa: S608
+            f"SELECT {MEMBER_COLUMNS}, pk, matchKeys, goldenId, since, decidedBy, score, "  # noqa: S608
             f"explanation FROM source_record WHERE {_KEY_WHERE}",
             key_params(key),
         ).fetchone()
@@ -211,6 +223,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites, EmbeddedUnmappedCodes):
             row["decidedBy"],
             row["score"],
             optional_json(row["explanation"]),
+            retirement_of(row),
         )
         return stored_source(row), membership
 
@@ -418,7 +431,7 @@ class EmbeddedTransaction(EmbeddedRelationshipWrites, EmbeddedUnmappedCodes):
     async def members(self, golden_id: str) -> list[StoredSource]:
         rows = self._db.execute(
             f"SELECT {SOURCE_COLUMNS} FROM source_record WHERE goldenId = ? "  # noqa: S608
-            "ORDER BY system, sourceId",
+            "AND retiredAt IS NULL ORDER BY system, sourceId",
             (golden_id,),
         ).fetchall()
         return [stored_source(row) for row in rows]

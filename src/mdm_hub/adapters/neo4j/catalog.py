@@ -65,6 +65,9 @@ class Query(StrEnum):
     COUNT_UNMAPPED_CODES = "count_unmapped_codes"
     DROP_UNMAPPED_CODES = "drop_unmapped_codes"
     UNMAPPED_CODES = "unmapped_codes"
+    RETIRE_SOURCE = "retire_source"
+    REVIVE_SOURCE = "revive_source"
+    SET_GOLDEN_STATUS = "set_golden_status"
 
 
 @dataclass(frozen=True)

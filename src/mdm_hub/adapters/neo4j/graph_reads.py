@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mdm_hub.adapters.codec import golden_record, override_event, stored_source
+from mdm_hub.adapters.codec import golden_record, override_event, split_members
 from mdm_hub.adapters.cursors import after_position, golden_position, page_of, pending_position
 from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.adapters.neo4j.relationship_writes import RELATIONSHIP_TYPES
@@ -24,13 +24,16 @@ from mdm_hub.domain.relationships import (
 
 
 def golden_view(row: Mapping[str, Any], with_values: bool = True) -> GoldenView:
-    """A row with the golden node's map as `golden`, its members' maps as `members`, its
-    override events as `overrides`, and (for a merged-away ID) `mergedFrom`."""
+    """A row with the golden node's map as `golden`, its members' maps as `members` (retired
+    ones among them), its override events as `overrides`, and (for a merged-away ID)
+    `mergedFrom`."""
+    live, retired = split_members(row["members"])
     return GoldenView(
         golden_record(row["golden"], with_values),
-        tuple(stored_source(m) for m in row["members"]),
+        live,
         tuple(override_event(event) for event in row.get("overrides", ())),
         row.get("mergedFrom"),
+        retired,
     )
 
 

@@ -48,6 +48,7 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredSource,
 )
+from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
@@ -246,7 +247,15 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
 def _resolution(row: dict[str, Any]) -> Resolution | None:
     if row["goldenId"] is None:
         return None
-    crosswalk = tuple(
-        SourceKey(m["system"], EntityType(m["entityType"]), m["sourceId"]) for m in row["crosswalk"]
+    live: list[SourceKey] = []
+    retired: list[SourceKey] = []
+    for m in row["crosswalk"]:
+        key = SourceKey(m["system"], EntityType(m["entityType"]), m["sourceId"])
+        (live if m["retiredAt"] is None else retired).append(key)
+    return Resolution(
+        row["goldenId"],
+        EntityType(row["entityType"]),
+        tuple(live),
+        GoldenStatus(row["status"]),
+        tuple(retired),
     )
-    return Resolution(row["goldenId"], EntityType(row["entityType"]), crosswalk)

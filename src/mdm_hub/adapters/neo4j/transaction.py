@@ -19,6 +19,7 @@ from mdm_hub.adapters.codec import (
     new_golden_fields,
     optional_json,
     override_event_params,
+    retirement_of,
     scored_goldens_to_json,
     stored_candidate,
     stored_source,
@@ -27,6 +28,7 @@ from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
+from mdm_hub.adapters.neo4j.retirement_writes import Neo4jRetirementWrites
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeWrites
 from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
 from mdm_hub.domain.entity_types import EntityType
@@ -47,7 +49,7 @@ from mdm_hub.errors import NotFound
 from mdm_hub.matching.rarity import key_weights
 
 
-class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites):
+class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRetirementWrites):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog
@@ -86,6 +88,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites):
             row["decidedBy"],
             row["score"],
             optional_json(row["explanation"]),
+            retirement_of(row["source"]),
         )
         return stored_source(row["source"]), membership
 

@@ -42,6 +42,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.sourceEvents": AUDIT_READERS,
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
+    "Mutation.retireSourceRecord": WRITERS,
     # Steward actions.
     "Mutation.overrideAttribute": STEWARDS,
     "Mutation.clearOverride": STEWARDS,

@@ -84,6 +84,10 @@ class SourceMembership:
     since: str
     event_id: strawberry.ID = strawberry.field(description="The event that put it there.")
     action: str
+    retired_at: str | None = strawberry.field(
+        description="When its system retired it, if it did during this stretch (it stayed a "
+        "member, not a live one); a revival starts a new stretch."
+    )
 
     @classmethod
     def of(cls, membership: Membership) -> SourceMembership:
@@ -92,6 +96,7 @@ class SourceMembership:
             since=membership.since,
             event_id=strawberry.ID(str(membership.event_seq)),
             action=membership.action,
+            retired_at=membership.retired_at,
         )
 
 

@@ -11,10 +11,12 @@ from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.relationship_types import HierarchyEntry, Relationship
+from mdm_hub.api.graphql.retirement_types import RetiredCrosswalkEntry
 from mdm_hub.api.graphql.scalars import (
     CandidateStatus,
     Direction,
     EntityType,
+    GoldenStatus,
     OverrideAction,
     RelationshipType,
     UpsertOutcome,
@@ -84,7 +86,11 @@ class UpsertResult:
 class Resolution:
     golden_id: strawberry.ID
     entity_type: EntityType
-    crosswalk: list[SourceRef]
+    status: GoldenStatus
+    crosswalk: list[SourceRef] = strawberry.field(description="The live members.")
+    retired_crosswalk: list[SourceRef] = strawberry.field(
+        description="Members their systems retired (deleted or archived), kept for lineage."
+    )
     asked: strawberry.Private[records.SourceKey | None] = None
 
     @strawberry.field(
@@ -107,7 +113,9 @@ class Resolution:
         return cls(
             golden_id=strawberry.ID(resolution.golden_id),
             entity_type=resolution.entity_type,
+            status=resolution.status,
             crosswalk=[SourceRef.of(key) for key in resolution.crosswalk],
+            retired_crosswalk=[SourceRef.of(key) for key in resolution.retired],
             asked=asked,
         )
 
@@ -181,7 +189,7 @@ class StewardOverride:
         )
 
 
-@strawberry.type(description="One member of a golden record: a source record, current version.")
+@strawberry.type(description="A live member of a golden record: a source record, current version.")
 class CrosswalkEntry:
     system: str
     entity_type: EntityType
@@ -213,7 +221,11 @@ class GoldenRecord:
     updated_at: datetime
     attributes: list[GoldenAttribute]
     attributes_json: JSON = strawberry.field(description="The golden values alone, by name.")
-    crosswalk: list[CrosswalkEntry]
+    status: GoldenStatus
+    crosswalk: list[CrosswalkEntry] = strawberry.field(description="The live members.")
+    retired_crosswalk: list[RetiredCrosswalkEntry] = strawberry.field(
+        description="Members their systems retired, with when and why; kept for lineage."
+    )
     merged_from: strawberry.ID | None = strawberry.field(
         description="The ID asked for, when it was merged away into this golden record."
     )
@@ -238,7 +250,9 @@ class GoldenRecord:
             updated_at=golden.updated_at,
             attributes=[GoldenAttribute.of(value) for value in golden.attributes],
             attributes_json=JSON(golden.values()),
+            status=golden.status,
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
+            retired_crosswalk=[RetiredCrosswalkEntry.of(member) for member in view.retired],
             merged_from=strawberry.ID(view.merged_from) if view.merged_from else None,
             rule_set_hash=golden.rule_set_hash,
             override_history=[StewardOverride.of(event) for event in view.override_history],
