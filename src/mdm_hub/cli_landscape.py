@@ -25,6 +25,7 @@ from mdm_hub.evaluation.landscape.exports import LABELS_FILE
 from mdm_hub.evaluation.landscape.outcome import EntityOutcome, landscape_outcome
 
 landscape_app = typer.Typer(no_args_is_help=True)
+EXIT_NO_LABELS = 2
 console = Console(width=120)
 
 
@@ -58,7 +59,8 @@ def report(
 
     labels_path = folder / LABELS_FILE
     if not labels_path.is_file():
-        raise typer.BadParameter(f"{labels_path} not found: generate the landscape first")
+        typer.echo(f"no {LABELS_FILE} in {folder}: generate the landscape there first", err=True)
+        raise typer.Exit(EXIT_NO_LABELS)
     labels = read_labels(labels_path)
 
     async def run() -> list[EntityOutcome]:
