@@ -77,7 +77,7 @@ def _company(
         name=name,
         legal_form=rng.choice(LEGAL_FORMS[country]),
         address=address,
-        tax_id=_tax_id(rng, country),
+        tax_id=valid_tax_id(rng, country),
         website=domain,
         phone=places.phone(rng, country),
         industry=INDUSTRIES[sector],
@@ -99,7 +99,3 @@ def _group(rng: random.Random, stem: str, first: int, used: set[str]) -> list[Cu
         country = holding.country if rng.random() < 0.6 else rng.choice(CUSTOMER_COUNTRIES)
         members.append(_company(rng, stem, sector, first + len(members), used, country, holding))
     return members
-
-
-def _tax_id(rng: random.Random, country: str) -> str:
-    return valid_tax_id(rng, country)

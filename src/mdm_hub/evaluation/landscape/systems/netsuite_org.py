@@ -40,20 +40,24 @@ EXTERNAL_ID = 0.7  # cost centres created by the HR integration carry its code a
 
 
 @dataclass
-class OrgIds:
-    """NetSuite Internal IDs (without the record-type prefix) and hierarchical names."""
+class Ids:
+    """NetSuite Internal IDs (without any record-type prefix) and hierarchical names, by the
+    world's keys, as the exports hand them out."""
 
     subsidiaries: dict[str, str] = field(default_factory=dict)
     subsidiary_names: dict[str, str] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
+    employees: dict[str, str] = field(default_factory=dict)
+    customers: dict[str, str] = field(default_factory=dict)
+    customer_names: dict[str, str] = field(default_factory=dict)
 
 
 def flag(value: bool) -> str:
     return "Yes" if value else "No"
 
 
-def subsidiaries(world: World, ids: OrgIds) -> ExportBuilder:
+def subsidiaries(world: World, ids: Ids) -> ExportBuilder:
     out = ExportBuilder(
         SYSTEM, "subsidiaries.csv", "netsuite/subsidiary", DIMENSION, SUBSIDIARY_HEADER,
         "Internal ID", id_prefix="subsidiary/",
@@ -103,7 +107,7 @@ def subsidiaries(world: World, ids: OrgIds) -> ExportBuilder:
     return out
 
 
-def departments(rng: random.Random, world: World, ids: OrgIds) -> ExportBuilder:
+def departments(rng: random.Random, world: World, ids: Ids) -> ExportBuilder:
     """Departments and, under them, the cost centres (NetSuite's department segment holds
     both); kind follows from the place in the hierarchy."""
     out = ExportBuilder(
