@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test check lint typecheck format unit neo4j-start neo4j-stop neo4j-status bench clean
+.PHONY: run test check lint typecheck format unit neo4j-start neo4j-stop neo4j-status bench demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,5 +44,10 @@ neo4j-status: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/resolve_latency.py
 
+## Load the example landscape (examples/landscape: six systems' exports of one firm) into a fresh
+## embedded store, ./demo.db, and print what the hub made of it per entity type.
+demo: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" MDM_EMBEDDED_PATH=./demo.db examples/landscape/demo.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo.db

@@ -11,6 +11,7 @@ import uvicorn
 from mdm_hub.cli_audit import verify_audit
 from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_keys import dev_key, keys_app
+from mdm_hub.cli_landscape import landscape_app
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.cli_systems import systems
@@ -21,6 +22,9 @@ from mdm_hub.runtime import tune_garbage_collector
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 from Maven Central jars.")
 app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys.")
+app.add_typer(
+    landscape_app, name="landscape", help="A generated six-system firm: export files and labels."
+)
 app.command()(rules)
 app.command()(recompute)
 app.command()(systems)

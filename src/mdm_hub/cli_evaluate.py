@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 from mdm_hub.config import Settings
+from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.evaluation.companies import generate_companies
 from mdm_hub.evaluation.datasets import Dataset, febrl1, febrl3, febrl4
 from mdm_hub.evaluation.harness import Evaluation, evaluate
+from mdm_hub.evaluation.landscape.dataset import dataset_name, landscape_dataset
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
 from mdm_hub.services.matching import RecordMatcher
@@ -25,6 +28,8 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
     "febrl3": febrl3,
     "febrl4": febrl4,
     "companies": generate_companies,
+    # The generated six-system firm, one data set per entity type.
+    **{dataset_name(t): partial(landscape_dataset, t) for t in EntityType},
 }
 
 console = Console(width=120)

@@ -78,7 +78,7 @@ def _base_companies(rng: random.Random, count: int) -> list[Company]:
                 suffix=rng.choice(SUFFIXES),
                 country=country,
                 city=rng.choice(COUNTRIES[country]),
-                tax_id=_valid_tax_id(rng, country),
+                tax_id=valid_tax_id(rng, country),
                 website=f"https://www.{domain}",
                 phone=f"+{rng.choice((1, 49, 44, 33, 31))} {rng.randrange(200, 999)} "
                 f"{rng.randrange(1000000, 9999999)}",
@@ -88,7 +88,7 @@ def _base_companies(rng: random.Random, count: int) -> list[Company]:
     return companies
 
 
-def _typo(rng: random.Random, text: str) -> str:
+def typo(rng: random.Random, text: str) -> str:
     letters = [i for i, c in enumerate(text) if c.isalpha()]
     if len(letters) < 6:
         return text
@@ -123,7 +123,7 @@ def _spelling(rng: random.Random, company: Company) -> str:
         suffix = ""
     name = f"{name}{',' if rng.random() < 0.2 and suffix else ''} {suffix}".strip()
     if rng.random() < 0.2:
-        name = _typo(rng, name)
+        name = typo(rng, name)
     if rng.random() < 0.15:
         name = name.upper()
     return name
@@ -133,7 +133,7 @@ def _nine_digits(rng: random.Random) -> str:
     return str(rng.randrange(10**8, 10**9))
 
 
-def _valid_tax_id(rng: random.Random, country: str) -> str:
+def valid_tax_id(rng: random.Random, country: str) -> str:
     """A tax ID that passes its country's check (python-stdnum), as registries issue them:
     random numbers of the country's shape until one has the right check digits."""
     shape = TAX_ID_SHAPES.get(country, _nine_digits)
@@ -209,7 +209,7 @@ def _hard_negatives(rng: random.Random, companies: list[Company], count: int) ->
                 suffix=rng.choice(SUFFIXES),
                 country=parent.country,
                 city=rng.choice(COUNTRIES[parent.country]),
-                tax_id=_valid_tax_id(rng, parent.country),
+                tax_id=valid_tax_id(rng, parent.country),
                 website=parent.website
                 if rng.random() < 0.5
                 else f"https://www.{stem.lower()}-x.com",
