@@ -9,21 +9,21 @@ from mdm_hub.evaluation.landscape.world import Status
 # (system, entity type, attribute) -> canonical code -> the system's own word
 LOCAL_CODES: dict[tuple[str, str, str], dict[str, str]] = {
     ("workday", "EMPLOYEE", "status"): {
-        Status.ACTIVE: "Active", Status.TERMINATED: "Terminated", Status.ON_LEAVE: "On Leave",
+        Status.ACTIVE: "Active", Status.TERMINATED: "Terminated", Status.LEAVE: "On Leave",
     },
     ("adp", "EMPLOYEE", "status"): {
-        Status.ACTIVE: "A", Status.TERMINATED: "T", Status.ON_LEAVE: "L",
+        Status.ACTIVE: "A", Status.TERMINATED: "T", Status.LEAVE: "L",
     },
-    ("concur", "EMPLOYEE", "status"): {Status.ACTIVE: "Y", Status.INACTIVE: "N"},
-    ("psa", "EMPLOYEE", "status"): {Status.ACTIVE: "active", Status.INACTIVE: "inactive"},
+    ("concur", "EMPLOYEE", "status"): {Status.ACTIVE: "Y", Status.TERMINATED: "N"},
+    ("psa", "EMPLOYEE", "status"): {Status.ACTIVE: "active", Status.TERMINATED: "inactive"},
     ("psa", "CUSTOMER", "status"): {Status.ACTIVE: "active", Status.INACTIVE: "inactive"},
     ("psa", "PROJECT", "status"): {
         Status.PLANNED: "pipeline", Status.ACTIVE: "active", Status.ON_HOLD: "on hold",
-        Status.COMPLETED: "completed",
+        Status.CLOSED: "completed",
     },
     ("netsuite", "PROJECT", "status"): {
         Status.PLANNED: "Pending", Status.ACTIVE: "In Progress", Status.ON_HOLD: "On Hold",
-        Status.COMPLETED: "Closed",
+        Status.CLOSED: "Closed",
     },
     ("psa", "PROJECT", "billing_method"): {
         "TIME_AND_MATERIALS": "T&M", "FIXED_FEE": "Fixed Price", "MILESTONE": "Milestone",

@@ -108,7 +108,7 @@ def _person(rng: random.Random, key: int, country: str) -> Employee:
         status = Status.TERMINATED
         ended = hire + timedelta(days=rng.randrange(180, (AS_OF - hire).days))
     elif rng.random() < ON_LEAVE:
-        status = Status.ON_LEAVE
+        status = Status.LEAVE
     return Employee(
         key=str(key),
         number=0,

@@ -75,7 +75,7 @@ def _project(
     if start > AS_OF:
         status = Status.PLANNED
     elif end < AS_OF:
-        status = Status.COMPLETED
+        status = Status.CLOSED
     else:
         status = Status.ON_HOLD if rng.random() < ON_HOLD else Status.ACTIVE
     billing = rng.choices([b for b, _ in BILLING], [w for _, w in BILLING])[0]

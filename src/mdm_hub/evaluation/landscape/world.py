@@ -22,11 +22,11 @@ class Status(StrEnum):
 
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
-    ON_LEAVE = "ON_LEAVE"
+    LEAVE = "LEAVE"
     TERMINATED = "TERMINATED"
     PLANNED = "PLANNED"
     ON_HOLD = "ON_HOLD"
-    COMPLETED = "COMPLETED"
+    CLOSED = "CLOSED"
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def _users(rng: random.Random, world: World) -> ExportBuilder:
             local_part, domain = login.split("@")
             login = ".".join(p.capitalize() for p in local_part.split(".")) + "@" + domain
         email = login if rng.random() < 0.9 else None
-        status = Status.INACTIVE if employee.termination_date else Status.ACTIVE
+        status = Status.TERMINATED if employee.termination_date else Status.ACTIVE
         approver = employee.manager if employee.manager in present else None
         centre = world.dimension(employee.cost_centre).code
         row = {
@@ -134,7 +134,7 @@ def _projects(rng: random.Random, world: World) -> ExportBuilder:
         if (AS_OF - project.end).days > LIST_RETENTION_DAYS:
             continue
         customer = world.customer(project.customer)
-        closed = project.status is Status.COMPLETED
+        closed = project.status is Status.CLOSED
         retired = closed and rng.random() < 0.5
         name = abbreviated(project.name) if rng.random() < 0.3 else project.name
         row = {

@@ -48,7 +48,7 @@ def projects(world: World, projects: list[Project], ids: Ids, entities: Counter)
         number = f"PRJ{project.number}" if project.start >= PREFIXED_FROM else str(project.number)
         name = f"{ids.customer_names[project.customer]} : {project.name}"
         billing = local(SYSTEM, "PROJECT", "billing_method", _billing(project))
-        inactive = project.status is Status.COMPLETED and project.end < INACTIVE_CLOSED_BEFORE
+        inactive = project.status is Status.CLOSED and project.end < INACTIVE_CLOSED_BEFORE
         row = {
             "Internal ID": str(entities.take()),
             "ID": number,

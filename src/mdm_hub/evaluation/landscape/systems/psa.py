@@ -119,7 +119,7 @@ def _resources(rng: random.Random, world: World) -> tuple[ExportBuilder, dict[st
     ]
     ids = {e.key: f"RES-{index:05d}" for index, e in enumerate(staff, start=42)}
     for employee in staff:
-        status = Status.INACTIVE if employee.termination_date else Status.ACTIVE
+        status = Status.TERMINATED if employee.termination_date else Status.ACTIVE
         email = employee.email
         if employee.hire_date.year < 2018 and rng.random() < 0.5:
             email = email.replace("brightline.com", OLD_DOMAIN)
