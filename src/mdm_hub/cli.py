@@ -11,6 +11,7 @@ import uvicorn
 from mdm_hub.cli_audit import verify_audit
 from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_keys import dev_key, keys_app
+from mdm_hub.cli_load import load_command, mappings_command
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.config import Settings
@@ -25,6 +26,8 @@ app.command()(recompute)
 
 app.command("evaluate")(evaluate_command)
 app.command("verify-audit")(verify_audit)
+app.command("load")(load_command)
+app.command("mappings")(mappings_command)
 
 log = logging.getLogger("mdm_hub")
 

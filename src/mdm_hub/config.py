@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     matching_dir: Path = REPO_ROOT / "matching"
     # One survivorship rule file per entity type; all are validated at start-up.
     survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
+    # Export mappings (`<system>/<object>.yaml`); None: the ones shipped in the package.
+    mappings_dir: Path | None = None
 
     # Access control. "off" is for development only: everyone may do everything, and steward
     # actions are recorded with the X-Actor header's claim.

@@ -12,7 +12,10 @@
     ├── ConfigurationError        settings or data files are unusable; the service refuses to start
     │   └── DataFileError         one data file is invalid (carries every problem, by field)
     │       ├── RuleFileError     a survivorship rule file
-    │       └── SystemsFileError  the declared source systems (systems.yaml)
+    │       ├── SystemsFileError  the declared source systems (systems.yaml)
+    │       └── MappingFileError  an export mapping file (or an export that does not fit it)
+    ├── LoadStopped               a file load could not go on (hub unreachable, file unreadable);
+    │                             its checkpoint is kept, so running it again carries on
     └── StoreError                the store could not do what was asked
         └── StoreUnavailable      the store cannot be reached
 
@@ -130,6 +133,14 @@ class RuleFileError(DataFileError):
 
 class SystemsFileError(DataFileError):
     what = "systems file"
+
+
+class MappingFileError(DataFileError):
+    what = "mapping file"
+
+
+class LoadStopped(MdmError):
+    code = "LOAD_STOPPED"
 
 
 class StoreError(MdmError):
