@@ -115,7 +115,11 @@ class CsvReader:
         self.total: int | None = path.stat().st_size
         text = io.TextIOWrapper(self._binary, encoding=options.encoding, newline="")
         self._reader = csv.reader(text, delimiter=options.delimiter, quotechar=options.quotechar)
-        first = self._read(lambda: next(self._reader, []))
+        try:
+            first = self._read(lambda: next(self._reader, []))
+        except LoadStopped:
+            self._binary.close()
+            raise
         # A BOM survives an encoding such as utf-8 (rather than utf-8-sig).
         self.header: list[str] | None = [
             cell.removeprefix(BOM).strip() if i == 0 else cell.strip()
@@ -153,9 +157,10 @@ class CsvReader:
         try:
             return step()
         except UnicodeDecodeError as exc:
+            # Text is decoded ahead in chunks: the bad bytes are somewhere after this line.
             raise LoadStopped(
-                f"{self._path}: after line {self._reader.line_num}: not {self._encoding} "
-                f"text ({exc.reason}); set csv.encoding in the mapping"
+                f"{self._path}: not {self._encoding} text after line {self._reader.line_num} "
+                f"({exc.reason}); set csv.encoding in the mapping"
             ) from None
         except csv.Error as exc:
             raise LoadStopped(f"{self._path}: line {self._reader.line_num + 1}: {exc}") from None

@@ -63,12 +63,7 @@ def compile_mapping(
     source_id = compiler.transform(spec.source_id, "source_id")
     observed_at = _optional(compiler, spec.observed_at, "observed_at")
     deleted = _optional(compiler, spec.deleted, "deleted")
-    conditions = spec.skip_if if isinstance(spec.skip_if, list) else [spec.skip_if]
-    skip_if = tuple(
-        compiler.test(condition, "skip_if" if len(conditions) == 1 else f"skip_if.{index}")
-        for index, condition in enumerate(conditions)
-        if condition is not None
-    )
+    skip_if = tuple(compiler.test(condition, "skip_if") for condition in spec.skip_if)
     for where, key in (
         ("source_id", spec.source_id),
         ("observed_at", spec.observed_at),

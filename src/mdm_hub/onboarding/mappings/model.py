@@ -167,5 +167,10 @@ class MappingFile(_Strict):
     source_id: TransformSpec
     observed_at: TransformSpec | None = None
     deleted: TransformSpec | None = None
-    skip_if: Condition | list[Condition] | None = None
+    skip_if: list[Condition] = []  # any that holds leaves the row out; one may be given bare
     attributes: dict[str, TransformSpec] = Field(min_length=1)
+
+    @field_validator("skip_if", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
