@@ -133,8 +133,8 @@ async def _run(
 ) -> LoadSummary:
     correlation_id = f"load-{uuid.uuid4()}"
     if url is not None:
-        async with hub_client(url, api_key, correlation_id) as client:
-            return await _with_progress(partial(load, RemoteHub(client)), quiet)
+        async with hub_client(api_key, correlation_id) as client:
+            return await _with_progress(partial(load, RemoteHub(client, url)), quiet)
     services = Services.from_settings(settings)
     await services.store.open()
     try:

@@ -52,20 +52,25 @@ def graphql_url(url: str) -> str:
     return url if url.endswith("/graphql") else f"{url}/graphql"
 
 
-def hub_client(url: str, api_key: str | None, correlation_id: str) -> httpx.AsyncClient:
+def hub_client(api_key: str | None, correlation_id: str) -> httpx.AsyncClient:
     headers = {"X-Correlation-ID": correlation_id}
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
-    return httpx.AsyncClient(base_url=graphql_url(url), headers=headers, timeout=TIMEOUT_S)
+    return httpx.AsyncClient(headers=headers, timeout=TIMEOUT_S)
 
 
 class RemoteHub:
-    """The hub behind `client` (its base URL is the GraphQL endpoint)."""
+    """The hub whose GraphQL endpoint is `url`, reached with `client`."""
 
     def __init__(
-        self, client: httpx.AsyncClient, sleep: Sleep = asyncio.sleep, attempts: int = ATTEMPTS
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        sleep: Sleep = asyncio.sleep,
+        attempts: int = ATTEMPTS,
     ) -> None:
         self._client = client
+        self._url = graphql_url(url)
         self._sleep = sleep
         self._attempts = attempts
 
@@ -102,7 +107,7 @@ class RemoteHub:
         for attempt in range(1, self._attempts + 1):
             try:
                 response = await self._client.post(
-                    "", json={"query": query, "variables": variables}
+                    self._url, json={"query": query, "variables": variables}
                 )
                 why = _transient(response, field)
                 if why is None:
@@ -111,7 +116,7 @@ class RemoteHub:
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if attempt == self._attempts:
                 raise LoadStopped(
-                    f"the hub at {self._client.base_url} did not take the batch after "
+                    f"the hub at {self._url} did not take the batch after "
                     f"{attempt} attempts (last: {why})"
                 )
             await self._sleep(pause)
