@@ -34,7 +34,7 @@ from mdm_hub.onboarding.loading.engine import (
 from mdm_hub.onboarding.loading.hub import DirectHub
 from mdm_hub.onboarding.loading.remote import RemoteHub, hub_client
 from mdm_hub.onboarding.mappings import ExportMapping, load_mapping, mapping_names, mappings_root
-from mdm_hub.onboarding.systems_file import shipped_systems
+from mdm_hub.onboarding.systems_file import load_systems, shipped_systems
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
 from mdm_hub.wiring import Services
@@ -47,9 +47,11 @@ _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def declared_systems() -> SystemRegistry:
-    """The systems a mapping may name."""
-    return shipped_systems()
+def declared_systems(settings: Settings) -> SystemRegistry:
+    """The systems a mapping may name: MDM_SYSTEMS_FILE when set, else the shipped ones."""
+    # The setting comes with the declared-systems work; until it is here, the shipped file.
+    path: Path | None = getattr(settings, "systems_file", None)
+    return load_systems(path) if path is not None else shipped_systems()
 
 
 def load_command(
@@ -108,7 +110,7 @@ def load_command(
 
 def _mapping(name: str, system: str, settings: Settings) -> ExportMapping:
     try:
-        systems = declared_systems()
+        systems = declared_systems(settings)
         if "/" not in name and not Path(name).is_file():
             name = f"{system}/{name}"
         found = load_mapping(name, systems, settings.mappings_dir)
@@ -207,7 +209,7 @@ def mappings_command() -> None:
     object, entity type, format. Exit 2 if one is invalid."""
     settings = Settings()
     root = mappings_root(settings.mappings_dir)
-    systems = declared_systems()
+    systems = declared_systems(settings)
     table = Table(show_edge=False)
     for column in ("mapping", "system", "object", "entity type", "format"):
         table.add_column(column)

@@ -90,13 +90,16 @@ def test_a_mapping_is_found_by_name_in_the_mappings_dir(tmp_path: Path) -> None:
         (["--system", "netsuite", "--mapping", PSA_MAPPING], "is for psa, not netsuite"),
         (["--system", "psa", "--mapping", "psa/vendor"], "no mapping of that name"),
         (["--system", "psa", "--mapping", "nope.yaml"], "missing"),
+        (["--system", "workday", "--mapping", "employee"], "customers.csv: no such file"),
     ],
 )
 def test_a_configuration_error_exits_2_saying_what_is_wrong(
     tmp_path: Path, args: list[str], message: str
 ) -> None:
     env = {"MDM_EMBEDDED_PATH": str(tmp_path / "hub.db"), "MDM_MAPPINGS_DIR": str(TEST_MAPPINGS)}
-    export = write_psa_csv(tmp_path / "customers.csv", psa_customers(1))
+    export = tmp_path / "customers.csv"
+    if args[1] == "psa":
+        write_psa_csv(export, psa_customers(1))
     done = runner.invoke(app, ["load", str(export), *args], env=env)
     assert done.exit_code == 2
     assert "configuration error" in done.stderr

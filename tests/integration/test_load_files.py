@@ -14,7 +14,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import RejectedRecord, SourceKey, UpsertResult
 from mdm_hub.errors import LoadStopped, MappingFileError, RecordRejected
 from mdm_hub.onboarding.loading.checkpoint import read_checkpoint
-from mdm_hub.onboarding.loading.engine import FileLoad, LoadOptions, LoadSummary, Outcome
+from mdm_hub.onboarding.loading.engine import FileLoad, LoadOptions, LoadSummary
 from mdm_hub.onboarding.loading.hub import DirectHub
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord

@@ -87,8 +87,9 @@ def test_a_column_missing_from_the_header_is_an_error_before_any_row(tmp_path: P
     path = tmp_path / "customers.csv"
     path.write_text("ID,Company\n1,Acme\n", "utf-8")
     with pytest.raises(MappingFileError) as raised:
-        open_export(path, mapping("{name: Name, city: {split: {column: Addr, separator: x, "
-                                  "index: 0}}}"))
+        open_export(
+            path, mapping("{name: Name, city: {split: {column: Addr, separator: x, index: 0}}}")
+        )
     error = raised.value
     assert error.path == "netsuite/customer.yaml"
     assert [(p.field, p.reason) for p in error.problems] == [
@@ -102,7 +103,9 @@ def test_a_column_missing_from_the_header_is_an_error_before_any_row(tmp_path: P
 def test_a_column_named_twice_in_the_header_is_ambiguous(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     path.write_text("ID,Name,Name\n1,A,B\n", "utf-8")
-    with pytest.raises(MappingFileError, match="'Name' is in the header of customers.csv 2 times"):
+    with pytest.raises(
+        MappingFileError, match=r"'Name' is in the header of customers\.csv 2 times"
+    ):
         open_export(path, mapping())
 
 
@@ -175,7 +178,7 @@ def test_xlsx_reads_the_first_sheet_as_text_with_row_numbers(tmp_path: Path) -> 
 def test_xlsx_header_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "customers.xlsx"
     write_xlsx(path, [["ID", "Company"], [1, "Acme"]])
-    with pytest.raises(MappingFileError, match="'Name' is not in the header of customers.xlsx"):
+    with pytest.raises(MappingFileError, match=r"'Name' is not in the header of customers\.xlsx"):
         open_export(path, mapping())
 
 

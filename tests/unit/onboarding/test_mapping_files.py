@@ -233,10 +233,5 @@ def test_a_registry_given_by_the_caller_decides_what_is_declared() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    body = HEAD + (
-        "attributes:\n"
-        "  nam: A\n"
-        "  parent: P\n"
-        "  city: {column: C, system: psa}\n"
-    )
+    body = HEAD + ("attributes:\n  nam: A\n  parent: P\n  city: {column: C, system: psa}\n")
     assert len(problems(body)) == 3

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mdm_hub.domain.records import RejectedRecord, UpsertOutcome, UpsertResult, utc_now
-from mdm_hub.errors import Problem, RecordRejected
+from mdm_hub.errors import ConfigurationError, Problem, RecordRejected
 from mdm_hub.onboarding.loading.checkpoint import (
     Checkpoint,
     Fingerprint,
@@ -128,6 +128,8 @@ class FileLoad:
         the export does not fit the mapping, and LoadStopped or StoreError when the load
         cannot go on: the checkpoint of the last completed batch is kept then."""
         started = time.perf_counter()
+        if not self.export.is_file():
+            raise ConfigurationError(f"{self.export}: no such file")
         fingerprint = Fingerprint.of(self.export)
         resumed = self._resume_point(fingerprint)
         reader = self._open_reader(self.export, self.mapping)
@@ -280,7 +282,9 @@ def _outcome(answer: Answer) -> Outcome:
         return Outcome.RETIRED if answer is Retirement.RETIRED else Outcome.UNCHANGED
     if answer.match_candidate_id is not None:
         return Outcome.REVIEW
-    return _UPSERT_OUTCOMES[answer.outcome]
+    # An outcome without a row of its own (a retired record sent again comes back to life)
+    # changed a known record: updated.
+    return _UPSERT_OUTCOMES.get(answer.outcome, Outcome.UPDATED)
 
 
 def _source_id(item: Mapped) -> str | None:

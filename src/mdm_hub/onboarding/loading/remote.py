@@ -31,7 +31,7 @@ RETIRE = """
 mutation Retire($system: String!, $entityType: EntityType!, $sourceId: String!,
                 $reason: String, $observedAt: DateTime) {
   retireSourceRecord(system: $system, entityType: $entityType, sourceId: $sourceId,
-                     reason: $reason, observedAt: $observedAt) { __typename }
+                     reason: $reason, observedAt: $observedAt) { outcome }
 }"""
 
 ATTEMPTS = 5  # the first and four more, after 1, 2, 4 and 8 seconds
@@ -138,7 +138,8 @@ async def retire_remote(
     body = await hub.post(RETIRE, variables, "retireSourceRecord", _about_the_retirement)
     errors = body.get("errors") or []
     if not errors:
-        return Retirement.RETIRED
+        outcome = str(((body.get("data") or {}).get("retireSourceRecord") or {}).get("outcome"))
+        return Retirement(outcome) if outcome in Retirement.__members__ else Retirement.RETIRED
     if _code(errors[0]) == "GRAPHQL_VALIDATION_FAILED":
         return RecordRejected(key.label(), [Problem("", CANNOT_RETIRE)])
     return RecordRejected(key.label(), _problems(errors[0]))
