@@ -34,6 +34,7 @@ from mdm_hub.onboarding.loading.engine import (
 from mdm_hub.onboarding.loading.hub import DirectHub
 from mdm_hub.onboarding.loading.remote import RemoteHub, hub_client
 from mdm_hub.onboarding.mappings import ExportMapping, load_mapping, mapping_names, mappings_root
+from mdm_hub.onboarding.mappings.files import SUFFIXES
 from mdm_hub.onboarding.systems_file import load_systems, shipped_systems
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
@@ -42,6 +43,7 @@ from mdm_hub.wiring import Services
 EXIT_STOPPED = 1
 EXIT_INTERRUPTED = 130
 LOADER_ACTOR = "mdm-hub load"
+PIPED_WIDTH = 200
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -111,8 +113,8 @@ def load_command(
 def _mapping(name: str, system: str, settings: Settings) -> ExportMapping:
     try:
         systems = declared_systems(settings)
-        if "/" not in name and not Path(name).is_file():
-            name = f"{system}/{name}"
+        if "/" not in name and Path(name).suffix not in SUFFIXES and not Path(name).is_file():
+            name = f"{system}/{name}"  # `customer` with --system netsuite: netsuite/customer
         found = load_mapping(name, systems, settings.mappings_dir)
     except ConfigurationError as exc:
         _err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
@@ -223,7 +225,8 @@ def mappings_command() -> None:
             continue
         table.add_row(name, found.system, found.object, found.entity_type, found.format or "")
     if table.row_count:
-        _out.print(table)
+        # Piped, rich would fit the table into 80 columns and cut names short.
+        _out.print(table, width=None if _out.is_terminal else PIPED_WIDTH)
     else:
         _out.print(f"no mappings in {root}")
     if invalid:

@@ -89,7 +89,7 @@ def test_a_mapping_is_found_by_name_in_the_mappings_dir(tmp_path: Path) -> None:
     [
         (["--system", "netsuite", "--mapping", PSA_MAPPING], "is for psa, not netsuite"),
         (["--system", "psa", "--mapping", "psa/vendor"], "no mapping of that name"),
-        (["--system", "psa", "--mapping", "nope.yaml"], "missing"),
+        (["--system", "psa", "--mapping", "nope.yaml"], "invalid mapping file nope.yaml: missing"),
         (["--system", "workday", "--mapping", "employee"], "customers.csv: no such file"),
     ],
 )

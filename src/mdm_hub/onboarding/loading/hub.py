@@ -98,6 +98,6 @@ async def retire_direct(
     except InvalidInput as exc:
         return RecordRejected(key.label(), list(exc.problems))
     except NotFound as exc:
-        return RecordRejected(key.label(), [Problem("sourceId", str(exc))])
+        return RecordRejected(key.label(), [Problem("", str(exc))])
     outcome = str(getattr(result, "outcome", Retirement.RETIRED))
     return Retirement(outcome) if outcome in Retirement.__members__ else Retirement.RETIRED
