@@ -27,7 +27,6 @@ from mdm_hub.onboarding.loading.engine import (
     FileLoad,
     LoadOptions,
     LoadSummary,
-    Notify,
     Outcome,
     default_checkpoint,
 )
@@ -153,9 +152,8 @@ async def _run(
 async def _with_progress(load: NewLoad, quiet: bool) -> LoadSummary:
     if quiet:
         return await load().run()
-    notify: Notify = lambda message: _err.print(escape(message))  # noqa: E731
     if not _err.is_terminal:
-        return await load(notify=notify).run()
+        return await load(notify=_notify).run()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -174,7 +172,11 @@ async def _with_progress(load: NewLoad, quiet: bool) -> LoadSummary:
                 task, completed=done.position, total=done.total, rows=done.rows, rate=rate
             )
 
-        return await load(notify=notify, on_progress=advance).run()
+        return await load(notify=_notify, on_progress=advance).run()
+
+
+def _notify(message: str) -> None:
+    _err.print(escape(message))
 
 
 def _print_summary(summary: LoadSummary) -> None:

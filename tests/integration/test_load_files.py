@@ -317,7 +317,7 @@ async def test_a_changed_file_or_mapping_invalidates_the_checkpoint(
     notes: list[str] = []
     summary = await FileLoad(export, mapping, direct_hub(store), options, notes.append).run()
     [note] = notes
-    assert "is for another version of the file (changed: size" in note
+    assert "for another version of the file or mapping (changed: size" in note
     assert "starting over" in note
     assert counts(summary) == {"unchanged": 4, "created": 2}
     assert summary.resumed_after_line is None

@@ -26,7 +26,7 @@ from mdm_hub.onboarding.loading.checkpoint import (
     write_checkpoint,
 )
 from mdm_hub.onboarding.loading.hub import Hub, Retirement
-from mdm_hub.onboarding.loading.readers import ExportReader, open_export
+from mdm_hub.onboarding.loading.readers import open_export
 from mdm_hub.onboarding.loading.rejects import RejectFile
 from mdm_hub.onboarding.loading.rows import Mapped, Refused, Retire, Skipped, Upsert, map_row
 from mdm_hub.onboarding.mappings import ExportMapping
@@ -87,7 +87,6 @@ class LoadSummary:
 Answer = UpsertResult | Retirement | RecordRejected  # the hub's, for one record
 Notify = Callable[[str], None]
 OnProgress = Callable[[Progress], None]
-OpenReader = Callable[[Path, ExportMapping], ExportReader]
 
 
 def default_rejects(export: Path) -> Path:
@@ -109,7 +108,6 @@ class FileLoad:
         options: LoadOptions | None = None,
         notify: Notify = lambda message: None,
         on_progress: OnProgress = lambda progress: None,
-        open_reader: OpenReader = open_export,
     ) -> None:
         self.options = options or LoadOptions()
         if not 1 <= self.options.batch_size <= MAX_UPSERT_BATCH:
@@ -121,7 +119,6 @@ class FileLoad:
         self.checkpoint_path = self.options.checkpoint or default_checkpoint(export)
         self._notify = notify
         self._on_progress = on_progress
-        self._open_reader = open_reader
 
     async def run(self) -> LoadSummary:
         """Load the file to its end. Raises MappingFileError (before anything is sent) when
@@ -132,7 +129,8 @@ class FileLoad:
             raise ConfigurationError(f"{self.export}: no such file")
         fingerprint = Fingerprint.of(self.export)
         resumed = self._resume_point(fingerprint)
-        reader = self._open_reader(self.export, self.mapping)
+        done_before = resumed.rows if resumed else 0
+        reader = open_export(self.export, self.mapping)
         summary = LoadSummary(rejects=self.rejects_path)
         rejects = RejectFile(
             self.rejects_path,
@@ -160,7 +158,7 @@ class FileLoad:
                         rejects_size=rejects.commit(),
                     ),
                 )
-                this_run = summary.rows - (resumed.rows if resumed else 0)
+                this_run = summary.rows - done_before
                 position = reader.position()
                 self._on_progress(Progress(summary.rows, this_run, position, reader.total))
         finally:
@@ -171,7 +169,7 @@ class FileLoad:
         if not rejects.lines:
             summary.rejects = None
         summary.seconds = time.perf_counter() - started
-        summary.rows_this_run = summary.rows - (resumed.rows if resumed else 0)
+        summary.rows_this_run = summary.rows - done_before
         return summary
 
     def _resume_point(self, fingerprint: Fingerprint) -> Checkpoint | None:
@@ -190,9 +188,9 @@ class FileLoad:
             changed.append(f"the mapping {self.mapping.label}")
         if changed:
             self._notify(
-                f"the checkpoint {self.checkpoint_path} is for another version of the file "
-                f"(changed: {', '.join(changed)}); starting over (records already loaded "
-                "come back unchanged)"
+                f"the checkpoint {self.checkpoint_path} was written for another version of the "
+                f"file or mapping (changed: {', '.join(changed)}); starting over (records "
+                "already loaded come back unchanged)"
             )
             return None
         self._notify(f"resuming after line {checkpoint.last_line} ({checkpoint.rows} rows done)")
