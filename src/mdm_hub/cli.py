@@ -12,6 +12,7 @@ from mdm_hub.cli_audit import verify_audit
 from mdm_hub.cli_evaluate import evaluate_command
 from mdm_hub.cli_keys import dev_key, keys_app
 from mdm_hub.cli_landscape import landscape_app
+from mdm_hub.cli_load import load_command, mappings_command
 from mdm_hub.cli_neo4j import neo4j_app
 from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
 from mdm_hub.cli_systems import systems
@@ -31,6 +32,8 @@ app.command()(systems)
 
 app.command("evaluate")(evaluate_command)
 app.command("verify-audit")(verify_audit)
+app.command("load")(load_command)
+app.command("mappings")(mappings_command)
 
 log = logging.getLogger("mdm_hub")
 

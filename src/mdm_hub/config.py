@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     systems_file: Path | None = None
     # Code sets and their mappings (one YAML file each); None: those shipped in the package.
     reference_dir: Path | None = None
+    # Export mappings (`<system>/<object>.yaml`); None: the ones shipped in the package.
+    mappings_dir: Path | None = None
 
     # Access control. "off" is for development only: everyone may do everything, and steward
     # actions are recorded with the X-Actor header's claim.

@@ -14,7 +14,10 @@
     │   └── DataFileError         one data file is invalid (carries every problem, by field)
     │       ├── RuleFileError     a survivorship rule file
     │       ├── SystemsFileError  the declared source systems (systems.yaml)
-    │       └── ReferenceFileError a reference data file (a code set and its mappings)
+    │       ├── ReferenceFileError a reference data file (a code set and its mappings)
+    │       └── MappingFileError  an export mapping file (or an export that does not fit it)
+    ├── LoadStopped               a file load could not go on (hub unreachable, file unreadable);
+    │                             its checkpoint is kept, so running it again carries on
     └── StoreError                the store could not do what was asked
         └── StoreUnavailable      the store cannot be reached
 
@@ -156,6 +159,14 @@ class SystemsFileError(DataFileError):
 
 class ReferenceFileError(DataFileError):
     what = "reference data file"
+
+
+class MappingFileError(DataFileError):
+    what = "mapping file"
+
+
+class LoadStopped(MdmError):
+    code = "LOAD_STOPPED"
 
 
 class StoreError(MdmError):

@@ -1,0 +1,1 @@
+"""Loading source records from systems' own exports (CSV, JSONL, XLSX) through a mapping."""
