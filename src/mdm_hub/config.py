@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     matching_dir: Path = REPO_ROOT / "matching"
     # One survivorship rule file per entity type; all are validated at start-up.
     survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
+    # The declared source systems; default: the systems.yaml shipped in the package.
+    systems_file: Path | None = None
 
     # Access control. "off" is for development only: everyone may do everything, and steward
     # actions are recorded with the X-Actor header's claim.

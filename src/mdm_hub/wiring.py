@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.onboarding.systems_file import load_systems, shipped_systems
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.audit import AuditService
@@ -20,6 +22,7 @@ from mdm_hub.services.review import ReviewService
 from mdm_hub.services.steward import StewardService
 from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.standardise.codes import CodeMapper
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -41,6 +44,14 @@ def build_store(settings: Settings) -> Store:
     )
 
 
+def load_declared_systems(settings: Settings) -> SystemRegistry:
+    """The declared source systems (MDM_SYSTEMS_FILE, default the shipped systems.yaml),
+    validated: raises SystemsFileError naming the file, the system and the field."""
+    if settings.systems_file is None:
+        return shipped_systems()
+    return load_systems(settings.systems_file)
+
+
 def load_rules(settings: Settings) -> RuleSet:
     """Every survivorship rule file, validated: raises ConfigurationError (naming the file, the
     field and the problem) so that nothing starts on rules that cannot be used."""
@@ -50,6 +61,7 @@ def load_rules(settings: Settings) -> RuleSet:
 @dataclass(frozen=True)
 class Services:
     store: Store
+    systems: SystemRegistry
     ingest: IngestService
     resolve: ResolveService
     review: ReviewService
@@ -62,15 +74,22 @@ class Services:
 
     @classmethod
     def over(
-        cls, store: Store, matcher: RecordMatcher | None = None, rules: RuleSet | None = None
+        cls,
+        store: Store,
+        matcher: RecordMatcher | None = None,
+        rules: RuleSet | None = None,
+        systems: SystemRegistry | None = None,
+        codes: CodeMapper | None = None,
     ) -> Services:
-        """Services over `store`; without `matcher` or `rules`, the rule files shipped in the
-        repository."""
+        """Services over `store`; without `matcher`, `rules` or `systems`, the files shipped
+        with the package; without `codes`, no code mappings."""
         matcher = matcher if matcher is not None else shipped_matcher()
         rules = rules if rules is not None else shipped_rules()
+        systems = systems if systems is not None else shipped_systems()
         return cls(
             store=store,
-            ingest=IngestService(store, matcher, rules=rules),
+            systems=systems,
+            ingest=IngestService(store, matcher, rules=rules, systems=systems, codes=codes),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
             steward=StewardService(store, rules),
@@ -86,5 +105,8 @@ class Services:
         """Everything the API and CLI need. Raises ConfigurationError, before anything
         starts, when a match or survivorship rule file is unusable."""
         matcher = RecordMatcher.from_directory(settings.matching_dir)
+        systems = load_declared_systems(settings)
         rules = load_rules(settings)
-        return cls.over(store if store is not None else build_store(settings), matcher, rules)
+        return cls.over(
+            store if store is not None else build_store(settings), matcher, rules, systems
+        )

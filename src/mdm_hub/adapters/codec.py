@@ -203,6 +203,7 @@ def _optional(fields: Mapping[str, Any], name: str) -> Any:
 def stored_source(fields: Mapping[str, Any]) -> StoredSource:
     """A StoredSource from a row or node map with the store's camelCase property names."""
     # Positional: read for every member of every golden record ingest touches.
+    sent = _sent(fields)
     return StoredSource(
         source_key(fields),
         json.loads(fields["attributes"]),
@@ -210,7 +211,18 @@ def stored_source(fields: Mapping[str, Any]) -> StoredSource:
         fields["version"],
         as_datetime(fields["observedAt"]),
         as_datetime(fields["recordedAt"]),
+        None,
+        json.loads(sent) if sent else {},
     )
+
+
+def _sent(fields: Mapping[str, Any]) -> str | None:
+    # The embedded store always has the column (null: nothing converted); Neo4j leaves the
+    # property out. Not _optional: a sqlite3.Row lists its keys on every call.
+    try:
+        return fields["sent"]  # type: ignore[no-any-return]
+    except (KeyError, IndexError):
+        return None
 
 
 def as_datetime(value: Any) -> datetime:

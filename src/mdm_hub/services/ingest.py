@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mdm_hub.domain.admission import admit
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -20,14 +21,17 @@ from mdm_hub.domain.records import (
     UpsertResult,
     utc_now,
 )
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.decide import MatchOutcome, rule_name
 from mdm_hub.matching.explain import explanation_to_dict
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.relationships import ReferenceLinker
 from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.standardise.codes import CodeMapper
 from mdm_hub.survivorship.rules import RuleSet
 
 NEW_GOLDEN = "rule:no_match"
@@ -64,7 +68,11 @@ class IngestService:
         new_candidate_id: Callable[[], str] = random_candidate_id,
         rules: RuleSet | None = None,
         references: ReferenceLinker | None = None,
+        systems: SystemRegistry | None = None,
+        codes: CodeMapper | None = None,
     ) -> None:
+        """`systems`: who may send (default the shipped systems.yaml); `codes`: reference
+        data's code mappings (None: coded attributes are only trimmed and checked)."""
         self._store = store
         self._matcher = matcher if matcher is not None else shipped_matcher()
         self._clock = clock
@@ -72,6 +80,8 @@ class IngestService:
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules())
         self._references = references or ReferenceLinker()
+        self._systems = systems if systems is not None else shipped_systems()
+        self._codes = codes
 
     async def upsert(
         self,
@@ -108,8 +118,14 @@ class IngestService:
         for index, raw in enumerate(raws):
             try:
                 parsed.append(
-                    IncomingRecord.parse(
-                        raw.system, raw.entity_type, raw.source_id, raw.attributes, raw.observed_at
+                    admit(
+                        raw.system,
+                        raw.entity_type,
+                        raw.source_id,
+                        raw.attributes,
+                        raw.observed_at,
+                        self._systems,
+                        self._codes,
                     )
                 )
             except RecordRejected as rejected:
@@ -276,6 +292,7 @@ class IngestService:
             observed_at=record.observed_at or now,
             recorded_at=now,
             attributes_json=record.attributes_json,
+            sent=record.sent,
         )
 
     async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:
@@ -317,12 +334,16 @@ def _ingest_entry(
             "contentHash": stored.content_hash,
             "attributes": stored.attributes,
         }
+        if stored.sent:
+            before["sent"] = stored.sent
     after: dict[str, Any] = {
         "goldenId": result.golden_id,
         "sourceVersion": result.source_version,
         "contentHash": record.content_hash,
         "attributes": record.attributes,
     }
+    if record.sent:  # only then: events of records sent canonical read (and hash) as before
+        after["sent"] = record.sent
     if existing is None:
         after["decidedBy"] = decided_by
         after["score"] = result.score

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS source_record (
   score        REAL,
   explanation  TEXT,
   matchKeys    TEXT NOT NULL DEFAULT '[]',
+  -- What was sent for each value the hub converted (JSON object); null: all as sent.
+  sent         TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS source_version (
   contentHash  TEXT NOT NULL,
   observedAt   TEXT NOT NULL,
   recordedAt   TEXT NOT NULL,
+  sent         TEXT,
   PRIMARY KEY (sourcePk, version)
 );
 

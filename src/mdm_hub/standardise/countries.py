@@ -1,0 +1,63 @@
+"""Countries: any usual spelling -> its ISO 3166-1 alpha-2 code."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+import pycountry
+
+from mdm_hub.standardise.aliases import shipped_aliases
+from mdm_hub.standardise.folding import CACHE_SIZE, fold
+from mdm_hub.standardise.outcome import Unreadable, unreadable
+
+ACCEPTED = (
+    "an ISO 3166-1 code (DE, DEU, 276, any case), an English, official or common name "
+    "(Germany, Republic of Korea, South Korea) or a local name (Deutschland, España)"
+)
+_ARTICLE = "the "
+
+ALPHA_2 = frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def country(raw: object) -> str | Unreadable:
+    """ "USA", "U.S.", "united states", "The Netherlands", "España" -> "US", "US", "US", "NL",
+    "ES"; an alpha-2 code as it is. Unknown names are refused: a guess would be worse."""
+    if type(raw) is str and raw in ALPHA_2:
+        return raw  # already canonical: most values
+    if not isinstance(raw, str):
+        return unreadable(raw, "a country", ACCEPTED)
+    found = _lookup(raw)
+    return found if found is not None else unreadable(raw, "a country", ACCEPTED)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _lookup(raw: str) -> str | None:
+    # Dots go first, not to spaces: "U.S.A." is USA, not "u s a".
+    name = fold(raw.replace(".", "")).removeprefix(_ARTICLE)
+    # "U S A" and "usa" alike: codes written with spaces between the letters.
+    return _names().get(name) or _names().get(name.replace(" ", ""))
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Every folded name and code pycountry knows, with the shipped aliases."""
+    names: dict[str, str] = {}
+    short: dict[str, set[str]] = {}
+    for entry in pycountry.countries:
+        code = str(entry.alpha_2)
+        spellings = [code, entry.alpha_3, entry.numeric, entry.name]
+        spellings += [getattr(entry, "official_name", ""), getattr(entry, "common_name", "")]
+        for spelling in filter(None, spellings):
+            names[fold(spelling).removeprefix(_ARTICLE)] = code
+            if ", " in spelling:
+                # "Korea, Republic of" is also "Republic of Korea"; "Bolivia, Plurinational
+                # State of" also "Bolivia" when no other country starts so.
+                head, tail = spelling.split(", ", 1)
+                names.setdefault(fold(f"{tail} {head}").removeprefix(_ARTICLE), code)
+                short.setdefault(fold(head), set()).add(code)
+    for head, codes in short.items():
+        if len(codes) == 1:
+            names.setdefault(head, codes.pop())
+    for alias, code in shipped_aliases().countries.items():
+        names[fold(alias.replace(".", "")).removeprefix(_ARTICLE)] = code
+    return names
