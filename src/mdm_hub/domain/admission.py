@@ -9,7 +9,7 @@ from datetime import datetime
 from mdm_hub.domain.attributes import AttributeProblems, validate_attributes
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import IncomingRecord, SourceKey, key_problems, record_label
-from mdm_hub.domain.systems import SourceSystem, SystemRegistry
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import Problem, RecordRejected
 from mdm_hub.standardise.codes import CodeMapper
 from mdm_hub.standardise.record import standardise_record
@@ -26,14 +26,16 @@ def admit(
 ) -> IncomingRecord:
     """The record, canonical and validated. Raises RecordRejected listing every problem, by
     field (each unreadable value with the forms that are accepted)."""
-    label = record_label(system, entity_type, source_id)
+    # The label only when refusing: building it costs more than the checks of a good record.
     problems = key_problems(system, entity_type, source_id)
-    if problems:
-        raise RecordRejected(label, problems)
+    if not problems:
+        problems = _system_problems(systems, str(system), EntityType(str(entity_type)))
+    if not problems and not isinstance(attributes, dict):
+        problems = [Problem("attributes", "must be a JSON object")]
+    if problems or not isinstance(attributes, dict):
+        raise RecordRejected(record_label(system, entity_type, source_id), problems)
     kind = EntityType(str(entity_type))
-    declared = _declared(systems, str(system), kind, label)
-    if not isinstance(attributes, dict):
-        raise RecordRejected(label, [Problem("attributes", "must be a JSON object")])
+    declared = systems.by_code[str(system)]
     standardised = standardise_record(kind, attributes, declared, codes)
     problems = [Problem(f"attributes.{p.field}", p.reason) for p in standardised.problems]
     clean = {}
@@ -42,36 +44,28 @@ def admit(
     except AttributeProblems as exc:
         problems.extend(exc.problems)
     if problems:
-        raise RecordRejected(label, problems)
+        raise RecordRejected(record_label(system, entity_type, source_id), problems)
     key = SourceKey(declared.code, kind, str(source_id))
     return IncomingRecord.of(key, clean, observed_at, standardised.sent, standardised.unmapped)
 
 
-def _declared(
-    systems: SystemRegistry, code: str, entity_type: EntityType, label: str
-) -> SourceSystem:
+def _system_problems(systems: SystemRegistry, code: str, entity_type: EntityType) -> list[Problem]:
     declared = systems.get(code)
     if declared is None:
-        raise RecordRejected(
-            label,
-            [
-                Problem(
-                    "system",
-                    f"system {code!r} is not declared: declare it (code, name, kind) in "
-                    f"{systems.origin}; `mdm-hub systems` lists the declared systems",
-                )
-            ],
-        )
+        return [
+            Problem(
+                "system",
+                f"system {code!r} is not declared: declare it (code, name, kind) in "
+                f"{systems.origin}; `mdm-hub systems` lists the declared systems",
+            )
+        ]
     if not declared.sends(entity_type):
         sends = ", ".join(declared.entity_types)
-        raise RecordRejected(
-            label,
-            [
-                Problem(
-                    "system",
-                    f"system {code!r} is declared to send {sends}, not {entity_type}: add "
-                    f"{entity_type} to its entity_types in {systems.origin}",
-                )
-            ],
-        )
-    return declared
+        return [
+            Problem(
+                "system",
+                f"system {code!r} is declared to send {sends}, not {entity_type}: add "
+                f"{entity_type} to its entity_types in {systems.origin}",
+            )
+        ]
+    return []

@@ -32,15 +32,14 @@ def country(raw: object) -> str | Unreadable:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _lookup(raw: str) -> str | None:
-    # Dots go first, not to spaces: "U.S.A." is USA, not "u s a".
-    name = fold(raw.replace(".", "")).removeprefix(_ARTICLE)
-    # "U S A" and "usa" alike: codes written with spaces between the letters.
+    name = _key(raw)
     return _names().get(name) or _names().get(name.replace(" ", ""))
 
 
 @cache
 def _names() -> dict[str, str]:
-    """Every folded name and code pycountry knows, with the shipped aliases."""
+    """Every folded name and code pycountry knows, with the shipped aliases; each also
+    without its spaces, so "Cote dIvoire" finds "Côte d'Ivoire"."""
     names: dict[str, str] = {}
     short: dict[str, set[str]] = {}
     for entry in pycountry.countries:
@@ -48,16 +47,28 @@ def _names() -> dict[str, str]:
         spellings = [code, entry.alpha_3, entry.numeric, entry.name]
         spellings += [getattr(entry, "official_name", ""), getattr(entry, "common_name", "")]
         for spelling in filter(None, spellings):
-            names[fold(spelling).removeprefix(_ARTICLE)] = code
+            _add(names, spelling, code)
             if ", " in spelling:
                 # "Korea, Republic of" is also "Republic of Korea"; "Bolivia, Plurinational
                 # State of" also "Bolivia" when no other country starts so.
                 head, tail = spelling.split(", ", 1)
-                names.setdefault(fold(f"{tail} {head}").removeprefix(_ARTICLE), code)
-                short.setdefault(fold(head), set()).add(code)
+                _add(names, f"{tail} {head}", code)
+                short.setdefault(head, set()).add(code)
     for head, codes in short.items():
         if len(codes) == 1:
-            names.setdefault(head, codes.pop())
+            _add(names, head, codes.pop())
     for alias, code in shipped_aliases().countries.items():
-        names[fold(alias.replace(".", "")).removeprefix(_ARTICLE)] = code
+        _add(names, alias, code)
     return names
+
+
+def _add(names: dict[str, str], spelling: str, code: str) -> None:
+    # First come, first kept: pycountry's own names before the shorter forms derived later.
+    key = _key(spelling)
+    names.setdefault(key, code)
+    names.setdefault(key.replace(" ", ""), code)
+
+
+def _key(spelling: str) -> str:
+    # Dots go first, not to spaces: "U.S.A." is USA, not "u s a".
+    return fold(spelling.replace(".", "")).removeprefix(_ARTICLE)

@@ -21,7 +21,6 @@ ACCEPTED = (
     "31/01/2024 in the order the system declares (date_order DMY or MDY)"
 )
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})")
@@ -47,8 +46,13 @@ _MONTHS = {
 
 def iso_date(raw: object, order: DateOrder = DateOrder.YMD) -> str | Unreadable:
     """The ISO date `raw` writes, or why it cannot be read."""
-    if type(raw) is str and len(raw) == 10 and _ISO.fullmatch(raw):
-        return _checked(raw, int(raw[:4]), int(raw[5:7]), int(raw[8:]))  # most values
+    if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        try:
+            date.fromisoformat(raw)
+        except ValueError:
+            pass  # an impossible date (2024-02-30): read below, which names it
+        else:
+            return raw  # already canonical: most values
     if not isinstance(raw, str):
         return unreadable(raw, "a date", ACCEPTED)
     return _read(raw, order)
