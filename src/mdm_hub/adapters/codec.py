@@ -220,9 +220,10 @@ def _sent(fields: Mapping[str, Any]) -> str | None:
     # The embedded store always has the column (null: nothing converted); Neo4j leaves the
     # property out. Not _optional: a sqlite3.Row lists its keys on every call.
     try:
-        return fields["sent"]  # type: ignore[no-any-return]
+        sent: str | None = fields["sent"]
     except (KeyError, IndexError):
         return None
+    return sent
 
 
 def as_datetime(value: Any) -> datetime:
