@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.domain.systems import SourceSystem, SystemKind
 from mdm_hub.evaluation.datasets import LabelledRecord, febrl3
+from mdm_hub.evaluation.harness import evaluation_systems
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import shipped_matcher
@@ -52,7 +54,9 @@ async def _ingest_once(
     store = EmbeddedStore(str(Path(folder) / "ingest.db"))
     await store.open()
     try:
-        ingest = IngestService(store, shipped_matcher())
+        warmup = SourceSystem(code="WARMUP", name="warm-up", kind=SystemKind.OTHER)
+        systems = evaluation_systems().with_systems([warmup])
+        ingest = IngestService(store, shipped_matcher(), systems=systems)
         first = records[0]
         await ingest.upsert_many([RawRecord("WARMUP", ENTITY, "warmup", first.attributes)])
         if callgrind:

@@ -3,10 +3,10 @@
 // and the caller rolls the whole transaction back.
 MERGE (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
 SET s.attributes = $attributes, s.contentHash = $contentHash, s.version = $version,
-    s.observedAt = $observedAt, s.recordedAt = $recordedAt
+    s.observedAt = $observedAt, s.recordedAt = $recordedAt, s.sent = $sent
 CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
   version: $version, attributes: $attributes, contentHash: $contentHash,
-  observedAt: $observedAt, recordedAt: $recordedAt
+  observedAt: $observedAt, recordedAt: $recordedAt, sent: $sent
 })
 WITH s
 OPTIONAL MATCH (s)-[oldKey:HAS_KEY]->(:MatchKey)

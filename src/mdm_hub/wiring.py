@@ -101,7 +101,7 @@ class Services:
         return cls(
             store=store,
             systems=systems,
-            ingest=IngestService(store, matcher, rules=rules, codes=codes),
+            ingest=IngestService(store, matcher, rules=rules, systems=systems, codes=codes),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
             steward=StewardService(store, rules, codes=codes),

@@ -146,7 +146,7 @@ async def test_concurrent_arrivals_of_one_customer_make_one_golden(store: Store)
     ingest = ingest_service(store)
     records = [
         RawRecord(system, "CUSTOMER", f"{system}-1", {"name": "Acme", "tax_id": "DE999"})
-        for system in ("CRM", "ERP", "PSA", "BILLING", "EXPENSE")
+        for system in ("CRM", "ERP", "PSA", "HRIS", "EXPENSE")
     ]
     results = await asyncio.gather(*(ingest.upsert(r) for r in records))
     assert len({r.golden_id for r in results}) == 1

@@ -141,9 +141,9 @@ RULES = [(entity_type, rule) for entity_type, rules in REFERENCE_RULES.items() f
 async def test_each_reference_attribute_makes_its_relationship(
     hub: Hub, entity_type: EntityType, rule: Any
 ) -> None:
-    target = await hub.post("SYS", str(rule.target_type), "target", status="active")
+    target = await hub.post("ERP", str(rule.target_type), "target", status="active")
     source = await hub.post(
-        "SYS", str(entity_type), "source", **{rule.attribute: ref("SYS", "target")}
+        "ERP", str(entity_type), "source", **{rule.attribute: ref("ERP", "target")}
     )
     assert await hub.edges(source.golden_id) == [
         (source.golden_id, rule.relationship, target.golden_id)

@@ -158,7 +158,7 @@ async def test_with_auth_off_anyone_may_do_anything_and_it_is_logged(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="mdm_hub.api.app"):
         async with client_for(store, Settings(auth="off"), role=None) as http:
-            upsert = {"query": UPSERT, "variables": {"input": record("HR", "h1", name="A")}}
+            upsert = {"query": UPSERT, "variables": {"input": record("HRIS", "h1", name="A")}}
             written = await http.post("/graphql", json=upsert)
             listed = await http.post("/graphql", json={"query": "{ apiKeys { prefix } }"})
     assert written.json()["data"]["upsertSourceRecord"]["outcome"] == "CREATED"

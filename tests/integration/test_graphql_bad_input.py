@@ -49,9 +49,15 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("wrong type", record("CRM", "c1", name=42), "attributes.name", "valid string"),
     (
         "bad country",
-        record("CRM", "c1", country="Germany"),
+        record("CRM", "c1", country="Narnia"),
         "attributes.country",
-        "ISO 3166-1 alpha-2",
+        "'Narnia' is not a country; use an ISO 3166-1 code",
+    ),
+    (
+        "undeclared system",
+        record("BILLING", "c1", name="Acme"),
+        "system",
+        "'BILLING' is not declared",
     ),
     (
         "attributes not an object",

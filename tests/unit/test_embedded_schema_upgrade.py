@@ -4,6 +4,7 @@ golden records read as never computed by a rule set (so `mdm-hub recompute` refr
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
@@ -224,3 +225,33 @@ async def test_a_file_from_before_retirement_gains_its_columns_and_can_retire(
         assert revived.outcome is UpsertOutcome.REVIVED
     finally:
         await store.close()
+
+
+async def test_a_file_from_before_sent_values_gains_the_columns_and_keeps_reading(
+    tmp_path: Path,
+) -> None:
+    """Records written before the hub kept what was sent read as sent canonical; their next
+    version keeps what it was sent, and the replaced version stays as it was."""
+    path = tmp_path / "old.db"
+    crm = key("CRM", "c1")
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await golden_with(store, "cus_old", stored(crm, {"name": "Acme", "country": "US"}))
+    await store.close()
+    with sqlite3.connect(path) as db:  # as older releases made the tables
+        db.execute("ALTER TABLE source_record DROP COLUMN sent")
+        db.execute("ALTER TABLE source_version DROP COLUMN sent")
+    store = EmbeddedStore(str(path))
+    await store.open()
+    try:
+        view = await store.get_golden("cus_old")
+        assert view is not None
+        assert [member.sent for member in view.members] == [{}]
+        v2 = replace(
+            stored(crm, {"name": "Acme", "country": "US"}, version=2), sent={"country": "USA"}
+        )
+        await store.write(lambda tx: tx.put_source(v2, []))
+        versions = await store.source_versions(crm)
+    finally:
+        await store.close()
+    assert [(v.version, v.sent) for v in versions] == [(1, {}), (2, {"country": "USA"})]

@@ -219,6 +219,7 @@ def _optional(fields: Mapping[str, Any], name: str) -> Any:
 def stored_source(fields: Mapping[str, Any]) -> StoredSource:
     """A StoredSource from a row or node map with the store's camelCase property names."""
     # Positional: read for every member of every golden record ingest touches.
+    sent = _sent(fields)
     return StoredSource(
         source_key(fields),
         json.loads(fields["attributes"]),
@@ -226,6 +227,8 @@ def stored_source(fields: Mapping[str, Any]) -> StoredSource:
         fields["version"],
         as_datetime(fields["observedAt"]),
         as_datetime(fields["recordedAt"]),
+        None,
+        json.loads(sent) if sent else {},
     )
 
 
@@ -258,6 +261,16 @@ def split_members(
         else:
             retired.append(RetiredMember(stored_source(row), gone))
     return tuple(live), tuple(retired)
+
+
+def _sent(fields: Mapping[str, Any]) -> str | None:
+    # The embedded store always has the column (null: nothing converted); Neo4j leaves the
+    # property out. Not _optional: a sqlite3.Row lists its keys on every call.
+    try:
+        sent: str | None = fields["sent"]
+    except (KeyError, IndexError):
+        return None
+    return sent
 
 
 def as_datetime(value: Any) -> datetime:

@@ -24,6 +24,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.errors import Problem, RecordRejected
+from mdm_hub.standardise.codes import UnmappedCode
 
 _SYSTEM = TypeAdapter(SystemCode)
 _SOURCE_ID = TypeAdapter(SourceId)
@@ -69,6 +70,11 @@ def key_problems(system: object, entity_type: object, source_id: object) -> list
     return problems
 
 
+def record_label(system: object, entity_type: object, source_id: object) -> str:
+    """How errors name a record from its raw parts (`record CRM/CUSTOMER/c-1`)."""
+    return _label(system, entity_type, source_id)
+
+
 def _label(system: object, entity_type: object, source_id: object) -> str:
     # Bounded and printable: the label goes into error messages and logs.
     text = f"{system!s:.64}/{entity_type!s:.32}/{source_id!s:.128}"
@@ -84,8 +90,12 @@ def canonical_json(value: object) -> str:
     return _CANONICAL.encode(value)
 
 
-def content_hash(attributes: JsonAttributes) -> str:
-    """Hash of the canonical JSON: equal content gives an equal hash whatever the key order."""
+def content_hash(attributes: JsonAttributes, sent: JsonAttributes | None = None) -> str:
+    """Hash of the canonical JSON: equal content gives an equal hash whatever the key order.
+    With `sent` (what was sent for the values the hub converted), over both: `US` and `USA`
+    are one value sent two ways, two versions. Without, the hash of the attributes alone."""
+    if sent:
+        return hash_of_canonical(canonical_json({"attributes": attributes, "sent": sent}))
     return hash_of_canonical(canonical_json(attributes))
 
 
@@ -96,7 +106,8 @@ def hash_of_canonical(text: str) -> str:
 
 @dataclass(frozen=True)
 class IncomingRecord:
-    """A validated source record, ready to be upserted."""
+    """A validated source record, ready to be upserted: `attributes` canonical, `sent` what
+    was sent for each value the hub converted (empty when all arrived canonical)."""
 
     key: SourceKey
     attributes: JsonAttributes
@@ -104,6 +115,23 @@ class IncomingRecord:
     observed_at: datetime | None
     # `attributes` as canonical JSON, kept from hashing so the store writes it as it is.
     attributes_json: str | None = field(default=None, compare=False, repr=False)
+    sent: JsonAttributes = field(default_factory=dict)
+    # Codes the system's mapping does not know yet, kept as sent: for reference data's queue.
+    unmapped: tuple[UnmappedCode, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        key: SourceKey,
+        attributes: JsonAttributes,
+        observed_at: datetime | None,
+        sent: JsonAttributes | None = None,
+        unmapped: tuple[UnmappedCode, ...] = (),
+    ) -> IncomingRecord:
+        """A record of validated canonical attributes, with its content hash."""
+        text = canonical_json(attributes)
+        digest = content_hash(attributes, sent) if sent else hash_of_canonical(text)
+        return cls(key, attributes, digest, _as_utc(observed_at), text, sent or {}, unmapped)
 
     @classmethod
     def parse(
@@ -114,7 +142,9 @@ class IncomingRecord:
         attributes: object,
         observed_at: datetime | None = None,
     ) -> IncomingRecord:
-        """Validate a raw record. Raises RecordRejected listing every problem, by field."""
+        """Validate a raw record strictly, as it is (no system check, no standardisation: see
+        `mdm_hub.domain.admission` for the door). Raises RecordRejected listing every
+        problem, by field."""
         problems = key_problems(system, entity_type, source_id)
         clean: JsonAttributes = {}
         kind: EntityType | None = None
@@ -126,9 +156,7 @@ class IncomingRecord:
                 problems.extend(exc.problems)
         if problems or kind is None:
             raise RecordRejected(_label(system, entity_type, source_id), problems)
-        key = SourceKey(str(system), kind, str(source_id))
-        text = canonical_json(clean)
-        return cls(key, clean, hash_of_canonical(text), _as_utc(observed_at), text)
+        return cls.of(SourceKey(str(system), kind, str(source_id)), clean, observed_at)
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -162,7 +190,8 @@ class Membership(NamedTuple):
 
 @dataclass(frozen=True)
 class StoredSource:
-    """A source record as the store keeps it (current version)."""
+    """A source record version as the store keeps it: canonical `attributes` (what matching
+    and survivorship read) and, for each value the hub converted, what was `sent`."""
 
     key: SourceKey
     attributes: JsonAttributes
@@ -172,6 +201,7 @@ class StoredSource:
     recorded_at: datetime
     # `attributes` as canonical JSON when already at hand (None: encode them).
     attributes_json: str | None = field(default=None, compare=False, repr=False)
+    sent: JsonAttributes = field(default_factory=dict)
 
 
 class AttributeValue(NamedTuple):

@@ -15,12 +15,20 @@ from pathlib import Path
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.systems import SourceSystem, SystemKind, SystemRegistry
 from mdm_hub.errors import RecordRejected
 from mdm_hub.evaluation.datasets import Dataset, LabelledRecord, Pair
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
 
 RESOLVE_BATCH = 1000
+# The data sets' own systems, beside the shipped ones (febrl4 and companies use those).
+DATASET_SYSTEMS = (SourceSystem(code="FEBRL", name="FEBRL data sets", kind=SystemKind.OTHER),)
+
+
+def evaluation_systems() -> SystemRegistry:
+    return shipped_systems().with_systems(DATASET_SYSTEMS)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ async def evaluate(
         store = EmbeddedStore(str(Path(folder) / "evaluate.db"))
         await store.open()
         try:
-            ingest = IngestService(store, matcher)
+            ingest = IngestService(store, matcher, systems=evaluation_systems())
             started = time.perf_counter()
             review, rejected = await _ingest(ingest, records, dataset.entity_type, progress, batch)
             seconds = time.perf_counter() - started

@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date
 from functools import lru_cache
 
 import phonenumbers
 import pycountry
-from anyascii import anyascii
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.util import get_cc_module
+
+from mdm_hub.domain.systems import DateOrder
+from mdm_hub.standardise.countries import country as door_country
+from mdm_hub.standardise.dates import iso_date as door_date
+from mdm_hub.standardise.folding import fold
 
 CACHE_SIZE = 200_000
 
@@ -27,11 +30,6 @@ _NON_DIGITS = re.compile(r"\D")
 _NON_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _WHITESPACE = re.compile(r"\s")
-# What text() turns into a space, from ASCII (all it sees once accents are folded): what
-# r"[^\w\s]|_" matches there, punctuation and the underscore.
-_PUNCTUATION_TO_SPACE = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c.isspace())}
-)
 
 # Legal-form words that say nothing about which company it is. Multi-word forms first.
 LEGAL_FORMS = (
@@ -55,26 +53,11 @@ COMPANY_ABBREVIATIONS = {
     "inds": "industries", "fin": "financial", "amer": "american", "eng": "engineering",
     "&": "and", "+": "and",
 }  # fmt: skip
-# Country spellings pycountry does not know (local names, common shorthands).
-COUNTRY_ALIASES = {
-    "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "deutschland": "DE", "holland": "NL", "the netherlands": "NL", "america": "US",
-    "united states of america": "US", "schweiz": "CH", "suisse": "CH", "espana": "ES",
-    "osterreich": "AT", "russia": "RU", "south korea": "KR", "korea": "KR",
-}  # fmt: skip
-
 _nick_namer = NickNamer()
 
-
-@lru_cache(maxsize=CACHE_SIZE)
-def text(value: str) -> str:
-    """NFKC, accents folded to ASCII, casefolded, punctuation to spaces, spaces collapsed."""
-    if value.isascii():  # most values: NFKC and anyascii leave ASCII as it is
-        folded = value.lower()
-    else:
-        folded = anyascii(unicodedata.normalize("NFKC", value)).casefold()
-    # str.split() and re's \s agree on what whitespace is; split/join collapses and strips.
-    return " ".join(folded.translate(_PUNCTUATION_TO_SPACE).split())
+# NFKC, accents folded to ASCII, casefolded, punctuation to spaces, spaces collapsed: the
+# door's folding (mdm_hub.standardise), one cache for both.
+text = fold
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -205,31 +188,18 @@ def tax_id_is_valid(value: str, country: str | None) -> bool | None:
 VALIDATORS: dict[str, Callable[[str, str | None], bool | None]] = {"tax_id": tax_id_is_valid}
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def country(value: str) -> str:
-    """ISO alpha-2: "USA", "United States", "U.S." and "us" all become "US"; "" if unknown."""
-    cleaned = text(value.replace(".", ""))
-    if cleaned in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[cleaned]
-    try:
-        found = pycountry.countries.lookup(
-            cleaned.replace(" ", "") if len(cleaned) <= 5 else cleaned
-        )
-    except LookupError:
-        return ""
-    return str(found.alpha_2)
+    """ISO alpha-2 as the door reads it ("USA", "United States", "U.S.", "us": "US"); "" if
+    unknown (values stored before the door standardised them may be anything)."""
+    found = door_country(value)
+    return found if isinstance(found, str) else ""
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def iso_date(value: str) -> str:
-    """ISO YYYY-MM-DD, from ISO or compact YYYYMMDD; "" when it is not a real date."""
-    digits = value.strip().replace("-", "")
-    if len(digits) != 8 or not digits.isdigit():
-        return ""
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
-    except ValueError:
-        return ""
+    """ISO YYYY-MM-DD as the door reads the unambiguous forms; "" when it cannot (an
+    impossible date, a day-month form)."""
+    found = door_date(value, DateOrder.YMD)
+    return found if isinstance(found, str) else ""
 
 
 @lru_cache(maxsize=CACHE_SIZE)

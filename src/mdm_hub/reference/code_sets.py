@@ -11,23 +11,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import StoredSource, canonical_json
 from mdm_hub.domain.systems import SystemKind, SystemRegistry
 from mdm_hub.reference.model import ANY, CodeSetFile, UnmappedPolicy, fold
+from mdm_hub.standardise.codes import CodeLookup
 
 # Part of every hash: bump it when the meaning of a file's fields changes.
 FORMAT_VERSION = 1
 # How many of a system's mapped spellings a refusal lists before it stops.
 LISTED_SPELLINGS = 40
-
-
-class CodeLookup(NamedTuple):
-    value: str | None  # the canonical code; None when refused
-    problem: str | None  # why refused (names the known codes for this system)
-    unmapped: bool = False  # kept as sent (trimmed) but not mapped: queued for stewards
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mdm_hub.domain.admission import admit
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -22,9 +23,11 @@ from mdm_hub.domain.records import (
     UpsertResult,
     utc_now,
 )
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.decide import MatchOutcome, rule_name
 from mdm_hub.matching.explain import explanation_to_dict
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
@@ -74,8 +77,11 @@ class IngestService:
         new_candidate_id: Callable[[], str] = random_candidate_id,
         rules: RuleSet | None = None,
         references: ReferenceLinker | None = None,
+        systems: SystemRegistry | None = None,
         codes: CodeSets | None = None,
     ) -> None:
+        """`systems`: who may send (default the shipped systems.yaml); `codes`: reference
+        data's code mappings (None: coded attributes are only trimmed and checked)."""
         self._store = store
         self._matcher = matcher if matcher is not None else shipped_matcher()
         self._clock = clock
@@ -83,6 +89,9 @@ class IngestService:
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._references = references or ReferenceLinker()
+        self._systems = systems if systems is not None else shipped_systems()
+        # One object for the door (a CodeMapper) and survivorship: both read the same mappings.
+        self._codes = codes
         self._retirements = Retirements(store, self._golden, clock)
 
     async def retire(
@@ -148,8 +157,14 @@ class IngestService:
         for index, raw in enumerate(raws):
             try:
                 parsed.append(
-                    IncomingRecord.parse(
-                        raw.system, raw.entity_type, raw.source_id, raw.attributes, raw.observed_at
+                    admit(
+                        raw.system,
+                        raw.entity_type,
+                        raw.source_id,
+                        raw.attributes,
+                        raw.observed_at,
+                        self._systems,
+                        self._codes,
                     )
                 )
             except RecordRejected as rejected:
@@ -208,6 +223,10 @@ class IngestService:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
                 await self._references.after_write(tx, written, result.golden_id, previous)
+                if record.unmapped:
+                    # Codes kept as sent for want of a mapping: the stewards' queue counts
+                    # each record version that carries one (a re-send changes nothing).
+                    await tx.count_unmapped_codes(record.unmapped, now)
             # Last, so the audit chain head is locked only for the commit.
             await tx.append_audit(entries)
             return result
@@ -341,6 +360,7 @@ class IngestService:
             observed_at=record.observed_at or now,
             recorded_at=now,
             attributes_json=record.attributes_json,
+            sent=record.sent,
         )
 
     async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:
@@ -382,12 +402,16 @@ def _ingest_entry(
             "contentHash": stored.content_hash,
             "attributes": stored.attributes,
         }
+        if stored.sent:
+            before["sent"] = stored.sent
     after: dict[str, Any] = {
         "goldenId": result.golden_id,
         "sourceVersion": result.source_version,
         "contentHash": record.content_hash,
         "attributes": record.attributes,
     }
+    if record.sent:  # only then: events of records sent canonical read (and hash) as before
+        after["sent"] = record.sent
     if existing is None:
         after["decidedBy"] = decided_by
         after["score"] = result.score

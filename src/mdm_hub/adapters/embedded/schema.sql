@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS source_record (
   retiredAt          TEXT,
   retiredObservedAt  TEXT,
   retiredReason      TEXT,
+  -- What was sent for each value the hub converted (JSON object); null: all as sent.
+  sent         TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);
@@ -50,6 +52,7 @@ CREATE TABLE IF NOT EXISTS source_version (
   contentHash  TEXT NOT NULL,
   observedAt   TEXT NOT NULL,
   recordedAt   TEXT NOT NULL,
+  sent         TEXT,
   PRIMARY KEY (sourcePk, version)
 );
 

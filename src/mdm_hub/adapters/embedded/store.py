@@ -82,11 +82,12 @@ ORDER BY refs.i, m.system, m.sourceId
 # (source_record; files from before also hold it in source_version, and UNION keeps it once).
 _SOURCE_VERSIONS = """
 SELECT s.system, s.entityType, s.sourceId, v.attributes, v.contentHash, v.version,
-       v.observedAt, v.recordedAt
+       v.observedAt, v.recordedAt, v.sent
 FROM source_version v JOIN source_record s ON s.pk = v.sourcePk
 WHERE s.system = ? AND s.entityType = ? AND s.sourceId = ?
 UNION
-SELECT system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt
+SELECT system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt,
+       sent
 FROM source_record WHERE system = ? AND entityType = ? AND sourceId = ?
 ORDER BY version
 """
@@ -104,6 +105,8 @@ _ADDED_COLUMNS = {
     ("source_record", "retiredReason"): "TEXT",
     ("source_record", "explanation"): "TEXT",
     ("source_record", "matchKeys"): "TEXT NOT NULL DEFAULT '[]'",
+    ("source_record", "sent"): "TEXT",
+    ("source_version", "sent"): "TEXT",
     ("match_candidate", "decidedBy"): "TEXT",
     ("match_candidate", "decisionReason"): "TEXT",
     ("match_candidate", "decidedAt"): "TEXT",

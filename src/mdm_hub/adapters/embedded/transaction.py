@@ -51,7 +51,7 @@ from mdm_hub.errors import NotFound
 from mdm_hub.matching.rarity import rank_hits
 
 SOURCE_COLUMNS = (
-    "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt"
+    "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt, sent"
 )
 # A member's columns with its retirement (codec.split_members tells live from retired).
 MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
@@ -62,28 +62,28 @@ _UPSERT = (
     "attributes = excluded.attributes, "
     "contentHash = excluded.contentHash, version = excluded.version, "
     "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
-    "matchKeys = excluded.matchKeys"
+    "matchKeys = excluded.matchKeys, sent = excluded.sent"
 )
 _UPSERT_SOURCE = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
-    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
 )
 _KEEP_REPLACED_VERSION = (
     "INSERT OR IGNORE INTO source_version (sourcePk, attributes, contentHash, version, "
-    "observedAt, recordedAt) SELECT pk, attributes, contentHash, version, observedAt, "
-    "recordedAt FROM source_record WHERE pk = ?"
+    "observedAt, recordedAt, sent) SELECT pk, attributes, contentHash, version, observedAt, "
+    "recordedAt, sent FROM source_record WHERE pk = ?"
 )
 _INSERT_MEMBER = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
     "goldenId, since, decidedBy, score, explanation) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_MEMBER = (
     f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
     "goldenId, since, decidedBy, score, explanation) "
-    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}, goldenId = excluded.goldenId, "
-    "since = excluded.since, decidedBy = excluded.decidedBy, score = excluded.score, "
-    "explanation = excluded.explanation RETURNING pk"
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}, "
+    "goldenId = excluded.goldenId, since = excluded.since, decidedBy = excluded.decidedBy, "
+    "score = excluded.score, explanation = excluded.explanation RETURNING pk"
 )
 
 
@@ -371,6 +371,7 @@ class EmbeddedTransaction(
             record.version,
             iso_text(record.observed_at),
             iso_text(record.recorded_at),
+            dumps(record.sent) if record.sent else None,
         )
         known = self._known_source(record.key)
         old = stored_hashes(known[1]) if known is not None else set()

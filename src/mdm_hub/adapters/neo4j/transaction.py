@@ -206,6 +206,8 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             "version": record.version,
             "observedAt": record.observed_at,
             "recordedAt": record.recorded_at,
+            # What was sent for converted values, as JSON text; null leaves the property out.
+            "sent": dumps(record.sent) if record.sent else None,
             "keys": list(strong_keys),
         }
         if membership is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -120,6 +121,14 @@ class Resolution:
         )
 
 
+# What each member version sent for the values the hub converted, by (source, version).
+SentValues = dict[tuple[records.SourceKey, int], dict[str, Any]]
+
+
+def sent_values(members: Sequence[records.StoredSource]) -> SentValues:
+    return {(m.key, m.version): m.sent for m in members if m.sent}
+
+
 @strawberry.type(
     description=(
         "Which source record version supplied a golden value. For a steward's pin (rule "
@@ -148,9 +157,17 @@ class GoldenAttribute:
     parts: list[GoldenAttribute] = strawberry.field(
         description="For rule union: each element of the list with its own source; else empty."
     )
+    sent_value: JSON | None = strawberry.field(
+        description=(
+            "The value exactly as the source system sent it, when the hub converted it (USA "
+            "for US, 31 Jan 2024 for 2024-01-31); null when it was sent as it is."
+        )
+    )
 
     @classmethod
-    def of(cls, value: records.AttributeValue) -> GoldenAttribute:
+    def of(cls, value: records.AttributeValue, sent: SentValues | None = None) -> GoldenAttribute:
+        """`sent`: what each member version sent, by (source, version), for `sentValue`."""
+        supplier = sent.get((value.source, value.source_version)) if sent else None
         return cls(
             name=value.name,
             value=value.value,
@@ -162,7 +179,9 @@ class GoldenAttribute:
                 observed_at=value.observed_at,
             ),
             reason=value.reason,
-            parts=[GoldenAttribute.of(part) for part in value.parts],
+            parts=[GoldenAttribute.of(part, sent) for part in value.parts],
+            # A union's list is no one member's value: its parts carry theirs.
+            sent_value=supplier.get(value.name) if supplier and not value.parts else None,
         )
 
 
@@ -198,6 +217,12 @@ class CrosswalkEntry:
     attributes: JSON
     observed_at: datetime
     recorded_at: datetime
+    sent: JSON | None = strawberry.field(
+        description=(
+            "For each attribute the hub converted, the value exactly as sent (an empty value "
+            "sent is absent from attributes); null when every value was sent as it is."
+        )
+    )
 
     @classmethod
     def of(cls, source: records.StoredSource) -> CrosswalkEntry:
@@ -209,6 +234,7 @@ class CrosswalkEntry:
             attributes=JSON(source.attributes),
             observed_at=source.observed_at,
             recorded_at=source.recorded_at,
+            sent=JSON(source.sent) if source.sent else None,
         )
 
 
@@ -242,13 +268,14 @@ class GoldenRecord:
     @classmethod
     def of(cls, view: records.GoldenView) -> GoldenRecord:
         golden = view.golden
+        sent = sent_values(view.members)
         return cls(
             id=strawberry.ID(golden.id),
             entity_type=golden.entity_type,
             version=golden.version,
             created_at=golden.created_at,
             updated_at=golden.updated_at,
-            attributes=[GoldenAttribute.of(value) for value in golden.attributes],
+            attributes=[GoldenAttribute.of(value, sent) for value in golden.attributes],
             attributes_json=JSON(golden.values()),
             status=golden.status,
             crosswalk=[CrosswalkEntry.of(member) for member in view.members],
