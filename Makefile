@@ -50,4 +50,4 @@ demo: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" MDM_EMBEDDED_PATH=./demo.db examples/landscape/demo.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo.db
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo.db demo.db-* demo-rejects

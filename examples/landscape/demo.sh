@@ -9,7 +9,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HUB="${MDM_HUB:-mdm-hub}"
 export MDM_STORE=embedded
 export MDM_EMBEDDED_PATH="${MDM_EMBEDDED_PATH:-./demo.db}"
+# Refused rows of each file go here (one CSV per export), not beside the committed exports.
+REJECTS="${MDM_DEMO_REJECTS:-./demo-rejects}"
 rm -f "$MDM_EMBEDDED_PATH" "$MDM_EMBEDDED_PATH-wal" "$MDM_EMBEDDED_PATH-shm"
+rm -rf "$REJECTS" && mkdir -p "$REJECTS"
 
 # system, export file, shipped mapping. The firm's structure first, then customers and people,
 # then what points at them, so most references find their target as they arrive.
@@ -41,7 +44,8 @@ failed=0
 for load in "${LOADS[@]}"; do
   read -r system file mapping <<<"$load"
   echo "== $system/$file (mapping $mapping)"
-  if ! "$HUB" load "$HERE/$system/$file" --system "$system" --mapping "$mapping" --quiet; then
+  if ! "$HUB" load "$HERE/$system/$file" --system "$system" --mapping "$mapping" --quiet \
+      --rejects "$REJECTS/$system-$file.rejects.csv"; then
     echo "   mdm-hub load did not finish cleanly for $system/$file" >&2
     failed=$((failed + 1))
   fi
@@ -49,5 +53,5 @@ done
 
 echo
 "$HUB" landscape report "$HERE"
-echo "store: $MDM_EMBEDDED_PATH; loads that did not finish cleanly: $failed"
+echo "store: $MDM_EMBEDDED_PATH; refused rows: $REJECTS/; loads that did not finish cleanly: $failed"
 exit $((failed > 0))

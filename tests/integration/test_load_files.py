@@ -343,3 +343,28 @@ async def test_restart_ignores_the_checkpoint(store: Store, tmp_path: Path) -> N
     summary = await FileLoad(export, mapping, direct_hub(store), options, notes.append).run()
     assert notes == []
     assert counts(summary) == {"unchanged": 4}
+
+
+async def test_deleted_rows_retire_their_records_and_a_reload_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    first = write_psa_csv(tmp_path / "first.csv", psa_customers(3))
+    await FileLoad(first, mapping_for("psa/customer"), direct_hub(store)).run()
+    kept = await golden_of(store, "psa", EntityType.CUSTOMER, "A-1")
+    # The next export: A-2 deleted since; A-9 was deleted before the hub ever saw it.
+    rows = psa_customers(3)
+    rows[1]["Status"] = "Deleted"
+    rows.append({**psa_customers(1, start=9)[0], "Status": "Deleted"})
+    second = write_psa_csv(tmp_path / "second.csv", rows)
+
+    summary = await FileLoad(second, mapping_for("psa/customer"), direct_hub(store)).run()
+    assert counts(summary) == {"unchanged": 2, "retired": 2}
+    for source_id in ("A-2", "A-9"):
+        golden_id = await golden_of(store, "psa", EntityType.CUSTOMER, source_id)
+        view = await store.get_golden(golden_id)
+        assert view is not None
+        assert view.golden.status.value == "RETIRED", source_id  # it still resolves
+    assert await golden_of(store, "psa", EntityType.CUSTOMER, "A-1") == kept
+
+    again = await FileLoad(second, mapping_for("psa/customer"), direct_hub(store)).run()
+    assert counts(again) == {"unchanged": 4}

@@ -242,3 +242,11 @@ def test_true_values(value: object) -> None:
 @pytest.mark.parametrize("value", ["false", "no", "0", "F", "", None, False, 0, "Inactive"])
 def test_other_values_are_not_true(value: object) -> None:
     assert not t.is_true(value)
+
+
+def test_concat_keeps_leading_and_trailing_constants_as_prefix_and_suffix() -> None:
+    # NetSuite numbers each record type from 1: `account/` + Internal ID keeps IDs apart.
+    assert t.concat([("account/", True), ("12", False)]) == "account/12"
+    assert t.concat([("account/", True), (None, False)]) is None  # no ID, no prefix alone
+    assert t.concat([("(", True), ("EUR", False), (")", True)]) == "(EUR)"
+    assert t.concat([("P-", True), (None, False), ("-", True), ("7", False)]) == "P-7"

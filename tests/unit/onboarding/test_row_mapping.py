@@ -121,6 +121,15 @@ def test_a_deleted_row_retires_its_record_even_with_bad_attributes() -> None:
     assert result == Retire(4, SourceKey("netsuite", EntityType.CUSTOMER, "1001"), None)
 
 
+def test_a_deleted_row_with_good_values_carries_them_for_a_record_never_loaded() -> None:
+    cells = JsonCells({"Internal ID": "1002", "Inactive": "Yes", "Company Name": "Gone Ltd"})
+    result = map_row(MAPPING, Row(5, cells))
+    assert isinstance(result, Retire)
+    assert result.key == SourceKey("netsuite", EntityType.CUSTOMER, "1002")
+    assert result.record is not None
+    assert result.record.attributes == {"name": "Gone Ltd"}
+
+
 def test_skip_if_leaves_a_row_out_before_anything_else_is_checked() -> None:
     assert mapped({"Type": "lead"}) == Skipped(7)
     assert mapped({"Type": "Prospect"}) == Skipped(7)

@@ -238,13 +238,23 @@ class FileLoad:
         answers: dict[int, Answer] = {}
         for item in run:
             if isinstance(item, Retire):
-                reason = f"deleted in the export {self.export.name}, line {item.line}"
-                answers[item.line] = await self.hub.retire(item.key, reason, item.observed_at)
+                answers[item.line] = await self._retire(item)
         upserts = [item for item in run if isinstance(item, Upsert)]
         if upserts:
             results = await self.hub.upsert([item.record for item in upserts])
             answers.update(zip((item.line for item in upserts), results, strict=True))
         return answers
+
+    async def _retire(self, item: Retire) -> Answer:
+        """Retire the row's record. One the hub never had (an export's first load lists
+        records deleted long ago) is loaded from the row first, then retired: its ID then
+        resolves, as RETIRED, for the transactions that name it."""
+        reason = f"deleted in the export {self.export.name}, line {item.line}"
+        if item.record is not None and not await self.hub.knows(item.key):
+            [loaded] = await self.hub.upsert([item.record])
+            if isinstance(loaded, RecordRejected):
+                return loaded
+        return await self.hub.retire(item.key, reason, item.observed_at)
 
     def _queued(self, refused: Refused) -> RejectedRecord:
         """A row the mapping refused, as the hub's reject queue keeps it."""

@@ -26,6 +26,9 @@ class Hub(Protocol):
         self, key: SourceKey, reason: str, observed_at: datetime | None
     ) -> RetireOutcome | RecordRejected: ...
 
+    async def knows(self, key: SourceKey) -> bool:
+        """Whether the hub has the record (live or retired)."""
+
     async def keep_refusals(self, rejects: Sequence[RejectedRecord]) -> None:
         """Keep rows the mapping refused in the hub's reject queue, where it can."""
 
@@ -50,6 +53,10 @@ class DirectHub:
         return await retire_direct(
             self._ingest, key, reason, observed_at, self._correlation_id, self._audit
         )
+
+    async def knows(self, key: SourceKey) -> bool:
+        [found] = await self._store.resolve_many([key])
+        return found is not None
 
     async def keep_refusals(self, rejects: Sequence[RejectedRecord]) -> None:
         if rejects:

@@ -34,6 +34,9 @@ mutation Retire($system: String!, $entityType: EntityType!, $sourceId: String!,
                      reason: $reason, observedAt: $observedAt) { outcome }
 }"""
 
+KNOWS = """
+query Knows($refs: [SourceRefInput!]!) { resolveMany(refs: $refs) { goldenId } }"""
+
 ATTEMPTS = 5  # the first and four more, after 1, 2, 4 and 8 seconds
 FIRST_PAUSE_S = 1.0
 TIMEOUT_S = 120.0  # a batch of 1,000 on a busy hub takes seconds, not minutes
@@ -93,6 +96,12 @@ class RemoteHub:
         self, key: SourceKey, reason: str, observed_at: datetime | None
     ) -> RetireOutcome | RecordRejected:
         return await retire_remote(self, key, reason, observed_at)
+
+    async def knows(self, key: SourceKey) -> bool:
+        ref = {"system": key.system, "entityType": key.entity_type.value, "sourceId": key.source_id}
+        body = await self.post(KNOWS, {"refs": [ref]}, "resolveMany", lambda _: False)
+        found = (body.get("data") or {}).get("resolveMany") or [None]
+        return found[0] is not None
 
     async def keep_refusals(self, rejects: Sequence[RejectedRecord]) -> None:
         """Nothing: the hub's reject queue has no mutation to add to (see the module)."""

@@ -27,6 +27,9 @@ class Retire:
     line: int
     key: SourceKey
     observed_at: datetime | None
+    # The row as a record, when its values map: a record the hub never had is loaded from it
+    # first, so the ID still resolves (RETIRED) when transactions name it.
+    record: RawRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -64,16 +67,18 @@ def map_row(mapping: ExportMapping, row: Row | BadRow) -> Mapped:
         except TransformError as exc:
             problems.append(Problem("deleted", str(exc)))
     # A retired record needs no attributes: a bad value in one must not keep it alive.
-    attributes = {} if deleted else _attributes(mapping, cells, problems)
+    attribute_problems: list[Problem] = []
+    attributes = _attributes(mapping, cells, attribute_problems)
+    if not deleted:
+        problems.extend(attribute_problems)
     if problems or source_id is None:
         return Refused(row.line, source_id, tuple(problems), row.payload())
-    if deleted:
-        return Retire(
-            row.line, SourceKey(mapping.system, mapping.entity_type, source_id), observed_at
-        )
     record = RawRecord(
         mapping.system, mapping.entity_type.value, source_id, attributes, observed_at
     )
+    if deleted:
+        key = SourceKey(mapping.system, mapping.entity_type, source_id)
+        return Retire(row.line, key, observed_at, None if attribute_problems else record)
     return Upsert(row.line, record)
 
 

@@ -67,28 +67,36 @@ def is_true(value: Any) -> bool:
 
 
 def concat(parts: Sequence[tuple[Any, bool]]) -> Any:
-    """Join parts, each (value, is_separator). An absent part is left out with the separator
-    it would need, so no separator leads, trails or doubles; only separators: absent."""
-    kept: list[tuple[str, bool]] = [
-        (as_text(value, "a concat part"), separator)
-        for value, separator in parts
-        # A separator may be all space (" "); a value part that is, is empty.
-        if (value not in (None, "") if separator else present(value) is not None)
-    ]
-    if parts and all(separator for _, separator in parts):
-        return present("".join(text for text, _ in kept))
+    """Join parts, each (value, is_constant). Constants before the first column part are a
+    prefix and after the last a suffix (`account/` + Internal ID), kept when anything is
+    joined; constants between column parts are separators: one next to an absent part is
+    dropped, so none leads, trails or doubles. Absent when every column part is."""
+    columns = [i for i, (_, constant) in enumerate(parts) if not constant]
+    if not columns:
+        return present(
+            "".join(as_text(v, "a concat part") for v, _ in parts if v not in (None, ""))
+        )
+    first, last = columns[0], columns[-1]
     joined: list[str] = []
     pending: str | None = None
-    for text, separator in kept:
-        if separator:
-            if joined and pending is None:
-                pending = text  # the first of several separators in a row wins
+    for value, constant in parts[first : last + 1]:
+        if constant:
+            if joined and pending is None and value not in (None, ""):
+                pending = as_text(value, "a concat part")  # the first of several in a row wins
+            continue
+        if present(value) is None:
             continue
         if pending is not None:
             joined.append(pending)
             pending = None
-        joined.append(text)
-    return present("".join(joined))
+        joined.append(as_text(value, "a concat part"))
+    if not joined:
+        return None
+    prefix = "".join(as_text(v, "a concat part") for v, _ in parts[:first] if v not in (None, ""))
+    suffix = "".join(
+        as_text(v, "a concat part") for v, _ in parts[last + 1 :] if v not in (None, "")
+    )
+    return present(prefix + "".join(joined) + suffix)
 
 
 def split(value: Any, separator: str, index: int) -> Any:
