@@ -98,7 +98,9 @@ async def test_a_csv_export_loads_with_every_outcome_counted(store: Store, tmp_p
     assert reject_lines(export.with_name("customers.csv.rejects.csv")) == [
         ("5", "", "source_id", "missing (empty: 'Account ID')"),
         ("6", "A-3", "attributes.country",
-         "'XX' is not an ISO 3166-1 alpha-2 country code (e.g. 'US', 'DE')"),
+         "'XX' is not a country; use an ISO 3166-1 code (DE, DEU, 276, any case), an English, "
+             "official or common name (Germany, Republic of Korea, South Korea) or a local name "
+             "(Deutschland, España)"),
         ("11", "A-6", "observed_at", "'next tuesday' is not a date and time: give ISO 8601 "
          "(2024-03-04T14:15:00Z) or the system's date order (YMD, e.g. 2024/03/04 14:15)"),
     ]  # fmt: skip
@@ -210,7 +212,7 @@ async def test_an_xlsx_export_loads_with_references_into_another_system(
              "Currency", "Start Date", "Status"],
             [5001, "PRJ-0042", "Data platform", "A-1", "T&M", "EUR", datetime(2024, 3, 4),
              "Closed - complete"],
-            [5002, "PRJ-0043", "Audit", None, "Fixed", "EURO", None, "Open"],
+            [5002, "PRJ-0043", "Audit", None, "Fixed", "$", None, "Open"],
         ],
     )  # fmt: skip
     summary = await FileLoad(export, mapping_for("netsuite/project"), direct_hub(store)).run()

@@ -83,7 +83,9 @@ async def test_a_remote_load_gives_the_same_outcomes(store: Store, tmp_path: Pat
     assert reject_lines(export.with_name("customers.csv.rejects.csv")) == [
         ("5", "", "source_id", "missing (empty: 'Account ID')"),
         ("6", "A-9", "attributes.country",
-         "'XX' is not an ISO 3166-1 alpha-2 country code (e.g. 'US', 'DE')"),
+         "'XX' is not a country; use an ISO 3166-1 code (DE, DEU, 276, any case), an English, "
+         "official or common name (Germany, Republic of Korea, South Korea) or a local name "
+         "(Deutschland, España)"),
     ]  # fmt: skip
     # The hub keeps what it refused itself; the mapping's refusals are in the file only.
     [queued] = await store.list_rejects(10)

@@ -12,9 +12,11 @@ from mdm_hub.domain.audit import Action
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.domain.retirement import GoldenStatus, RetireOutcome
+from mdm_hub.domain.systems import SourceSystem, SystemKind
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.audit import AuditService
-from mdm_hub.services.ingest import RawRecord
-from tests.support.services import ingest_service
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import shipped_matcher
 
 MEMBERS = 5
 CALLERS_PER_RECORD = 3
@@ -23,8 +25,11 @@ CALLERS_PER_RECORD = 3
 async def test_concurrent_retirements_count_once_and_leave_the_golden_retired(
     neo4j_store: Neo4jStore,
 ) -> None:
-    ingest = ingest_service(neo4j_store)
     keys = [SourceKey(f"SYS{n}", EntityType.CUSTOMER, "1") for n in range(MEMBERS)]
+    systems = shipped_systems().with_systems(
+        SourceSystem(code=k.system, name=k.system, kind=SystemKind.OTHER) for k in keys
+    )
+    ingest = IngestService(neo4j_store, shipped_matcher(), systems=systems)
     golden_ids = {
         (await ingest.upsert(RawRecord(k.system, "CUSTOMER", "1", {"tax_id": "DE111"}))).golden_id
         for k in keys
@@ -33,7 +38,7 @@ async def test_concurrent_retirements_count_once_and_leave_the_golden_retired(
 
     results = await asyncio.gather(
         *(
-            ingest_service(neo4j_store).retire(k, "closed", None)
+            IngestService(neo4j_store, systems=systems).retire(k, "closed", None)
             for k in keys
             for _ in range(CALLERS_PER_RECORD)
         )

@@ -44,13 +44,13 @@ async def test_a_linked_pair_a_refusal_and_a_record_never_sent(store: EmbeddedSt
         [
             RawRecord("salesforce", "CUSTOMER", "001A", ACME),
             RawRecord("netsuite", "CUSTOMER", "1093", {**ACME, "name": "Acme Analytics GmbH"}),
-            RawRecord("psa", "CUSTOMER", "GLOBEX01", {"name": "Globex", "country": "Germany"}),
+            RawRecord("psa", "CUSTOMER", "GLOBEX01", {"name": "Globex", "country": "Narnia"}),
         ]
     )
     labels = [
         label("salesforce", "001A", "customer:1"),
         label("netsuite", "1093", "customer:1"),
-        label("psa", "GLOBEX01", "customer:2"),  # refused: a country name, not a code
+        label("psa", "GLOBEX01", "customer:2"),  # refused: no such country
         label("psa", "ACME01", "customer:1"),  # never loaded
         label("netsuite", "1094", "customer:1", deleted=True),  # retired: not counted
     ]
