@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mdm_hub.matching.prepare import PreparedRecord, prepare
@@ -119,7 +119,7 @@ def random_pair_patterns(
     count = len(records)
     if count < 2:
         return Counter()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     found: Counter[Pattern] = Counter()
     drawn = 0
     while drawn < sample:
@@ -147,9 +147,7 @@ def estimate_u(rules: MatchRules, found: Counter[Pattern]) -> tuple[tuple[float,
     return tuple(fitted)
 
 
-def _shares(
-    counts: Sequence[float], total: float, unknown: Sequence[float]
-) -> tuple[float, ...]:
+def _shares(counts: Sequence[float], total: float, unknown: Sequence[float]) -> tuple[float, ...]:
     """Counts as shares; `unknown` where there is nothing to count."""
     if total <= 0:
         return tuple(unknown)
@@ -226,7 +224,11 @@ def expectation_maximisation(
         new_share = min(max(expected / total, FLOOR), 1 - FLOOR) if total else share
         change = max(
             [abs(new_share - share)]
-            + [abs(a - b) for old, new in zip(m, new_m, strict=True) for a, b in zip(old, new)]
+            + [
+                abs(a - b)
+                for old, new in zip(m, new_m, strict=True)
+                for a, b in zip(old, new, strict=True)
+            ]
         )
         m, share = new_m, new_share
         converged = change < tolerance
@@ -235,7 +237,7 @@ def expectation_maximisation(
 
 def fit_rules(
     rules: MatchRules,
-    attributes: Sequence[dict[str, object]],
+    attributes: Sequence[Mapping[str, object]],
     sample: int,
     seed: int,
     max_iterations: int = MAX_ITERATIONS,
