@@ -29,7 +29,7 @@ EXIT_BAD_INPUT = 2
 PAGE = 500
 LABEL_COLUMNS = ("system", "entity_type", "source_id", "entity_key")
 
-_out = Console(highlight=False, soft_wrap=True)
+_out = Console(highlight=False, width=120)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -120,7 +120,10 @@ async def _members(
     after = ""
     while page := await store.golden_ids(entity_type, after, PAGE):
         for view in await store.get_goldens(page):
-            for member in view.members if view else ():
+            # A merged-away ID answers with its survivor, whose members are read under its own.
+            if view is None or view.merged_from is not None:
+                continue
+            for member in view.members:
                 keys.append(member.key)
                 attributes.append(member.attributes)
         after = page[-1]
