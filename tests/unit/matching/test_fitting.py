@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mdm_hub.config import REPO_ROOT
 from mdm_hub.matching.fit_file import fitted_rules_text
 from mdm_hub.matching.fitting import (
     MISSING,
@@ -21,7 +22,6 @@ from mdm_hub.matching.fitting import (
     random_pair_patterns,
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.matching.rules import MatchRules
 
 # Three comparisons with 3, 2 and 4 buckets (levels, then otherwise).
