@@ -14,7 +14,8 @@ from mdm_hub.cli_keys import dev_key, keys_app
 from mdm_hub.cli_landscape import landscape_app
 from mdm_hub.cli_load import load_command, mappings_command
 from mdm_hub.cli_neo4j import neo4j_app
-from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute, rules
+from mdm_hub.cli_rules import rules_app
+from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute
 from mdm_hub.cli_systems import systems
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
@@ -26,7 +27,7 @@ app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys.")
 app.add_typer(
     landscape_app, name="landscape", help="A generated six-system firm: export files and labels."
 )
-app.command()(rules)
+app.add_typer(rules_app, name="rules")
 app.command()(recompute)
 app.command()(systems)
 

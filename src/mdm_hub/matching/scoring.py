@@ -29,6 +29,9 @@ OTHERWISE = "otherwise"
 # Levels below the first: they index the last two of `_Row.level_labels`.
 _MISSING_LEVEL = -2
 _OTHERWISE_LEVEL = -1
+# The same, for readers of `ScoredPairs.levels`.
+MISSING_LEVEL = _MISSING_LEVEL
+OTHERWISE_LEVEL = _OTHERWISE_LEVEL
 
 Floats = NDArray[np.float64]
 
@@ -203,6 +206,12 @@ class ScoredPairs:
 
     def __len__(self) -> int:
         return len(self._candidates)
+
+    def levels(self, index: int) -> tuple[int, ...]:
+        """One pair's level per comparison, as an index into that comparison's `levels`
+        (the highest first); -1 when it fell through to `otherwise`, -2 when a value is
+        missing. Rule fitting counts these."""
+        return tuple(row[index] for row in self._level)
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""
