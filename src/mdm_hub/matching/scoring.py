@@ -100,6 +100,7 @@ class _Table:
     grids: tuple[_Grid, ...]
     compared: tuple[str, ...]
     prior: float
+    required: tuple[int, ...] = ()  # rows of the comparisons marked `required`
 
 
 _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
@@ -163,6 +164,7 @@ def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
         grids=tuple(grids),
         compared=tuple(dict.fromkeys(field for _, field in fields)),
         prior=prior,
+        required=tuple(row for row, c in enumerate(comparisons) if c.required),
     )
 
 
@@ -203,6 +205,15 @@ class ScoredPairs:
 
     def __len__(self) -> int:
         return len(self._candidates)
+
+    def unmet(self, index: int) -> tuple[str, ...]:
+        """The `required` comparisons candidate `index` disagrees on (both values present,
+        below every level): such a pair never links automatically."""
+        return tuple(
+            self._table.labels[row]
+            for row in self._table.required
+            if self._level[row][index] == _OTHERWISE_LEVEL
+        )
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""

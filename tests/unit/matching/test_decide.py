@@ -17,10 +17,11 @@ from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide, score_goldens
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.matching.scoring import prior_weight, score_many
 from tests.support.builders import ANN
 
-RULES = load_match_rules(REPO_ROOT / "matching")
+RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
 EMPLOYEE = RULES[EntityType.EMPLOYEE]
 CUSTOMER = RULES[EntityType.CUSTOMER]
 
@@ -32,12 +33,12 @@ def member(
         SourceKey("HRIS", rules.entity_type, source),
         golden,
         datetime(2026, 1, 1, 0, minute, tzinfo=UTC),
-        prepare(rules, attributes, with_keys=False),
+        prepare(rules, attributes, with_keys=False, system="HRIS"),
     )
 
 
 def incoming(rules: MatchRules, attributes: dict[str, Any]) -> PreparedRecord:
-    return prepare(rules, attributes)
+    return prepare(rules, attributes, system="HRIS")
 
 
 def test_weight_is_the_prior_plus_log2_m_over_u_of_each_level() -> None:

@@ -13,12 +13,13 @@ from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.onboarding.systems_file import shipped_systems
 
 SHIPPED = REPO_ROOT / "matching"
 
 
 def test_every_entity_type_has_a_valid_shipped_rule_file() -> None:
-    rules = load_match_rules(SHIPPED)
+    rules = load_match_rules(SHIPPED, shipped_systems())
     assert set(rules) == set(EntityType)
     assert [r.name for r in rules[EntityType.CUSTOMER].rules.strong_identifiers] == ["tax_id"]
 
