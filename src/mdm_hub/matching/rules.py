@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Annotated, Any, Self
 
 import yaml
@@ -288,7 +288,7 @@ def _sharing_groups(
                     f"{entry!r} is neither a declared system{declared} nor a kind of system"
                 )
                 continue
-            members.update({code: label for code in codes})
+            members.update(dict.fromkeys(codes, label))
         groups[rule.name] = members
     return groups, problems
 

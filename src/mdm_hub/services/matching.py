@@ -8,8 +8,8 @@ from functools import cache
 from pathlib import Path
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.domain.records import IncomingRecord, StoredCandidate, StoredSource
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.matching.decide import (
     CandidateMember,
     GoldenScore,
