@@ -34,7 +34,7 @@ def test_the_standardiser_drops_the_longest_declared_prefix() -> None:
     assert standardise("EMP-0047") == "47"
 
 
-@given(st.text(max_size=20), st.lists(st.sampled_from(PREFIXES + ("P", "PR", "0A")), max_size=4))
+@given(st.text(max_size=20), st.lists(st.sampled_from((*PREFIXES, "P", "PR", "0A")), max_size=4))
 def test_normalising_twice_is_normalising_once(value: str, prefixes: list[str]) -> None:
     standardise = identifier_standardiser(prefixes)
     once = standardise(value)
