@@ -17,7 +17,7 @@ from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.evaluation.companies import generate_companies
 from mdm_hub.evaluation.datasets import Dataset, febrl1, febrl3, febrl4
-from mdm_hub.evaluation.harness import Evaluation, evaluate
+from mdm_hub.evaluation.harness import Evaluation, evaluate, evaluation_systems
 from mdm_hub.evaluation.landscape.dataset import dataset_name, landscape_dataset
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
@@ -64,7 +64,9 @@ def evaluate_command(
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
         raise typer.BadParameter(f"unknown data set(s) {unknown}; choose from {list(DATASETS)}")
-    matcher = RecordMatcher.from_directory(matching_dir or Settings().matching_dir)
+    matcher = RecordMatcher.from_directory(
+        matching_dir or Settings().matching_dir, evaluation_systems()
+    )
     per_call = "one record per call" if batch == 1 else f"{batch} records per call"
     table = Table(title=f"mdm-hub matching evaluation (embedded store, {per_call})")
     for column in (

@@ -116,8 +116,8 @@ class Services:
     def from_settings(cls, settings: Settings, store: Store | None = None) -> Services:
         """Everything the API and CLI need. Raises ConfigurationError, before anything
         starts, when a match or survivorship rule file or a reference data file is unusable."""
-        matcher = RecordMatcher.from_directory(settings.matching_dir)
         systems = load_declared_systems(settings)
+        matcher = RecordMatcher.from_directory(settings.matching_dir, systems)
         rules = load_rules(settings, systems)
         codes = load_reference(settings, systems)
         store = store if store is not None else build_store(settings)

@@ -119,9 +119,10 @@ async def test_most_recent_rule_goes_by_observed_at_not_arrival(store: Store) ->
 async def test_strong_identifiers_per_entity_type(
     store: Store, entity_type: str, first: dict[str, str], second: dict[str, str], linked: bool
 ) -> None:
+    # One system sends both (identifiers scoped to their system are strong within it).
     ingest = ingest_service(store)
-    a = await ingest.upsert(RawRecord("HRIS", entity_type, "1", first))
-    b = await ingest.upsert(RawRecord("PAYROLL", entity_type, "1", second))
+    a = await ingest.upsert(RawRecord("ERP", entity_type, "1", first))
+    b = await ingest.upsert(RawRecord("ERP", entity_type, "2", second))
     assert (b.golden_id == a.golden_id) is linked
     assert b.outcome is (UpsertOutcome.LINKED if linked else UpsertOutcome.CREATED)
 

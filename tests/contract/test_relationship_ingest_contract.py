@@ -125,8 +125,10 @@ async def test_unchanged_reference_keeps_the_version_that_first_asserted_it(hub:
 async def test_two_systems_asserting_the_same_edge_make_one_edge(hub: Hub) -> None:
     customer = await hub.post("CRM", "CUSTOMER", "a", tax_id="T1")
     await hub.post("ERP", "CUSTOMER", "e-a", tax_id="T1")
-    project = await hub.post("PSA", "PROJECT", "P-1", code="P-1", customer=ref("CRM", "a"))
-    await hub.post("ERP", "PROJECT", "9", code="p-1", customer=ref("ERP", "e-a"))
+    # A project code is each system's own: across systems the code, name and start agree.
+    same = {"code": "P-1", "name": "Audit 2026", "start_date": "2026-01-05"}
+    project = await hub.post("PSA", "PROJECT", "P-1", **same, customer=ref("CRM", "a"))
+    await hub.post("ERP", "PROJECT", "9", **same, customer=ref("ERP", "e-a"))
     [edge] = await hub.store.relationships([customer.golden_id], None, IN)
     assert edge.from_id == project.golden_id
     assert [str(a.source) for a in edge.provenance] == ["ERP/PROJECT/9", "PSA/PROJECT/P-1"]

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mdm_hub.domain.records import SourceKey
-from mdm_hub.matching.prepare import PreparedRecord
-from mdm_hub.matching.rules import MatchRules
+from mdm_hub.matching.prepare import SCOPE_SEPARATOR, PreparedRecord
+from mdm_hub.matching.rules import IdentifierScope, MatchRules
 from mdm_hub.matching.scoring import AttributeComparison, ScoredPairs, score_many
 
 STRONG_SCORE = 1.0
@@ -39,6 +39,26 @@ class CandidateMember(NamedTuple):
     prepared: PreparedRecord
 
 
+class IdentifierRole(StrEnum):
+    """What a strong identifier did in one comparison."""
+
+    STRONG = "STRONG"  # compared as an identifier: equal links, different vetoes
+    EVIDENCE = "EVIDENCE"  # system-scoped, from different scopes: only its comparison counted
+    ABSENT = "ABSENT"  # missing on either side
+
+
+class IdentifierUse(NamedTuple):
+    """One strong identifier of the rule file in one comparison: its scope (`global` or
+    `system`), where each side's value is strong (a system-scoped one: the system or its
+    sharing group) and the role it played."""
+
+    name: str
+    scope: str
+    incoming_scope: str | None
+    candidate_scope: str | None
+    role: IdentifierRole
+
+
 class MatchExplanation(NamedTuple):
     """Why a record matched a golden record (or did not): the rule, the total score, and
     the comparison with the golden's best-matching member, attribute by attribute."""
@@ -53,6 +73,7 @@ class MatchExplanation(NamedTuple):
     # Strong identifiers that differ where one value fails its check (a mistyped tax ID):
     # likely a typo, so not a conflict; the score decided.
     unverified: tuple[str, ...] = ()
+    identifiers: tuple[IdentifierUse, ...] = ()
 
 
 class GoldenScore(NamedTuple):
@@ -125,11 +146,15 @@ def _rank(
         # or conflict: skip the set work.
         if incoming.strong:
             conflicts = _conflicts(incoming, member.prepared)
-            if conflicts:
-                conflicted.setdefault(member.golden_id, set()).update(conflicts)
-            strong = _equal_strong(incoming, member.prepared) and not conflicts
+            strong = _equal_strong(incoming, member.prepared)
         else:
             conflicts, strong = set(), False
+        unmet = pairs.unmet(index)
+        if unmet:  # a required agreement failed: as good as a conflicting identifier
+            conflicts = conflicts | set(unmet)
+        if conflicts:
+            conflicted.setdefault(member.golden_id, set()).update(conflicts)
+        strong = strong and not conflicts
         score = STRONG_SCORE if strong else probabilities[index]
         auto = strong or (score >= auto_threshold and not conflicts)
         rank = (auto, score, member.key.system, member.key.source_id)
@@ -172,6 +197,7 @@ def _golden_score(
         conflicts=golden.conflicts,
         comparisons=pairs.comparisons(golden.member),
         unverified=tuple(sorted(_typos(incoming, member.prepared))) if incoming.strong else (),
+        identifiers=identifier_uses(rules, incoming, member.prepared),
     )
     return GoldenScore(
         golden.golden_id, golden.golden_created_at, golden.score, explanation, golden.auto
@@ -269,3 +295,32 @@ def _equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> bool:
 def _first_equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> str | None:
     equal = sorted(n for n, v in incoming.strong.items() if member.strong.get(n) == v)
     return equal[0] if equal else None
+
+
+def identifier_uses(
+    rules: MatchRules, incoming: PreparedRecord, member: PreparedRecord
+) -> tuple[IdentifierUse, ...]:
+    """How each of the rule file's strong identifiers took part in this comparison."""
+    uses = []
+    for rule in rules.rules.strong_identifiers:
+        if rule.scope is IdentifierScope.GLOBAL:
+            present = rule.name in incoming.strong and rule.name in member.strong
+            role = IdentifierRole.STRONG if present else IdentifierRole.ABSENT
+            uses.append(IdentifierUse(rule.name, rule.scope.value, None, None, role))
+            continue
+        mine, theirs = _scope_held(incoming, rule.name), _scope_held(member, rule.name)
+        if mine is None or theirs is None:
+            role = IdentifierRole.ABSENT
+        else:
+            role = IdentifierRole.STRONG if mine == theirs else IdentifierRole.EVIDENCE
+        uses.append(IdentifierUse(rule.name, rule.scope.value, mine, theirs, role))
+    return tuple(uses)
+
+
+def _scope_held(record: PreparedRecord, name: str) -> str | None:
+    """The scope of a system-scoped identifier's value on `record` (None: it has none)."""
+    prefix = f"{name}{SCOPE_SEPARATOR}"
+    for held in record.strong:
+        if held.startswith(prefix):
+            return held[len(prefix) :]
+    return None

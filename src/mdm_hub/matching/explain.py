@@ -20,6 +20,16 @@ def explanation_to_dict(explanation: MatchExplanation) -> dict[str, Any]:
         "strongIdentifier": explanation.strong_identifier,
         "conflicts": list(explanation.conflicts),
         "unverifiedIdentifiers": list(explanation.unverified),
+        "identifiers": [
+            {
+                "name": use.name,
+                "scope": use.scope,
+                "incomingScope": use.incoming_scope,
+                "candidateScope": use.candidate_scope,
+                "actedAs": use.role.value,
+            }
+            for use in explanation.identifiers
+        ],
         "comparisons": [
             {
                 "attribute": c.name,

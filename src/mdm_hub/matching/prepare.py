@@ -11,7 +11,14 @@ from weakref import WeakKeyDictionary
 
 import jellyfish
 
-from mdm_hub.matching.rules import BlockingRule, MatchRules, RuleFile, Transform
+from mdm_hub.matching.identifiers import IDENTIFIER, identifier_standardiser
+from mdm_hub.matching.rules import (
+    BlockingRule,
+    IdentifierScope,
+    MatchRules,
+    RuleFile,
+    Transform,
+)
 from mdm_hub.matching.standardise import (
     CACHE_SIZE,
     COUNTRY_AWARE,
@@ -23,8 +30,10 @@ from mdm_hub.matching.standardise import (
 
 class PreparedRecord(NamedTuple):
     """Standardised comparison values (by comparison label, "" when missing), the record's
-    strong-identifier values (by name), the names of those whose value fails its check (a
-    tax ID with a wrong check digit) and every key the record is stored and found under."""
+    strong-identifier values (by name; a system-scoped one as `name@scope`, so that it is
+    equal or different only to records of its own scope), the names of those whose value
+    fails its check (a tax ID with a wrong check digit) and every key the record is stored
+    and found under."""
 
     values: Mapping[str, str]
     strong: Mapping[str, str]
@@ -36,6 +45,8 @@ class PreparedRecord(NamedTuple):
         return tuple(k for k in self.keys if k.startswith(STRONG_PREFIX))
 
 
+# Joins a system-scoped identifier's name and its scope (`employee_number@HRIS+PAYROLL`).
+SCOPE_SEPARATOR = "@"
 STRONG_PREFIX = "S|"
 BLOCKING_PREFIX = "B|"
 
@@ -89,6 +100,7 @@ class _KeyRecipe:
     unordered: bool
     # (validator, attribute) of the parts whose standardiser can check its raw value.
     checks: tuple[tuple[Validator, str], ...]
+    scoped: bool = False  # a system-scoped strong identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +125,14 @@ class _Recipe:
 
 
 def _compile(spec: RuleFile) -> _Recipe:
+    identifier = identifier_standardiser(spec.identifier_prefixes)
     standardised: dict[tuple[str, str], int] = {}
     pieces: dict[tuple[int, Transform], int] = {}
 
     def standardised_index(standardiser: str, attribute: str) -> int:
         return standardised.setdefault((standardiser, attribute), len(standardised))
 
-    def key_recipe(rule: BlockingRule, prefix: str) -> _KeyRecipe:
+    def key_recipe(rule: BlockingRule, prefix: str, scoped: bool = False) -> _KeyRecipe:
         indices = []
         for part in rule.parts:
             source = standardised_index(part.standardiser, part.attribute)
@@ -130,14 +143,17 @@ def _compile(spec: RuleFile) -> _Recipe:
             if part.standardiser in VALIDATORS
         )
         return _KeyRecipe(
-            rule.name, f"{prefix}{rule.name}|", _selector(indices), rule.unordered, checks
+            rule.name, f"{prefix}{rule.name}|", _selector(indices), rule.unordered, checks, scoped
         )
 
     comparisons = tuple(
         (c.label, tuple(standardised_index(c.standardiser, a) for a in c.attributes))
         for c in spec.comparisons
     )
-    strong = tuple(key_recipe(rule, "") for rule in spec.strong_identifiers)
+    strong = tuple(
+        key_recipe(rule, "", rule.scope is IdentifierScope.SYSTEM)
+        for rule in spec.strong_identifiers
+    )
     base_standardised, base_pieces = len(standardised), len(pieces)
     blocking_prefix = f"{BLOCKING_PREFIX}{spec.entity_type}|"
     blocking = tuple(key_recipe(rule, blocking_prefix) for rule in spec.blocking)
@@ -145,7 +161,7 @@ def _compile(spec: RuleFile) -> _Recipe:
         standardised=tuple(
             (COUNTRY_AWARE[name], True, attribute)
             if name in COUNTRY_AWARE
-            else (STANDARDISERS[name], False, attribute)
+            else (identifier if name == IDENTIFIER else STANDARDISERS[name], False, attribute)
             for name, attribute in standardised
         ),
         base_standardised=base_standardised,
@@ -221,10 +237,15 @@ def _standardise(
 
 
 def prepare(
-    rules: MatchRules, attributes: Mapping[str, Any], with_keys: bool = True
+    rules: MatchRules,
+    attributes: Mapping[str, Any],
+    with_keys: bool = True,
+    system: str | None = None,
 ) -> PreparedRecord:
     """Standardise a record for comparison; `with_keys` also derives its lookup keys (only the
-    incoming record needs them, not the candidates it is compared with)."""
+    incoming record needs them, not the candidates it is compared with). `system` sent it:
+    system-scoped identifiers are strong only within its scope (without it they are left
+    out of the strong identifiers)."""
     recipe = _recipe(rules)
     record_country = _record_country(attributes)
     standardised, pieces = _standardise(recipe, attributes, record_country, with_keys)
@@ -243,10 +264,16 @@ def prepare(
     unverified: set[str] = set()
     for rule in recipe.strong:
         value = _key_value(rule, pieces)
-        if value:
-            strong[rule.name] = value
-            if _fails_check(rule.checks, attributes, record_country):
-                unverified.add(rule.name)
+        if not value:
+            continue
+        name = rule.name
+        if rule.scoped:
+            if system is None:
+                continue
+            name = f"{name}{SCOPE_SEPARATOR}{rules.scope_of(name, system)}"
+        strong[name] = value
+        if _fails_check(rule.checks, attributes, record_country):
+            unverified.add(name)
     keys: list[str] = []
     if with_keys:
         keys = [f"{recipe.strong_prefix}{name}|{value}" for name, value in strong.items()]

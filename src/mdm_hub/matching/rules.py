@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -18,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mdm_hub.domain.attributes import attribute_names
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.systems import SystemKind, SystemRegistry
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.matching.identifiers import IDENTIFIER
 from mdm_hub.matching.standardise import COUNTRY_AWARE, STANDARDISERS
 
 Probability = Annotated[float, Field(gt=0, lt=1)]
@@ -82,6 +85,9 @@ class Comparison(_Strict):
     # Two comparisons in one swap group are also tried crossed (given name against family
     # name and back): systems that swap the two fields still match, at the same weights.
     swap_group: str | None = None
+    # Both present and below every level: never an automatic link, whatever else agrees
+    # (a cost centre is never a GL account).
+    required: bool = False
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -112,6 +118,29 @@ class BlockingRule(_Strict):
     unordered: bool = False
 
 
+class IdentifierScope(StrEnum):
+    """Where an identifier's values mean one thing."""
+
+    GLOBAL = "global"  # everywhere: a tax ID, an e-mail
+    SYSTEM = "system"  # within the system (or systems sharing one numbering) that issued it
+
+
+class StrongIdentifier(BlockingRule):
+    """Equal means the same thing; both present and different means never auto-match.
+    A system-scoped identifier is strong only between records of one system, or of systems
+    that share its numbering (`shared_by`: system codes or kinds); across others it is not
+    strong (compare its normalised values as evidence with a comparison instead)."""
+
+    scope: IdentifierScope = IdentifierScope.GLOBAL
+    shared_by: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shared_needs_system_scope(self) -> Self:
+        if self.shared_by and self.scope is not IdentifierScope.SYSTEM:
+            raise ValueError("shared_by applies to `scope: system` identifiers only")
+        return self
+
+
 class Thresholds(_Strict):
     auto_match: Probability
     review: Probability
@@ -133,57 +162,86 @@ class RuleFile(_Strict):
     prior: Probability
     thresholds: Thresholds
     candidates: Candidates = Candidates()
-    # Equal means the same thing; both present and different means never auto-match.
-    strong_identifiers: list[BlockingRule] = Field(default_factory=list)
+    strong_identifiers: list[StrongIdentifier] = Field(default_factory=list)
+    # Prefixes the `identifier` standardiser drops before digits (E004711 -> 4711).
+    identifier_prefixes: list[str] = Field(default_factory=list)
     blocking: list[BlockingRule] = Field(min_length=1)
     comparisons: list[Comparison] = Field(min_length=1)
 
 
 def _known_standardiser(name: str) -> bool:
-    return name in STANDARDISERS or name in COUNTRY_AWARE
+    return name in STANDARDISERS or name in COUNTRY_AWARE or name == IDENTIFIER
 
 
 class MatchRules:
     """The validated rule file of one entity type."""
 
-    def __init__(self, rules: RuleFile, source: str, digest: str) -> None:
+    def __init__(
+        self,
+        rules: RuleFile,
+        source: str,
+        digest: str,
+        groups: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.rules = rules
         self.source = source
         self.digest = digest
+        # Per system-scoped identifier: system code -> the sharing group it belongs to.
+        self.groups: Mapping[str, Mapping[str, str]] = groups or {}
+        self.system_scoped = frozenset(
+            rule.name for rule in rules.strong_identifiers if rule.scope is IdentifierScope.SYSTEM
+        )
+
+    def scope_of(self, identifier: str, system: str) -> str:
+        """Where a system-scoped identifier's value from `system` is strong: its sharing
+        group's name (`HRIS+PAYROLL`) or the system itself."""
+        return self.groups.get(identifier, {}).get(system, system)
 
     @property
     def entity_type(self) -> EntityType:
         return self.rules.entity_type
 
     @classmethod
-    def parse(cls, document: Any, source: str, digest: str = "") -> MatchRules:
+    def parse(
+        cls,
+        document: Any,
+        source: str,
+        digest: str = "",
+        systems: SystemRegistry | None = None,
+    ) -> MatchRules:
+        """`systems` resolves `shared_by` (None: no sharing group may be declared)."""
         try:
             rules = RuleFile.model_validate(document)
         except ValidationError as exc:
             raise ConfigurationError(_describe(source, exc)) from None
         problems = list(_semantic_problems(rules))
+        groups, group_problems = _sharing_groups(rules, systems)
+        problems += group_problems
         if problems:
             raise ConfigurationError(f"{source}: " + "; ".join(problems))
-        return cls(rules, source, digest)
+        return cls(rules, source, digest, groups)
 
     @classmethod
-    def load(cls, path: Path) -> MatchRules:
+    def load(cls, path: Path, systems: SystemRegistry | None = None) -> MatchRules:
         try:
             raw = path.read_bytes()
             document = yaml.safe_load(raw)
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigurationError(f"{path}: cannot read match rules: {exc}") from None
-        return cls.parse(document, str(path), hashlib.sha256(raw).hexdigest()[:16])
+        return cls.parse(document, str(path), hashlib.sha256(raw).hexdigest()[:16], systems)
 
 
-def load_match_rules(directory: Path) -> dict[EntityType, MatchRules]:
-    """One rule file per entity type, `<entity_type>.yaml`; every type must have one."""
+def load_match_rules(
+    directory: Path, systems: SystemRegistry | None = None
+) -> dict[EntityType, MatchRules]:
+    """One rule file per entity type, `<entity_type>.yaml`; every type must have one.
+    `systems` are the declared systems that `shared_by` may name."""
     loaded: dict[EntityType, MatchRules] = {}
     for entity_type in EntityType:
         path = directory / f"{entity_type.value.lower()}.yaml"
         if not path.is_file():
             raise ConfigurationError(f"{path}: missing match rule file for {entity_type}")
-        rules = MatchRules.load(path)
+        rules = MatchRules.load(path, systems)
         if rules.entity_type is not entity_type:
             raise ConfigurationError(
                 f"{path}: entity_type is {rules.entity_type}, expected {entity_type}"
@@ -206,6 +264,33 @@ def _rule_path(location: tuple[int | str, ...]) -> str:
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(file)"
+
+
+def _sharing_groups(
+    rules: RuleFile, systems: SystemRegistry | None
+) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Per system-scoped identifier with `shared_by`: each named system's group name."""
+    groups: dict[str, dict[str, str]] = {}
+    problems: list[str] = []
+    for index, rule in enumerate(rules.strong_identifiers):
+        if not rule.shared_by:
+            continue
+        label = "+".join(rule.shared_by)
+        members: dict[str, str] = {}
+        for entry_index, entry in enumerate(rule.shared_by):
+            codes = systems.expand(entry) if systems is not None else None
+            if codes is None and entry in SystemKind.__members__:
+                codes = ()  # a kind no declared system has yet: nothing to share
+            if codes is None:
+                declared = f" in {systems.origin}" if systems is not None else ""
+                problems.append(
+                    f"strong_identifiers[{index}] ({rule.name}).shared_by[{entry_index}]: "
+                    f"{entry!r} is neither a declared system{declared} nor a kind of system"
+                )
+                continue
+            members.update(dict.fromkeys(codes, label))
+        groups[rule.name] = members
+    return groups, problems
 
 
 def _semantic_problems(rules: RuleFile) -> list[str]:
@@ -235,6 +320,11 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
                     problems.append(
                         f"{where}.standardiser: unknown standardiser {part.standardiser!r}"
                     )
+    problems += [
+        f"identifier_prefixes[{i}]: {p!r} must be letters and digits only"
+        for i, p in enumerate(rules.identifier_prefixes)
+        if not p.isalnum()
+    ]
     groups: dict[str, int] = {}
     for comparison in rules.comparisons:
         if comparison.swap_group:

@@ -103,6 +103,7 @@ class _Table:
     grids: tuple[_Grid, ...]
     compared: tuple[str, ...]
     prior: float
+    required: tuple[int, ...] = ()  # rows of the comparisons marked `required`
 
 
 _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
@@ -166,6 +167,7 @@ def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
         grids=tuple(grids),
         compared=tuple(dict.fromkeys(field for _, field in fields)),
         prior=prior,
+        required=tuple(row for row, c in enumerate(comparisons) if c.required),
     )
 
 
@@ -212,6 +214,15 @@ class ScoredPairs:
         (the highest first); -1 when it fell through to `otherwise`, -2 when a value is
         missing. Rule fitting counts these."""
         return tuple(row[index] for row in self._level)
+
+    def unmet(self, index: int) -> tuple[str, ...]:
+        """The `required` comparisons candidate `index` disagrees on (both values present,
+        below every level): such a pair never links automatically."""
+        return tuple(
+            self._table.labels[row]
+            for row in self._table.required
+            if self._level[row][index] == _OTHERWISE_LEVEL
+        )
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import IncomingRecord, StoredCandidate, StoredSource
+from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.matching.decide import (
     CandidateMember,
     GoldenScore,
@@ -18,6 +19,7 @@ from mdm_hub.matching.decide import (
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import StoreTransaction
 
 PREPARED_CACHE_SIZE = 100_000
@@ -31,35 +33,41 @@ class RecordMatcher:
         self._rules = dict(rules)
         # The same stored records are candidates for many arrivals: standardise each version
         # once. Keyed by content hash, so a changed record is never served stale.
-        self._prepared: OrderedDict[tuple[EntityType, str], PreparedRecord] = OrderedDict()
+        # Keyed by system too: a system-scoped identifier's scope depends on who sent it.
+        self._prepared: OrderedDict[tuple[EntityType, str, str], PreparedRecord] = OrderedDict()
 
     def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
-        prepared = self._prepared.get((rules.entity_type, candidate.content_hash))
+        system = candidate.key.system
+        prepared = self._prepared.get((rules.entity_type, system, candidate.content_hash))
         if prepared is None:
-            prepared = prepare(rules, candidate.attributes, with_keys=False)
-            self._remember(rules.entity_type, candidate.content_hash, prepared)
+            prepared = prepare(rules, candidate.attributes, with_keys=False, system=system)
+            self._remember(rules.entity_type, system, candidate.content_hash, prepared)
         return prepared
 
     def _remember(
-        self, entity_type: EntityType, content_hash: str, prepared: PreparedRecord
+        self, entity_type: EntityType, system: str, content_hash: str, prepared: PreparedRecord
     ) -> None:
-        self._prepared[(entity_type, content_hash)] = prepared
+        self._prepared[(entity_type, system, content_hash)] = prepared
         if len(self._prepared) > PREPARED_CACHE_SIZE:
             self._prepared.popitem(last=False)
 
     @classmethod
-    def from_directory(cls, directory: Path) -> RecordMatcher:
-        return cls(load_match_rules(directory))
+    def from_directory(
+        cls, directory: Path, systems: SystemRegistry | None = None
+    ) -> RecordMatcher:
+        """The rule files in `directory`; `shared_by` names `systems` (default: shipped)."""
+        return cls(load_match_rules(directory, systems or shipped_systems()))
 
     def rules_for(self, entity_type: EntityType) -> MatchRules:
         return self._rules[entity_type]
 
     def prepare(self, record: IncomingRecord) -> PreparedRecord:
         entity_type = record.key.entity_type
-        prepared = prepare(self._rules[entity_type], record.attributes)
+        system = record.key.system
+        prepared = prepare(self._rules[entity_type], record.attributes, system=system)
         # Today's arrival is tomorrow's candidate: keep its comparison values (not its keys).
         kept = PreparedRecord(prepared.values, prepared.strong, (), prepared.unverified)
-        self._remember(entity_type, record.content_hash, kept)
+        self._remember(entity_type, system, record.content_hash, kept)
         return prepared
 
     async def match(
@@ -92,13 +100,18 @@ class RecordMatcher:
         entity_type: EntityType,
         attributes: Mapping[str, object],
         members: Sequence[StoredSource],
+        system: str | None = None,
     ) -> GoldenScore | None:
-        """How a record compares with a golden record's members (the best-matching one)."""
+        """How a record (sent by `system`) compares with a golden record's members (the
+        best-matching one)."""
         rules = self._rules[entity_type]
-        incoming = prepare(rules, attributes, with_keys=False)
+        incoming = prepare(rules, attributes, with_keys=False, system=system)
         candidates = [
             CandidateMember(
-                m.key, "golden", m.recorded_at, prepare(rules, m.attributes, with_keys=False)
+                m.key,
+                "golden",
+                m.recorded_at,
+                prepare(rules, m.attributes, with_keys=False, system=m.key.system),
             )
             for m in members
         ]

@@ -60,7 +60,9 @@ class ReviewService:
             )
         versions = await self._store.source_versions(source)
         others = [m for m in view.members if m.key != source]
-        score = self._matcher.explain(source.entity_type, versions[-1].attributes, others)
+        score = self._matcher.explain(
+            source.entity_type, versions[-1].attributes, others, source.system
+        )
         if score is None:
             raise InvalidInput(
                 [Problem("goldenId", f"{golden_id} has no member other than {source} to compare")]

@@ -18,9 +18,10 @@ from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide, score
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.matching.scoring import prior_weight, score_many
+from mdm_hub.onboarding.systems_file import shipped_systems
 from tests.support.builders import ANN
 
-RULES = load_match_rules(REPO_ROOT / "matching")
+RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
 EMPLOYEE = RULES[EntityType.EMPLOYEE]
 CUSTOMER = RULES[EntityType.CUSTOMER]
 
@@ -32,12 +33,12 @@ def member(
         SourceKey("HRIS", rules.entity_type, source),
         golden,
         datetime(2026, 1, 1, 0, minute, tzinfo=UTC),
-        prepare(rules, attributes, with_keys=False),
+        prepare(rules, attributes, with_keys=False, system="HRIS"),
     )
 
 
 def incoming(rules: MatchRules, attributes: dict[str, Any]) -> PreparedRecord:
-    return prepare(rules, attributes)
+    return prepare(rules, attributes, system="HRIS")
 
 
 def test_weight_is_the_prior_plus_log2_m_over_u_of_each_level() -> None:
@@ -323,3 +324,72 @@ def test_a_decision_explains_each_golden_it_keeps_as_scoring_the_goldens_does() 
     new = decide(EMPLOYEE, record, far)
     assert new.outcome is MatchOutcome.NEW
     assert new.explanation == score_goldens(EMPLOYEE, record, far)[0].explanation
+
+
+def _scoped(system: str, attributes: dict[str, Any], golden: str = "", source: str = "1") -> Any:
+    """An employee from `system`: a candidate member of `golden`, or incoming without one."""
+    prepared = prepare(EMPLOYEE, attributes, with_keys=not golden, system=system)
+    if not golden:
+        return prepared
+    return CandidateMember(
+        SourceKey(system, EntityType.EMPLOYEE, source),
+        golden,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        prepared,
+    )
+
+
+def test_a_different_number_from_the_same_system_vetoes_an_otherwise_perfect_match() -> None:
+    known = _scoped("workday", {**ANN, "employee_number": "E004711"}, "g")
+    arriving = _scoped("workday", {**ANN, "employee_number": "E004712"})
+    decision = decide(EMPLOYEE, arriving, [known])
+    assert decision.outcome is not MatchOutcome.LINK
+    assert decision.review[0].explanation.conflicts == ("employee_number@HRIS+PAYROLL",)
+
+
+def test_different_numbers_in_the_hris_payroll_group_veto() -> None:
+    known = _scoped("workday", {**ANN, "employee_number": "E004711"}, "g")
+    arriving = _scoped("adp", {**ANN, "employee_number": "004712"})
+    assert decide(EMPLOYEE, arriving, [known]).outcome is not MatchOutcome.LINK
+
+
+def test_across_systems_a_number_in_another_format_is_evidence_not_a_conflict() -> None:
+    known = _scoped("workday", {**ANN, "employee_number": "E004711"}, "g")
+    names_only = {"given_name": "Ann", "family_name": "Lee", "city": "Leeds"}
+    with_number = _scoped("concur", {**names_only, "employee_number": "4711"})
+    without = _scoped("concur", names_only)
+    [scored] = score_goldens(EMPLOYEE, with_number, [known])
+    [unnumbered] = score_goldens(EMPLOYEE, without, [known])
+    assert scored.score > unnumbered.score  # the equal normalised number counted for
+    assert scored.explanation.conflicts == ()
+    [use] = [u for u in scored.explanation.identifiers if u.name == "employee_number"]
+    assert (use.scope, use.incoming_scope, use.candidate_scope, use.role) == (
+        "system",
+        "concur",
+        "HRIS+PAYROLL",
+        "EVIDENCE",
+    )
+
+
+def test_across_systems_a_different_number_counts_against_but_never_vetoes() -> None:
+    known = _scoped("workday", {**ANN, "employee_number": "E004711"}, "g")
+    decision = decide(EMPLOYEE, _scoped("concur", {**ANN, "employee_number": "99"}), [known])
+    assert (decision.outcome, decision.golden_id) == (MatchOutcome.LINK, "g")
+
+
+def test_a_required_agreement_vetoes_whatever_else_agrees() -> None:
+    dimension = RULES[EntityType.ACCOUNTING_DIMENSION]
+    centre = {"kind": "COST_CENTER", "code": "CC-120", "name": "Consulting North"}
+    account = {**centre, "kind": "GL_ACCOUNT", "code": "120"}
+    member_of = CandidateMember(
+        SourceKey("workday", EntityType.ACCOUNTING_DIMENSION, "1"),
+        "g",
+        datetime(2026, 1, 1, tzinfo=UTC),
+        prepare(dimension, centre, with_keys=False, system="workday"),
+    )
+    same = decide(
+        dimension, prepare(dimension, {**centre, "code": "120"}, system="adp"), [member_of]
+    )
+    other = decide(dimension, prepare(dimension, account, system="adp"), [member_of])
+    assert (same.outcome, same.golden_id) == (MatchOutcome.LINK, "g")
+    assert other.outcome is not MatchOutcome.LINK

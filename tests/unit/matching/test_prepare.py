@@ -8,8 +8,9 @@ from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.matching.prepare import BLOCKING_PREFIX, STRONG_PREFIX, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.onboarding.systems_file import shipped_systems
 
-RULES = load_match_rules(REPO_ROOT / "matching")
+RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
 
 
 def test_strong_keys_standardise_the_identifier() -> None:
@@ -18,22 +19,33 @@ def test_strong_keys_standardise_the_identifier() -> None:
     assert a.strong_keys == b.strong_keys == ("S|CUSTOMER|tax_id|123456",)
 
 
-def test_employee_has_email_and_number_as_strong_keys() -> None:
+def test_employee_has_email_and_number_scoped_to_its_sharing_group_as_strong_keys() -> None:
     record = prepare(
-        RULES[EntityType.EMPLOYEE], {"email": " Ann@Firm.COM ", "employee_number": "e-7"}
+        RULES[EntityType.EMPLOYEE],
+        {"email": " Ann@Firm.COM ", "employee_number": "e-007"},
+        system="workday",
     )
     assert record.strong_keys == (
         "S|EMPLOYEE|email|ann@firm.com",
-        "S|EMPLOYEE|employee_number|E7",
+        "S|EMPLOYEE|employee_number@HRIS+PAYROLL|7",
     )
+
+
+def test_a_system_scoped_number_is_found_across_systems_by_its_normalised_form() -> None:
+    rules = RULES[EntityType.EMPLOYEE]
+    forms = {"workday": "E004711", "adp": "004711", "concur": "4711"}
+    keys = [prepare(rules, {"employee_number": v}, system=s).keys for s, v in forms.items()]
+    shared = set(keys[0]).intersection(*keys[1:])
+    assert shared == {"B|EMPLOYEE|employee_number_normalised|4711"}
+    # The expense tool's number is strong only within the expense tool.
+    assert "S|EMPLOYEE|employee_number@concur|4711" in keys[2]
 
 
 def test_a_key_with_a_missing_part_is_not_made() -> None:
     dimension = RULES[EntityType.ACCOUNTING_DIMENSION]
-    assert prepare(dimension, {"code": "4100"}).strong_keys == ()
-    assert prepare(dimension, {"kind": "COST_CENTER", "code": "4100"}).strong_keys == (
-        "S|ACCOUNTING_DIMENSION|kind_code|COSTCENTER\x1f4100",
-    )
+    assert prepare(dimension, {"code": "4100"}, system="workday").strong_keys == ()
+    record = prepare(dimension, {"kind": "COST_CENTER", "code": "CC-4100"}, system="workday")
+    assert record.strong_keys == ("S|ACCOUNTING_DIMENSION|kind_code@workday|COSTCENTER\x1f4100",)
 
 
 def test_unordered_blocking_keys_survive_swapped_names() -> None:
@@ -58,15 +70,13 @@ def test_candidates_are_prepared_without_keys() -> None:
 
 def test_a_comparison_over_several_attributes_joins_the_present_ones() -> None:
     document = yaml.safe_load((REPO_ROOT / "matching" / "employee.yaml").read_text())
-    document["comparisons"][0] = {
-        **document["comparisons"][0],
-        "attributes": ["given_name", "middle_name", "family_name"],
-        "nicknames": False,
-        "swap_group": None,
-    }
-    document["comparisons"][1]["swap_group"] = None  # its partner is gone
-    rules = MatchRules.parse(document, "employee.yaml")
+    by_attribute = {c["attributes"][0]: c for c in document["comparisons"]}
+    by_attribute["given_name"].update(
+        attributes=["given_name", "middle_name", "family_name"], nicknames=False, swap_group=None
+    )
+    by_attribute["family_name"]["swap_group"] = None  # its partner is gone
+    rules = MatchRules.parse(document, "employee.yaml", systems=shipped_systems())
     record = prepare(rules, {"given_name": "Ann", "family_name": "Lee", "city": "Oslo"})
     assert record.values["given_name+middle_name+family_name"] == "ann lee"
     assert record.values["city"] == "oslo"
-    assert next(iter(record.values)) == "given_name+middle_name+family_name"
+    assert "given_name+middle_name+family_name" in record.values

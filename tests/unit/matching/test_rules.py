@@ -13,12 +13,13 @@ from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.onboarding.systems_file import shipped_systems
 
 SHIPPED = REPO_ROOT / "matching"
 
 
 def test_every_entity_type_has_a_valid_shipped_rule_file() -> None:
-    rules = load_match_rules(SHIPPED)
+    rules = load_match_rules(SHIPPED, shipped_systems())
     assert set(rules) == set(EntityType)
     assert [r.name for r in rules[EntityType.CUSTOMER].rules.strong_identifiers] == ["tax_id"]
 
@@ -126,3 +127,50 @@ def test_the_service_refuses_to_start_on_a_bad_rule_file(tmp_path: Path) -> None
     )
     with pytest.raises(ConfigurationError, match=r"rate_card\.yaml.*thresholds\.auto_match"):
         create_app(Settings(matching_dir=tmp_path))
+
+
+def _employee_with_shared_by(shared_by: list[str], scope: str = "system") -> dict[str, Any]:
+    document = _document("employee")
+    number = next(s for s in document["strong_identifiers"] if s["name"] == "employee_number")
+    number.update(scope=scope, shared_by=shared_by)
+    return document
+
+
+def test_shared_by_names_declared_systems_and_kinds() -> None:
+    rules = MatchRules.parse(
+        _employee_with_shared_by(["HRIS", "adp"]), "employee.yaml", systems=shipped_systems()
+    )
+    assert rules.scope_of("employee_number", "workday") == "HRIS+adp"
+    assert rules.scope_of("employee_number", "adp") == "HRIS+adp"
+    assert rules.scope_of("employee_number", "gusto") == "gusto"  # payroll, not named
+
+
+def test_an_unknown_system_in_shared_by_is_named_with_file_and_field() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        MatchRules.parse(
+            _employee_with_shared_by(["HRIS", "PAYROL"]),
+            "matching/employee.yaml",
+            systems=shipped_systems(),
+        )
+    message = str(raised.value)
+    assert message.startswith("matching/employee.yaml: ")
+    assert "strong_identifiers[1] (employee_number).shared_by[1]: 'PAYROL'" in message
+    assert "declared system" in message
+
+
+def test_shared_by_needs_system_scope() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        MatchRules.parse(
+            _employee_with_shared_by(["HRIS"], scope="global"),
+            "matching/employee.yaml",
+            systems=shipped_systems(),
+        )
+    assert "strong_identifiers[1]: shared_by applies to `scope: system`" in str(raised.value)
+
+
+def test_an_identifier_prefix_must_be_letters_and_digits() -> None:
+    document = _document("employee")
+    document["identifier_prefixes"] = ["E", "E-"]
+    with pytest.raises(ConfigurationError) as raised:
+        MatchRules.parse(document, "matching/employee.yaml", systems=shipped_systems())
+    assert "identifier_prefixes[1]: 'E-'" in str(raised.value)

@@ -403,6 +403,26 @@ class AttributeComparison:
     weight: float = strawberry.field(description="log2 Bayes factor this level adds.")
 
 
+@strawberry.type(description="One strong identifier of the match rules in one comparison.")
+class IdentifierUse:
+    name: str
+    scope: str = strawberry.field(
+        description="'global' (one meaning everywhere) or 'system' (within its system or "
+        "the systems sharing its numbering)."
+    )
+    incoming_scope: str | None = strawberry.field(
+        description="A system-scoped identifier: the system or sharing group of the incoming "
+        "record's value (null: global, or no value)."
+    )
+    candidate_scope: str | None = strawberry.field(
+        description="The same for the candidate member's value."
+    )
+    acted_as: str = strawberry.field(
+        description="STRONG (equal links, different vetoes), EVIDENCE (different scopes: only "
+        "its comparison's weight counted) or ABSENT (missing on either side)."
+    )
+
+
 @strawberry.type(description="Why a record matched a golden record, or did not.")
 class MatchExplanation:
     rule: str
@@ -416,6 +436,10 @@ class MatchExplanation:
         "mistyped tax ID): taken for a typo rather than a conflict, so the score decided."
     )
     comparisons: list[AttributeComparison]
+    identifiers: list[IdentifierUse] = strawberry.field(
+        description="Each strong identifier's scope and whether it acted as an identifier "
+        "or as evidence."
+    )
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> MatchExplanation:
@@ -434,6 +458,17 @@ class MatchExplanation:
             # Explanations stored before the check existed have no such list.
             unverified_identifiers=list(data.get("unverifiedIdentifiers", [])),
             comparisons=[AttributeComparison(**c) for c in data["comparisons"]],
+            # Explanations stored before identifier scopes have no such list.
+            identifiers=[
+                IdentifierUse(
+                    name=i["name"],
+                    scope=i["scope"],
+                    incoming_scope=i["incomingScope"],
+                    candidate_scope=i["candidateScope"],
+                    acted_as=i["actedAs"],
+                )
+                for i in data.get("identifiers", [])
+            ],
         )
 
 
