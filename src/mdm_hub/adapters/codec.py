@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from mdm_hub.domain.records import (
     canonical_json,
 )
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
+from mdm_hub.domain.text import printable
 from mdm_hub.errors import Problem
 
 
@@ -284,7 +286,7 @@ def as_datetime(value: Any) -> datetime:
 
 
 def problems_to_json(problems: Sequence[Problem]) -> str:
-    return dumps([{"field": p.field, "reason": p.reason} for p in problems])
+    return dumps(kept_as_json([{"field": p.field, "reason": p.reason} for p in problems]))
 
 
 def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
@@ -297,8 +299,25 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
 
 
 def payload_to_json(payload: Mapping[str, Any]) -> str:
-    # A reject's payload may hold anything a caller sent; never fail to keep it.
-    return json.dumps(payload, sort_keys=True, default=repr, ensure_ascii=False)
+    # A reject's payload may hold anything a caller sent; never fail to keep it, and keep it
+    # as JSON every client can read back (see kept_as_json).
+    return json.dumps(
+        kept_as_json(payload), sort_keys=True, default=repr, ensure_ascii=False, allow_nan=False
+    )
+
+
+def kept_as_json(value: Any) -> Any:
+    """`value` as strict JSON can hold it: a lone surrogate in text (or a key) written as its
+    `\\udXXX` escape, a number JSON has no word for (1e999 read as infinity, NaN) as text."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return {printable(str(k)): kept_as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [kept_as_json(item) for item in value]
+    return value
 
 
 def source_key(fields: Mapping[str, Any]) -> SourceKey:

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.text import check_no_control_characters
+from mdm_hub.domain.text import check_encodable, check_no_control_characters, printable
 from mdm_hub.errors import Problem
 
 # Bounds that stop a runaway value (a pasted document, a 10 kB name) at the door.
@@ -199,11 +199,33 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
     if not isinstance(raw, dict):
         raise AttributeProblems([Problem("attributes", "must be a JSON object")])
     model = ATTRIBUTE_MODELS[entity_type]
+    unstorable = _unencodable_text(raw, "attributes")
+    if unstorable:
+        raise AttributeProblems(unstorable)
     try:
         parsed = model.model_validate_json(json.dumps(raw))
     except ValidationError as exc:
         raise AttributeProblems(_problems(exc)) from None
     return parsed.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+def _unencodable_text(value: object, path: str) -> list[Problem]:
+    """A problem for each name or text holding a lone surrogate, by its field: such text
+    cannot be stored, so it is refused before anything else is read."""
+    problems = []
+    if isinstance(value, str):
+        try:
+            check_encodable(value)
+        except ValueError as exc:
+            problems.append(Problem(printable(path), str(exc)))
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            problems.extend(_unencodable_text(key, f"{path}.{key}"))
+            problems.extend(_unencodable_text(inner, f"{path}.{key}"))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            problems.extend(_unencodable_text(inner, f"{path}.{index}"))
+    return problems
 
 
 def attribute_names(entity_type: EntityType) -> list[str]:
@@ -249,7 +271,7 @@ class AttributeProblems(Exception):
 def _problems(exc: ValidationError) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in ("attributes", *error["loc"]))
+        path = printable(".".join(str(part) for part in ("attributes", *error["loc"])))
         problems.append(Problem(path, pydantic_reason(error)))
     return problems
 

@@ -11,13 +11,39 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# A lone surrogate (a JSON "\ud800" escape without its pair) is not text: no store, log or
+# response can encode it as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def check_no_control_characters(value: str) -> str:
     """Reject control characters (NUL, newlines, escapes, bidi overrides): they corrupt logs,
-    CSV exports and lookups in the systems we feed."""
+    CSV exports and lookups in the systems we feed. Reject lone surrogates too."""
     found = _CONTROL.search(value)
     if found is not None:
         position = found.start()
         raise ValueError(
             f"contains control character U+{ord(value[position]):04X} at position {position}"
         )
+    check_encodable(value)
     return value
+
+
+def check_encodable(value: str) -> str:
+    """Reject a lone surrogate, which cannot be stored or sent as UTF-8."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        position = found.start()
+        raise ValueError(
+            f"contains a lone surrogate U+{ord(value[position]):04X} at position {position}, "
+            "which is not text (a JSON \\u escape without its pair)"
+        )
+    return value
+
+
+def printable(value: str) -> str:
+    """`value` with lone surrogates written as `\\udXXX` escapes: what a message, a log line
+    or a kept reject can hold, naming what was sent."""
+    if _SURROGATE.search(value) is None:
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")

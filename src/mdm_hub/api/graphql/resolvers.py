@@ -26,6 +26,7 @@ from mdm_hub.api.graphql.types import (
 )
 from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from mdm_hub.domain.records import SourceKey, utc_now
+from mdm_hub.domain.text import check_encodable
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.services.ingest import RawRecord
@@ -46,6 +47,10 @@ def _key(system: str, entity_type: EntityType, source_id: str, prefix: str = "")
 def _golden_id(value: strawberry.ID, field: str) -> str:
     if not 0 < len(value) <= MAX_GOLDEN_ID:
         raise InvalidInput([Problem(field, f"must be 1 to {MAX_GOLDEN_ID} characters")])
+    try:
+        check_encodable(str(value))
+    except ValueError as exc:
+        raise InvalidInput([Problem(field, str(exc))]) from None
     return str(value)
 
 
