@@ -29,12 +29,22 @@ def test_key_parses_valid_parts() -> None:
         ("CRM", "CUSTOMER", "x" * 257, "sourceId"),
         ("CRM", "CUSTOMER", "a\x00b", "sourceId"),
         ("CRM", "CUSTOMER", "a\nb", "sourceId"),
+        # Invisible: a zero-width space, a direction mark, a byte-order mark, a line separator.
+        ("CRM", "CUSTOMER", "C-1\u200b", "sourceId"),
+        ("CRM", "CUSTOMER", "C-\u200f1", "sourceId"),
+        ("CRM", "CUSTOMER", "\ufeffC-1", "sourceId"),
+        ("CRM", "CUSTOMER", "C-1\u2028", "sourceId"),
+        ("CRM", "CUSTOMER", "C-\ud8001", "sourceId"),
     ],
 )
 def test_bad_key_parts_are_named(system: str, entity_type: str, source_id: str, field: str) -> None:
     with pytest.raises(RecordRejected) as raised:
         SourceKey.parse(system, entity_type, source_id)
     assert [p.field for p in raised.value.problems] == [field]
+
+
+def test_visible_non_ascii_ids_are_kept() -> None:
+    assert SourceKey.parse("CRM", "CUSTOMER", "Zoë-Ünal 7").source_id == "Zoë-Ünal 7"
 
 
 def test_every_problem_of_a_record_is_reported_at_once() -> None:

@@ -25,7 +25,12 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.text import check_encodable, check_no_control_characters, printable
+from mdm_hub.domain.text import (
+    check_encodable,
+    check_identifier_text,
+    check_no_control_characters,
+    printable,
+)
 from mdm_hub.errors import Problem
 
 # Bounds that stop a runaway value (a pasted document, a 10 kB name) at the door.
@@ -62,7 +67,7 @@ Currency = Annotated[str, AfterValidator(_iso_currency)]
 SourceId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=SOURCE_ID_MAX),
-    AfterValidator(check_no_control_characters),
+    AfterValidator(check_identifier_text),
 ]
 SystemCode = Annotated[
     str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Bidirectional overrides can make an ID display as something it is not (CVE-2021-42574).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -47,3 +48,23 @@ def printable(value: str) -> str:
     if _SURROGATE.search(value) is None:
         return value
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Invisible in an identifier: format characters (zero-width space and joiners, direction marks,
+# the byte-order mark, soft hyphen) and line or paragraph separators. Two source IDs differing
+# only by one would look identical to every person reading them.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
+
+
+def check_identifier_text(value: str) -> str:
+    """What `check_no_control_characters` refuses, and characters invisible in an identifier."""
+    check_no_control_characters(value)
+    if value.isascii():  # nearly every ID: nothing invisible to look for
+        return value
+    for position, char in enumerate(value):
+        if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            raise ValueError(
+                f"contains invisible character U+{ord(char):04X} at position {position}: two "
+                "IDs differing only by it would look the same"
+            )
+    return value
