@@ -18,6 +18,7 @@ from mdm_hub.domain.records import SourceKey
 from mdm_hub.domain.systems import SourceSystem, SystemKind, SystemRegistry
 from mdm_hub.errors import RecordRejected
 from mdm_hub.evaluation.datasets import Dataset, LabelledRecord, Pair
+from mdm_hub.matching.pairwise import PairwiseScores
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
@@ -32,7 +33,7 @@ def evaluation_systems() -> SystemRegistry:
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Evaluation(PairwiseScores):
     dataset: str
     records: int
     seconds: float
@@ -41,19 +42,6 @@ class Evaluation:
     correct_pairs: int
     review_queue: int
     rejected: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
     @property
     def records_per_second(self) -> float:

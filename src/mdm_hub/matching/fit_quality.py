@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.decide import CandidateMember, score_goldens
 from mdm_hub.matching.fitting import candidate_pairs
+from mdm_hub.matching.pairwise import PairwiseScores
 from mdm_hub.matching.prepare import prepare
 from mdm_hub.matching.rules import MatchRules
 
@@ -20,23 +21,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
-class Quality:
+class Quality(PairwiseScores):
     true_pairs: int
     predicted_pairs: int
     correct_pairs: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def linked_pairs(

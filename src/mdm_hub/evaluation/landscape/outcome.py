@@ -13,6 +13,7 @@ from mdm_hub.domain.records import CandidateStatus, SourceKey
 from mdm_hub.evaluation.datasets import Pair
 from mdm_hub.evaluation.landscape.dataset import true_pairs
 from mdm_hub.evaluation.landscape.exports import Label
+from mdm_hub.matching.pairwise import PairwiseScores
 from mdm_hub.ports import Store
 
 RESOLVE_BATCH = 1000
@@ -21,7 +22,7 @@ MOST_REJECTS = 100_000
 
 
 @dataclass(frozen=True)
-class EntityOutcome:
+class EntityOutcome(PairwiseScores):
     entity_type: EntityType
     labelled: int  # live (not retired) labelled records of this type
     records: int  # of those, how many the store holds
@@ -32,14 +33,6 @@ class EntityOutcome:
     true_pairs: int
     predicted_pairs: int
     correct_pairs: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
 
 
 async def landscape_outcome(store: Store, labels: list[Label]) -> list[EntityOutcome]:
