@@ -11,7 +11,7 @@ from mdm_hub.config import REPO_ROOT, Settings
 from tests.support.graphql_client import UPSERT_MANY, GraphQLClient, record
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Stewardship") : README.index("## Performance")]
+SECTION = README[README.index("## Stewardship") : README.index("## Figures")]
 MERGE, UNMERGE, DECIDE = re.findall(r"```graphql\n(.*?)```", SECTION, flags=re.DOTALL)
 
 
