@@ -153,6 +153,10 @@ class RuleFileError(DataFileError):
     what = "survivorship rule file"
 
 
+class AbbreviationsFileError(DataFileError):
+    what = "abbreviations file"
+
+
 class SystemsFileError(DataFileError):
     what = "systems file"
 

@@ -123,6 +123,11 @@ class StoreTransaction(Protocol):
         """Current versions of every live (not retired) member source record of a golden
         record."""
 
+    async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
+        """The golden record each source record belongs to now (retired ones too), in input
+        order; None for a record the hub has not seen. One read for the whole list: matching
+        resolves every reference of a record and its candidates at once."""
+
     # Retirement: a retired record keeps its membership (lineage, resolve) but is no live
     # member: not in `members` or a view's `members` (so not in survivorship), not a match
     # candidate. Memberships move as before (merges carry retired members along).

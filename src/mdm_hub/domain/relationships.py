@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from mdm_hub.domain.attributes import JsonAttributes
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 
@@ -101,7 +101,7 @@ class AssertedReference:
 
 
 def asserted_references(
-    entity_type: EntityType, attributes: JsonAttributes
+    entity_type: EntityType, attributes: Mapping[str, Any]
 ) -> tuple[AssertedReference, ...]:
     """The references in validated attributes, in rule order (absent attributes assert none)."""
     found = []

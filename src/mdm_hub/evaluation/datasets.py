@@ -18,6 +18,9 @@ class LabelledRecord:
     system: str
     source_id: str
     attributes: dict[str, Any]
+    # Another entity type than the data set's: loaded as context (the customers a project
+    # refers to), never scored.
+    entity_type: str | None = None
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,17 @@ async def _ingest(
     review = rejected = 0
     for start in range(0, len(records), batch):
         raws = [
-            RawRecord(record.system, entity_type, record.source_id, record.attributes)
+            RawRecord(
+                record.system,
+                record.entity_type or entity_type,
+                record.source_id,
+                record.attributes,
+            )
             for record in records[start : start + batch]
         ]
-        for result in await ingest.upsert_many(raws):
+        for raw, result in zip(raws, await ingest.upsert_many(raws), strict=True):
+            if raw.entity_type != entity_type:
+                continue  # context, not scored
             if isinstance(result, RecordRejected):
                 rejected += 1
             else:
@@ -112,6 +119,7 @@ async def _predicted_pairs(
     store: EmbeddedStore, records: list[LabelledRecord], entity_type: EntityType
 ) -> set[Pair]:
     clusters: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    records = [r for r in records if r.entity_type in (None, entity_type.value)]
     for start in range(0, len(records), RESOLVE_BATCH):
         batch = records[start : start + RESOLVE_BATCH]
         keys = [SourceKey(r.system, entity_type, r.source_id) for r in batch]

@@ -83,7 +83,10 @@ COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
     Comparator.TOKEN_SET_RATIO: _Bulk(fuzz.token_set_ratio, 100.0),
     Comparator.TOKEN_SORT_RATIO: _Bulk(fuzz.token_sort_ratio, 100.0),
     Comparator.RATIO: _Bulk(fuzz.ratio, 100.0),
+    Comparator.WRATIO: _Bulk(fuzz.WRatio, 100.0),
     Comparator.EXACT: _exact_pair,
+    # Compared once resolved to golden IDs: equal or not.
+    Comparator.REFERENCE: _exact_pair,
     Comparator.DATE: date_similarity,
     Comparator.NUMERIC: numeric_similarity,
 }

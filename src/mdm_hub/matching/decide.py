@@ -9,7 +9,7 @@ components of the pairs above the threshold, whatever order records arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -119,12 +119,14 @@ def score_goldens(
     incoming: PreparedRecord,
     members: Sequence[CandidateMember],
     blocked: Collection[str] = (),
+    excluded: Mapping[str, str] = {},
 ) -> list[GoldenScore]:
     """Each candidate golden's best member comparison, best first. `blocked` goldens (a
-    steward said not-a-match) may score but are never auto-linked."""
+    steward said not-a-match) may score but are never auto-linked; `excluded` ones (golden
+    ID: why) are things the record cannot be, such as its own parent."""
     if not members:
         return []
-    pairs, ranked = _rank(rules, incoming, members, blocked)
+    pairs, ranked = _rank(rules, incoming, members, blocked, excluded)
     return [_golden_score(rules, incoming, members, pairs, golden) for golden in ranked]
 
 
@@ -133,6 +135,7 @@ def _rank(
     incoming: PreparedRecord,
     members: Sequence[CandidateMember],
     blocked: Collection[str],
+    excluded: Mapping[str, str],
 ) -> tuple[ScoredPairs, list[_Ranked]]:
     """Each candidate golden's best member and score, best first, without explanations:
     a decision explains only the goldens it keeps."""
@@ -145,13 +148,15 @@ def _rank(
         # Without strong identifiers on the incoming record nothing can be equal, differ
         # or conflict: skip the set work.
         if incoming.strong:
-            conflicts = _conflicts(incoming, member.prepared)
+            conflicts = _conflicts(incoming, member.prepared, rules.never_conflicting)
             strong = _equal_strong(incoming, member.prepared)
         else:
             conflicts, strong = set(), False
-        unmet = pairs.unmet(index)
+        unmet = pairs.unmet(index, identified=strong and not conflicts)
         if unmet:  # a required agreement failed: as good as a conflicting identifier
             conflicts = conflicts | set(unmet)
+        if member.golden_id in excluded:
+            conflicts = conflicts | {excluded[member.golden_id]}
         if conflicts:
             conflicted.setdefault(member.golden_id, set()).update(conflicts)
         strong = strong and not conflicts
@@ -210,11 +215,14 @@ def decide(
     members: Sequence[CandidateMember],
     blocked: Collection[str] = (),
     separated: Collection[frozenset[str]] = (),
+    excluded: Mapping[str, str] = {},
 ) -> MatchDecision:
-    """`separated` holds pairs of candidate goldens a steward kept apart: never merged."""
+    """`separated` holds pairs of candidate goldens a steward kept apart: never merged.
+    `excluded` goldens (golden ID: why) are things the record cannot be (its own parent):
+    never linked, never offered for review."""
     if not members:
         return MatchDecision(MatchOutcome.NEW)
-    pairs, ranked = _rank(rules, incoming, members, blocked)
+    pairs, ranked = _rank(rules, incoming, members, blocked, excluded)
 
     def scored(golden: _Ranked) -> GoldenScore:
         return _golden_score(rules, incoming, members, pairs, golden)
@@ -227,7 +235,7 @@ def decide(
         target = auto[0]
         merge: list[str] = []
         kept_apart: list[GoldenScore] = []
-        strong = _strong_values(members)
+        strong = _strong_values(members, rules.never_conflicting)
         for other in auto[1:]:
             joined = (target.golden_id, *merge)
             if any(frozenset((other.golden_id, g)) in separated for g in joined) or any(
@@ -244,20 +252,26 @@ def decide(
             scored(target).explanation,
             tuple(kept_apart),
         )
-    review = tuple(scored(g) for g in ranked if g.score >= review_floor)
+    review = tuple(
+        scored(g) for g in ranked if g.score >= review_floor and g.golden_id not in excluded
+    )
     if review:
         return MatchDecision(MatchOutcome.REVIEW, score=review[0].score, review=review)
     best = scored(ranked[0])
     return MatchDecision(MatchOutcome.NEW, score=best.score, explanation=best.explanation)
 
 
-def _strong_values(members: Sequence[CandidateMember]) -> dict[str, dict[str, set[str]]]:
-    """Per golden, per strong identifier, the values its retrieved members hold."""
+def _strong_values(
+    members: Sequence[CandidateMember], never: frozenset[str]
+) -> dict[str, dict[str, set[str]]]:
+    """Per golden, per strong identifier that can conflict, the values its retrieved
+    members hold."""
     values: dict[str, dict[str, set[str]]] = {}
     for member in members:
         held = values.setdefault(member.golden_id, {})
         for name, value in member.prepared.strong.items():
-            held.setdefault(name, set()).add(value)
+            if name not in never:
+                held.setdefault(name, set()).add(value)
     return values
 
 
@@ -283,9 +297,12 @@ def _typos(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
     return {name for name in _differing(incoming, member) if name in once}
 
 
-def _conflicts(incoming: PreparedRecord, member: PreparedRecord) -> set[str]:
-    """Differing identifiers that say "another entity": both valid, or both failing."""
-    return _differing(incoming, member) - _typos(incoming, member)
+def _conflicts(
+    incoming: PreparedRecord, member: PreparedRecord, never: frozenset[str] = frozenset()
+) -> set[str]:
+    """Differing identifiers that say "another entity": both valid, or both failing (and
+    not declared `differing_vetoes: false`)."""
+    return _differing(incoming, member) - _typos(incoming, member) - never
 
 
 def _equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> bool:

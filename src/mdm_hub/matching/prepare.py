@@ -14,6 +14,7 @@ import jellyfish
 from mdm_hub.matching.identifiers import IDENTIFIER, identifier_standardiser
 from mdm_hub.matching.rules import (
     BlockingRule,
+    Comparator,
     IdentifierScope,
     MatchRules,
     RuleFile,
@@ -51,6 +52,20 @@ STRONG_PREFIX = "S|"
 BLOCKING_PREFIX = "B|"
 
 Validator = Callable[[str, str | None], bool | None]
+
+# Joins a reference's system and source ID in a prepared value (`netsuite\x1f2023`): what it
+# points at, until the matcher resolves it to a golden ID.
+REFERENCE_SEPARATOR = "\x1f"
+_REFERENCE = "reference"  # the standardiser name reference comparisons use internally
+
+
+def reference_value(raw: object) -> str:
+    """A reference attribute (`{system, sourceId}`) as a prepared value; "" when absent."""
+    if isinstance(raw, dict):
+        system, source_id = raw.get("system"), raw.get("sourceId")
+        if isinstance(system, str) and isinstance(source_id, str):
+            return f"{system}{REFERENCE_SEPARATOR}{source_id}"
+    return ""
 
 
 def standardise(name: str, raw: Any, record_country: str | None) -> str:
@@ -147,7 +162,15 @@ def _compile(spec: RuleFile) -> _Recipe:
         )
 
     comparisons = tuple(
-        (c.label, tuple(standardised_index(c.standardiser, a) for a in c.attributes))
+        (
+            c.label,
+            tuple(
+                standardised_index(
+                    _REFERENCE if c.comparator is Comparator.REFERENCE else c.standardiser, a
+                )
+                for a in c.attributes
+            ),
+        )
         for c in spec.comparisons
     )
     strong = tuple(
@@ -161,7 +184,7 @@ def _compile(spec: RuleFile) -> _Recipe:
         standardised=tuple(
             (COUNTRY_AWARE[name], True, attribute)
             if name in COUNTRY_AWARE
-            else (identifier if name == IDENTIFIER else STANDARDISERS[name], False, attribute)
+            else (_standardiser(name, identifier), False, attribute)
             for name, attribute in standardised
         ),
         base_standardised=base_standardised,
@@ -181,6 +204,14 @@ def _compile(spec: RuleFile) -> _Recipe:
         strong_prefix=f"{STRONG_PREFIX}{spec.entity_type}|",
         blocking=blocking,
     )
+
+
+def _standardiser(name: str, identifier: Callable[[str], str]) -> Callable[..., str]:
+    if name == IDENTIFIER:
+        return identifier
+    if name == _REFERENCE:
+        return reference_value
+    return STANDARDISERS[name]
 
 
 # Compiled recipes by rule set (weak: rule sets reloaded in tests come and go), each kept
@@ -222,7 +253,8 @@ def _standardise(
         raw = attributes.get(attribute)
         if type(raw) is not str:  # the usual case skips the checks; subclasses converted
             if raw is None or isinstance(raw, dict | list):
-                standardised.append("")
+                # A reference is the one value kept as a structure.
+                standardised.append(reference_value(raw) if standardiser is reference_value else "")
                 continue
             raw = str(raw)
         standardised.append(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mdm_hub.domain.attributes import attribute_names
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.relationships import REFERENCE_RULES
 from mdm_hub.domain.systems import SystemKind, SystemRegistry
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.matching.identifiers import IDENTIFIER
@@ -32,9 +33,17 @@ class Comparator(StrEnum):
     TOKEN_SET_RATIO = "token_set_ratio"
     TOKEN_SORT_RATIO = "token_sort_ratio"
     RATIO = "ratio"
+    # rapidfuzz's WRatio: the best of plain, partial and token comparisons, so a name cut
+    # short ("Stark Pharma"), reordered or mistyped still scores high, while two names sharing
+    # only a first word ("Proseware Media", "Proseware Software") do not.
+    WRATIO = "wratio"
     EXACT = "exact"
     DATE = "date"
     NUMERIC = "numeric"
+    # Graph evidence: the attribute is a reference, resolved through the crosswalk to the
+    # golden record it points at; the same golden record agrees, another one disagrees, an
+    # unresolved reference (its target not yet seen) is missing.
+    REFERENCE = "reference"
 
 
 class Transform(StrEnum):
@@ -88,6 +97,9 @@ class Comparison(_Strict):
     # Both present and below every level: never an automatic link, whatever else agrees
     # (a cost centre is never a GL account).
     required: bool = False
+    # The same, but only for a link on the score: an equal strong identifier still links
+    # (a company trading under another name keeps its tax ID).
+    required_for_score: bool = False
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -133,6 +145,9 @@ class StrongIdentifier(BlockingRule):
 
     scope: IdentifierScope = IdentifierScope.GLOBAL
     shared_by: list[str] = Field(default_factory=list)
+    # False: equal still links, but different values veto nothing (a person has several
+    # mailboxes: a firm's second domain, a personal one).
+    differing_vetoes: bool = True
 
     @model_validator(mode="after")
     def _shared_needs_system_scope(self) -> Self:
@@ -190,6 +205,10 @@ class MatchRules:
         self.groups: Mapping[str, Mapping[str, str]] = groups or {}
         self.system_scoped = frozenset(
             rule.name for rule in rules.strong_identifiers if rule.scope is IdentifierScope.SYSTEM
+        )
+        # Identifiers whose differing values are no conflict (`differing_vetoes: false`).
+        self.never_conflicting = frozenset(
+            rule.name for rule in rules.strong_identifiers if not rule.differing_vetoes
         )
 
     def scope_of(self, identifier: str, system: str) -> str:
@@ -293,6 +312,26 @@ def _sharing_groups(
     return groups, problems
 
 
+def reference_attributes(entity_type: EntityType) -> frozenset[str]:
+    """The attributes of `entity_type` that refer to another record."""
+    return frozenset(rule.attribute for rule in REFERENCE_RULES[entity_type])
+
+
+def _reference_problems(entity_type: EntityType, comparison: Comparison, where: str) -> list[str]:
+    problems = []
+    references = reference_attributes(entity_type)
+    if len(comparison.attributes) != 1 or comparison.attributes[0] not in references:
+        problems.append(
+            f"{where}.attributes: the reference comparator compares one reference attribute "
+            f"of {entity_type} ({', '.join(sorted(references)) or 'it has none'})"
+        )
+    if [level.min for level in comparison.levels] != [1.0]:
+        problems.append(f"{where}.levels: a reference agrees or not: one level, min 1.0")
+    if comparison.swap_group or comparison.nicknames:
+        problems.append(f"{where}: swap_group and nicknames do not apply to references")
+    return problems
+
+
 def _semantic_problems(rules: RuleFile) -> list[str]:
     known = set(attribute_names(rules.entity_type))
     problems = []
@@ -303,6 +342,9 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
             for a in comparison.attributes
             if a not in known
         ]
+        if comparison.comparator is Comparator.REFERENCE:
+            problems += _reference_problems(rules.entity_type, comparison, where)
+            continue
         if not _known_standardiser(comparison.standardiser):
             problems.append(
                 f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}"

@@ -104,6 +104,7 @@ class _Table:
     compared: tuple[str, ...]
     prior: float
     required: tuple[int, ...] = ()  # rows of the comparisons marked `required`
+    required_for_score: tuple[int, ...] = ()  # rows marked `required_for_score`
 
 
 _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
@@ -168,6 +169,7 @@ def _compile(comparisons: tuple[Comparison, ...], prior: float) -> _Table:
         compared=tuple(dict.fromkeys(field for _, field in fields)),
         prior=prior,
         required=tuple(row for row, c in enumerate(comparisons) if c.required),
+        required_for_score=tuple(row for row, c in enumerate(comparisons) if c.required_for_score),
     )
 
 
@@ -215,13 +217,15 @@ class ScoredPairs:
         missing. Rule fitting counts these."""
         return tuple(row[index] for row in self._level)
 
-    def unmet(self, index: int) -> tuple[str, ...]:
+    def unmet(self, index: int, identified: bool = False) -> tuple[str, ...]:
         """The `required` comparisons candidate `index` disagrees on (both values present,
-        below every level): such a pair never links automatically."""
+        below every level): such a pair never links automatically. Unless the pair is
+        `identified` (an equal strong identifier), `required_for_score` ones count too."""
+        rows = self._table.required
+        if not identified:
+            rows = (*rows, *self._table.required_for_score)
         return tuple(
-            self._table.labels[row]
-            for row in self._table.required
-            if self._level[row][index] == _OTHERWISE_LEVEL
+            self._table.labels[row] for row in rows if self._level[row][index] == _OTHERWISE_LEVEL
         )
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:

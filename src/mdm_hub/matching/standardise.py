@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import phonenumbers
@@ -19,6 +20,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.util import get_cc_module
 
 from mdm_hub.domain.systems import DateOrder
+from mdm_hub.matching.abbreviations import abbreviations
 from mdm_hub.standardise.countries import country as door_country
 from mdm_hub.standardise.dates import iso_date as door_date
 from mdm_hub.standardise.folding import fold
@@ -42,17 +44,10 @@ _LEGAL_FORMS = frozenset(LEGAL_FORMS)
 # Forms distinctive enough to recognise through a typo ("corp" is not: "Core" is a name).
 _LONG_LEGAL_FORMS = ("gmbh", "limited", "incorporated", "corporation", "aktiengesellschaft", "plc")
 _NOISE_WORDS = frozenset({"the"})
-# Common abbreviations in company names, expanded so both spellings compare equal.
-COMPANY_ABBREVIATIONS = {
-    "intl": "international", "int": "international", "mfg": "manufacturing",
-    "svcs": "services", "svc": "services", "srvcs": "services", "tech": "technology",
-    "techs": "technologies", "grp": "group", "hldgs": "holdings", "hldg": "holding",
-    "mgmt": "management", "assoc": "associates", "bros": "brothers", "natl": "national",
-    "sys": "systems", "dept": "department", "univ": "university", "ctr": "center",
-    "centre": "center", "labs": "laboratories", "lab": "laboratory", "ind": "industries",
-    "inds": "industries", "fin": "financial", "amer": "american", "eng": "engineering",
-    "&": "and", "+": "and",
-}  # fmt: skip
+# Abbreviations in company names and in other names, as data (shipped/abbreviations.yaml).
+_ABBREVIATIONS = abbreviations()
+COMPANY_ABBREVIATIONS = {**_ABBREVIATIONS.company, "&": "and", "+": "and"}
+WORD_ABBREVIATIONS = _ABBREVIATIONS.words
 _nick_namer = NickNamer()
 
 # NFKC, accents folded to ASCII, casefolded, punctuation to spaces, spaces collapsed: the
@@ -208,6 +203,38 @@ def code(value: str) -> str:
     return _NON_ALPHANUMERIC.sub("", value).upper()
 
 
+_LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_JOINING_WORDS = frozenset({"and", "&"})
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def words(value: str) -> str:
+    """A name as words: folded, letters and digits split ("Ph2" -> "ph 2"), abbreviations
+    expanded ("Sr." -> "senior", "Std" -> "standard") and "and"/"&" dropped, so
+    "Sr. Consultant - Std Rates" and "Senior Consultant Standard Rates" read alike."""
+    split = _LETTERS_DIGITS.sub(" ", text(value))
+    return " ".join(
+        WORD_ABBREVIATIONS.get(word, word) for word in split.split() if word not in _JOINING_WORDS
+    )
+
+
+_MAX_DIGITS = 30
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def number(value: str) -> str:
+    """A decimal as the door standardised it ("150.00"), trailing zeros dropped so equal
+    amounts compare equal ("150"); "" when it is no number."""
+    try:
+        parsed = Decimal(value.strip())
+    except InvalidOperation:
+        return ""
+    # No amount has 30 digits: a hostile 1e999 must not become a 1,000-digit string.
+    if not parsed.is_finite() or abs(parsed.adjusted()) > _MAX_DIGITS:
+        return ""
+    return format(parsed.normalize(), "f")
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def web_domain(value: str) -> str:
     """A website as its host: "https://www.Acme.com/about" -> "acme.com"."""
@@ -232,6 +259,8 @@ STANDARDISERS: dict[str, Standardiser] = {
     "country": country,
     "date": iso_date,
     "code": code,
+    "number": number,
+    "words": words,
     "postcode": postcode,
     "web_domain": web_domain,
 }

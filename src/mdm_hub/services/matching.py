@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import IncomingRecord, StoredCandidate, StoredSource
+from mdm_hub.domain.records import IncomingRecord, SourceKey, StoredCandidate, StoredSource
+from mdm_hub.domain.relationships import HIERARCHY_OF, asserted_references, is_hierarchy
 from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.matching.decide import (
     CandidateMember,
@@ -18,9 +20,13 @@ from mdm_hub.matching.decide import (
     score_goldens,
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
+from mdm_hub.matching.references import named_keys, reference_slots, with_goldens
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import StoreTransaction
+
+# Which golden record each of these source records belongs to now (None: not seen yet).
+GoldenResolver = Callable[[Sequence[SourceKey]], Awaitable[list[str | None]]]
 
 PREPARED_CACHE_SIZE = 100_000
 SHIPPED_MATCHING_DIR = Path(__file__).resolve().parents[3] / "matching"
@@ -86,6 +92,15 @@ class RecordMatcher:
             )
             for c in found
         ]
+        incoming, members, excluded = await _with_graph_evidence(
+            rules,
+            record.key,
+            record.attributes,
+            prepared,
+            members,
+            [c.attributes for c in found],
+            tx.golden_ids_of,
+        )
         golden_ids = sorted({m.golden_id for m in members})
         blocked: set[str] = set()
         separated: set[frozenset[str]] = set()
@@ -93,30 +108,73 @@ class RecordMatcher:
         # (a brand-new record has no not-a-match of its own yet): spare the round trip.
         if len(golden_ids) > 1:
             blocked, separated = await tx.separations(record.key, golden_ids)
-        return decide(rules, prepared, members, blocked, separated)
+        return decide(rules, incoming, members, blocked, separated, excluded)
 
-    def explain(
+    async def explain(
         self,
-        entity_type: EntityType,
-        attributes: Mapping[str, object],
+        key: SourceKey,
+        attributes: Mapping[str, Any],
+        golden_id: str,
         members: Sequence[StoredSource],
-        system: str | None = None,
+        resolve: GoldenResolver,
     ) -> GoldenScore | None:
-        """How a record (sent by `system`) compares with a golden record's members (the
-        best-matching one)."""
-        rules = self._rules[entity_type]
-        incoming = prepare(rules, attributes, with_keys=False, system=system)
+        """How a record compares with a golden record's members (the best-matching one),
+        its references resolved by `resolve` as matching resolves them."""
+        rules = self._rules[key.entity_type]
+        incoming = prepare(rules, attributes, with_keys=False, system=key.system)
         candidates = [
             CandidateMember(
                 m.key,
-                "golden",
+                golden_id,
                 m.recorded_at,
                 prepare(rules, m.attributes, with_keys=False, system=m.key.system),
             )
             for m in members
         ]
-        scored = score_goldens(rules, incoming, candidates)
+        incoming, candidates, excluded = await _with_graph_evidence(
+            rules, key, attributes, incoming, candidates, [m.attributes for m in members], resolve
+        )
+        scored = score_goldens(rules, incoming, candidates, excluded=excluded)
         return scored[0] if scored else None
+
+
+async def _with_graph_evidence(
+    rules: MatchRules,
+    key: SourceKey,
+    attributes: Mapping[str, Any],
+    incoming: PreparedRecord,
+    members: list[CandidateMember],
+    member_attributes: Sequence[Mapping[str, Any]],
+    resolve: GoldenResolver,
+) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str]]:
+    """The record and its candidates with references resolved to golden IDs (one read for
+    all), and the candidate goldens the record cannot join: the one its own hierarchy
+    reference points at (a subsidiary is not its parent), and those with a member that names
+    this record as its parent."""
+    slots = reference_slots(rules)
+    own = [
+        r for r in asserted_references(key.entity_type, attributes) if is_hierarchy(r.relationship)
+    ]
+    if not members or not (slots or key.entity_type in HIERARCHY_OF):
+        return incoming, members, {}
+    wanted = named_keys(slots, [incoming, *(m.prepared for m in members)])
+    wanted += [r.target for r in own if r.target not in wanted]
+    goldens = dict(zip(wanted, await resolve(wanted), strict=True)) if wanted else {}
+    excluded: dict[str, str] = {}
+    for ref in own:
+        parent = goldens.get(ref.target)
+        if parent is not None:
+            excluded[parent] = f"{ref.attribute} (the record's own {ref.attribute})"
+    for member, held in zip(members, member_attributes, strict=True):
+        if any(
+            r.target == key and is_hierarchy(r.relationship)
+            for r in asserted_references(key.entity_type, held)
+        ):
+            excluded.setdefault(member.golden_id, f"{member.key} names this record as its parent")
+    if slots:
+        incoming = with_goldens(incoming, slots, goldens)
+        members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
+    return incoming, members, excluded
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from mdm_hub.domain.audit import SYSTEM, Action, AuditContext, AuditEntry, source_subject
@@ -60,14 +61,18 @@ class ReviewService:
             )
         versions = await self._store.source_versions(source)
         others = [m for m in view.members if m.key != source]
-        score = self._matcher.explain(
-            source.entity_type, versions[-1].attributes, others, source.system
+        score = await self._matcher.explain(
+            source, versions[-1].attributes, golden_id, others, self._golden_ids_of
         )
         if score is None:
             raise InvalidInput(
                 [Problem("goldenId", f"{golden_id} has no member other than {source} to compare")]
             )
         return score
+
+    async def _golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
+        found = await self._store.resolve_many(keys)
+        return [r.golden_id if r is not None else None for r in found]
 
     async def record_not_a_match(
         self, source: SourceKey, golden_id: str, audit: AuditContext = SYSTEM

@@ -29,7 +29,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.adapters.embedded.sql import key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -57,6 +57,13 @@ SOURCE_COLUMNS = (
 MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
 _ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
+# Keys arrive as a JSON array of [system, entityType, sourceId]; one indexed seek each.
+_GOLDEN_IDS_OF = """
+SELECT CAST(refs.key AS INTEGER) AS i, s.goldenId AS goldenId
+FROM json_each(?) AS refs
+JOIN source_record s ON s.system = refs.value ->> '$[0]'
+  AND s.entityType = refs.value ->> '$[1]' AND s.sourceId = refs.value ->> '$[2]'
+"""
 _UPSERT = (
     "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
     "attributes = excluded.attributes, "
@@ -436,6 +443,13 @@ class EmbeddedTransaction(
             (golden_id,),
         ).fetchall()
         return [stored_source(row) for row in rows]
+
+    async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
+        if not keys:
+            return []
+        rows = self._db.execute(_GOLDEN_IDS_OF, (keys_param(keys),)).fetchall()
+        found = {int(row["i"]): row["goldenId"] for row in rows}
+        return [found.get(index) for index in range(len(keys))]
 
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True

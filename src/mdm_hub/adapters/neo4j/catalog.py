@@ -16,6 +16,7 @@ from mdm_hub.errors import ConfigurationError
 
 class Query(StrEnum):
     GET_SOURCE = "get_source"
+    GOLDEN_IDS_OF = "golden_ids_of"
     LOCK_KEYS = "lock_keys"
     CANDIDATES = "candidates"
     BLOCKED_GOLDENS = "blocked_goldens"

@@ -227,6 +227,13 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
         return [stored_source(row["source"]) for row in rows]
 
+    async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
+        if not keys:
+            return []
+        rows = await self._rows(Query.GOLDEN_IDS_OF, keys=[key_params(k) for k in keys])
+        found = {int(row["i"]): row["goldenId"] for row in rows}
+        return [found.get(index) for index in range(len(keys))]
+
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:

@@ -34,13 +34,24 @@ def landscape_dataset(
     entity_type: EntityType, seed: int = DEFAULT_SEED, scale: Scale = Scale.MEDIUM
 ) -> Dataset:
     landscape = generate_landscape(seed, scale)
-    live = [r for r in landscape.records if r.entity_type is entity_type and not r.deleted]
+    loaded = [r for r in landscape.records if not r.deleted]
+    live = [r for r in loaded if r.entity_type is entity_type]
     systems = sorted({r.system for r in live})
     things = len({r.entity_key for r in live})
     return Dataset(
         dataset_name(entity_type),
         entity_type.value,
-        [LabelledRecord(r.system, r.source_id, r.attributes) for r in live],
+        # Every type is loaded, as a firm loads its landscape: a project's customer must be
+        # known for the project to be matched by it. Only `entity_type` is scored.
+        [
+            LabelledRecord(
+                r.system,
+                r.source_id,
+                r.attributes,
+                None if r.entity_type is entity_type else r.entity_type.value,
+            )
+            for r in loaded
+        ],
         true_pairs(live),
         f"{dataset_name(entity_type)}: {len(live)} {entity_type.value.lower()} records of "
         f"{things} real ones in {', '.join(systems)} (generated firm, seed {seed}, {scale})",

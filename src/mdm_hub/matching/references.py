@@ -1,0 +1,89 @@
+"""Graph evidence: reference comparisons compare the golden records two references point at.
+
+A prepared record holds a reference as what it names (`netsuite\x1f2023`: a system's own ID).
+Before scoring, the matcher asks the store, in one read for the record and all its candidates,
+which golden record each named record belongs to now, and puts those golden IDs in place: two
+systems' references to their own copies of one customer then agree. A reference the hub cannot
+resolve yet (its target has not arrived) is left empty, so it counts as missing, not as a
+disagreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.relationships import HIERARCHY_OF, REFERENCE_RULES
+from mdm_hub.matching.prepare import REFERENCE_SEPARATOR, PreparedRecord
+from mdm_hub.matching.rules import Comparator, MatchRules
+
+
+@dataclass(frozen=True)
+class ReferenceSlot:
+    """A reference comparison: its label (the key of its prepared value) and what it names."""
+
+    label: str
+    attribute: str
+    target_type: EntityType
+
+
+_SLOTS: WeakKeyDictionary[MatchRules, tuple[ReferenceSlot, ...]] = WeakKeyDictionary()
+
+
+def reference_slots(rules: MatchRules) -> tuple[ReferenceSlot, ...]:
+    """The rule file's reference comparisons (computed once per rule set)."""
+    slots = _SLOTS.get(rules)
+    if slots is None:
+        entity_type = rules.entity_type
+        targets = {rule.attribute: rule.target_type for rule in REFERENCE_RULES[entity_type]}
+        slots = _SLOTS[rules] = tuple(
+            ReferenceSlot(c.label, c.attributes[0], targets[c.attributes[0]])
+            for c in rules.rules.comparisons
+            if c.comparator is Comparator.REFERENCE
+        )
+    return slots
+
+
+def hierarchy_attribute(entity_type: EntityType) -> str | None:
+    """The reference that builds `entity_type`'s own hierarchy (a customer's parent)."""
+    relationship = HIERARCHY_OF.get(entity_type)
+    for rule in REFERENCE_RULES[entity_type]:
+        if rule.relationship is relationship and rule.target_type is entity_type:
+            return rule.attribute
+    return None
+
+
+def named_key(value: str, target_type: EntityType) -> SourceKey | None:
+    """The source record a prepared reference value names."""
+    system, separator, source_id = value.partition(REFERENCE_SEPARATOR)
+    return SourceKey(system, target_type, source_id) if separator else None
+
+
+def named_keys(
+    slots: Iterable[ReferenceSlot], records: Iterable[PreparedRecord]
+) -> list[SourceKey]:
+    """Every distinct record the references of `records` name, in first-seen order."""
+    found: dict[SourceKey, None] = {}
+    slots = tuple(slots)
+    for record in records:
+        for slot in slots:
+            key = named_key(record.values.get(slot.label, ""), slot.target_type)
+            if key is not None:
+                found.setdefault(key)
+    return list(found)
+
+
+def with_goldens(
+    record: PreparedRecord,
+    slots: Iterable[ReferenceSlot],
+    goldens: Mapping[SourceKey, str | None],
+) -> PreparedRecord:
+    """`record` with each reference replaced by the golden ID it resolves to ("" if none)."""
+    values = dict(record.values)
+    for slot in slots:
+        key = named_key(values.get(slot.label, ""), slot.target_type)
+        values[slot.label] = (goldens.get(key) or "") if key is not None else ""
+    return record._replace(values=values)

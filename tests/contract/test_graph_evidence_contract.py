@@ -1,0 +1,170 @@
+"""Graph evidence through the ingest service, on every store: references are compared by the
+golden records they resolve to, and a record is never linked into the golden record its own
+hierarchy reference points at (nor the parent into its subsidiary)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey, UpsertOutcome
+from mdm_hub.ports import Store, StoreTransaction
+from mdm_hub.services.ingest import IngestService, RawRecord
+from tests.support.services import ingest_service, review_service
+
+NORTHWIND = {
+    "name": "Northwind Holdings",
+    "country": "US",
+    "city": "New York",
+    "address_line1": "317 Market Street",
+    "postal_code": "10086",
+}
+CONTOSO = {
+    "name": "Contoso Manufacturing",
+    "country": "GB",
+    "city": "Leeds",
+    "address_line1": "38 High Street",
+    "postal_code": "LS8 6GP",
+}
+
+
+def ref(system: str, source_id: str) -> dict[str, str]:
+    return {"system": system, "sourceId": source_id}
+
+
+def customer(system: str, source_id: str, base: dict[str, Any], **more: Any) -> RawRecord:
+    return RawRecord(system, "CUSTOMER", source_id, {**base, **more})
+
+
+def project(system: str, source_id: str, name: str, customer_ref: dict[str, str]) -> RawRecord:
+    return RawRecord(
+        system,
+        "PROJECT",
+        source_id,
+        {
+            "name": name,
+            "customer": customer_ref,
+            "billing_method": "FIXED_FEE",
+            "currency": "GBP",
+            "start_date": "2022-12-18",
+            "end_date": "2024-03-30",
+        },
+    )
+
+
+async def _two_customers_in_two_systems(ingest: IngestService) -> tuple[str, str]:
+    """Northwind in the ERP and the PSA (one golden record), Contoso in the PSA only."""
+    northwind = await ingest.upsert(customer("netsuite", "1808", NORTHWIND))
+    psa = await ingest.upsert(customer("psa", "NORTHW01", NORTHWIND))
+    assert psa.golden_id == northwind.golden_id
+    contoso = await ingest.upsert(customer("psa", "CONTOS01", CONTOSO))
+    return northwind.golden_id, contoso.golden_id
+
+
+async def test_projects_of_one_golden_customer_named_in_each_systems_ids_link(
+    store: Store,
+) -> None:
+    ingest = ingest_service(store)
+    await _two_customers_in_two_systems(ingest)
+    erp = await ingest.upsert(
+        project(
+            "netsuite",
+            "2843",
+            "Northwind Holdings : Close & Consolidation",
+            ref("netsuite", "1808"),
+        )
+    )
+    psa = await ingest.upsert(
+        project(
+            "psa", "PRJ-21247", "Close & Consolidation (Northwind Hldgs)", ref("psa", "NORTHW01")
+        )
+    )
+    assert (psa.outcome, psa.golden_id) == (UpsertOutcome.LINKED, erp.golden_id)
+    explained = await review_service(store).explain(
+        SourceKey("psa", EntityType.PROJECT, "PRJ-21247"), psa.golden_id
+    )
+    by_name = {c.name: c for c in explained.explanation.comparisons}
+    # The two references differ as sent; they agree as golden records.
+    assert by_name["customer"].level == ">=1"
+    assert by_name["customer"].weight > 0
+
+
+async def test_a_project_of_another_golden_customer_does_not_link(store: Store) -> None:
+    ingest = ingest_service(store)
+    await _two_customers_in_two_systems(ingest)
+    erp = await ingest.upsert(
+        project(
+            "netsuite",
+            "2843",
+            "Northwind Holdings : Close & Consolidation",
+            ref("netsuite", "1808"),
+        )
+    )
+    other = await ingest.upsert(
+        project("psa", "PRJ-30000", "Close & Consolidation (Contoso)", ref("psa", "CONTOS01"))
+    )
+    assert other.golden_id != erp.golden_id
+    assert other.outcome is UpsertOutcome.CREATED
+
+
+async def test_a_reference_not_yet_resolvable_is_no_evidence_either_way(store: Store) -> None:
+    ingest = ingest_service(store)
+    await ingest.upsert(
+        project("netsuite", "2843", "Close & Consolidation", ref("netsuite", "unknown-1"))
+    )
+    psa = await ingest.upsert(
+        project("psa", "PRJ-21247", "Close & Consolidation", ref("psa", "unknown-2"))
+    )
+    explained = await review_service(store).explain(
+        SourceKey("psa", EntityType.PROJECT, "PRJ-21247"),
+        (await store.resolve_many([SourceKey("netsuite", EntityType.PROJECT, "2843")]))[
+            0
+        ].golden_id,  # type: ignore[union-attr]
+    )
+    by_name = {c.name: c for c in explained.explanation.comparisons}
+    assert (by_name["customer"].level, by_name["customer"].weight) == ("missing", 0.0)
+    assert psa.outcome in (UpsertOutcome.LINKED, UpsertOutcome.CREATED)
+
+
+async def test_a_subsidiary_is_not_linked_into_its_parent_nor_refused(store: Store) -> None:
+    ingest = ingest_service(store)
+    parent = await ingest.upsert(customer("salesforce", "P1", NORTHWIND, name="Northwind"))
+    # Same address and a name the parent's is part of: without the graph it would link.
+    child = await ingest.upsert(
+        customer(
+            "salesforce", "C1", NORTHWIND, name="Northwind Holdings", parent=ref("salesforce", "P1")
+        )
+    )
+    assert child.outcome is UpsertOutcome.CREATED
+    assert child.golden_id != parent.golden_id
+    view = await store.get_golden(child.golden_id)
+    assert view is not None
+
+
+async def test_a_parent_arriving_after_its_subsidiary_is_not_linked_into_it(
+    store: Store,
+) -> None:
+    ingest = ingest_service(store)
+    child = await ingest.upsert(
+        customer(
+            "salesforce", "C1", NORTHWIND, name="Northwind Holdings", parent=ref("salesforce", "P1")
+        )
+    )
+    parent = await ingest.upsert(customer("salesforce", "P1", NORTHWIND, name="Northwind"))
+    assert parent.outcome is UpsertOutcome.CREATED
+    assert parent.golden_id != child.golden_id
+
+
+async def test_the_store_resolves_many_keys_to_golden_ids_in_one_read(store: Store) -> None:
+    ingest = ingest_service(store)
+    known = await ingest.upsert(customer("netsuite", "1808", NORTHWIND))
+    keys = [
+        SourceKey("netsuite", EntityType.CUSTOMER, "1808"),
+        SourceKey("netsuite", EntityType.CUSTOMER, "nobody"),
+        SourceKey("netsuite", EntityType.PROJECT, "1808"),
+    ]
+
+    async def read(tx: StoreTransaction) -> list[str | None]:
+        return await tx.golden_ids_of(keys)
+
+    assert await store.write(read) == [known.golden_id, None, None]

@@ -1,0 +1,160 @@
+"""Rule-file pieces of graph-aware matching: reference comparisons, name words with
+abbreviations as data, amounts, mailboxes that never veto, and required evidence that an equal
+identifier overrides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mdm_hub.config import REPO_ROOT
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey
+from mdm_hub.errors import AbbreviationsFileError, ConfigurationError
+from mdm_hub.matching import abbreviations as abbreviation_tables
+from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide
+from mdm_hub.matching.prepare import prepare
+from mdm_hub.matching.references import named_key, reference_slots, with_goldens
+from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.matching.standardise import number, words
+from mdm_hub.onboarding.systems_file import shipped_systems
+
+RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
+PROJECT = RULES[EntityType.PROJECT]
+CUSTOMER = RULES[EntityType.CUSTOMER]
+EMPLOYEE = RULES[EntityType.EMPLOYEE]
+
+
+def _rule_file(comparison: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "entity_type": "PROJECT",
+        "prior": 0.001,
+        "thresholds": {"auto_match": 0.99, "review": 0.5},
+        "blocking": [{"name": "n", "parts": [{"attribute": "name"}]}],
+        "comparisons": [comparison],
+    }
+
+
+def test_a_reference_comparison_must_name_a_reference_attribute() -> None:
+    bad = {
+        "attributes": ["name"],
+        "comparator": "reference",
+        "levels": [{"min": 1.0, "m": 0.9, "u": 0.05}],
+        "otherwise": {"m": 0.1, "u": 0.95},
+    }
+    with pytest.raises(ConfigurationError, match=r"comparisons\[0\].*reference attribute"):
+        MatchRules.parse(_rule_file(bad), "project.yaml")
+
+
+def test_a_reference_comparison_has_one_level_at_1() -> None:
+    bad = {
+        "attributes": ["customer"],
+        "comparator": "reference",
+        "levels": [{"min": 0.9, "m": 0.9, "u": 0.05}],
+        "otherwise": {"m": 0.1, "u": 0.95},
+    }
+    with pytest.raises(ConfigurationError, match=r"levels: a reference agrees or not"):
+        MatchRules.parse(_rule_file(bad), "project.yaml")
+
+
+def test_a_prepared_reference_names_its_record_until_resolved() -> None:
+    prepared = prepare(PROJECT, {"customer": {"system": "psa", "sourceId": "C-7"}})
+    [slot] = [s for s in reference_slots(PROJECT) if s.attribute == "customer"]
+    key = named_key(prepared.values[slot.label], slot.target_type)
+    assert key == SourceKey("psa", EntityType.CUSTOMER, "C-7")
+    resolved = with_goldens(prepared, reference_slots(PROJECT), {key: "cus_1"})
+    assert resolved.values[slot.label] == "cus_1"
+    # A reference nobody can resolve yet is missing, not a disagreement.
+    assert with_goldens(prepared, reference_slots(PROJECT), {}).values[slot.label] == ""
+
+
+def _member(rules: MatchRules, attributes: dict[str, Any], golden_id: str) -> CandidateMember:
+    prepared = prepare(rules, attributes, with_keys=False, system="psa")
+    return CandidateMember(
+        SourceKey("psa", rules.entity_type, golden_id), golden_id, datetime.now(UTC), prepared
+    )
+
+
+def test_the_same_golden_customer_is_evidence_for_and_another_against() -> None:
+    base = {"name": "Close & Consolidation", "start_date": "2022-12-18",
+            "end_date": "2024-03-30", "currency": "GBP", "billing_method": "FIXED_FEE"}  # fmt: skip
+    slots = reference_slots(PROJECT)
+    mine = prepare(PROJECT, {**base, "customer": {"system": "netsuite", "sourceId": "1808"}})
+    theirs = _member(PROJECT, {**base, "customer": {"system": "psa", "sourceId": "NW01"}}, "prj_1")
+    ns, psa = (
+        SourceKey("netsuite", EntityType.CUSTOMER, "1808"),
+        SourceKey("psa", EntityType.CUSTOMER, "NW01"),
+    )
+    same = {ns: "cus_1", psa: "cus_1"}
+    other = {ns: "cus_1", psa: "cus_2"}
+
+    def score(goldens: dict[SourceKey, str]) -> float:
+        incoming = with_goldens(mine, slots, goldens)
+        member = theirs._replace(prepared=with_goldens(theirs.prepared, slots, goldens))
+        decision = decide(PROJECT, incoming, [member])
+        assert decision.score is not None
+        return decision.score
+
+    assert score(same) > score({}) > score(other)
+
+
+def test_a_golden_the_record_cannot_be_is_neither_linked_nor_reviewed() -> None:
+    attributes = {"name": "Northwind", "city": "New York", "postal_code": "10086",
+                  "address_line1": "317 Market Street", "country": "US"}  # fmt: skip
+    incoming = prepare(CUSTOMER, attributes)
+    member = _member(CUSTOMER, attributes, "cus_parent")
+    assert decide(CUSTOMER, incoming, [member]).outcome is MatchOutcome.LINK
+    decision = decide(CUSTOMER, incoming, [member], excluded={"cus_parent": "parent"})
+    assert (decision.outcome, decision.review) == (MatchOutcome.NEW, ())
+    assert decision.explanation is not None
+    assert "parent" in decision.explanation.conflicts
+
+
+def test_names_that_disagree_entirely_never_link_on_score_but_an_equal_tax_id_does() -> None:
+    shared = {"city": "Lyon", "postal_code": "69006", "country": "FR",
+              "address_line1": "275 Boulevard Haussmann", "phone": "+33 3 31 47 45 45"}  # fmt: skip
+    holding = _member(CUSTOMER, {**shared, "name": "Proseware Holdings"}, "cus_1")
+    subsidiary = prepare(CUSTOMER, {**shared, "name": "Proseware Software"})
+    decision = decide(CUSTOMER, subsidiary, [holding])
+    assert decision.outcome is MatchOutcome.REVIEW
+    tax = "FR 740 856 30101"
+    renamed = _member(CUSTOMER, {**shared, "name": "Proseware Holdings", "tax_id": tax}, "cus_1")
+    same = prepare(CUSTOMER, {**shared, "name": "Proseware Software", "tax_id": tax})
+    assert decide(CUSTOMER, same, [renamed]).outcome is MatchOutcome.LINK
+
+
+def test_a_different_mailbox_is_no_veto_but_an_equal_one_links() -> None:
+    person = {"given_name": "Matthew", "family_name": "Allen", "hire_date": "2014-01-01",
+              "employee_number": "9314"}  # fmt: skip
+    hris = _member(EMPLOYEE, {**person, "email": "matthew.allen@brightline.com"}, "emp_1")
+    psa = prepare(EMPLOYEE, {**person, "email": "matthew.allen@brightlinecg.com"}, system="psa")
+    decision = decide(EMPLOYEE, psa, [hris])
+    assert decision.explanation is not None
+    assert "email" not in decision.explanation.conflicts
+
+
+def test_words_expand_abbreviations_from_data_and_split_letters_from_digits() -> None:
+    assert words("Sr. Consultant - Std Rates 2024") == "senior consultant standard rates 2024"
+    assert words("Close & Consolidation - Ph2") == words("Close and Consolidation Phase 2")
+
+
+def test_amounts_compare_as_numbers() -> None:
+    assert number("150.00") == number("150") == "150"
+    assert number("1e999") == number("n/a") == ""
+
+
+def test_a_broken_abbreviations_file_names_itself_and_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "abbreviations.yaml"
+    path.write_text("company: {}\nwords: {sr: [senior]}\n", encoding="utf-8")
+    monkeypatch.setenv(abbreviation_tables.ABBREVIATIONS_FILE_SETTING, str(path))
+    abbreviation_tables.abbreviations.cache_clear()
+    try:
+        with pytest.raises(AbbreviationsFileError, match=r"words\.sr"):
+            abbreviation_tables.abbreviations()
+    finally:
+        abbreviation_tables.abbreviations.cache_clear()
