@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mdm_hub.domain.audit import Action
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey, UpsertOutcome
 from mdm_hub.ports import Store, StoreTransaction
@@ -168,3 +169,45 @@ async def test_the_store_resolves_many_keys_to_golden_ids_in_one_read(store: Sto
         return await tx.golden_ids_of(keys)
 
     assert await store.write(read) == [known.golden_id, None, None]
+
+
+async def _project_clusters(store: Store, order: list[RawRecord]) -> set[frozenset[str]]:
+    ingest = ingest_service(store)
+    for record in order:
+        await ingest.upsert(record)
+    keys = [SourceKey(r.system, EntityType.PROJECT, str(r.source_id)) for r in order]  # type: ignore[arg-type]
+    keys = [k for k, r in zip(keys, order, strict=True) if r.entity_type == "PROJECT"]
+    found = await store.resolve_many(keys)
+    clusters: dict[str, set[str]] = {}
+    for key, resolution in zip(keys, found, strict=True):
+        assert resolution is not None
+        clusters.setdefault(resolution.golden_id, set()).add(key.system)
+    return {frozenset(members) for members in clusters.values()}
+
+
+CUSTOMERS = [customer("netsuite", "1808", NORTHWIND), customer("psa", "NORTHW01", NORTHWIND)]
+PROJECTS = [
+    project(
+        "netsuite", "2843", "Northwind Holdings : Close & Consolidation", ref("netsuite", "1808")
+    ),
+    project("psa", "PRJ-21247", "Year-End Close Programme (NW)", ref("psa", "NORTHW01")),
+]
+
+
+async def test_projects_before_their_customers_end_as_customers_first_do(store: Store) -> None:
+    """The projects arrive first: their customers are unknown, so nothing says they are one
+    project. When the customers arrive and the parked references link, the projects are
+    matched again and merge, as they link when the customers come first."""
+    clusters = await _project_clusters(store, [*PROJECTS, *CUSTOMERS])
+    assert clusters == {frozenset({"netsuite", "psa"})}
+    merges = [e for e in await store.audit_events(0, 100) if e.action == Action.REMATCH_MERGE]
+    assert len(merges) == 1
+    assert merges[0].reason is not None
+    assert "customer resolved" in merges[0].reason
+
+
+async def test_customers_before_their_projects_link_the_projects_on_arrival(store: Store) -> None:
+    clusters = await _project_clusters(store, [*CUSTOMERS, *PROJECTS])
+    assert clusters == {frozenset({"netsuite", "psa"})}
+    merges = [e for e in await store.audit_events(0, 100) if e.action == Action.REMATCH_MERGE]
+    assert merges == []

@@ -43,6 +43,8 @@ class Action(StrEnum):
     INGEST_UPDATED = "ingest.updated"  # a known source record sent new content
     CANDIDATE_OPENED = "candidate.opened"  # the matcher queued a match candidate
     BRIDGING_MERGE = "golden.bridging_merge"  # a new record matched several golden records
+    # A record matched again once a reference of it resolved, and it matched another golden
+    REMATCH_MERGE = "golden.rematch_merge"
     MERGE = "golden.merge"  # a steward merged golden records
     UNMERGE = "golden.unmerge"  # a steward moved source records out of a golden record
     CANDIDATE_DECIDED = "candidate.decided"

@@ -18,7 +18,7 @@ PAGE_SIZE = 1000
 # Lineage of one record: more events than this is a bulk export, not an auditor's question.
 MAX_LINEAGE_EVENTS = 10_000
 
-_MERGES = (Action.MERGE, Action.BRIDGING_MERGE)
+_MERGES = (Action.MERGE, Action.BRIDGING_MERGE, Action.REMATCH_MERGE)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import RuleSet
 
 _SOURCE = "source:"
-_MERGES = (Action.MERGE, Action.BRIDGING_MERGE)
+_MERGES = (Action.MERGE, Action.BRIDGING_MERGE, Action.REMATCH_MERGE)
 MAX_REDIRECTS = 100
 
 

@@ -11,12 +11,9 @@ from typing import Any
 from mdm_hub.domain.admission import admit
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
-    CandidateStatus,
     IncomingRecord,
-    MatchCandidate,
     Membership,
     RejectedRecord,
-    ScoredGolden,
     SourceKey,
     StoredSource,
     UpsertOutcome,
@@ -33,6 +30,7 @@ from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.relationships import ReferenceLinker
+from mdm_hub.services.rematch import Rematcher, queue_for_review
 from mdm_hub.services.retirement import (
     Retirements,
     RetireRefused,
@@ -89,6 +87,7 @@ class IngestService:
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
         self._references = references or ReferenceLinker()
+        self._rematch = Rematcher(self._matcher, self._recompute, new_candidate_id)
         self._systems = systems if systems is not None else shipped_systems()
         # One object for the door (a CodeMapper) and survivorship: both read the same mappings.
         self._codes = codes
@@ -222,7 +221,10 @@ class IngestService:
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
-                await self._references.after_write(tx, written, result.golden_id, previous)
+                linked = await self._references.after_write(tx, written, result.golden_id, previous)
+                if linked:
+                    # What referred to this record can now be matched by it.
+                    await self._rematch.after_links(tx, linked, now, context, entries)
                 if record.unmapped:
                     # Codes kept as sent for want of a mapping: the stewards' queue counts
                     # each record version that carries one (a re-send changes nothing).
@@ -324,26 +326,9 @@ class IngestService:
         candidate_id = None
         if decision.outcome is MatchOutcome.REVIEW:
             candidate_id = self._new_candidate_id()
-            await tx.add_match_candidate(
-                MatchCandidate(
-                    id=candidate_id,
-                    source=record.key,
-                    golden_id=golden_id,
-                    status=CandidateStatus.OPEN,
-                    created_at=now,
-                    candidates=tuple(
-                        ScoredGolden(g.golden_id, g.score, explanation_to_dict(g.explanation))
-                        for g in decision.review
-                    ),
-                )
-            )
             entries.append(
-                AuditEntry(
-                    now,
-                    context,
-                    Action.CANDIDATE_OPENED,
-                    (candidate_id, golden_id, source_subject(record.key)),
-                    after={"candidates": [g.golden_id for g in decision.review]},
+                await queue_for_review(
+                    tx, candidate_id, record.key, golden_id, decision, now, context
                 )
             )
         if outcome is not UpsertOutcome.CREATED:  # a new golden record has its values already

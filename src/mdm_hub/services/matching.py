@@ -76,9 +76,20 @@ class RecordMatcher:
         self._remember(entity_type, system, record.content_hash, kept)
         return prepared
 
+    def compares_references(self, entity_type: EntityType) -> bool:
+        """Whether the rules of `entity_type` weigh graph evidence (a resolved reference can
+        change a decision)."""
+        return bool(reference_slots(self._rules[entity_type]))
+
     async def match(
-        self, tx: StoreTransaction, record: IncomingRecord, prepared: PreparedRecord
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        prepared: PreparedRecord,
+        own_golden: str | None = None,
     ) -> MatchDecision:
+        """The decision for `record`; a record matched again leaves out `own_golden`, the
+        golden record it belongs to."""
         rules = self._rules[record.key.entity_type]
         limits = rules.rules.candidates
         # Retrieval locks the record's keys first: concurrent records that could match each
@@ -86,6 +97,8 @@ class RecordMatcher:
         found = await tx.candidates(
             record.key.entity_type, prepared.keys, limits.per_key_limit, limits.top_k
         )
+        if own_golden is not None:
+            found = [c for c in found if c.golden_id != own_golden]
         members = [
             CandidateMember(
                 c.key, c.golden_id, c.golden_created_at, self._prepared_candidate(rules, c)

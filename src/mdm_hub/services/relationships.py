@@ -49,15 +49,15 @@ class ReferenceLinker:
         record: StoredSource,
         golden_id: str,
         previous: StoredSource | None,
-    ) -> None:
+    ) -> list[LinkedReference]:
         """`record` is the version just written to `golden_id`; `previous` the one it replaced
-        (None for a new source record)."""
+        (None for a new source record). Returns the parked references it resolved."""
         entity_type = record.key.entity_type
         before = asserted_references(entity_type, previous.attributes) if previous else ()
         changes = reference_changes(before, asserted_references(entity_type, record.attributes))
         arrived = previous is None and entity_type in REFERENCEABLE
         if not changes and not arrived:
-            return
+            return []
         targets = await tx.put_references(record, changes) if changes else []
         linked = await tx.link_pending(record.key) if arrived else []
         touched = {link.referrer_golden_id for link in linked}
@@ -71,6 +71,7 @@ class ReferenceLinker:
         ]
         if new_edges:
             await _refuse_cycles(tx, record.key, new_edges)
+        return linked
 
 
 def _asserted_edges(

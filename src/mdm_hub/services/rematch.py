@@ -1,0 +1,154 @@
+"""Matching a record again when one of its references resolves.
+
+A record may arrive before what it refers to (the PSA's project before the ERP's customer), and
+then its graph evidence is missing: it may start a golden record of its own that the same rules
+would have linked had the systems arrived the other way round. When the target arrives and the
+parked reference links, the referring record is matched again by the same rules, inside the same
+transaction: linked (its golden record merges into the one it matches, audited as a merge),
+queued for review, or left as it is. So the arrival order of systems does not decide the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
+from mdm_hub.domain.records import (
+    CandidateStatus,
+    IncomingRecord,
+    MatchCandidate,
+    ScoredGolden,
+    SourceKey,
+)
+from mdm_hub.domain.relationships import LinkedReference
+from mdm_hub.matching.decide import MatchDecision, MatchOutcome
+from mdm_hub.matching.explain import explanation_to_dict
+from mdm_hub.ports import StoreTransaction
+from mdm_hub.services.matching import RecordMatcher
+
+Recompute = Callable[[StoreTransaction, str, datetime], Awaitable[None]]
+
+
+class Rematcher:
+    def __init__(
+        self, matcher: RecordMatcher, recompute: Recompute, new_candidate_id: Callable[[], str]
+    ) -> None:
+        self._matcher = matcher
+        self._recompute = recompute
+        self._new_candidate_id = new_candidate_id
+
+    async def after_links(
+        self,
+        tx: StoreTransaction,
+        linked: Sequence[LinkedReference],
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
+    ) -> None:
+        """Match again every record whose parked reference just linked, where its rules weigh
+        that reference (other references cannot change a decision)."""
+        attributes: dict[SourceKey, list[str]] = {}
+        for link in linked:
+            attributes.setdefault(link.referrer, []).append(link.attribute)
+        for referrer, names in attributes.items():
+            if self._matcher.compares_references(referrer.entity_type):
+                await self._rematch(tx, referrer, names, now, context, entries)
+
+    async def _rematch(
+        self,
+        tx: StoreTransaction,
+        key: SourceKey,
+        resolved: Sequence[str],
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
+    ) -> None:
+        found = await tx.get_source(key)
+        if found is None:
+            return
+        stored, membership = found
+        if membership.retired is not None:
+            return  # a retired record is matched again when it is sent again
+        record = IncomingRecord(key, stored.attributes, stored.content_hash, stored.observed_at)
+        own = membership.golden_id
+        decision = await self._matcher.match(
+            tx, record, self._matcher.prepare(record), own_golden=own
+        )
+        if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
+            await self._merge(tx, key, own, decision, resolved, now, context, entries)
+        elif decision.outcome is MatchOutcome.REVIEW:
+            candidate_id = self._new_candidate_id()
+            entries.append(
+                await queue_for_review(tx, candidate_id, key, own, decision, now, context)
+            )
+
+    async def _merge(
+        self,
+        tx: StoreTransaction,
+        key: SourceKey,
+        own: str,
+        decision: MatchDecision,
+        resolved: Sequence[str],
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
+    ) -> None:
+        survivor = decision.golden_id
+        assert survivor is not None  # a LINK names its golden record
+        losers = [own, *(g for g in decision.merge if g != own)]
+        _, separated = await tx.separations(key, [survivor, *losers])
+        if any(frozenset((own, other)) in separated for other in (survivor, *decision.merge)):
+            return  # a steward kept the record's golden record apart from that one
+        for loser in losers:
+            await tx.merge_golden(loser, survivor, now)
+            await tx.merge_relationships(loser, survivor)
+        await self._recompute(tx, survivor, now)
+        reason = f"{key} matches it once its {', '.join(sorted(resolved))} resolved"
+        entries.append(
+            AuditEntry(
+                now,
+                context,
+                Action.REMATCH_MERGE,
+                (survivor, *losers),
+                {"goldenIds": [survivor, *losers]},
+                {"survivorId": survivor, "mergedIds": losers, "rule": _rule(decision)},
+                reason,
+            )
+        )
+
+
+def _rule(decision: MatchDecision) -> str | None:
+    return decision.explanation.rule if decision.explanation else None
+
+
+async def queue_for_review(
+    tx: StoreTransaction,
+    candidate_id: str,
+    key: SourceKey,
+    golden_id: str,
+    decision: MatchDecision,
+    now: datetime,
+    context: AuditContext,
+) -> AuditEntry:
+    """Queue `key` (a member of `golden_id`) for the stewards with the goldens it may be."""
+    await tx.add_match_candidate(
+        MatchCandidate(
+            id=candidate_id,
+            source=key,
+            golden_id=golden_id,
+            status=CandidateStatus.OPEN,
+            created_at=now,
+            candidates=tuple(
+                ScoredGolden(g.golden_id, g.score, explanation_to_dict(g.explanation))
+                for g in decision.review
+            ),
+        )
+    )
+    return AuditEntry(
+        now,
+        context,
+        Action.CANDIDATE_OPENED,
+        (candidate_id, golden_id, source_subject(key)),
+        after={"candidates": [g.golden_id for g in decision.review]},
+    )
