@@ -21,6 +21,8 @@ from mdm_hub.errors import MdmError
 from mdm_hub.matching.fit_file import fitted_rules_text
 from mdm_hub.matching.fit_quality import Quality, quality
 from mdm_hub.matching.fitting import MAX_ITERATIONS, RulesFit, fit_rules
+from mdm_hub.matching.prepare import prepare
+from mdm_hub.matching.references import named_keys, reference_slots
 from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store
 from mdm_hub.wiring import build_store
@@ -72,10 +74,10 @@ def fit_command(
             raise _Refused(f"--out {target} is the live rule file; write the proposal elsewhere")
         rules = MatchRules.load(live)
         truth = _read_labels(labels, entity_type) if labels else None
-        keys, attributes = asyncio.run(_read_records(settings, entity_type))
+        keys, attributes, goldens = asyncio.run(_read_records(settings, entity_type, rules))
         if len(keys) < 2:
             raise _Refused(f"the store holds {len(keys)} {entity_type} record(s): nothing to fit")
-        fit = fit_rules(rules, attributes, sample, seed, max_iterations)
+        fit = fit_rules(rules, attributes, sample, seed, max_iterations, goldens)
         text = fitted_rules_text(rules, fit, str(target))
     except (_Refused, MdmError) as exc:
         _err.print(f"[red]error:[/red] {escape(str(exc))}")
@@ -91,23 +93,29 @@ def fit_command(
         fitted = MatchRules.load(target)
         _out.print(
             _quality_table(
-                quality(rules, keys, attributes, truth),
-                quality(fitted, keys, attributes, truth),
+                quality(rules, keys, attributes, truth, goldens),
+                quality(fitted, keys, attributes, truth, goldens),
                 sum(1 for key in keys if key in truth),
             )
         )
 
 
 async def _read_records(
-    settings: Settings, entity_type: EntityType
-) -> tuple[list[SourceKey], list[JsonAttributes]]:
-    """Every live source record of the type, page by page through its golden records."""
+    settings: Settings, entity_type: EntityType, rules: MatchRules
+) -> tuple[list[SourceKey], list[JsonAttributes], dict[SourceKey, str | None]]:
+    """Every live source record of the type, page by page through its golden records, and
+    the golden record each record they refer to belongs to (graph evidence)."""
     if settings.store == "embedded" and not Path(settings.embedded_path).is_file():
         raise _Refused(f"no embedded store at {settings.embedded_path} (MDM_EMBEDDED_PATH)")
     store = build_store(settings)
     await store.open()
     try:
-        return await _members(store, entity_type)
+        keys, attributes = await _members(store, entity_type)
+        slots = reference_slots(rules)
+        wanted = named_keys(slots, [prepare(rules, a, with_keys=False) for a in attributes])
+        found = await store.resolve_many(wanted) if wanted else []
+        goldens = {k: r.golden_id if r else None for k, r in zip(wanted, found, strict=True)}
+        return keys, attributes, goldens
     finally:
         await store.close()
 

@@ -216,10 +216,12 @@ def decide(
     blocked: Collection[str] = (),
     separated: Collection[frozenset[str]] = (),
     excluded: Mapping[str, str] = {},
+    held: Mapping[str, Mapping[str, set[str]]] | None = None,
 ) -> MatchDecision:
     """`separated` holds pairs of candidate goldens a steward kept apart: never merged.
     `excluded` goldens (golden ID: why) are things the record cannot be (its own parent):
-    never linked, never offered for review."""
+    never linked, never offered for review. `held`: per golden, per strong identifier, the
+    values all its members hold (`strong_values`); without it, the retrieved members'."""
     if not members:
         return MatchDecision(MatchOutcome.NEW)
     pairs, ranked = _rank(rules, incoming, members, blocked, excluded)
@@ -236,6 +238,8 @@ def decide(
         merge: list[str] = []
         kept_apart: list[GoldenScore] = []
         strong = _strong_values(members, rules.never_conflicting)
+        if held is not None:
+            strong.update({golden: dict(values) for golden, values in held.items()})
         for other in auto[1:]:
             joined = (target.golden_id, *merge)
             if any(frozenset((other.golden_id, g)) in separated for g in joined) or any(
@@ -259,6 +263,13 @@ def decide(
         return MatchDecision(MatchOutcome.REVIEW, score=review[0].score, review=review)
     best = scored(ranked[0])
     return MatchDecision(MatchOutcome.NEW, score=best.score, explanation=best.explanation)
+
+
+def strong_values(
+    rules: MatchRules, members: Sequence[CandidateMember]
+) -> dict[str, dict[str, set[str]]]:
+    """Per golden, per strong identifier that can conflict, the values `members` hold."""
+    return _strong_values(members, rules.never_conflicting)
 
 
 def _strong_values(

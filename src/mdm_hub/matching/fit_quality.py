@@ -15,6 +15,7 @@ from mdm_hub.matching.decide import CandidateMember, score_goldens
 from mdm_hub.matching.fitting import candidate_pairs
 from mdm_hub.matching.pairwise import PairwiseScores
 from mdm_hub.matching.prepare import prepare
+from mdm_hub.matching.references import with_goldens_all
 from mdm_hub.matching.rules import MatchRules
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,12 +29,15 @@ class Quality(PairwiseScores):
 
 
 def linked_pairs(
-    rules: MatchRules, keys: Sequence[SourceKey], attributes: Sequence[Mapping[str, object]]
+    rules: MatchRules,
+    keys: Sequence[SourceKey],
+    attributes: Sequence[Mapping[str, object]],
+    goldens: Mapping[SourceKey, str | None] | None = None,
 ) -> set[frozenset[int]]:
     """Pairs of records (by index) that end in one golden record: every candidate pair the
     matcher would auto-link (strong identifiers and thresholds as in the file), joined into
-    connected components."""
-    prepared = [prepare(rules, record) for record in attributes]
+    connected components. `goldens` resolves references as the matcher does."""
+    prepared = with_goldens_all(rules, [prepare(rules, record) for record in attributes], goldens)
     partners: defaultdict[int, list[int]] = defaultdict(list)
     for a, b in candidate_pairs(prepared, rules.rules.candidates.per_key_limit):
         partners[a].append(b)
@@ -66,6 +70,7 @@ def quality(
     keys: Sequence[SourceKey],
     attributes: Sequence[Mapping[str, object]],
     truth: Mapping[SourceKey, str],
+    goldens: Mapping[SourceKey, str | None] | None = None,
 ) -> Quality:
     """Precision, recall and F1 over the labelled records (`truth`: record -> the real-world
     thing it is); pairs with an unlabelled record are not judged."""
@@ -79,5 +84,5 @@ def quality(
         for pair in itertools.combinations(members, 2)
     }
     judged = set(labelled)
-    predicted = {p for p in linked_pairs(rules, keys, attributes) if p <= judged}
+    predicted = {p for p in linked_pairs(rules, keys, attributes, goldens) if p <= judged}
     return Quality(len(true), len(predicted), len(predicted & true))

@@ -17,7 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.prepare import PreparedRecord, prepare
+from mdm_hub.matching.references import with_goldens_all
 from mdm_hub.matching.rules import Comparison, MatchRules
 from mdm_hub.matching.scoring import MISSING_LEVEL, OTHERWISE_LEVEL, score_many
 
@@ -241,12 +243,14 @@ def fit_rules(
     sample: int,
     seed: int,
     max_iterations: int = MAX_ITERATIONS,
+    goldens: Mapping[SourceKey, str | None] | None = None,
 ) -> RulesFit:
     """Fit `rules` to the records: u over `sample` random pairs, then m by EM over candidate
     pairs, starting from the rule's m. The fitted prior (the chance that two random records
     match, which the matcher's score starts from) is the expected matches among candidates
-    over all pairs: blocking is assumed to retrieve nearly every true match."""
-    prepared = [prepare(rules, record) for record in attributes]
+    over all pairs: blocking is assumed to retrieve nearly every true match. `goldens`
+    resolves references (graph evidence) as the matcher does."""
+    prepared = with_goldens_all(rules, [prepare(rules, record) for record in attributes], goldens)
     comparisons = rules.rules.comparisons
     u = estimate_u(rules, random_pair_patterns(rules, prepared, sample, seed))
     pairs = candidate_pairs(prepared, rules.rules.candidates.per_key_limit)

@@ -10,7 +10,7 @@ disagreement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -87,3 +87,16 @@ def with_goldens(
         key = named_key(values.get(slot.label, ""), slot.target_type)
         values[slot.label] = (goldens.get(key) or "") if key is not None else ""
     return record._replace(values=values)
+
+
+def with_goldens_all(
+    rules: MatchRules,
+    records: Sequence[PreparedRecord],
+    goldens: Mapping[SourceKey, str | None] | None,
+) -> list[PreparedRecord]:
+    """Every record with its references resolved; as they are when `goldens` is None (no
+    store to resolve them: references then compare as the IDs each system sent)."""
+    slots = reference_slots(rules)
+    if goldens is None or not slots:
+        return list(records)
+    return [with_goldens(record, slots, goldens) for record in records]

@@ -156,6 +156,17 @@ class StrongIdentifier(BlockingRule):
         return self
 
 
+class NeverAutoLink(_Strict):
+    """Required evidence across comparisons: when every `agree` comparison is at its top level
+    and every `disagree` one below all its levels, the pair never links on its score (an equal
+    strong identifier still links). Two people sharing a common name whose birth dates
+    disagree are two people, however much else agrees."""
+
+    name: str
+    agree: list[str] = Field(min_length=1)
+    disagree: list[str] = Field(min_length=1)
+
+
 class Thresholds(_Strict):
     auto_match: Probability
     review: Probability
@@ -182,6 +193,7 @@ class RuleFile(_Strict):
     identifier_prefixes: list[str] = Field(default_factory=list)
     blocking: list[BlockingRule] = Field(min_length=1)
     comparisons: list[Comparison] = Field(min_length=1)
+    never_auto_link: list[NeverAutoLink] = Field(default_factory=list)
 
 
 def _known_standardiser(name: str) -> bool:
@@ -349,6 +361,13 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
             problems.append(
                 f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}"
             )
+    labels = {c.label for c in rules.comparisons}
+    for index, guard in enumerate(rules.never_auto_link):
+        problems += [
+            f"never_auto_link[{index}] ({guard.name}): no comparison labelled {label!r}"
+            for label in (*guard.agree, *guard.disagree)
+            if label not in labels
+        ]
     for section, key_rules in (
         ("blocking", rules.blocking),
         ("strong_identifiers", rules.strong_identifiers),

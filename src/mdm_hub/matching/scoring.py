@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -105,6 +105,8 @@ class _Table:
     prior: float
     required: tuple[int, ...] = ()  # rows of the comparisons marked `required`
     required_for_score: tuple[int, ...] = ()  # rows marked `required_for_score`
+    # never_auto_link rules: (name, rows that must be at their top level, rows below all)
+    guards: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...] = ()
 
 
 _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
@@ -113,7 +115,13 @@ _tables: WeakKeyDictionary[MatchRules, _Table] = WeakKeyDictionary()
 def _table(rules: MatchRules) -> _Table:
     table = _tables.get(rules)
     if table is None:
-        table = _tables[rules] = _compile(tuple(rules.rules.comparisons), prior_weight(rules))
+        compiled = _compile(tuple(rules.rules.comparisons), prior_weight(rules))
+        row = {label: index for index, label in enumerate(compiled.labels)}
+        guards = tuple(
+            (g.name, tuple(row[a] for a in g.agree), tuple(row[d] for d in g.disagree))
+            for g in rules.rules.never_auto_link
+        )
+        table = _tables[rules] = replace(compiled, guards=guards)
     return table
 
 
@@ -224,9 +232,16 @@ class ScoredPairs:
         rows = self._table.required
         if not identified:
             rows = (*rows, *self._table.required_for_score)
-        return tuple(
-            self._table.labels[row] for row in rows if self._level[row][index] == _OTHERWISE_LEVEL
-        )
+        level = self._level
+        unmet = [self._table.labels[row] for row in rows if level[row][index] == _OTHERWISE_LEVEL]
+        if not identified:
+            unmet += [
+                name
+                for name, agree, disagree in self._table.guards
+                if all(level[row][index] == 0 for row in agree)
+                and all(level[row][index] == _OTHERWISE_LEVEL for row in disagree)
+            ]
+        return tuple(unmet)
 
     def comparisons(self, index: int) -> tuple[AttributeComparison, ...]:
         """The explanation of one pair, attribute by attribute."""

@@ -18,6 +18,7 @@ from mdm_hub.matching.decide import (
     MatchDecision,
     decide,
     score_goldens,
+    strong_values,
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.references import named_keys, reference_slots, with_goldens
@@ -43,11 +44,17 @@ class RecordMatcher:
         self._prepared: OrderedDict[tuple[EntityType, str, str], PreparedRecord] = OrderedDict()
 
     def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
-        system = candidate.key.system
-        prepared = self._prepared.get((rules.entity_type, system, candidate.content_hash))
+        return self._prepared_version(
+            rules, candidate.key.system, candidate.content_hash, candidate.attributes
+        )
+
+    def _prepared_version(
+        self, rules: MatchRules, system: str, content_hash: str, attributes: Mapping[str, Any]
+    ) -> PreparedRecord:
+        prepared = self._prepared.get((rules.entity_type, system, content_hash))
         if prepared is None:
-            prepared = prepare(rules, candidate.attributes, with_keys=False, system=system)
-            self._remember(rules.entity_type, system, candidate.content_hash, prepared)
+            prepared = prepare(rules, attributes, with_keys=False, system=system)
+            self._remember(rules.entity_type, system, content_hash, prepared)
         return prepared
 
     def _remember(
@@ -121,7 +128,26 @@ class RecordMatcher:
         # (a brand-new record has no not-a-match of its own yet): spare the round trip.
         if len(golden_ids) > 1:
             blocked, separated = await tx.separations(record.key, golden_ids)
-        return decide(rules, incoming, members, blocked, separated, excluded)
+        decision = decide(rules, incoming, members, blocked, separated, excluded)
+        if decision.merge:
+            # Before golden records merge, check every member's identifiers, not only those
+            # retrieval found: two records of one HR system with different numbers are two
+            # people, whichever of their records a third one resembles.
+            held = await self._held(tx, rules, [decision.golden_id or "", *decision.merge])
+            decision = decide(rules, incoming, members, blocked, separated, excluded, held)
+        return decision
+
+    async def _held(
+        self, tx: StoreTransaction, rules: MatchRules, golden_ids: Sequence[str]
+    ) -> dict[str, dict[str, set[str]]]:
+        members = []
+        for golden_id in golden_ids:
+            for source in await tx.members(golden_id):
+                prepared = self._prepared_version(
+                    rules, source.key.system, source.content_hash, source.attributes
+                )
+                members.append(CandidateMember(source.key, golden_id, source.recorded_at, prepared))
+        return strong_values(rules, members)
 
     async def explain(
         self,

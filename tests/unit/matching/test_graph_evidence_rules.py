@@ -158,3 +158,39 @@ def test_a_broken_abbreviations_file_names_itself_and_the_field(
             abbreviation_tables.abbreviations()
     finally:
         abbreviation_tables.abbreviations.cache_clear()
+
+
+def _with_guard(disagree: list[str]) -> MatchRules:
+    document = EMPLOYEE.rules.model_dump(mode="json", exclude_defaults=False)
+    document["never_auto_link"] = [
+        {
+            "name": "same_name_other_birth_date",
+            "agree": ["given_name", "family_name"],
+            "disagree": disagree,
+        }
+    ]
+    return MatchRules.parse(document, "employee.yaml", systems=shipped_systems())
+
+
+def test_equal_names_with_birth_dates_that_disagree_never_link_on_score() -> None:
+    rules = _with_guard(["birth_date"])
+    home = {
+        "given_name": "James",
+        "family_name": "Wilson",
+        "postal_code": "60263",
+        "address_line1": "337 Fifth Avenue",
+        "city": "Evanston",
+        "hire_date": "2014-06-21",
+    }
+    theirs = _member(rules, {**home, "birth_date": "1982-05-05"}, "emp_1")
+    same_day = prepare(rules, {**home, "birth_date": "1982-05-05"}, system="psa")
+    assert decide(rules, same_day, [theirs]).outcome is MatchOutcome.LINK
+    other = prepare(rules, {**home, "birth_date": "1968-10-13"}, system="psa")
+    decision = decide(rules, other, [theirs])
+    assert decision.outcome is MatchOutcome.REVIEW
+    assert "same_name_other_birth_date" in decision.review[0].explanation.conflicts
+
+
+def test_a_guard_naming_an_unknown_comparison_stops_the_rules_loading() -> None:
+    with pytest.raises(ConfigurationError, match=r"never_auto_link\[0\].*'birthday'"):
+        _with_guard(["birthday"])
