@@ -22,6 +22,7 @@ from mdm_hub.evaluation.landscape.dataset import dataset_name, landscape_dataset
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
 from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.wiring import matching_directory
 
 DATASETS: dict[str, Callable[[], Dataset]] = {
     "febrl1": febrl1,
@@ -65,7 +66,7 @@ def evaluate_command(
     if unknown:
         raise typer.BadParameter(f"unknown data set(s) {unknown}; choose from {list(DATASETS)}")
     matcher = RecordMatcher.from_directory(
-        matching_dir or Settings().matching_dir, evaluation_systems()
+        matching_dir or matching_directory(Settings()), evaluation_systems()
     )
     per_call = "one record per call" if batch == 1 else f"{batch} records per call"
     table = Table(title=f"mdm-hub matching evaluation (embedded store, {per_call})")

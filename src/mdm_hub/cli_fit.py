@@ -23,7 +23,7 @@ from mdm_hub.matching.fit_quality import Quality, quality
 from mdm_hub.matching.fitting import MAX_ITERATIONS, RulesFit, fit_rules
 from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store
-from mdm_hub.wiring import build_store
+from mdm_hub.wiring import build_store, matching_directory
 
 EXIT_BAD_INPUT = 2
 PAGE = 500
@@ -65,10 +65,10 @@ def fit_command(
     expectation-maximisation over candidate pairs) and write them as a proposal. The live rule
     file is never changed."""
     settings = Settings()
-    live = settings.matching_dir / f"{entity_type.value.lower()}.yaml"
+    live = matching_directory(settings) / f"{entity_type.value.lower()}.yaml"
     target = out or Path(f"{entity_type.value.lower()}.fitted.yaml")
     try:
-        if target.resolve() == live.resolve():
+        if isinstance(live, Path) and target.resolve() == live.resolve():
             raise _Refused(f"--out {target} is the live rule file; write the proposal elsewhere")
         rules = MatchRules.load(live)
         truth = _read_labels(labels, entity_type) if labels else None

@@ -28,7 +28,7 @@ from mdm_hub.services.recompute import PAGE_SIZE, RecomputeService
 from mdm_hub.services.survivorship import Refresh
 from mdm_hub.survivorship.loader import rule_file_name
 from mdm_hub.survivorship.rules import RuleSet
-from mdm_hub.wiring import build_store, load_reference, load_rules
+from mdm_hub.wiring import build_store, load_reference, load_rules, survivorship_directory
 
 # Exit codes a deploy script can act on.
 EXIT_STALE = 1
@@ -72,7 +72,7 @@ def rules() -> None:
     # Full hashes, one line each. A golden record's ruleSetHash is its rules' hash, folded with
     # its code sets' when any govern its attributes (`mdm-hub recompute --check` compares).
     for entity_type in EntityType:
-        path = settings.survivorship_dir / rule_file_name(entity_type)
+        path = survivorship_directory(settings) / rule_file_name(entity_type)
         _out.print(f"{entity_type:<21} {rule_set.for_type(entity_type).hash}  {path}")
     _out.print("OK: every rule file is valid")
     for name, version in codes.versions.items():

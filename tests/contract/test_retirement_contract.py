@@ -18,7 +18,7 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.retirement import RetireRequest, RetireResult
-from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.contract.test_relationship_ingest_contract import ticking_clock
 from tests.contract.test_stewardship_contract import GLOBEX, WHY, key, merge, steward, versions
 
@@ -31,7 +31,7 @@ OBSERVED = datetime(2025, 12, 24, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ingest(store: Store) -> IngestService:
-    return IngestService(store, clock=ticking_clock())
+    return IngestService(store, shipped_matcher(), rules=shipped_rules(), clock=ticking_clock())
 
 
 async def _acme(ingest: IngestService) -> str:

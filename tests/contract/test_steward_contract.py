@@ -16,9 +16,9 @@ from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.steward import StewardService
-from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.survivorship.rules import RuleSet
+from mdm_hub.wiring import shipped_rules
 from tests.support.builders import at, pinned
 from tests.support.rules import shipped_with
 from tests.support.services import ingest_service
@@ -75,7 +75,7 @@ async def test_a_pin_survives_member_updates_new_members_and_recompute(store: St
         RawRecord("CRM", "CUSTOMER", "c1", {**CRM, "name": "Acme SE", "city": "Bonn"})
     )
     await ingest.upsert(RawRecord("ERP", "CUSTOMER", "e1", {"tax_id": "DE1", "name": "ACME"}))
-    await RecomputeService(store).recompute(EntityType.CUSTOMER)
+    await RecomputeService(store, shipped_rules()).recompute(EntityType.CUSTOMER)
     view = await store.get_golden(golden_id)
     assert (_value(view, "name").value, _value(view, "name").rule) == ("Pinned", STEWARD)
     assert _value(view, "city").value == "Bonn"  # unpinned values follow their members

@@ -15,6 +15,7 @@ from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.versions import ExpectedVersion
+from mdm_hub.wiring import shipped_rules
 from tests.contract.test_matching_contract import ANN, employee
 from tests.contract.test_relationship_ingest_contract import ticking_clock
 from tests.support.services import ingest_service
@@ -30,7 +31,7 @@ def key(system: str, source_id: str, entity_type: str = "CUSTOMER") -> SourceKey
 
 
 def steward(store: Store) -> StewardshipService:
-    return StewardshipService(store, clock=ticking_clock())
+    return StewardshipService(store, shipped_rules(), clock=ticking_clock())
 
 
 async def post(

@@ -7,8 +7,9 @@ import re
 from graphql import parse, validate
 
 from mdm_hub.api.graphql.schema import build_schema
-from mdm_hub.config import REPO_ROOT, Settings
+from mdm_hub.config import Settings
 from tests.support.graphql_client import UPSERT, GraphQLClient, record
+from tests.support.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Audit and lineage") : README.index("## Neo4j")]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mdm_hub.config import REPO_ROOT
 from tests.support.graphql_client import UPSERT_MANY, GraphQLClient, record
+from tests.support.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Relationships") : README.index("## The GraphQL API")]

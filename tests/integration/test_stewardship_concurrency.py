@@ -18,6 +18,7 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.versions import ExpectedVersion
+from mdm_hub.wiring import shipped_rules
 from tests.support.services import ingest_service
 
 INVARIANTS = cast(
@@ -88,7 +89,7 @@ async def test_concurrent_merges_and_unmerges_keep_the_crosswalk_whole(
             )
             keys.append(SourceKey(system, EntityType.CUSTOMER, f"c{index}"))
         golden_ids.append(result.golden_id)
-    service = StewardshipService(store)
+    service = StewardshipService(store, shipped_rules())
     gate = asyncio.Semaphore(PARALLEL)
 
     async def bounded(seed: int) -> str:

@@ -31,7 +31,7 @@ from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
-from mdm_hub.services.matching import RecordMatcher, shipped_matcher
+from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.relationships import ReferenceLinker
 from mdm_hub.services.retirement import (
     Retirements,
@@ -40,7 +40,7 @@ from mdm_hub.services.retirement import (
     RetireResult,
     revived_entry,
 )
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import RuleSet
 
 NEW_GOLDEN = "rule:no_match"
@@ -71,11 +71,12 @@ class IngestService:
     def __init__(
         self,
         store: Store,
-        matcher: RecordMatcher | None = None,
+        matcher: RecordMatcher,
+        *,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
         new_candidate_id: Callable[[], str] = random_candidate_id,
-        rules: RuleSet | None = None,
+        rules: RuleSet,
         references: ReferenceLinker | None = None,
         systems: SystemRegistry | None = None,
         codes: CodeSets | None = None,
@@ -83,11 +84,11 @@ class IngestService:
         """`systems`: who may send (default the shipped systems.yaml); `codes`: reference
         data's code mappings (None: coded attributes are only trimmed and checked)."""
         self._store = store
-        self._matcher = matcher if matcher is not None else shipped_matcher()
+        self._matcher = matcher
         self._clock = clock
         self._new_golden_id = new_golden_id
         self._new_candidate_id = new_candidate_id
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
+        self._golden = GoldenRecomputer(rules, codes)
         self._references = references or ReferenceLinker()
         self._systems = systems if systems is not None else shipped_systems()
         # One object for the door (a CodeMapper) and survivorship: both read the same mappings.

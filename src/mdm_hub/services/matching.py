@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from mdm_hub.domain.entity_types import EntityType
@@ -23,7 +23,6 @@ from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import StoreTransaction
 
 PREPARED_CACHE_SIZE = 100_000
-SHIPPED_MATCHING_DIR = Path(__file__).resolve().parents[3] / "matching"
 
 
 class RecordMatcher:
@@ -53,7 +52,7 @@ class RecordMatcher:
 
     @classmethod
     def from_directory(
-        cls, directory: Path, systems: SystemRegistry | None = None
+        cls, directory: Path | Traversable, systems: SystemRegistry | None = None
     ) -> RecordMatcher:
         """The rule files in `directory`; `shared_by` names `systems` (default: shipped)."""
         return cls(load_match_rules(directory, systems or shipped_systems()))
@@ -117,9 +116,3 @@ class RecordMatcher:
         ]
         scored = score_goldens(rules, incoming, candidates)
         return scored[0] if scored else None
-
-
-@cache
-def shipped_matcher() -> RecordMatcher:
-    """The match rules shipped in the repository (tests and defaults)."""
-    return RecordMatcher.from_directory(SHIPPED_MATCHING_DIR)

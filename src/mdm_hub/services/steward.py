@@ -24,7 +24,7 @@ from mdm_hub.domain.records import GoldenView, canonical_json, utc_now
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import EntityRules, RuleSet, Strategy
 
 # A pinned list is typed in by a person: more than this is a mistake, not a value.
@@ -38,12 +38,12 @@ class StewardService:
     def __init__(
         self,
         store: Store,
-        rules: RuleSet | None = None,
+        rules: RuleSet,
         clock: Clock = utc_now,
         codes: CodeSets | None = None,
     ) -> None:
         self._store = store
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
+        self._golden = GoldenRecomputer(rules, codes)
         self._clock = clock
 
     async def override_attribute(

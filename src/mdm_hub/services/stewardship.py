@@ -41,7 +41,7 @@ from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
 from mdm_hub.services.ingest import merge_entry
 from mdm_hub.services.review import separate
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.services.versions import ExpectedVersion, ExpectedVersions
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -69,13 +69,13 @@ class StewardshipService:
     def __init__(
         self,
         store: Store,
-        rules: RuleSet | None = None,
+        rules: RuleSet,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
         codes: CodeSets | None = None,
     ) -> None:
         self._store = store
-        golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
+        golden = GoldenRecomputer(rules, codes)
         self._edits = CrosswalkEditor(golden, new_golden_id)
         self._clock = clock
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,7 +71,7 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
         uri: str,
         user: str,
         password: str,
-        cypher_dir: Path,
+        cypher_dir: Path | Traversable,
         database: str | None = None,
     ) -> None:
         self._uri = uri
