@@ -22,11 +22,11 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher
-from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.merges import MergeService
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
+from mdm_hub.services.resolve import ResolveService
 from mdm_hub.services.review import ReviewService
-from mdm_hub.services.steward import StewardService
-from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -113,8 +113,8 @@ class Services:
     ingest: IngestService
     resolve: ResolveService
     review: ReviewService
-    steward: StewardService
-    stewardship: StewardshipService
+    overrides: OverrideService
+    merges: MergeService
     recompute: RecomputeService
     api_keys: ApiKeyService
     audit: AuditService
@@ -140,8 +140,8 @@ class Services:
             ingest=IngestService(store, matcher, rules=rules, systems=systems, codes=codes),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
-            steward=StewardService(store, rules, codes=codes),
-            stewardship=StewardshipService(store, rules, codes=codes),
+            overrides=OverrideService(store, rules, codes=codes),
+            merges=MergeService(store, rules, codes=codes),
             recompute=RecomputeService(store, rules, codes=codes),
             api_keys=ApiKeyService(store),
             audit=AuditService(store),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
-from mdm_hub.services.steward import StewardService
 from mdm_hub.services.survivorship import Refresh
 from mdm_hub.wiring import shipped_rules
 from tests.support.rules import shipped_with
@@ -94,7 +94,7 @@ async def test_recompute_touches_only_the_entity_type_given(store: Store) -> Non
 
 async def test_steward_pins_survive_a_rule_change(store: Store) -> None:
     ids = await _ingest(store)
-    await StewardService(store, shipped_rules()).override_attribute(
+    await OverrideService(store, shipped_rules()).override_attribute(
         ids["c3"], "name", "Pinned", "why", "jane"
     )
     report = await RecomputeService(store, ERP_OWNS_NAME).recompute(EntityType.CUSTOMER)

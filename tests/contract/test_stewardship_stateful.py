@@ -32,7 +32,7 @@ from mdm_hub.domain.records import GoldenView, SourceKey, UpsertOutcome
 from mdm_hub.neo4j_local import Neo4jEndpoint
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.stewardship import StewardshipService
+from mdm_hub.services.merges import MergeService
 from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.wiring import shipped_rules
@@ -62,7 +62,7 @@ class Crosswalk(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.store = self.run(self._open())
         self.ingest = ingest_service(self.store)
-        self.steward = StewardshipService(self.store, shipped_rules())
+        self.steward = MergeService(self.store, shipped_rules())
         self.run_id = secrets.token_hex(4)  # isolates this run's records on a shared Neo4j
         self.numbers = itertools.count()
         self.attributes: dict[SourceKey, dict[str, Any]] = {}

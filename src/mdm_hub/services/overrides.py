@@ -34,7 +34,7 @@ MAX_PINNED_ELEMENTS = 100
 Decide = Callable[[GoldenView, EntityRules], OverrideEvent]
 
 
-class StewardService:
+class OverrideService:
     def __init__(
         self,
         store: Store,

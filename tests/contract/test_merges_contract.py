@@ -13,7 +13,7 @@ from mdm_hub.domain.relationships import Direction, RelationshipType
 from mdm_hub.errors import InvalidInput, NotFound, RelationshipCycle, VersionConflict
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.stewardship import StewardshipService
+from mdm_hub.services.merges import MergeService
 from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.wiring import shipped_rules
 from tests.contract.test_matching_contract import ANN, employee
@@ -30,8 +30,8 @@ def key(system: str, source_id: str, entity_type: str = "CUSTOMER") -> SourceKey
     return SourceKey(system, EntityType(entity_type), source_id)
 
 
-def steward(store: Store) -> StewardshipService:
-    return StewardshipService(store, shipped_rules(), clock=ticking_clock())
+def steward(store: Store) -> MergeService:
+    return MergeService(store, shipped_rules(), clock=ticking_clock())
 
 
 async def post(

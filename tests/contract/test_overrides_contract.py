@@ -14,8 +14,8 @@ from mdm_hub.domain.records import AttributeValue, GoldenView
 from mdm_hub.errors import InvalidInput, NotFound
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
-from mdm_hub.services.steward import StewardService
 from mdm_hub.survivorship.engine import compute_golden_attributes
 from mdm_hub.survivorship.rules import RuleSet
 from mdm_hub.wiring import shipped_rules
@@ -33,8 +33,8 @@ async def _customer(store: Store, **extra: Any) -> str:
     return result.golden_id
 
 
-def _steward(store: Store, rules: RuleSet | None = None) -> StewardService:
-    return StewardService(store, rules, clock=lambda: at(100))
+def _steward(store: Store, rules: RuleSet | None = None) -> OverrideService:
+    return OverrideService(store, rules, clock=lambda: at(100))
 
 
 def _value(view: GoldenView | None, name: str) -> AttributeValue:

@@ -65,7 +65,7 @@ class Decided:
     golden: GoldenView
 
 
-class StewardshipService:
+class MergeService:
     def __init__(
         self,
         store: Store,
