@@ -15,6 +15,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from rich.console import Console
 from rich.markup import escape
 
+from mdm_hub.cli.exit_codes import EXIT_FAILED
 from mdm_hub.neo4j_local.jars import JarResolutionError
 from mdm_hub.neo4j_local.java import JavaNotFoundError
 from mdm_hub.neo4j_local.server import (
@@ -97,7 +98,7 @@ def start(
                 f"Neo4j is already running in {home} (pid {running.pid}) at {running.uri}.\n"
                 f"Stop it first with: mdm-hub neo4j stop --dir {directory}"
             )
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_FAILED)
         clear_state(home)  # a leftover from a crashed or killed server
         server = LocalNeo4jServer(
             home, bolt_port=bolt_port, http_port=http_port, startup_timeout=timeout, detach=True
@@ -108,7 +109,7 @@ def start(
                 state = server.start()
         except (JavaNotFoundError, JarResolutionError, Neo4jStartError) as exc:
             _err.print(f"[red]Could not start Neo4j:[/red] {escape(str(exc))}")
-            raise typer.Exit(1) from exc
+            raise typer.Exit(EXIT_FAILED) from exc
     _err.print(
         f"[green]Neo4j {state.version} {state.edition}[/green] is up after "
         f"{time.monotonic() - began:.1f}s (pid {state.pid})\n"
@@ -125,7 +126,7 @@ def status(directory: DirOption = DEFAULT_DIR) -> None:
     state = _live_state(home)
     if state is None:
         _out.print(f"Neo4j is not running in {home}")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
     try:
         version, edition = _query_version(state)
     except (Neo4jError, DriverError, OSError) as exc:
@@ -133,7 +134,7 @@ def status(directory: DirOption = DEFAULT_DIR) -> None:
             f"Neo4j process {state.pid} is alive in {home} but {state.uri} does not answer: "
             f"{escape(str(exc))}"
         )
-        raise typer.Exit(1) from exc
+        raise typer.Exit(EXIT_FAILED) from exc
     _out.print(
         f"Neo4j is running in {home}\n  pid: {state.pid}\n  uri: {state.uri}\n"
         f"  http: http://127.0.0.1:{state.http_port}\n  version: {version} {edition}"

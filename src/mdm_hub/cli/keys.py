@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION
+from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION, EXIT_FAILED
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import ApiKey, Role
 from mdm_hub.errors import ConfigurationError, MdmError, Unauthenticated
@@ -23,7 +23,6 @@ from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.wiring import build_store
 
 T = TypeVar("T")
-EXIT_FAILED = 1
 DEV_KEY_NAME = "dev"
 DEV_KEY_ROLE = Role.STEWARD
 

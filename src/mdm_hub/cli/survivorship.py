@@ -19,6 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION, EXIT_STALE
 from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, MdmError
@@ -31,8 +32,6 @@ from mdm_hub.survivorship.rules import RuleSet
 from mdm_hub.wiring import build_store, load_reference, load_rules, survivorship_directory
 
 # Exit codes a deploy script can act on.
-EXIT_STALE = 1
-EXIT_BAD_CONFIGURATION = 2
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)

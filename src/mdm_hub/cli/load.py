@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION
+from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION, EXIT_INTERRUPTED, EXIT_STOPPED
 from mdm_hub.config import Settings
 from mdm_hub.domain.audit import SYSTEM_ACTOR, AuditContext
 from mdm_hub.domain.systems import SystemRegistry
@@ -38,8 +38,6 @@ from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import MAX_UPSERT_BATCH
 from mdm_hub.wiring import Services, load_declared_systems
 
-EXIT_STOPPED = 1
-EXIT_INTERRUPTED = 130
 LOADER_ACTOR = "mdm-hub load"
 PIPED_WIDTH = 200
 

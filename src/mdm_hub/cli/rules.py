@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from mdm_hub.cli_fit import fit_command
-from mdm_hub.cli_survivorship import rules
+from mdm_hub.cli.rules_fit import fit_command
+from mdm_hub.cli.survivorship import rules
 
 rules_app = typer.Typer(
     invoke_without_command=True,

@@ -1,4 +1,4 @@
-"""The `mdm-hub` command line."""
+"""The `mdm-hub` command: its command groups, and `serve`."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from mdm_hub.cli_audit import verify_audit
-from mdm_hub.cli_evaluate import evaluate_command
-from mdm_hub.cli_keys import dev_key, keys_app
-from mdm_hub.cli_landscape import landscape_app
-from mdm_hub.cli_load import load_command, mappings_command
-from mdm_hub.cli_neo4j import neo4j_app
-from mdm_hub.cli_rules import rules_app
-from mdm_hub.cli_survivorship import EXIT_BAD_CONFIGURATION, recompute
-from mdm_hub.cli_systems import systems
+from mdm_hub.cli.audit import verify_audit
+from mdm_hub.cli.evaluate import evaluate_command
+from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION
+from mdm_hub.cli.keys import dev_key, keys_app
+from mdm_hub.cli.landscape import landscape_app
+from mdm_hub.cli.load import load_command, mappings_command
+from mdm_hub.cli.neo4j import neo4j_app
+from mdm_hub.cli.rules import rules_app
+from mdm_hub.cli.survivorship import recompute
+from mdm_hub.cli.systems import systems
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.runtime import tune_garbage_collector
@@ -86,7 +87,3 @@ def serve(
         port=settings.port,
         log_level=settings.log_level,
     )
-
-
-if __name__ == "__main__":
-    app()

@@ -8,14 +8,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from mdm_hub.cli.exit_codes import EXIT_BROKEN, EXIT_UNUSABLE
 from mdm_hub.config import Settings
 from mdm_hub.domain.audit import ChainStatus
 from mdm_hub.errors import MdmError
 from mdm_hub.services.audit import AuditService
 from mdm_hub.wiring import build_store
-
-EXIT_BROKEN = 1
-EXIT_UNUSABLE = 2
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)

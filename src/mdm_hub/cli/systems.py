@@ -7,12 +7,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION
 from mdm_hub.config import Settings
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.wiring import load_declared_systems
-
-EXIT_BAD_CONFIGURATION = 2
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mdm_hub.cli.exit_codes import EXIT_NO_LABELS
 from mdm_hub.config import Settings
 from mdm_hub.evaluation.landscape import (
     DEFAULT_SEED,
@@ -25,7 +26,6 @@ from mdm_hub.evaluation.landscape.exports import LABELS_FILE
 from mdm_hub.evaluation.landscape.outcome import EntityOutcome, landscape_outcome
 
 landscape_app = typer.Typer(no_args_is_help=True)
-EXIT_NO_LABELS = 2
 console = Console(width=120)
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mdm_hub.cli.exit_codes import EXIT_BAD_INPUT
 from mdm_hub.config import Settings
 from mdm_hub.domain.attributes import JsonAttributes
 from mdm_hub.domain.entity_types import EntityType
@@ -25,7 +26,6 @@ from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store
 from mdm_hub.wiring import build_store, matching_directory
 
-EXIT_BAD_INPUT = 2
 PAGE = 500
 LABEL_COLUMNS = ("system", "entity_type", "source_id", "entity_key")
 
