@@ -6,11 +6,16 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from mdm_hub.adapters.codec import golden_record, override_event, split_members
+from mdm_hub.adapters.codecs.goldens import golden_from_fields
+from mdm_hub.adapters.codecs.overrides import override_event_from_fields
+from mdm_hub.adapters.codecs.relationships import (
+    pending_reference_from_fields,
+    relationships_from_rows,
+)
+from mdm_hub.adapters.codecs.sources import members_from_rows
 from mdm_hub.adapters.cursors import after_position
 from mdm_hub.adapters.embedded.sql import ids_param
 from mdm_hub.adapters.embedded.transaction import MEMBER_COLUMNS, view_following_merges
-from mdm_hub.adapters.relationship_codec import pending_from_fields, relationships_from_rows
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.domain.relationships import (
@@ -90,9 +95,9 @@ def _views(db: sqlite3.Connection, goldens: Sequence[Any]) -> list[GoldenView]:
         events.setdefault(event["goldenId"], []).append(event)
     views = []
     for row in goldens:
-        live, retired = split_members(by_golden.get(row["id"], []))
-        overrides = tuple(override_event(e) for e in events.get(row["id"], []))
-        views.append(GoldenView(golden_record(row), live, overrides, retired=retired))
+        live, retired = members_from_rows(by_golden.get(row["id"], []))
+        overrides = tuple(override_event_from_fields(e) for e in events.get(row["id"], []))
+        views.append(GoldenView(golden_from_fields(row), live, overrides, retired=retired))
     return views
 
 
@@ -141,4 +146,4 @@ def walk(
 
 def pending(db: sqlite3.Connection, limit: int, after: str | None) -> list[PendingReference]:
     rows = db.execute(_PENDING, {"limit": limit, **_after(after)}).fetchall()
-    return [pending_from_fields(row) for row in rows]
+    return [pending_reference_from_fields(row) for row in rows]

@@ -9,14 +9,11 @@ from importlib import resources
 from itertools import groupby
 from typing import TypeVar
 
-from mdm_hub.adapters.codec import (
-    dumps,
-    match_candidate,
-    payload_to_json,
-    problems_to_json,
-    reject_from_fields,
-    stored_source,
-)
+from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
+from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
+from mdm_hub.adapters.codecs.sources import stored_source_from_fields
+from mdm_hub.adapters.codecs.unmapped_codes import queued_position
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
 from mdm_hub.adapters.embedded import audit, graph_reads
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
@@ -26,7 +23,6 @@ from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import queued_codes
 from mdm_hub.adapters.group_commit import write_in_groups
-from mdm_hub.adapters.unmapped_codec import queued_position
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import Page
@@ -298,7 +294,7 @@ class EmbeddedStore(EmbeddedApiKeys):
             row = self._conn.execute(
                 "SELECT * FROM match_candidate WHERE id = ?", (candidate_id,)
             ).fetchone()
-        return match_candidate(row) if row else None
+        return match_candidate_from_fields(row) if row else None
 
     async def list_match_candidates(
         self,
@@ -320,7 +316,7 @@ class EmbeddedStore(EmbeddedApiKeys):
                     first,
                 ),
             ).fetchall()
-        return [match_candidate(row) for row in rows]
+        return [match_candidate_from_fields(row) for row in rows]
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         async with self._lock:
@@ -343,7 +339,7 @@ class EmbeddedStore(EmbeddedApiKeys):
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:
             rows = self._conn.execute(_SOURCE_VERSIONS, key_params(key) * 2).fetchall()
-        return [stored_source(row) for row in rows]
+        return [stored_source_from_fields(row) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         async with self._lock:

@@ -6,8 +6,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from mdm_hub.adapters.codecs.unmapped_codes import (
+    queued_code_from_fields,
+    unmapped_codes_to_rows,
+    unmapped_key,
+    utc,
+)
 from mdm_hub.adapters.cursors import after_position
-from mdm_hub.adapters.unmapped_codec import counted_rows, queued_code, unmapped_key, utc
 from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 
@@ -34,7 +39,9 @@ class EmbeddedUnmappedCodes:
 
     async def count_unmapped_codes(self, codes: Sequence[UnmappedCode], at: datetime) -> None:
         moment = iso_text(utc(at))
-        self._db.executemany(_COUNT, [{**row, "at": moment} for row in counted_rows(codes)])
+        self._db.executemany(
+            _COUNT, [{**row, "at": moment} for row in unmapped_codes_to_rows(codes)]
+        )
 
     async def drop_unmapped_codes(self, codes: Sequence[UnmappedCode]) -> int:
         keys = sorted({unmapped_key(code) for code in codes})
@@ -62,4 +69,4 @@ def queued_codes(
             "limit": limit,
         },
     ).fetchall()
-    return [queued_code(row) for row in rows]
+    return [queued_code_from_fields(row) for row in rows]

@@ -23,14 +23,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from mdm_hub.adapters.audit_codec import audit_event
-from mdm_hub.adapters.codec import (
-    match_candidate,
-    payload_to_json,
-    problems_to_json,
-    reject_from_fields,
-    stored_source,
-)
+from mdm_hub.adapters.codecs.audit import audit_event_from_fields
+from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
+from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
+from mdm_hub.adapters.codecs.sources import stored_source_from_fields
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
@@ -179,11 +175,11 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
 
     async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
         rows = await self._read(Query.AUDIT_EVENTS, afterSeq=after_seq, limit=limit)
-        return [audit_event(row["event"]) for row in rows]
+        return [audit_event_from_fields(row["event"]) for row in rows]
 
     async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
         rows = await self._read(Query.AUDIT_EVENTS_FOR, subjectIds=list(subject_ids), limit=limit)
-        return [audit_event(row["event"]) for row in rows]
+        return [audit_event_from_fields(row["event"]) for row in rows]
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])
@@ -204,7 +200,7 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         rows = await self._read(Query.GET_MATCH_CANDIDATE, id=candidate_id)
-        return match_candidate(rows[0]["candidate"]) if rows else None
+        return match_candidate_from_fields(rows[0]["candidate"]) if rows else None
 
     async def list_match_candidates(
         self,
@@ -220,11 +216,11 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
             first=first,
             after=after,
         )
-        return [match_candidate(row["candidate"]) for row in rows]
+        return [match_candidate_from_fields(row["candidate"]) for row in rows]
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         rows = await self._read(Query.SOURCE_VERSIONS, **key_params(key))
-        return [stored_source(row["source"]) for row in rows]
+        return [stored_source_from_fields(row["source"]) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         params = [

@@ -17,7 +17,7 @@ def _value(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def audit_event_fields(event: AuditEvent) -> dict[str, Any]:
+def audit_event_to_fields(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq,
         "at": event.at,
@@ -34,7 +34,7 @@ def audit_event_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def audit_event(row: Mapping[str, Any]) -> AuditEvent:
+def audit_event_from_fields(row: Mapping[str, Any]) -> AuditEvent:
     subjects = row["subjectIds"]
     if isinstance(subjects, str):
         subjects = json.loads(subjects)

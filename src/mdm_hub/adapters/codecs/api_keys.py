@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from mdm_hub.adapters.codec import as_datetime
+from mdm_hub.adapters.codecs.values import as_datetime
 from mdm_hub.domain.access import ApiKey, Role
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from mdm_hub.adapters.codec import as_datetime, dumps
+from mdm_hub.adapters.codecs.values import as_datetime, dumps
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 
@@ -18,7 +18,7 @@ def unmapped_key(code: UnmappedCode) -> str:
     return dumps([code.system, str(code.entity_type), code.attribute, code.code_set, code.value])
 
 
-def counted_rows(codes: Sequence[UnmappedCode]) -> list[dict[str, Any]]:
+def unmapped_codes_to_rows(codes: Sequence[UnmappedCode]) -> list[dict[str, Any]]:
     """One row per distinct code with how often it came, in key order (one lock order for
     concurrent writers)."""
     rows = [
@@ -41,7 +41,7 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def queued_code(fields: Mapping[str, Any]) -> QueuedCode:
+def queued_code_from_fields(fields: Mapping[str, Any]) -> QueuedCode:
     code = UnmappedCode(
         fields["system"],
         EntityType(fields["entityType"]),

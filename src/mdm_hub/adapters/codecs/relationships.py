@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import Any
 
-from mdm_hub.adapters.codec import as_datetime, dumps
+from mdm_hub.adapters.codecs.values import as_datetime, dumps
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.domain.relationships import (
@@ -24,7 +24,7 @@ def reference_key(source: SourceKey, attribute: str) -> str:
     return dumps([source.system, str(source.entity_type), source.source_id, attribute])
 
 
-def reference_params(ref: AssertedReference) -> dict[str, str]:
+def reference_to_fields(ref: AssertedReference) -> dict[str, str]:
     return {
         "attribute": ref.attribute,
         "type": str(ref.relationship),
@@ -64,7 +64,7 @@ def relationships_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Relations
     return edges
 
 
-def pending_from_fields(fields: Mapping[str, Any]) -> PendingReference:
+def pending_reference_from_fields(fields: Mapping[str, Any]) -> PendingReference:
     return PendingReference(
         referrer=_source(fields),
         referrer_golden_id=fields["goldenId"],
@@ -76,7 +76,7 @@ def pending_from_fields(fields: Mapping[str, Any]) -> PendingReference:
     )
 
 
-def linked_from_fields(fields: Mapping[str, Any]) -> LinkedReference:
+def linked_reference_from_fields(fields: Mapping[str, Any]) -> LinkedReference:
     return LinkedReference(
         referrer=_source(fields),
         referrer_golden_id=fields["goldenId"],
