@@ -34,7 +34,9 @@ async def _customer(store: Store, **extra: Any) -> str:
 
 
 def _steward(store: Store, rules: RuleSet | None = None) -> OverrideService:
-    return OverrideService(store, rules, clock=lambda: at(100))
+    return OverrideService(
+        store, rules if rules is not None else shipped_rules(), clock=lambda: at(100)
+    )
 
 
 def _value(view: GoldenView | None, name: str) -> AttributeValue:
