@@ -19,8 +19,7 @@ from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.wiring import shipped_rules
 from tests.contract.test_matching_contract import ANN, HALF_A, HALF_B, employee
-from tests.contract.test_recompute_contract import ERP_OWNS_NAME
-from tests.contract.test_stewardship_contract import (
+from tests.contract.test_merges_contract import (
     ACME,
     ACME_UK,
     WHY,
@@ -30,6 +29,7 @@ from tests.contract.test_stewardship_contract import (
     steward,
     versions,
 )
+from tests.contract.test_recompute_contract import ERP_OWNS_NAME
 from tests.support.audit_tamper import delete_event, edit_reason, swap_events
 from tests.support.services import ingest_service
 

@@ -13,7 +13,7 @@ from mdm_hub.services.ingest import RawRecord
 from mdm_hub.services.merges import MergeService
 from mdm_hub.services.overrides import OverrideService
 from mdm_hub.wiring import shipped_rules
-from tests.contract.test_stewardship_contract import ACME, ACME_UK, WHY, key, versions
+from tests.contract.test_merges_contract import ACME, ACME_UK, WHY, key, versions
 from tests.support.services import ingest_service
 
 

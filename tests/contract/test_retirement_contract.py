@@ -19,8 +19,8 @@ from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.retirement import RetireRequest, RetireResult
 from mdm_hub.wiring import shipped_matcher, shipped_rules
+from tests.contract.test_merges_contract import GLOBEX, WHY, key, merge, steward, versions
 from tests.contract.test_relationship_ingest_contract import ticking_clock
-from tests.contract.test_stewardship_contract import GLOBEX, WHY, key, merge, steward, versions
 
 CRM_1, ERP_1 = key("CRM", "c1"), key("ERP", "e1")
 CRM_ACME = {"name": "Acme Inc", "tax_id": "DE111", "city": "Berlin"}
