@@ -1,4 +1,4 @@
-"""The README's worked examples, one per entity type, computed with the shipped rule files.
+"""docs/survivorship.md's worked examples, one per entity type, with the shipped rule files.
 (The customer example runs through the services on both stores in
 tests/contract/test_survivorship_contract.py.)"""
 
