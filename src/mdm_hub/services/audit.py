@@ -12,7 +12,7 @@ from mdm_hub.domain.audit import (
     source_subject,
 )
 from mdm_hub.domain.records import SourceKey
-from mdm_hub.ports import Store
+from mdm_hub.ports import AuditLog
 
 PAGE_SIZE = 1000
 # Lineage of one record: more events than this is a bulk export, not an auditor's question.
@@ -35,7 +35,7 @@ class MembershipStretch:
 
 
 class AuditService:
-    def __init__(self, store: Store, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, store: AuditLog, page_size: int = PAGE_SIZE) -> None:
         self._store = store
         self._page_size = page_size
 

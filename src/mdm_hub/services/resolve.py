@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from mdm_hub.domain.records import GoldenView, Resolution, SourceKey
 from mdm_hub.errors import InvalidInput, Problem
-from mdm_hub.ports import Store
+from mdm_hub.ports import GoldenReads
 
 MAX_RESOLVE_BATCH = 1000
 
 
 class ResolveService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: GoldenReads) -> None:
         self._store = store
 
     async def resolve(self, key: SourceKey) -> Resolution | None:

@@ -29,7 +29,7 @@ from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_h
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
 from mdm_hub.adapters.embedded.sql import key_params
-from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
+from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.moments import iso_text
@@ -179,7 +179,7 @@ def view_following_merges(
 
 
 class EmbeddedTransaction(
-    EmbeddedRelationshipWrites, EmbeddedUnmappedCodes, EmbeddedRetirementWrites
+    EmbeddedRelationshipWrites, EmbeddedUnmappedCodeWrites, EmbeddedRetirementWrites
 ):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection

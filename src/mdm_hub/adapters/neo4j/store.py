@@ -23,18 +23,17 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from mdm_hub.adapters.codecs.audit import audit_event_from_fields
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
+from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
-from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -61,7 +60,7 @@ CONSTRAINT_RETRIES = 3
 GROUP_COMMIT_SIZE = 16
 
 
-class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
+class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAuditLog):
     def __init__(
         self,
         uri: str,
@@ -168,18 +167,6 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
         return [_resolution(row) for row in rows]
-
-    async def audit_head(self) -> tuple[int, str] | None:
-        rows = await self._read(Query.AUDIT_HEAD)
-        return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else None
-
-    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
-        rows = await self._read(Query.AUDIT_EVENTS, afterSeq=after_seq, limit=limit)
-        return [audit_event_from_fields(row["event"]) for row in rows]
-
-    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
-        rows = await self._read(Query.AUDIT_EVENTS_FOR, subjectIds=list(subject_ids), limit=limit)
-        return [audit_event_from_fields(row["event"]) for row in rows]
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])
