@@ -11,27 +11,15 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # The whole (.dockerignore-filtered) context: the build needs pyproject.toml, README.md, src/.
 COPY . .
+# The package carries its Cypher, rule, reference and mapping files (mdm_hub/shipped/).
 RUN --mount=type=cache,target=/root/.cache/pip pip install .
-# The wheel lacks adapters/embedded/schema.sql (pyproject's package-data lists only py.typed),
-# and the embedded store reads it at start-up. Put it beside the installed module, then prove
-# it is readable; once pyproject.toml ships the file this only overwrites it with itself.
-RUN target="$(python -c 'import mdm_hub.adapters.embedded as m, os; print(os.path.dirname(m.__file__))')" \
- && cp src/mdm_hub/adapters/embedded/schema.sql "$target/" \
- && python -c "from importlib.resources import files; files('mdm_hub.adapters.embedded').joinpath('schema.sql').read_text('utf-8')"
-# Rule folders (survivorship/, matching/) may be absent from a checkout: git keeps no empty
-# folder. The runtime stage copies them from here, where they are sure to exist.
-RUN mkdir -p survivorship matching
 
 FROM python:3.11-slim
-# A non-editable install cannot find the repository's cypher/ beside the package, hence
-# MDM_CYPHER_DIR (and the rule folders); the default ./mdm-hub.db would land in /app, which the service user
-# cannot write, hence MDM_EMBEDDED_PATH on the /data volume.
+# The default ./mdm-hub.db would land in /app, which the service user cannot write, hence
+# MDM_EMBEDDED_PATH on the /data volume.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
-    MDM_CYPHER_DIR=/app/cypher \
-    MDM_MATCHING_DIR=/app/matching \
-    MDM_SURVIVORSHIP_DIR=/app/survivorship \
     MDM_EMBEDDED_PATH=/data/mdm-hub.db
 RUN groupadd --system --gid 10001 mdm \
  && useradd --system --uid 10001 --gid mdm --home-dir /app --no-create-home \
@@ -39,9 +27,6 @@ RUN groupadd --system --gid 10001 mdm \
  && mkdir -p /data \
  && chown mdm:mdm /data
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /src/cypher /app/cypher
-COPY --from=build /src/survivorship /app/survivorship
-COPY --from=build /src/matching /app/matching
 WORKDIR /app
 USER mdm
 VOLUME ["/data"]

@@ -34,7 +34,7 @@ from mdm_hub.evaluation.datasets import LabelledRecord, febrl3
 from mdm_hub.evaluation.harness import evaluation_systems
 from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.ingest import IngestService, RawRecord
-from mdm_hub.services.matching import shipped_matcher
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 
 ENTITY = "EMPLOYEE"
 _TOTALS = re.compile(r"^totals: (\d+)", re.MULTILINE)
@@ -56,7 +56,7 @@ async def _ingest_once(
     try:
         warmup = SourceSystem(code="WARMUP", name="warm-up", kind=SystemKind.OTHER)
         systems = evaluation_systems().with_systems([warmup])
-        ingest = IngestService(store, shipped_matcher(), systems=systems)
+        ingest = IngestService(store, shipped_matcher(), rules=shipped_rules(), systems=systems)
         first = records[0]
         await ingest.upsert_many([RawRecord("WARMUP", ENTITY, "warmup", first.attributes)])
         if callgrind:

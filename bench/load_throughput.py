@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
-from mdm_hub.config import REPO_ROOT
+from mdm_hub.datafiles import shipped
 from mdm_hub.domain.audit import AuditContext
 from mdm_hub.neo4j_local import Neo4jEndpoint
 from mdm_hub.onboarding.loading.engine import FileLoad, LoadOptions
@@ -127,7 +127,7 @@ async def fresh_store(
         store = EmbeddedStore(str(Path(tempfile.mkdtemp(dir=folder)) / "hub.db"))
     else:
         assert endpoint is not None
-        store = Neo4jStore(endpoint.uri, endpoint.user, endpoint.password, REPO_ROOT / "cypher")
+        store = Neo4jStore(endpoint.uri, endpoint.user, endpoint.password, shipped("cypher"))
     await store.open()
     try:
         yield store

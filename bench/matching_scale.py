@@ -70,10 +70,11 @@ from mdm_hub.ports import StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.relationships import ReferenceLinker
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
+from mdm_hub.wiring import shipped_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES_DIR = ROOT / "matching"
+RULES_DIR = ROOT / "src" / "mdm_hub" / "shipped" / "matching"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "matching_scale.json"
 ENTITY = EntityType.EMPLOYEE
 HUB_SYSTEM = "HRIS"
@@ -854,7 +855,7 @@ def _source_state() -> Json:
             check=True,
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src", "matching", "survivorship"],
+            ["git", "status", "--porcelain", "--", "src"],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -17,9 +17,9 @@ import pytest
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.neo4j_local import Neo4jEndpoint, Neo4jUnavailable, provide_neo4j
 from mdm_hub.ports import Store
+from tests.support.paths import SHIPPED
 
 CLEAR_GRAPH = cast(
     LiteralString, (Path(__file__).parent / "support" / "clear_graph.cypher").read_text()
@@ -54,7 +54,7 @@ async def shared_neo4j_store(endpoint: Neo4jEndpoint) -> Neo4jStore:
             uri=endpoint.uri,
             user=endpoint.user,
             password=endpoint.password,
-            cypher_dir=REPO_ROOT / "cypher",
+            cypher_dir=SHIPPED / "cypher",
         )
         await store.open()
         _shared_neo4j_store = store

@@ -8,10 +8,6 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# In a checkout (and an editable install) the data folders sit at the repository root.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHIPPED_SURVIVORSHIP_DIR = REPO_ROOT / "survivorship"
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MDM_", env_file=".env", extra="ignore")
@@ -29,10 +25,12 @@ class Settings(BaseSettings):
     graphiql: bool = False
     log_level: str = "info"
 
-    cypher_dir: Path = REPO_ROOT / "cypher"
-    matching_dir: Path = REPO_ROOT / "matching"
-    # One survivorship rule file per entity type; all are validated at start-up.
-    survivorship_dir: Path = SHIPPED_SURVIVORSHIP_DIR
+    # Overrides of the files shipped in the package (None: the shipped ones, which the
+    # composition root picks): Cypher queries, and one match and one survivorship rule file per
+    # entity type, all validated at start-up.
+    cypher_dir: Path | None = None
+    matching_dir: Path | None = None
+    survivorship_dir: Path | None = None
     # The declared source systems; default: the systems.yaml shipped in the package.
     systems_file: Path | None = None
     # Code sets and their mappings (one YAML file each); None: those shipped in the package.

@@ -1,4 +1,8 @@
-"""What the services need from the outside world, as Protocols. Adapters implement them."""
+"""What the services need from the outside world, as Protocols. Adapters implement them.
+
+The store is split by what it is for (crosswalk and ingest, golden reads, the graph, the audit
+log, API keys, the stewards' queues); `Store` and `StoreTransaction` are their unions, which each
+adapter implements whole, one mixin per part where the part stands alone."""
 
 from __future__ import annotations
 
@@ -45,9 +49,13 @@ Clock = Callable[[], datetime]
 GoldenIdFactory = Callable[[EntityType], str]
 
 
-class StoreTransaction(Protocol):
-    """Reads and writes inside one atomic transaction. Work given to `Store.write` may be run
-    more than once (transient failures are retried), so it must only act through this object."""
+class CrosswalkWrites(Protocol):
+    """Source records, their memberships and golden records, written inside a transaction:
+    what ingest, merges, unmerges, overrides, retirement and recompute change.
+
+    Retirement: a retired record keeps its membership (lineage, resolve) but is no live member:
+    not in `members` or a view's `members` (so not in survivorship), not a match candidate.
+    Memberships move as before (merges carry retired members along)."""
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         """The current version of a source record and its membership, or None if unknown."""
@@ -76,26 +84,6 @@ class StoreTransaction(Protocol):
 
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
         """Remember that two source records are not the same thing (idempotent)."""
-
-    async def merge_golden(
-        self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
-    ) -> None:
-        """Move every member of `loser_id` to `survivor_id`; the loser keeps its ID and
-        resolves to the survivor (MERGED_INTO). The moved memberships are marked decided by
-        `decided_by` (default `merge:<loser>`). NotFound if the loser was already merged."""
-
-    async def revive_golden(self, golden_id: str, at: datetime) -> None:
-        """Undo a merge of `golden_id` itself: drop its MERGED_INTO, so it answers as itself
-        again (its members are moved back separately). NotFound unless it is merged away."""
-
-    async def decide_match_candidate(
-        self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
-    ) -> bool:
-        """Close an OPEN match candidate with a steward's decision; False (nothing written)
-        when it was already decided. NotFound if there is no such candidate."""
-
-    async def add_match_candidate(self, candidate: MatchCandidate) -> None:
-        """Queue a match candidate for the stewards."""
 
     async def create_golden(
         self,
@@ -128,9 +116,16 @@ class StoreTransaction(Protocol):
         order; None for a record the hub has not seen. One read for the whole list: matching
         resolves every reference of a record and its candidates at once."""
 
-    # Retirement: a retired record keeps its membership (lineage, resolve) but is no live
-    # member: not in `members` or a view's `members` (so not in survivorship), not a match
-    # candidate. Memberships move as before (merges carry retired members along).
+    async def merge_golden(
+        self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
+    ) -> None:
+        """Move every member of `loser_id` to `survivor_id`; the loser keeps its ID and
+        resolves to the survivor (MERGED_INTO). The moved memberships are marked decided by
+        `decided_by` (default `merge:<loser>`). NotFound if the loser was already merged."""
+
+    async def revive_golden(self, golden_id: str, at: datetime) -> None:
+        """Undo a merge of `golden_id` itself: drop its MERGED_INTO, so it answers as itself
+        again (its members are moved back separately). NotFound unless it is merged away."""
 
     async def retire_source(self, key: SourceKey, retirement: Retirement) -> bool:
         """Retire a live source record; False (nothing written) when it was retired already.
@@ -168,15 +163,11 @@ class StoreTransaction(Protocol):
         """Replace the golden attributes, record the hash of the rules that computed them, and
         bump its version; return the new version."""
 
-    async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
-        """Append events to the audit chain, committed with (and only with) this transaction.
-        Serialised on the chain head, so seqs have no gaps and each prevHash is the previous
-        event's hash. Call it last in the transaction: it holds the head's lock until commit.
-        The log is append-only: there is no way to change or remove an event."""
 
-    # Relationships. A source record's references are kept on it (the truth, with provenance);
-    # edges between golden records are derived from them through the crosswalk and kept in step
-    # by the operations below.
+class GraphWrites(Protocol):
+    """Relationships. A source record's references are kept on it (the truth, with
+    provenance); edges between golden records are derived from them through the crosswalk and
+    kept in step by these operations."""
 
     async def put_references(
         self, record: StoredSource, changes: ReferenceChanges
@@ -211,7 +202,19 @@ class StoreTransaction(Protocol):
         """For an unmerge or split, after `moved` left `from_golden_id`: the edges they assert,
         and the edges pointing at them as targets, follow them to their new golden records."""
 
-    # The unmapped-codes queue: values a code set's mappings did not turn into a code.
+
+class QueueWrites(Protocol):
+    """The stewards' queues, written inside a transaction: match candidates, and the
+    unmapped codes (values a code set's mappings did not turn into a code)."""
+
+    async def add_match_candidate(self, candidate: MatchCandidate) -> None:
+        """Queue a match candidate for the stewards."""
+
+    async def decide_match_candidate(
+        self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
+    ) -> bool:
+        """Close an OPEN match candidate with a steward's decision; False (nothing written)
+        when it was already decided. NotFound if there is no such candidate."""
 
     async def count_unmapped_codes(self, codes: Sequence[UnmappedCode], at: datetime) -> None:
         """Count each of `codes` once more (listed twice, it counts twice): a code new to the
@@ -222,8 +225,24 @@ class StoreTransaction(Protocol):
         on it."""
 
 
-class Store(Protocol):
-    """The persistent store: Neo4j in production, SQLite embedded for zero set-up."""
+class AuditAppend(Protocol):
+    """The audit chain's one write: events committed with (and only with) the change
+    they record."""
+
+    async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+        """Append events to the audit chain, committed with (and only with) this transaction.
+        Serialised on the chain head, so seqs have no gaps and each prevHash is the previous
+        event's hash. Call it last in the transaction: it holds the head's lock until commit.
+        The log is append-only: there is no way to change or remove an event."""
+
+
+class StoreTransaction(CrosswalkWrites, GraphWrites, QueueWrites, AuditAppend, Protocol):
+    """Reads and writes inside one atomic transaction. Work given to `Store.write` may be run
+    more than once (transient failures are retried), so it must only act through this object."""
+
+
+class StoreLifecycle(Protocol):
+    """Opening and closing the store, and running transactions."""
 
     async def open(self) -> None:
         """Connect and apply the schema idempotently."""
@@ -242,22 +261,23 @@ class Store(Protocol):
         may commit several works at once (group commit). Any other error is raised; the works
         before it stay written."""
 
+
+class GoldenReads(Protocol):
+    """Resolving source IDs and reading golden records and source versions."""
+
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         """Resolve every key in one round trip; the answer is in input order."""
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         """A golden record and its members; a merged-away ID answers with its survivor."""
 
-    async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None: ...
+    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        """Golden records with their crosswalks in one round trip, in input order."""
 
-    async def list_match_candidates(
-        self,
-        status: CandidateStatus | None,
-        entity_type: EntityType | None,
-        first: int,
-        after: str | None,
-    ) -> list[MatchCandidate]:
-        """Candidates oldest first, after the candidate with ID `after` (keyset paging)."""
+    async def list_goldens(
+        self, entity_type: EntityType, limit: int, after: str | None
+    ) -> Page[GoldenView]:
+        """Golden records of one entity type, oldest first, resuming after a page cursor."""
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         """A page of golden IDs of one entity type, in ID order, each greater than `after`
@@ -267,13 +287,12 @@ class Store(Protocol):
         """How many golden records of one entity type there are; with `stale_for`, only those
         not computed by the rule set with that hash."""
 
-    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
-        """Golden records with their crosswalks in one round trip, in input order."""
+    async def source_versions(self, key: SourceKey) -> list[StoredSource]:
+        """Every version ever stored of a source record, oldest first."""
 
-    async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
-    ) -> Page[GoldenView]:
-        """Golden records of one entity type, oldest first, resuming after a page cursor."""
+
+class GraphReads(Protocol):
+    """Edges between golden records, hierarchies, and references still pending."""
 
     async def relationships(
         self,
@@ -297,8 +316,21 @@ class Store(Protocol):
     async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
         """References still waiting for their target, oldest first, after a page cursor."""
 
-    async def source_versions(self, key: SourceKey) -> list[StoredSource]:
-        """Every version ever stored of a source record, oldest first."""
+
+class QueueReads(Protocol):
+    """The stewards' queues: match candidates, rejected records (kept outside any
+    master-data transaction) and unmapped codes."""
+
+    async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None: ...
+
+    async def list_match_candidates(
+        self,
+        status: CandidateStatus | None,
+        entity_type: EntityType | None,
+        first: int,
+        after: str | None,
+    ) -> list[MatchCandidate]:
+        """Candidates oldest first, after the candidate with ID `after` (keyset paging)."""
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         """Keep rejected input with its reasons (outside any master-data transaction)."""
@@ -316,7 +348,9 @@ class Store(Protocol):
         """Queued unmapped codes with their counts, first seen first, resuming after a page
         cursor; only one code set's or one system's when given."""
 
-    # The audit log (append-only; events are written by StoreTransaction.append_audit).
+
+class AuditLog(Protocol):
+    """The audit log, read (append-only; events are written by AuditAppend.append_audit)."""
 
     async def audit_head(self) -> tuple[int, str] | None:
         """The chain head as stored: the last seq and its hash (None before any event)."""
@@ -327,7 +361,9 @@ class Store(Protocol):
     async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
         """Events naming any of these subject IDs, in seq order, at most `limit`."""
 
-    # API keys: only the public prefix and a hash of the secret are ever stored.
+
+class ApiKeyStore(Protocol):
+    """API keys: only the public prefix and a hash of the secret are ever stored."""
 
     async def put_api_key(self, key: ApiKey) -> None:
         """Store a new key; StoreError if its prefix is taken."""
@@ -339,3 +375,8 @@ class Store(Protocol):
 
     async def revoke_api_key(self, prefix: str, at: datetime) -> ApiKey | None:
         """Mark the key revoked at `at` (an earlier revocation stands); None if unknown."""
+
+
+class Store(StoreLifecycle, GoldenReads, GraphReads, QueueReads, AuditLog, ApiKeyStore, Protocol):
+    """The persistent store: Neo4j in production, SQLite embedded for zero set-up. A service
+    that needs only part of it asks for that part (an API-key service for an ApiKeyStore)."""

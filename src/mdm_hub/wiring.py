@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
+from mdm_hub.datafiles import shipped
 from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.onboarding.reference_files import load_code_sets, reference_directory
@@ -17,15 +21,47 @@ from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
-from mdm_hub.services.matching import RecordMatcher, shipped_matcher
-from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.merges import MergeService
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
+from mdm_hub.services.resolve import ResolveService
 from mdm_hub.services.review import ReviewService
-from mdm_hub.services.steward import StewardService
-from mdm_hub.services.stewardship import StewardshipService
-from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
+
+# The folders shipped in the package (`mdm_hub/shipped/`), used unless a setting names another.
+CYPHER_DIR = "cypher"
+MATCHING_DIR = "matching"
+SURVIVORSHIP_DIR = "survivorship"
+
+
+def cypher_directory(settings: Settings) -> Path | Traversable:
+    """MDM_CYPHER_DIR, else the Cypher queries shipped in the package."""
+    return settings.cypher_dir if settings.cypher_dir is not None else shipped(CYPHER_DIR)
+
+
+def matching_directory(settings: Settings) -> Path | Traversable:
+    """MDM_MATCHING_DIR, else the match rules shipped in the package."""
+    return settings.matching_dir if settings.matching_dir is not None else shipped(MATCHING_DIR)
+
+
+def survivorship_directory(settings: Settings) -> Path | Traversable:
+    """MDM_SURVIVORSHIP_DIR, else the survivorship rules shipped in the package."""
+    configured = settings.survivorship_dir
+    return configured if configured is not None else shipped(SURVIVORSHIP_DIR)
+
+
+@cache
+def shipped_matcher() -> RecordMatcher:
+    """The match rules shipped in the package, read through the shipped systems."""
+    return RecordMatcher.from_directory(shipped(MATCHING_DIR), shipped_systems())
+
+
+@cache
+def shipped_rules() -> RuleSet:
+    """The survivorship rules shipped in the package, read through the shipped systems."""
+    return load_rule_set(shipped(SURVIVORSHIP_DIR), shipped_systems())
 
 
 def build_store(settings: Settings) -> Store:
@@ -40,7 +76,7 @@ def build_store(settings: Settings) -> Store:
         uri=settings.neo4j_uri,
         user=settings.neo4j_user,
         password=settings.neo4j_password.get_secret_value(),
-        cypher_dir=settings.cypher_dir,
+        cypher_dir=cypher_directory(settings),
         database=settings.neo4j_database,
     )
 
@@ -58,7 +94,7 @@ def load_rules(settings: Settings, systems: SystemRegistry | None = None) -> Rul
     field and the problem) so that nothing starts on rules that cannot be used."""
     if systems is None:
         systems = load_declared_systems(settings)
-    return load_rule_set(settings.survivorship_dir, systems)
+    return load_rule_set(survivorship_directory(settings), systems)
 
 
 def load_reference(settings: Settings, systems: SystemRegistry | None = None) -> CodeSets:
@@ -77,8 +113,8 @@ class Services:
     ingest: IngestService
     resolve: ResolveService
     review: ReviewService
-    steward: StewardService
-    stewardship: StewardshipService
+    overrides: OverrideService
+    merges: MergeService
     recompute: RecomputeService
     api_keys: ApiKeyService
     audit: AuditService
@@ -104,8 +140,8 @@ class Services:
             ingest=IngestService(store, matcher, rules=rules, systems=systems, codes=codes),
             resolve=ResolveService(store),
             review=ReviewService(store, matcher),
-            steward=StewardService(store, rules, codes=codes),
-            stewardship=StewardshipService(store, rules, codes=codes),
+            overrides=OverrideService(store, rules, codes=codes),
+            merges=MergeService(store, rules, codes=codes),
             recompute=RecomputeService(store, rules, codes=codes),
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
@@ -117,7 +153,7 @@ class Services:
         """Everything the API and CLI need. Raises ConfigurationError, before anything
         starts, when a match or survivorship rule file or a reference data file is unusable."""
         systems = load_declared_systems(settings)
-        matcher = RecordMatcher.from_directory(settings.matching_dir, systems)
+        matcher = RecordMatcher.from_directory(matching_directory(settings), systems)
         rules = load_rules(settings, systems)
         codes = load_reference(settings, systems)
         store = store if store is not None else build_store(settings)

@@ -14,12 +14,12 @@ from mdm_hub.errors import VersionConflict
 from mdm_hub.ports import Store
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
-from mdm_hub.services.steward import StewardService
 from mdm_hub.services.versions import ExpectedVersion
+from mdm_hub.wiring import shipped_rules
 from tests.contract.test_matching_contract import ANN, HALF_A, HALF_B, employee
-from tests.contract.test_recompute_contract import ERP_OWNS_NAME
-from tests.contract.test_stewardship_contract import (
+from tests.contract.test_merges_contract import (
     ACME,
     ACME_UK,
     WHY,
@@ -29,6 +29,7 @@ from tests.contract.test_stewardship_contract import (
     steward,
     versions,
 )
+from tests.contract.test_recompute_contract import ERP_OWNS_NAME
 from tests.support.audit_tamper import delete_event, edit_reason, swap_events
 from tests.support.services import ingest_service
 
@@ -181,7 +182,7 @@ async def test_overrides_and_clears_are_audited(store: Store) -> None:
     golden = (
         await ingest_service(store).upsert(RawRecord("CRM", "CUSTOMER", "c1", ACME))
     ).golden_id
-    service = StewardService(store)
+    service = OverrideService(store, shipped_rules())
     await service.override_attribute(golden, "name", "ACME AG", "registry", "jane", audit=JANE)
     await service.clear_override(golden, "name", "registry changed", "jane")
     pin, clear = await store.audit_events(1, 100)

@@ -10,10 +10,10 @@ from mdm_hub.ports import Store
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.steward import StewardService
-from mdm_hub.services.stewardship import StewardshipService
-from mdm_hub.services.survivorship import shipped_rules
-from tests.contract.test_stewardship_contract import ACME, ACME_UK, WHY, key, versions
+from mdm_hub.services.merges import MergeService
+from mdm_hub.services.overrides import OverrideService
+from mdm_hub.wiring import shipped_rules
+from tests.contract.test_merges_contract import ACME, ACME_UK, WHY, key, versions
 from tests.support.services import ingest_service
 
 
@@ -34,11 +34,13 @@ async def test_a_golden_record_as_it_stood_through_updates_merges_unmerges_and_p
     await ingest.upsert(RawRecord("CRM", "CUSTOMER", "c1", {**ACME, "city": "Bonn"}))
     t2 = utc_now()
     # Real clocks throughout: asOf compares the times events were written.
-    stewardship = StewardshipService(store)
+    stewardship = MergeService(store, shipped_rules())
     await stewardship.merge([a, b], None, await versions(store, a, b), WHY, "j")
     t3 = utc_now()
     await stewardship.unmerge(a, [key("ERP", "e1")], b, await versions(store, a), "no", "j")
-    await StewardService(store).override_attribute(a, "name", "ACME AG", "registry", "jane")
+    await OverrideService(store, shipped_rules()).override_attribute(
+        a, "name", "ACME AG", "registry", "jane"
+    )
     t4 = utc_now()
 
     assert await history.golden_as_of(a, before_anything) is None

@@ -11,7 +11,7 @@ from mdm_hub.domain.records import SourceKey, UpsertOutcome, UpsertResult
 from mdm_hub.errors import InvalidInput, RecordRejected
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.queries import ResolveService
+from mdm_hub.services.resolve import ResolveService
 from tests.support.services import ingest_service
 
 CUSTOMER = "CUSTOMER"

@@ -13,7 +13,7 @@ from mdm_hub.domain.records import CandidateStatus, SourceKey, UpsertOutcome
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.matching import shipped_matcher
+from mdm_hub.wiring import shipped_matcher
 from tests.support.builders import ANN
 from tests.support.services import ingest_service, review_service
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
-from mdm_hub.services.steward import StewardService
 from mdm_hub.services.survivorship import Refresh
+from mdm_hub.wiring import shipped_rules
 from tests.support.rules import shipped_with
 from tests.support.services import ingest_service
 
@@ -77,7 +78,7 @@ async def test_a_second_run_finds_everything_current_and_writes_nothing(store: S
 
 async def test_recompute_under_unchanged_rules_changes_nothing(store: Store) -> None:
     await _ingest(store)
-    report = await RecomputeService(store).recompute(EntityType.CUSTOMER)
+    report = await RecomputeService(store, shipped_rules()).recompute(EntityType.CUSTOMER)
     assert report.outcomes == {Refresh.CURRENT: 5}
 
 
@@ -93,12 +94,14 @@ async def test_recompute_touches_only_the_entity_type_given(store: Store) -> Non
 
 async def test_steward_pins_survive_a_rule_change(store: Store) -> None:
     ids = await _ingest(store)
-    await StewardService(store).override_attribute(ids["c3"], "name", "Pinned", "why", "jane")
+    await OverrideService(store, shipped_rules()).override_attribute(
+        ids["c3"], "name", "Pinned", "why", "jane"
+    )
     report = await RecomputeService(store, ERP_OWNS_NAME).recompute(EntityType.CUSTOMER)
     assert report.changed == 1  # c1 only: c3's name stays pinned
     assert await _name(store, ids["c3"]) == "Pinned"
 
 
 async def test_an_empty_store_has_nothing_to_recompute(store: Store) -> None:
-    report = await RecomputeService(store).recompute(EntityType.EMPLOYEE)
+    report = await RecomputeService(store, shipped_rules()).recompute(EntityType.EMPLOYEE)
     assert report.recomputed == 0

@@ -15,6 +15,7 @@ from mdm_hub.domain.relationships import REFERENCE_RULES, Direction, Relationshi
 from mdm_hub.errors import RecordRejected, RelationshipCycle
 from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import at
 
 OUT, IN = Direction.OUT, Direction.IN
@@ -36,7 +37,9 @@ class Hub:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.ingest = IngestService(store, clock=ticking_clock())
+        self.ingest = IngestService(
+            store, shipped_matcher(), rules=shipped_rules(), clock=ticking_clock()
+        )
 
     async def post(
         self, system: str, entity_type: str, source_id: str, /, **attrs: Any

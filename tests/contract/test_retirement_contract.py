@@ -18,9 +18,9 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.retirement import RetireRequest, RetireResult
-from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.wiring import shipped_matcher, shipped_rules
+from tests.contract.test_merges_contract import GLOBEX, WHY, key, merge, steward, versions
 from tests.contract.test_relationship_ingest_contract import ticking_clock
-from tests.contract.test_stewardship_contract import GLOBEX, WHY, key, merge, steward, versions
 
 CRM_1, ERP_1 = key("CRM", "c1"), key("ERP", "e1")
 CRM_ACME = {"name": "Acme Inc", "tax_id": "DE111", "city": "Berlin"}
@@ -31,7 +31,7 @@ OBSERVED = datetime(2025, 12, 24, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ingest(store: Store) -> IngestService:
-    return IngestService(store, clock=ticking_clock())
+    return IngestService(store, shipped_matcher(), rules=shipped_rules(), clock=ticking_clock())
 
 
 async def _acme(ingest: IngestService) -> str:

@@ -16,7 +16,7 @@ from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Store
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService, RawRecord
-from mdm_hub.services.matching import shipped_matcher
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 
 # A PSA writing dates day first and decimals with a comma, as a European export does.
 PSA_EU = SourceSystem(
@@ -31,7 +31,12 @@ RATE_KEY = SourceKey("psa_eu", EntityType.RATE_CARD, "r-1")
 
 @pytest.fixture
 def ingest(store: Store) -> IngestService:
-    return IngestService(store, shipped_matcher(), systems=shipped_systems().with_systems([PSA_EU]))
+    return IngestService(
+        store,
+        shipped_matcher(),
+        rules=shipped_rules(),
+        systems=shipped_systems().with_systems([PSA_EU]),
+    )
 
 
 def customer(**attributes: Any) -> RawRecord:

@@ -27,16 +27,16 @@ from hypothesis.stateful import (
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.neo4j import Neo4jStore
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import GoldenView, SourceKey, UpsertOutcome
 from mdm_hub.neo4j_local import Neo4jEndpoint
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.stewardship import StewardshipService
-from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.services.merges import MergeService
 from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.wiring import shipped_rules
+from tests.support.paths import SHIPPED
 from tests.support.services import ingest_service
 
 T = TypeVar("T")
@@ -62,7 +62,7 @@ class Crosswalk(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.store = self.run(self._open())
         self.ingest = ingest_service(self.store)
-        self.steward = StewardshipService(self.store)
+        self.steward = MergeService(self.store, shipped_rules())
         self.run_id = secrets.token_hex(4)  # isolates this run's records on a shared Neo4j
         self.numbers = itertools.count()
         self.attributes: dict[SourceKey, dict[str, Any]] = {}
@@ -82,7 +82,7 @@ class Crosswalk(RuleBasedStateMachine):
                 self.endpoint.uri,
                 self.endpoint.user,
                 self.endpoint.password,
-                REPO_ROOT / "cypher",
+                SHIPPED / "cypher",
             )
         await store.open()
         return store

@@ -11,7 +11,7 @@ import pytest
 from mdm_hub.domain.records import UpsertOutcome
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.survivorship import shipped_rules
+from mdm_hub.wiring import shipped_rules
 from tests.support.services import ingest_service
 
 CUSTOMER = "CUSTOMER"

@@ -13,9 +13,9 @@ from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 from mdm_hub.onboarding.reference_files import shipped_code_sets
 from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
-from mdm_hub.services.matching import shipped_matcher
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.survivorship import Refresh
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import at
 from tests.support.reference import shipped_with_mapping
 
@@ -95,7 +95,13 @@ async def test_dropping_takes_codes_off_the_queue(store: Store) -> None:
 async def _hire(store: Store) -> str:
     """An ADP employee whose status no mapping knows: kept as sent, and queued by ingest; two
     more codes queued by hand."""
-    ingest = IngestService(store, shipped_matcher(), clock=lambda: at(1), codes=shipped_code_sets())
+    ingest = IngestService(
+        store,
+        shipped_matcher(),
+        rules=shipped_rules(),
+        clock=lambda: at(1),
+        codes=shipped_code_sets(),
+    )
     raw = RawRecord("adp", "EMPLOYEE", "e-1", {"employee_number": "E1", "status": "Sabbatical"})
     golden_id = (await ingest.upsert(raw)).golden_id
     await _count(store, [FURLOUGH, DORMANT], at(1))
@@ -113,12 +119,12 @@ async def test_recompute_applies_a_new_mapping_version_and_drops_what_it_maps(
 ) -> None:
     golden_id = await _hire(store)
     assert await _status(store, golden_id) == "Sabbatical"
-    current = RecomputeService(store, codes=shipped_code_sets())
+    current = RecomputeService(store, shipped_rules(), codes=shipped_code_sets())
     assert await current.count_stale(EntityType.EMPLOYEE) == 0
 
     # The steward's change: ADP's Sabbatical means leave (employment_status version 2).
     mapped = shipped_with_mapping("employment_status", "adp", {"Sabbatical": "LEAVE"})
-    service = RecomputeService(store, codes=mapped)
+    service = RecomputeService(store, shipped_rules(), codes=mapped)
     assert await service.count_stale(EntityType.EMPLOYEE) == 1
     assert await service.count_mapped_codes(EntityType.EMPLOYEE) == 1
 
@@ -145,6 +151,8 @@ async def test_recompute_of_one_entity_type_leaves_other_types_codes_queued(
 ) -> None:
     await _hire(store)
     mapped = shipped_with_mapping("record_status", "salesforce", {"Dormant": "INACTIVE"})
-    report = await RecomputeService(store, codes=mapped).recompute(EntityType.EMPLOYEE)
+    report = await RecomputeService(store, shipped_rules(), codes=mapped).recompute(
+        EntityType.EMPLOYEE
+    )
     assert report.dropped_codes == 0
     assert [q.code for q in await _all(store)] == [FURLOUGH, SABBATICAL, DORMANT]

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mdm_hub.cli import app
-from mdm_hub.cli_keys import dev_key
+from mdm_hub.cli.keys import dev_key
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.errors import Unauthenticated

@@ -18,6 +18,7 @@ from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 from mdm_hub.onboarding.reference_files import load_code_sets
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import at
 
 runner = CliRunner()
@@ -45,7 +46,9 @@ async def _hire(db: Path, reference: Path) -> str:
     await store.open()
     try:
         codes = load_code_sets(reference, shipped_systems())
-        ingest = IngestService(store, clock=lambda: at(1), codes=codes)
+        ingest = IngestService(
+            store, shipped_matcher(), rules=shipped_rules(), clock=lambda: at(1), codes=codes
+        )
         raw = RawRecord("adp", "EMPLOYEE", "e-1", {"employee_number": "E1", "status": "Sabbatical"})
         # Ingest keeps the unknown status as sent and queues it for the stewards.
         return (await ingest.upsert(raw)).golden_id

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.cli import app
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.matching.rules import MatchRules
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import Services
+from tests.support.paths import SHIPPED
 
 runner = CliRunner()
 GIVEN = ["Anna", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Greta", "Hugo"]
@@ -67,7 +67,7 @@ async def _load(db: Path) -> None:
 @pytest.fixture
 def hub(tmp_path: Path) -> dict[str, str]:
     asyncio.run(_load(tmp_path / "hub.db"))
-    matching = shutil.copytree(REPO_ROOT / "matching", tmp_path / "matching")
+    matching = shutil.copytree(SHIPPED / "matching", tmp_path / "matching")
     return {
         "MDM_STORE": "embedded",
         "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db"),

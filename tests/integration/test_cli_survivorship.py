@@ -13,18 +13,18 @@ from typer.testing import CliRunner
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.cli import app
-from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.onboarding.reference_files import shipped_code_sets
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import Services
+from tests.support.paths import SHIPPED
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SHIPPED_SURVIVORSHIP_DIR, tmp_path / "survivorship"))
+    return Path(shutil.copytree(SHIPPED / "survivorship", tmp_path / "survivorship"))
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR, Settings
+from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.onboarding.reference_files import shipped_code_sets
 from mdm_hub.ports import Store
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
+from mdm_hub.wiring import shipped_rules
 from tests.integration.conftest import client_for
 from tests.support.auth import KeyAuth
 from tests.support.graphql_client import (
@@ -25,6 +26,7 @@ from tests.support.graphql_client import (
     GraphQLClient,
     record,
 )
+from tests.support.paths import SHIPPED
 
 
 async def _customer(gql: GraphQLClient) -> str:
@@ -208,7 +210,7 @@ async def test_overlong_golden_id_names_the_argument(gql: GraphQLClient) -> None
 async def test_configured_rule_directory_is_used_and_union_parts_are_shown(
     store: Store, tmp_path: Path
 ) -> None:
-    rules_dir = Path(shutil.copytree(SHIPPED_SURVIVORSHIP_DIR, tmp_path / "rules"))
+    rules_dir = Path(shutil.copytree(SHIPPED / "survivorship", tmp_path / "rules"))
     customer = rules_dir / "customer.yaml"
     customer.write_text(
         customer.read_text().replace(

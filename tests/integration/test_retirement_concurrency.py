@@ -16,7 +16,7 @@ from mdm_hub.domain.systems import SourceSystem, SystemKind
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService, RawRecord
-from mdm_hub.services.matching import shipped_matcher
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 
 MEMBERS = 5
 CALLERS_PER_RECORD = 3
@@ -29,7 +29,7 @@ async def test_concurrent_retirements_count_once_and_leave_the_golden_retired(
     systems = shipped_systems().with_systems(
         SourceSystem(code=k.system, name=k.system, kind=SystemKind.OTHER) for k in keys
     )
-    ingest = IngestService(neo4j_store, shipped_matcher(), systems=systems)
+    ingest = IngestService(neo4j_store, shipped_matcher(), rules=shipped_rules(), systems=systems)
     golden_ids = {
         (await ingest.upsert(RawRecord(k.system, "CUSTOMER", "1", {"tax_id": "DE111"}))).golden_id
         for k in keys
@@ -38,7 +38,9 @@ async def test_concurrent_retirements_count_once_and_leave_the_golden_retired(
 
     results = await asyncio.gather(
         *(
-            IngestService(neo4j_store, systems=systems).retire(k, "closed", None)
+            IngestService(
+                neo4j_store, shipped_matcher(), rules=shipped_rules(), systems=systems
+            ).retire(k, "closed", None)
             for k in keys
             for _ in range(CALLERS_PER_RECORD)
         )

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.neo4j_local import Neo4jEndpoint
+from tests.support.paths import REPO_ROOT
 
 QUICKSTART = REPO_ROOT / "examples" / "quickstart.py"
 STARTUP_TIMEOUT_S = 60
@@ -31,15 +31,23 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
+def serving(
+    env: dict[str, str],
+    log: Path,
+    *args: str,
+    command: tuple[str, ...] = (sys.executable, "-m", "mdm_hub.cli"),
+    cwd: Path | None = None,
+) -> Iterator[str]:
+    """`mdm-hub serve` (`command` runs the CLI) until the block ends; yields the GraphQL URL."""
     port = _free_port()
     full_env = {**os.environ, **env, "MDM_PORT": str(port), "MDM_HOST": "127.0.0.1"}
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mdm_hub.cli", "serve", *args],
+            [*command, "serve", *args],
             env=full_env,
             stdout=out,
             stderr=out,
+            cwd=cwd,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -61,13 +69,19 @@ def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
 
 
 KEYS_CREATE = [sys.executable, "-m", "mdm_hub.cli", "keys", "create"]
+SYSTEMS = ("--systems", "CRM,ERP")
 
 
-def create_key(env: dict[str, str]) -> str:
+def create_key(
+    env: dict[str, str],
+    command: tuple[str, ...] = (sys.executable, "-m", "mdm_hub.cli"),
+    cwd: Path | None = None,
+) -> str:
     """`mdm-hub keys create` on the store the server uses; the key is its only stdout line."""
     done = subprocess.run(
-        [*KEYS_CREATE, "--role", "integration", "--name", "quickstart", "--systems", "CRM,ERP"],
+        [*command, "keys", "create", "--role", "integration", "--name", "quickstart", *SYSTEMS],
         env={**os.environ, **env},
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=60,

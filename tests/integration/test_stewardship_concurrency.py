@@ -16,8 +16,9 @@ from mdm_hub.domain.records import SourceKey, UpsertResult
 from mdm_hub.errors import InvalidInput, NotFound, VersionConflict
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import RawRecord
-from mdm_hub.services.stewardship import StewardshipService
+from mdm_hub.services.merges import MergeService
 from mdm_hub.services.versions import ExpectedVersion
+from mdm_hub.wiring import shipped_rules
 from tests.support.services import ingest_service
 
 INVARIANTS = cast(
@@ -33,7 +34,7 @@ EXPECTED = (VersionConflict, InvalidInput, NotFound)
 
 
 async def _act(
-    store: Neo4jStore, service: StewardshipService, rng: random.Random, golden_ids: list[str]
+    store: Neo4jStore, service: MergeService, rng: random.Random, golden_ids: list[str]
 ) -> str:
     for _ in range(RETRIES + 1):
         try:
@@ -88,7 +89,7 @@ async def test_concurrent_merges_and_unmerges_keep_the_crosswalk_whole(
             )
             keys.append(SourceKey(system, EntityType.CUSTOMER, f"c{index}"))
         golden_ids.append(result.golden_id)
-    service = StewardshipService(store)
+    service = MergeService(store, shipped_rules())
     gate = asyncio.Semaphore(PARALLEL)
 
     async def bounded(seed: int) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 import yaml
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.loader import parse_rules
 from mdm_hub.survivorship.rules import EntityRules, RuleSet
+from mdm_hub.wiring import shipped_rules
 
 
 def rules_for(entity_type: EntityType = EntityType.CUSTOMER, **settings: Any) -> EntityRules:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from mdm_hub.ports import Store
 from mdm_hub.services.ingest import IngestService
-from mdm_hub.services.matching import shipped_matcher
 from mdm_hub.services.review import ReviewService
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 
 
 def ingest_service(store: Store) -> IngestService:
-    return IngestService(store, shipped_matcher())
+    return IngestService(store, shipped_matcher(), rules=shipped_rules())
 
 
 def review_service(store: Store) -> ReviewService:

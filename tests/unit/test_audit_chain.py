@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdm_hub.adapters.audit_codec import audit_event, audit_event_fields
+from mdm_hub.adapters.codecs.audit import audit_event_from_fields, audit_event_to_fields
 from mdm_hub.domain.audit import (
     GENESIS,
     AuditContext,
@@ -101,6 +101,6 @@ def test_sealing_hashes_exactly_what_a_verifier_recomputes(
     [event] = seal_all([entry], 41, "ab" * 32)
     assert event.hash == event.computed_hash()
     assert event.hash == event_hash(json.loads(json.dumps(event.hashed_fields())))
-    stored = audit_event(audit_event_fields(event) | {"subjectIds": list(subjects)})
+    stored = audit_event_from_fields(audit_event_to_fields(event) | {"subjectIds": list(subjects)})
     assert stored == event
     assert stored.computed_hash() == event.hash

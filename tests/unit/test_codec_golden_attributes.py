@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdm_hub.adapters.codec import golden_attributes_from_json, golden_attributes_to_json
+from mdm_hub.adapters.codecs.goldens import golden_attributes_from_json, golden_attributes_to_json
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import AttributeValue, SourceKey
 

@@ -4,6 +4,9 @@ rules, are refused with advice."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,15 @@ import pytest
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.api.app import create_app
 from mdm_hub.api.correlation import correlation_id_from
-from mdm_hub.config import REPO_ROOT, Settings
+from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError, RuleFileError
-from mdm_hub.wiring import build_store
+from mdm_hub.wiring import (
+    build_store,
+    cypher_directory,
+    matching_directory,
+    survivorship_directory,
+)
+from tests.support.paths import SHIPPED
 
 
 def test_settings_read_the_documented_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,16 +60,29 @@ def test_correlation_ids_are_kept_only_when_safe() -> None:
     assert correlation_id_from(None)
 
 
-def test_survivorship_dir_defaults_to_the_shipped_rules_and_reads_its_variable(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    ("variable", "folder", "chosen"),
+    [
+        ("MDM_CYPHER_DIR", "cypher", cypher_directory),
+        ("MDM_MATCHING_DIR", "matching", matching_directory),
+        ("MDM_SURVIVORSHIP_DIR", "survivorship", survivorship_directory),
+    ],
+)
+def test_data_folders_default_to_the_package_and_read_their_variable(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    variable: str,
+    folder: str,
+    chosen: Callable[[Settings], Path | Traversable],
 ) -> None:
-    assert Settings(_env_file=None).survivorship_dir == REPO_ROOT / "survivorship"  # type: ignore[call-arg]
-    monkeypatch.setenv("MDM_SURVIVORSHIP_DIR", str(tmp_path))
-    assert Settings().survivorship_dir == tmp_path
+    monkeypatch.delenv(variable, raising=False)
+    assert chosen(Settings(_env_file=None)) == files("mdm_hub") / "shipped" / folder  # type: ignore[call-arg]
+    monkeypatch.setenv(variable, str(tmp_path))
+    assert chosen(Settings(_env_file=None)) == tmp_path  # type: ignore[call-arg]
 
 
 def test_the_app_refuses_to_start_on_unusable_rules(tmp_path: Path) -> None:
-    rules = Path(shutil.copytree(REPO_ROOT / "survivorship", tmp_path / "rules"))
+    rules = Path(shutil.copytree(SHIPPED / "survivorship", tmp_path / "rules"))
     (rules / "customer.yaml").write_text("entity_type: CUSTOMER\ntrust: CRM\n")
     with pytest.raises(RuleFileError, match=r"customer\.yaml:\n  trust: Input should be"):
         create_app(Settings(survivorship_dir=rules))

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.relationships import MAX_HIERARCHY_DEPTH
 from mdm_hub.errors import ConfigurationError
+from tests.support.paths import REPO_ROOT, SHIPPED
 
-CYPHER = REPO_ROOT / "cypher"
+CYPHER = SHIPPED / "cypher"
 ADAPTER = REPO_ROOT / "src" / "mdm_hub" / "adapters" / "neo4j"
 
 

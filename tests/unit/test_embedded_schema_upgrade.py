@@ -15,6 +15,7 @@ from mdm_hub.domain.reference import UnmappedCode
 from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import T0, golden_with, key, stored
 
 # The golden table as the first release created it.
@@ -218,7 +219,7 @@ async def test_a_file_from_before_retirement_gains_its_columns_and_can_retire(
         view = await store.get_golden("cus_old")
         assert view is not None
         assert view.golden.status is GoldenStatus.ACTIVE
-        ingest = IngestService(store)
+        ingest = IngestService(store, shipped_matcher(), rules=shipped_rules())
         retired = await ingest.retire(key("CRM", "c1"), "closed", None)
         assert retired.golden_status is GoldenStatus.RETIRED
         revived = await ingest.upsert(RawRecord("CRM", "CUSTOMER", "c1", {"name": "Acme"}))

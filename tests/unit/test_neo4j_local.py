@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mdm_hub.cli_neo4j import neo4j_app
+from mdm_hub.cli.neo4j import neo4j_app
 from mdm_hub.neo4j_local import java as java_mod
 from mdm_hub.neo4j_local import provision
 from mdm_hub.neo4j_local.jars import (

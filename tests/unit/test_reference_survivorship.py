@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.onboarding.reference_files import shipped_code_sets
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
+from mdm_hub.wiring import shipped_rules
 from tests.support.builders import key, stored
 from tests.support.reference import code_set, code_sets, shipped_with_mapping
 

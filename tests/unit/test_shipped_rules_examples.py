@@ -1,4 +1,4 @@
-"""The README's worked examples, one per entity type, computed with the shipped rule files.
+"""docs/survivorship.md's worked examples, one per entity type, with the shipped rule files.
 (The customer example runs through the services on both stores in
 tests/contract/test_survivorship_contract.py.)"""
 
@@ -11,8 +11,8 @@ import pytest
 
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey, StoredSource, content_hash
-from mdm_hub.services.survivorship import shipped_rules
 from mdm_hub.survivorship.engine import compute_golden_attributes
+from mdm_hub.wiring import shipped_rules
 
 
 def member(

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError, RuleFileError
 from mdm_hub.survivorship.loader import load_rule_set, parse_rules
 from mdm_hub.survivorship.rules import Strategy
+from tests.support.paths import SHIPPED
 
 
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
     """A writable copy of the shipped rule files."""
-    return Path(shutil.copytree(SHIPPED_SURVIVORSHIP_DIR, tmp_path / "survivorship"))
+    return Path(shutil.copytree(SHIPPED / "survivorship", tmp_path / "survivorship"))
 
 
 def customer_error(body: str) -> RuleFileError:
@@ -32,14 +32,14 @@ def problems(error: RuleFileError) -> list[tuple[str, str]]:
 
 
 def test_shipped_rule_files_load_for_every_entity_type() -> None:
-    rule_set = load_rule_set(SHIPPED_SURVIVORSHIP_DIR)
+    rule_set = load_rule_set(SHIPPED / "survivorship")
     assert set(rule_set.by_type) == set(EntityType)
     hashes = {rules.hash for rules in rule_set.by_type.values()}
     assert len(hashes) == len(EntityType)
 
 
 def test_shipped_rules_follow_the_ownership_model() -> None:
-    rule_set = load_rule_set(SHIPPED_SURVIVORSHIP_DIR)
+    rule_set = load_rule_set(SHIPPED / "survivorship")
     owners = {
         (EntityType.CUSTOMER, "name"): "CRM",
         (EntityType.CUSTOMER, "tax_id"): "ERP",

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from mdm_hub.adapters.codec import kept_as_json
+from mdm_hub.adapters.codecs.values import kept_as_json
 from mdm_hub.domain.text import _BIDI_CONTROLS, check_no_control_characters, printable
 
 

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from mdm_hub.adapters.codec import dumps
-from mdm_hub.adapters.relationship_codec import reference_key
+from mdm_hub.adapters.codecs.relationships import reference_key
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.domain.relationships import PendingReference

@@ -22,6 +22,7 @@ from mdm_hub.matching.pairwise import PairwiseScores
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.wiring import shipped_rules
 
 RESOLVE_BATCH = 1000
 # The data sets' own systems, beside the shipped ones (febrl4 and companies use those).
@@ -66,7 +67,9 @@ async def evaluate(
         store = EmbeddedStore(str(Path(folder) / "evaluate.db"))
         await store.open()
         try:
-            ingest = IngestService(store, matcher, systems=evaluation_systems())
+            ingest = IngestService(
+                store, matcher, rules=shipped_rules(), systems=evaluation_systems()
+            )
             started = time.perf_counter()
             review, rejected = await _ingest(ingest, records, dataset.entity_type, progress, batch)
             seconds = time.perf_counter() - started

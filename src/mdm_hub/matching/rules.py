@@ -11,6 +11,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from enum import StrEnum
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -253,7 +254,7 @@ class MatchRules:
         return cls(rules, source, digest, groups)
 
     @classmethod
-    def load(cls, path: Path, systems: SystemRegistry | None = None) -> MatchRules:
+    def load(cls, path: Path | Traversable, systems: SystemRegistry | None = None) -> MatchRules:
         try:
             raw = path.read_bytes()
             document = yaml.safe_load(raw)
@@ -263,7 +264,7 @@ class MatchRules:
 
 
 def load_match_rules(
-    directory: Path, systems: SystemRegistry | None = None
+    directory: Path | Traversable, systems: SystemRegistry | None = None
 ) -> dict[EntityType, MatchRules]:
     """One rule file per entity type, `<entity_type>.yaml`; every type must have one.
     `systems` are the declared systems that `shared_by` may name."""

@@ -17,7 +17,7 @@ from mdm_hub.domain.access import ApiKey, Principal, Role
 from mdm_hub.domain.records import key_problems, utc_now
 from mdm_hub.domain.text import check_no_control_characters
 from mdm_hub.errors import InvalidInput, NotFound, Problem, Unauthenticated
-from mdm_hub.ports import Clock, Store
+from mdm_hub.ports import ApiKeyStore, Clock
 
 TOKEN_SCHEME = "mdm"  # noqa: S105 - the tokens' public scheme, not a secret
 PREFIX_BYTES = 6
@@ -66,7 +66,7 @@ def _check_systems(systems: list[str] | None) -> frozenset[str] | None:
 
 
 class ApiKeyService:
-    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+    def __init__(self, store: ApiKeyStore, clock: Clock = utc_now) -> None:
         self._store = store
         self._clock = clock
 

@@ -12,7 +12,7 @@ from mdm_hub.domain.audit import (
     source_subject,
 )
 from mdm_hub.domain.records import SourceKey
-from mdm_hub.ports import Store
+from mdm_hub.ports import AuditLog
 
 PAGE_SIZE = 1000
 # Lineage of one record: more events than this is a bulk export, not an auditor's question.
@@ -22,7 +22,7 @@ _MERGES = (Action.MERGE, Action.BRIDGING_MERGE, Action.REMATCH_MERGE)
 
 
 @dataclass(frozen=True)
-class Membership:
+class MembershipStretch:
     """A stretch of a source record's life in one golden record, from the events; with
     `retired_at` when its system retired it during (or before) the stretch: it stayed there,
     but not live. A revival starts a new stretch."""
@@ -35,7 +35,7 @@ class Membership:
 
 
 class AuditService:
-    def __init__(self, store: Store, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, store: AuditLog, page_size: int = PAGE_SIZE) -> None:
         self._store = store
         self._page_size = page_size
 
@@ -70,19 +70,19 @@ class AuditService:
     async def source_events(self, key: SourceKey) -> list[AuditEvent]:
         return await self._store.audit_events_for([source_subject(key)], MAX_LINEAGE_EVENTS)
 
-    async def source_lineage(self, key: SourceKey) -> list[Membership]:
+    async def source_lineage(self, key: SourceKey) -> list[MembershipStretch]:
         """Every golden record the source record belonged to, and from when: its own events
         (ingest, unmerge) and the merges of the golden record it was in at the time."""
         own = await self.source_events(key)
-        memberships: list[Membership] = []
+        memberships: list[MembershipStretch] = []
         for event in own:
             golden = _golden_after(event, source_subject(key))
             if golden is not None:
-                memberships.append(Membership(golden, event.at, event.seq, event.action))
+                memberships.append(MembershipStretch(golden, event.at, event.seq, event.action))
         if not memberships:
             return []
         # Follow merges of the golden record it was in, between its own moves.
-        result: list[Membership] = []
+        result: list[MembershipStretch] = []
         for index, stretch in enumerate(memberships):
             result.append(stretch)
             until = memberships[index + 1].event_seq if index + 1 < len(memberships) else None
@@ -94,7 +94,7 @@ class AuditService:
                     break
                 current = merge.after["survivorId"]
                 after_seq = merge.seq
-                result.append(Membership(current, merge.at, merge.seq, merge.action))
+                result.append(MembershipStretch(current, merge.at, merge.seq, merge.action))
         result = _with_retirements(result, [e for e in own if e.action == Action.SOURCE_RETIRED])
         # A move into the golden record it was already in is no new membership (a revival is).
         return [
@@ -124,11 +124,11 @@ class AuditService:
 
 
 def _with_retirements(
-    stretches: list[Membership], retirements: list[AuditEvent]
-) -> list[Membership]:
+    stretches: list[MembershipStretch], retirements: list[AuditEvent]
+) -> list[MembershipStretch]:
     """Mark each stretch during which the record was retired: the one its retirement fell in,
     and those merges carried it into before a revival."""
-    marked: list[Membership] = []
+    marked: list[MembershipStretch] = []
     pending = iter(retirements)
     retirement = next(pending, None)
     retired_at: str | None = None

@@ -1,6 +1,6 @@
 """The crosswalk edits behind steward merges and unmerges, inside one write transaction:
 lock and version-check the golden records, apply the refusals, move memberships and
-relationships, and recompute survivorship on every side (see services/stewardship.py)."""
+relationships, and recompute survivorship on every side (see services/merges.py)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.domain.retirement import Retirement, status_of
-from mdm_hub.ports import Store
+from mdm_hub.ports import GoldenReads
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.survivorship import GoldenRecomputer
@@ -39,7 +39,7 @@ def _key(subject: str) -> SourceKey:
 
 class HistoryService:
     def __init__(
-        self, store: Store, rules: RuleSet, audit: AuditService, codes: CodeSets | None = None
+        self, store: GoldenReads, rules: RuleSet, audit: AuditService, codes: CodeSets | None = None
     ) -> None:
         self._store = store
         self._golden = GoldenRecomputer(rules, codes)

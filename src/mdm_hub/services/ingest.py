@@ -28,7 +28,7 @@ from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
-from mdm_hub.services.matching import RecordMatcher, shipped_matcher
+from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.relationships import ReferenceLinker
 from mdm_hub.services.rematch import Rematcher, queue_for_review
 from mdm_hub.services.retirement import (
@@ -38,7 +38,7 @@ from mdm_hub.services.retirement import (
     RetireResult,
     revived_entry,
 )
-from mdm_hub.services.survivorship import GoldenRecomputer, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import RuleSet
 
 NEW_GOLDEN = "rule:no_match"
@@ -69,11 +69,12 @@ class IngestService:
     def __init__(
         self,
         store: Store,
-        matcher: RecordMatcher | None = None,
+        matcher: RecordMatcher,
+        *,
         clock: Clock = utc_now,
         new_golden_id: GoldenIdFactory = random_golden_id,
         new_candidate_id: Callable[[], str] = random_candidate_id,
-        rules: RuleSet | None = None,
+        rules: RuleSet,
         references: ReferenceLinker | None = None,
         systems: SystemRegistry | None = None,
         codes: CodeSets | None = None,
@@ -81,11 +82,11 @@ class IngestService:
         """`systems`: who may send (default the shipped systems.yaml); `codes`: reference
         data's code mappings (None: coded attributes are only trimmed and checked)."""
         self._store = store
-        self._matcher = matcher if matcher is not None else shipped_matcher()
+        self._matcher = matcher
         self._clock = clock
         self._new_golden_id = new_golden_id
         self._new_candidate_id = new_candidate_id
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
+        self._golden = GoldenRecomputer(rules, codes)
         self._references = references or ReferenceLinker()
         self._rematch = Rematcher(self._matcher, self._recompute, new_candidate_id)
         self._systems = systems if systems is not None else shipped_systems()

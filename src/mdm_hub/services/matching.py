@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from mdm_hub.ports import StoreTransaction
 GoldenResolver = Callable[[Sequence[SourceKey]], Awaitable[list[str | None]]]
 
 PREPARED_CACHE_SIZE = 100_000
-SHIPPED_MATCHING_DIR = Path(__file__).resolve().parents[3] / "matching"
 
 
 class RecordMatcher:
@@ -66,7 +65,7 @@ class RecordMatcher:
 
     @classmethod
     def from_directory(
-        cls, directory: Path, systems: SystemRegistry | None = None
+        cls, directory: Path | Traversable, systems: SystemRegistry | None = None
     ) -> RecordMatcher:
         """The rule files in `directory`; `shared_by` names `systems` (default: shipped)."""
         return cls(load_match_rules(directory, systems or shipped_systems()))
@@ -214,9 +213,3 @@ async def _with_graph_evidence(
         incoming = with_goldens(incoming, slots, goldens)
         members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
     return incoming, members, excluded
-
-
-@cache
-def shipped_matcher() -> RecordMatcher:
-    """The match rules shipped in the repository (tests and defaults)."""
-    return RecordMatcher.from_directory(SHIPPED_MATCHING_DIR)

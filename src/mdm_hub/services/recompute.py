@@ -15,7 +15,7 @@ from mdm_hub.domain.records import utc_now
 from mdm_hub.domain.reference import UnmappedCode
 from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
-from mdm_hub.services.survivorship import GoldenRecomputer, Refresh, shipped_rules
+from mdm_hub.services.survivorship import GoldenRecomputer, Refresh
 from mdm_hub.survivorship.rules import RuleSet
 
 PAGE_SIZE = 200
@@ -48,7 +48,7 @@ class RecomputeService:
     def __init__(
         self,
         store: Store,
-        rules: RuleSet | None = None,
+        rules: RuleSet,
         clock: Clock = utc_now,
         page_size: int = PAGE_SIZE,
         audit: AuditContext = SYSTEM,
@@ -56,7 +56,7 @@ class RecomputeService:
     ) -> None:
         self._audit = audit
         self._store = store
-        self._golden = GoldenRecomputer(rules if rules is not None else shipped_rules(), codes)
+        self._golden = GoldenRecomputer(rules, codes)
         self._codes = codes
         self._clock = clock
         self._page_size = page_size

@@ -12,9 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 
-from mdm_hub.config import SHIPPED_SURVIVORSHIP_DIR
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent, active_pins
 from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
@@ -23,15 +21,7 @@ from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.survivorship.engine import compute_golden_attributes
-from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
-
-
-@cache
-def shipped_rules() -> RuleSet:
-    """The rule files in the repository: what services use when given no rule set (tests,
-    scripts). The composition root always passes the configured one."""
-    return load_rule_set(SHIPPED_SURVIVORSHIP_DIR)
 
 
 class Refresh(StrEnum):

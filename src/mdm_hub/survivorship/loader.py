@@ -6,6 +6,7 @@ file, the field and the problem, and the service refuses to start with it.
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ def rule_file_name(entity_type: EntityType) -> str:
     return f"{entity_type.lower()}{SUFFIX}"
 
 
-def load_rule_set(directory: Path, systems: SystemRegistry | None = None) -> RuleSet:
+def load_rule_set(directory: Path | Traversable, systems: SystemRegistry | None = None) -> RuleSet:
     """Every entity type's rules from `directory`, their system names read through `systems`
     (default: the shipped declared systems); raise on the first unusable file."""
     systems = systems if systems is not None else shipped_systems()
@@ -34,7 +35,8 @@ def load_rule_set(directory: Path, systems: SystemRegistry | None = None) -> Rul
         )
     expected = {rule_file_name(entity_type): entity_type for entity_type in EntityType}
     # `.yml` counts too: a file the loader would silently skip is a trap.
-    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+    named = (entry for entry in directory.iterdir() if entry.name.endswith((".yaml", ".yml")))
+    for path in sorted(named, key=lambda entry: entry.name):
         if path.name not in expected:
             names = ", ".join(sorted(expected))
             raise RuleFileError(
@@ -45,7 +47,9 @@ def load_rule_set(directory: Path, systems: SystemRegistry | None = None) -> Rul
     )
 
 
-def load_rule_file(path: Path, entity_type: EntityType, systems: SystemRegistry) -> EntityRules:
+def load_rule_file(
+    path: Path | Traversable, entity_type: EntityType, systems: SystemRegistry
+) -> EntityRules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

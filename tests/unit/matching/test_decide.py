@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide, score_goldens
@@ -20,8 +19,9 @@ from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.matching.scoring import prior_weight, score_many
 from mdm_hub.onboarding.systems_file import shipped_systems
 from tests.support.builders import ANN
+from tests.support.paths import SHIPPED
 
-RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
+RULES = load_match_rules(SHIPPED / "matching", shipped_systems())
 EMPLOYEE = RULES[EntityType.EMPLOYEE]
 CUSTOMER = RULES[EntityType.CUSTOMER]
 

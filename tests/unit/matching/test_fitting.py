@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import yaml
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.matching.fit_file import fitted_rules_text
 from mdm_hub.matching.fitting import (
     MISSING,
@@ -23,6 +22,7 @@ from mdm_hub.matching.fitting import (
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.rules import MatchRules
+from tests.support.paths import SHIPPED
 
 # Three comparisons with 3, 2 and 4 buckets (levels, then otherwise).
 TRUE_M = ((0.8, 0.15, 0.05), (0.9, 0.1), (0.6, 0.2, 0.1, 0.1))
@@ -166,7 +166,7 @@ def test_fitted_rules_are_a_file_the_loader_accepts() -> None:
 
 
 def test_levels_are_the_matchers_swapped_names_included() -> None:
-    rules = MatchRules.load(REPO_ROOT / "matching" / "employee.yaml")
+    rules = MatchRules.load(SHIPPED / "matching" / "employee.yaml")
     labels = [c.label for c in rules.rules.comparisons]
     person = prepare(rules, {"given_name": "Jonathan", "family_name": "Smithers", "city": "Oslo"})
     swapped = prepare(rules, {"given_name": "Smithers", "family_name": "Jonathan"})

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.errors import AbbreviationsFileError, ConfigurationError
@@ -21,8 +20,9 @@ from mdm_hub.matching.references import named_key, reference_slots, with_goldens
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.matching.standardise import number, words
 from mdm_hub.onboarding.systems_file import shipped_systems
+from tests.support.paths import SHIPPED
 
-RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
+RULES = load_match_rules(SHIPPED / "matching", shipped_systems())
 PROJECT = RULES[EntityType.PROJECT]
 CUSTOMER = RULES[EntityType.CUSTOMER]
 EMPLOYEE = RULES[EntityType.EMPLOYEE]

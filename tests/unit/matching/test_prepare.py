@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import yaml
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.matching.prepare import BLOCKING_PREFIX, STRONG_PREFIX, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.onboarding.systems_file import shipped_systems
+from tests.support.paths import SHIPPED
 
-RULES = load_match_rules(REPO_ROOT / "matching", shipped_systems())
+RULES = load_match_rules(SHIPPED / "matching", shipped_systems())
 
 
 def test_strong_keys_standardise_the_identifier() -> None:
@@ -69,7 +69,7 @@ def test_candidates_are_prepared_without_keys() -> None:
 
 
 def test_a_comparison_over_several_attributes_joins_the_present_ones() -> None:
-    document = yaml.safe_load((REPO_ROOT / "matching" / "employee.yaml").read_text())
+    document = yaml.safe_load((SHIPPED / "matching" / "employee.yaml").read_text())
     by_attribute = {c["attributes"][0]: c for c in document["comparisons"]}
     by_attribute["given_name"].update(
         attributes=["given_name", "middle_name", "family_name"], nicknames=False, swap_group=None

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from mdm_hub.config import REPO_ROOT
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.onboarding.systems_file import shipped_systems
+from tests.support.paths import SHIPPED
 
-SHIPPED = REPO_ROOT / "matching"
+SHIPPED = SHIPPED / "matching"
 
 
 def test_every_entity_type_has_a_valid_shipped_rule_file() -> None:

@@ -4,11 +4,15 @@ the chain head read here cannot move before commit); read in seq order or by sub
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from mdm_hub.adapters.audit_codec import audit_event, audit_event_fields
-from mdm_hub.adapters.codec import dumps
+from mdm_hub.adapters.codecs.audit import audit_event_from_fields, audit_event_to_fields
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
+
+T = TypeVar("T")
 
 _INSERT = (
     "INSERT INTO audit_event (seq, at, actor, role, correlationId, action, subjectIds, before, "
@@ -38,7 +42,7 @@ def insert(db: sqlite3.Connection, events: Sequence[AuditEvent]) -> None:
     """Store sealed events: one statement for all of them, one for all their subjects."""
     rows = []
     for event in events:
-        fields = audit_event_fields(event)
+        fields = audit_event_to_fields(event)
         fields["subjectIds"] = dumps(fields["subjectIds"])
         rows.append(fields)
     db.executemany(_INSERT, rows)
@@ -60,7 +64,7 @@ def events_after(db: sqlite3.Connection, after_seq: int, limit: int) -> list[Aud
     rows = db.execute(
         "SELECT * FROM audit_event WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
     ).fetchall()
-    return [audit_event(dict(row)) for row in rows]
+    return [audit_event_from_fields(dict(row)) for row in rows]
 
 
 def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> list[AuditEvent]:
@@ -69,4 +73,21 @@ def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> l
         "WHERE s.subject IN (SELECT value FROM json_each(?))) ORDER BY e.seq LIMIT ?",
         (dumps(list(subjects)), limit),
     ).fetchall()
-    return [audit_event(dict(row)) for row in rows]
+    return [audit_event_from_fields(dict(row)) for row in rows]
+
+
+class EmbeddedAuditLog(ABC):
+    """The audit log, read (mixed into EmbeddedStore)."""
+
+    @abstractmethod
+    async def _locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the connection while no other request uses it."""
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        return await self._locked(read_head)
+
+    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
+        return await self._locked(lambda db: events_after(db, after_seq, limit))
+
+    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
+        return await self._locked(lambda db: events_for(db, subject_ids, limit))

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from mdm_hub.adapters.codec import golden_record, override_event, split_members
-from mdm_hub.adapters.cursors import after_position
+from mdm_hub.adapters.codecs.goldens import golden_from_fields
+from mdm_hub.adapters.codecs.overrides import override_event_from_fields
+from mdm_hub.adapters.codecs.relationships import (
+    pending_reference_from_fields,
+    relationships_from_rows,
+)
+from mdm_hub.adapters.codecs.sources import members_from_rows
+from mdm_hub.adapters.cursors import after_position, golden_position, page_of, pending_position
 from mdm_hub.adapters.embedded.sql import ids_param
 from mdm_hub.adapters.embedded.transaction import MEMBER_COLUMNS, view_following_merges
-from mdm_hub.adapters.relationship_codec import pending_from_fields, relationships_from_rows
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.domain.relationships import (
     Direction,
@@ -20,6 +27,8 @@ from mdm_hub.domain.relationships import (
     Relationship,
     RelationshipType,
 )
+
+T = TypeVar("T")
 
 # Which end of an edge a lookup starts from, and which it moves to, per direction.
 _ENDS = {Direction.OUT: ("fromId", "toId"), Direction.IN: ("toId", "fromId")}
@@ -90,9 +99,9 @@ def _views(db: sqlite3.Connection, goldens: Sequence[Any]) -> list[GoldenView]:
         events.setdefault(event["goldenId"], []).append(event)
     views = []
     for row in goldens:
-        live, retired = split_members(by_golden.get(row["id"], []))
-        overrides = tuple(override_event(e) for e in events.get(row["id"], []))
-        views.append(GoldenView(golden_record(row), live, overrides, retired=retired))
+        live, retired = members_from_rows(by_golden.get(row["id"], []))
+        overrides = tuple(override_event_from_fields(e) for e in events.get(row["id"], []))
+        views.append(GoldenView(golden_from_fields(row), live, overrides, retired=retired))
     return views
 
 
@@ -141,4 +150,47 @@ def walk(
 
 def pending(db: sqlite3.Connection, limit: int, after: str | None) -> list[PendingReference]:
     rows = db.execute(_PENDING, {"limit": limit, **_after(after)}).fetchall()
-    return [pending_from_fields(row) for row in rows]
+    return [pending_reference_from_fields(row) for row in rows]
+
+
+class EmbeddedGraphReads(ABC):
+    """Reads of golden records, their relationships and pending references (mixed into
+    EmbeddedStore)."""
+
+    @abstractmethod
+    async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """Run reads in one read transaction, so together they see one state of the store."""
+
+    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        return await self._reading(lambda db: goldens(db, golden_ids))
+
+    async def list_goldens(
+        self, entity_type: EntityType, limit: int, after: str | None
+    ) -> Page[GoldenView]:
+        views = await self._reading(lambda db: goldens_of_type(db, entity_type, limit + 1, after))
+        return page_of(views, limit, golden_position)
+
+    async def relationships(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType | None,
+        direction: Direction,
+    ) -> list[Relationship]:
+        return await self._reading(
+            lambda db: relationships(db, golden_ids, relationship, direction)
+        )
+
+    async def walk(
+        self,
+        golden_ids: Sequence[str],
+        relationship: RelationshipType,
+        direction: Direction,
+        max_depth: int,
+    ) -> list[HierarchyStep]:
+        return await self._reading(
+            lambda db: walk(db, golden_ids, relationship, direction, max_depth)
+        )
+
+    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
+        found = await self._reading(lambda db: pending(db, limit + 1, after))
+        return page_of(found, limit, pending_position)

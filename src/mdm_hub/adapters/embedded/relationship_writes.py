@@ -6,13 +6,13 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from mdm_hub.adapters.codec import dumps
-from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, ids_param, key_params, keys_param
-from mdm_hub.adapters.relationship_codec import (
-    linked_from_fields,
+from mdm_hub.adapters.codecs.relationships import (
+    linked_reference_from_fields,
     reference_key,
-    reference_params,
+    reference_to_fields,
 )
+from mdm_hub.adapters.codecs.values import dumps
+from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, ids_param, key_params, keys_param
 from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.records import SourceKey, StoredSource
 from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges, RelationshipType
@@ -126,7 +126,7 @@ class EmbeddedRelationshipWrites:
             self._db.execute(
                 _INSERT_REFERENCE,
                 {
-                    **reference_params(ref),
+                    **reference_to_fields(ref),
                     "key": reference_key(record.key, ref.attribute),
                     "sourcePk": pk,
                     "targetPk": target["pk"] if target else None,
@@ -156,7 +156,7 @@ class EmbeddedRelationshipWrites:
             f"UPDATE reference SET targetPk = ? WHERE {_AWAITING}",  # noqa: S608
             (pk, *key_params(target)),
         )
-        return [linked_from_fields(row) for row in rows]
+        return [linked_reference_from_fields(row) for row in rows]
 
     async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
         ids = ids_param(golden_ids)

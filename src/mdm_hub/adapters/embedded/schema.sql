@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS api_key (
 );
 
 -- Codes no mapping turned into a canonical code, counted for the stewards until a mapping covers
--- them. `key` is the five identifying fields as one JSON text (adapters/unmapped_codec.py).
+-- them. `key` is the five identifying fields as one JSON text (adapters/codecs/unmapped_codes.py).
 CREATE TABLE IF NOT EXISTS unmapped_code (
   key         TEXT PRIMARY KEY,
   system      TEXT NOT NULL,

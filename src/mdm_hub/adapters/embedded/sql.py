@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mdm_hub.adapters.codec import dumps
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.domain.records import SourceKey
 
 # Source keys arrive as one JSON array of [system, entityType, sourceId] (see keys_param).

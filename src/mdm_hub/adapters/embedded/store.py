@@ -9,27 +9,20 @@ from importlib import resources
 from itertools import groupby
 from typing import TypeVar
 
-from mdm_hub.adapters.codec import (
-    dumps,
-    match_candidate,
-    payload_to_json,
-    problems_to_json,
-    reject_from_fields,
-    stored_source,
-)
-from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
-from mdm_hub.adapters.embedded import audit, graph_reads
+from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
+from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
+from mdm_hub.adapters.codecs.sources import stored_source_from_fields
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
+from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
 from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
+from mdm_hub.adapters.embedded.graph_reads import EmbeddedGraphReads
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
-from mdm_hub.adapters.embedded.unmapped_codes import queued_codes
+from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
 from mdm_hub.adapters.group_commit import write_in_groups
-from mdm_hub.adapters.unmapped_codec import queued_position
-from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import (
     CandidateStatus,
     GoldenView,
@@ -38,14 +31,6 @@ from mdm_hub.domain.records import (
     Resolution,
     SourceKey,
     StoredSource,
-)
-from mdm_hub.domain.reference import QueuedCode
-from mdm_hub.domain.relationships import (
-    Direction,
-    HierarchyStep,
-    PendingReference,
-    Relationship,
-    RelationshipType,
 )
 from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.errors import RecordRejected, StoreUnavailable
@@ -120,7 +105,9 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
-class EmbeddedStore(EmbeddedApiKeys):
+class EmbeddedStore(
+    EmbeddedGraphReads, EmbeddedApiKeys, EmbeddedUnmappedCodeReads, EmbeddedAuditLog
+):
     """One connection, one transaction at a time: SQLite serialises writers anyway, and the
     asyncio lock keeps one request's reads from seeing another's uncommitted writes."""
 
@@ -244,61 +231,16 @@ class EmbeddedStore(EmbeddedApiKeys):
             finally:
                 db.execute("COMMIT")
 
-    async def audit_head(self) -> tuple[int, str] | None:
-        return await self._locked(audit.read_head)
-
-    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
-        return await self._locked(lambda db: audit.events_after(db, after_seq, limit))
-
-    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
-        return await self._locked(lambda db: audit.events_for(db, subject_ids, limit))
-
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])
         return view
-
-    async def get_goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
-        return await self._reading(lambda db: graph_reads.goldens(db, golden_ids))
-
-    async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
-    ) -> Page[GoldenView]:
-        views = await self._reading(
-            lambda db: graph_reads.goldens_of_type(db, entity_type, limit + 1, after)
-        )
-        return page_of(views, limit, golden_position)
-
-    async def relationships(
-        self,
-        golden_ids: Sequence[str],
-        relationship: RelationshipType | None,
-        direction: Direction,
-    ) -> list[Relationship]:
-        return await self._reading(
-            lambda db: graph_reads.relationships(db, golden_ids, relationship, direction)
-        )
-
-    async def walk(
-        self,
-        golden_ids: Sequence[str],
-        relationship: RelationshipType,
-        direction: Direction,
-        max_depth: int,
-    ) -> list[HierarchyStep]:
-        return await self._reading(
-            lambda db: graph_reads.walk(db, golden_ids, relationship, direction, max_depth)
-        )
-
-    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
-        found = await self._reading(lambda db: graph_reads.pending(db, limit + 1, after))
-        return page_of(found, limit, pending_position)
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         async with self._lock:
             row = self._conn.execute(
                 "SELECT * FROM match_candidate WHERE id = ?", (candidate_id,)
             ).fetchone()
-        return match_candidate(row) if row else None
+        return match_candidate_from_fields(row) if row else None
 
     async def list_match_candidates(
         self,
@@ -320,7 +262,7 @@ class EmbeddedStore(EmbeddedApiKeys):
                     first,
                 ),
             ).fetchall()
-        return [match_candidate(row) for row in rows]
+        return [match_candidate_from_fields(row) for row in rows]
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         async with self._lock:
@@ -343,7 +285,7 @@ class EmbeddedStore(EmbeddedApiKeys):
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         async with self._lock:
             rows = self._conn.execute(_SOURCE_VERSIONS, key_params(key) * 2).fetchall()
-        return [stored_source(row) for row in rows]
+        return [stored_source_from_fields(row) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         async with self._lock:
@@ -367,13 +309,3 @@ class EmbeddedStore(EmbeddedApiKeys):
                 "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
             ).fetchall()
         return [reject_from_fields(row) for row in rows]
-
-    async def unmapped_codes(
-        self,
-        first: int,
-        after: str | None,
-        code_set: str | None = None,
-        system: str | None = None,
-    ) -> Page[QueuedCode]:
-        found = await self._locked(lambda db: queued_codes(db, first + 1, after, code_set, system))
-        return page_of(found, first, queued_position)

@@ -9,28 +9,27 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from mdm_hub.adapters.codec import (
-    dumps,
-    explanation_json,
+from mdm_hub.adapters.codecs.candidates import explanation_to_json, scored_goldens_to_json
+from mdm_hub.adapters.codecs.goldens import (
     golden_attributes_to_json,
-    golden_record,
+    golden_from_fields,
     merged_by,
     new_golden_fields,
-    optional_json,
-    override_event,
-    override_event_params,
-    retirement_of,
-    scored_goldens_to_json,
-    split_members,
-    stored_candidate,
-    stored_source,
 )
+from mdm_hub.adapters.codecs.overrides import override_event_from_fields, override_event_to_fields
+from mdm_hub.adapters.codecs.sources import (
+    members_from_rows,
+    retirement_from_fields,
+    stored_candidate_from_fields,
+    stored_source_from_fields,
+)
+from mdm_hub.adapters.codecs.values import dumps, optional_json
 from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
 from mdm_hub.adapters.embedded.sql import key_params, keys_param
-from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
+from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.moments import iso_text
@@ -53,7 +52,8 @@ from mdm_hub.matching.rarity import rank_hits
 SOURCE_COLUMNS = (
     "system, entityType, sourceId, attributes, contentHash, version, observedAt, recordedAt, sent"
 )
-# A member's columns with its retirement (codec.split_members tells live from retired).
+# A member's columns with its retirement (codecs.sources.members_from_rows tells live
+# from retired).
 MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
 _ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
@@ -100,7 +100,7 @@ def _membership_values(membership: Membership) -> tuple[object, ...]:
         iso_text(membership.since),
         membership.decided_by,
         membership.score,
-        explanation_json(membership.explanation),
+        explanation_to_json(membership.explanation),
     )
 
 
@@ -159,11 +159,11 @@ def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> Gold
     history = db.execute(
         "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
     ).fetchall()
-    live, retired = split_members(members)
+    live, retired = members_from_rows(members)
     return GoldenView(
-        golden_record(row, with_values),
+        golden_from_fields(row, with_values),
         live,
-        tuple(override_event(event) for event in history),
+        tuple(override_event_from_fields(event) for event in history),
         retired=retired,
     )
 
@@ -186,7 +186,7 @@ def view_following_merges(
 
 
 class EmbeddedTransaction(
-    EmbeddedRelationshipWrites, EmbeddedUnmappedCodes, EmbeddedRetirementWrites
+    EmbeddedRelationshipWrites, EmbeddedUnmappedCodeWrites, EmbeddedRetirementWrites
 ):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
@@ -230,9 +230,9 @@ class EmbeddedTransaction(
             row["decidedBy"],
             row["score"],
             optional_json(row["explanation"]),
-            retirement_of(row),
+            retirement_from_fields(row),
         )
-        return stored_source(row), membership
+        return stored_source_from_fields(row), membership
 
     async def lock_keys(self, keys: Sequence[str]) -> None:
         # The embedded store runs one write transaction at a time (BEGIN IMMEDIATE).
@@ -259,7 +259,7 @@ class EmbeddedTransaction(
         ).fetchall()
         by_pk = {row["pk"]: row for row in rows}
         return [
-            stored_candidate(by_pk[hit.record], hit.shared_keys, hit.key_weight)
+            stored_candidate_from_fields(by_pk[hit.record], hit.shared_keys, hit.key_weight)
             for hit in ranked
             if hit.record in by_pk  # another entity type's record, dropped
         ]
@@ -442,7 +442,7 @@ class EmbeddedTransaction(
             "AND retiredAt IS NULL ORDER BY system, sourceId",
             (golden_id,),
         ).fetchall()
-        return [stored_source(row) for row in rows]
+        return [stored_source_from_fields(row) for row in rows]
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:
@@ -464,7 +464,7 @@ class EmbeddedTransaction(
             "INSERT INTO steward_override "
             "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
             "(:goldenId, :revision, :attribute, :action, :value, :actor, :reason, :at)",
-            {**override_event_params(event), "goldenId": golden_id, "at": iso_text(event.at)},
+            {**override_event_to_fields(event), "goldenId": golden_id, "at": iso_text(event.at)},
         )
 
     async def update_golden(

@@ -8,7 +8,7 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from mdm_hub.adapters.api_key_codec import api_key_from_fields, api_key_to_fields
+from mdm_hub.adapters.codecs.api_keys import api_key_from_fields, api_key_to_fields
 from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.domain.access import ApiKey
 from mdm_hub.errors import StoreError

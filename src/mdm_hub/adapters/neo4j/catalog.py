@@ -1,4 +1,5 @@
-"""The typed catalog of Cypher queries, loaded from `cypher/*.cypher` (one query per file).
+"""The typed catalog of Cypher queries, loaded from a folder of `*.cypher` files (one query per
+file; the package ships them in `mdm_hub/shipped/cypher/`).
 
 Query names come from the file names; `Query` must list exactly those files, which load
 checks, so a renamed or missing file stops the service at start-up rather than mid-request.
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import LiteralString
 
 from mdm_hub.errors import ConfigurationError
+
+SUFFIX = ".cypher"
 
 
 class Query(StrEnum):
@@ -80,10 +84,10 @@ class CypherCatalog:
         return self.queries[query]
 
     @classmethod
-    def load(cls, directory: Path) -> CypherCatalog:
+    def load(cls, directory: Path | Traversable) -> CypherCatalog:
         if not directory.is_dir():
             raise ConfigurationError(f"Cypher directory {directory} does not exist")
-        found = {path.stem: path for path in directory.glob("*.cypher")}
+        found = _cypher_files(directory)
         expected = {query.value for query in Query}
         missing, unknown = sorted(expected - found.keys()), sorted(found.keys() - expected)
         if missing or unknown:
@@ -91,14 +95,25 @@ class CypherCatalog:
                 f"Cypher catalog {directory} does not match the code: "
                 f"missing files {missing}, files no code uses {unknown}"
             )
-        schema_files = sorted((directory / "schema").glob("*.cypher"))
+        schema_files = sorted(_cypher_files(directory / "schema").items())
         return cls(
             queries={query: _read(found[query.value]) for query in Query},
-            schema=tuple((path.stem, _read(path)) for path in schema_files),
+            schema=tuple((name, _read(path)) for name, path in schema_files),
         )
 
 
-def _read(path: Path) -> LiteralString:
+def _cypher_files(directory: Path | Traversable) -> dict[str, Path | Traversable]:
+    """The folder's `*.cypher` files by name without the suffix (none if there is no folder)."""
+    if not directory.is_dir():
+        return {}
+    return {
+        entry.name.removesuffix(SUFFIX): entry
+        for entry in directory.iterdir()
+        if entry.name.endswith(SUFFIX) and entry.is_file()
+    }
+
+
+def _read(path: Path | Traversable) -> LiteralString:
     text = path.read_text(encoding="utf-8").strip()
     if not text:
         raise ConfigurationError(f"Cypher file {path} is empty")

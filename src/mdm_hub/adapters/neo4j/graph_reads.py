@@ -6,11 +6,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mdm_hub.adapters.codec import golden_record, override_event, split_members
+from mdm_hub.adapters.codecs.goldens import golden_from_fields
+from mdm_hub.adapters.codecs.overrides import override_event_from_fields
+from mdm_hub.adapters.codecs.relationships import (
+    pending_reference_from_fields,
+    relationships_from_rows,
+)
+from mdm_hub.adapters.codecs.sources import members_from_rows
 from mdm_hub.adapters.cursors import after_position, golden_position, page_of, pending_position
 from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.adapters.neo4j.relationship_writes import RELATIONSHIP_TYPES
-from mdm_hub.adapters.relationship_codec import pending_from_fields, relationships_from_rows
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import GoldenView
@@ -27,11 +32,11 @@ def golden_view(row: Mapping[str, Any], with_values: bool = True) -> GoldenView:
     """A row with the golden node's map as `golden`, its members' maps as `members` (retired
     ones among them), its override events as `overrides`, and (for a merged-away ID)
     `mergedFrom`."""
-    live, retired = split_members(row["members"])
+    live, retired = members_from_rows(row["members"])
     return GoldenView(
-        golden_record(row["golden"], with_values),
+        golden_from_fields(row["golden"], with_values),
         live,
-        tuple(override_event(event) for event in row.get("overrides", ())),
+        tuple(override_event_from_fields(event) for event in row.get("overrides", ())),
         row.get("mergedFrom"),
         retired,
     )
@@ -93,4 +98,6 @@ class Neo4jGraphReads(ABC):
 
     async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
         rows = await self._read(Query.PENDING_REFERENCES, limit=limit + 1, **_after(after))
-        return page_of([pending_from_fields(row) for row in rows], limit, pending_position)
+        return page_of(
+            [pending_reference_from_fields(row) for row in rows], limit, pending_position
+        )

@@ -6,13 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
+from mdm_hub.adapters.codecs.relationships import (
+    linked_reference_from_fields,
+    reference_key,
+    reference_to_fields,
+)
 from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.adapters.neo4j.params import key_params
-from mdm_hub.adapters.relationship_codec import (
-    linked_from_fields,
-    reference_key,
-    reference_params,
-)
 from mdm_hub.domain.records import SourceKey, StoredSource
 from mdm_hub.domain.relationships import (
     LinkedReference,
@@ -38,7 +38,7 @@ class Neo4jRelationshipWrites(ABC):
             **key_params(record.key),
             replaced=changes.replaced_attributes,
             asserted=[
-                {**reference_params(ref), "key": reference_key(record.key, ref.attribute)}
+                {**reference_to_fields(ref), "key": reference_key(record.key, ref.attribute)}
                 for ref in changes.asserted
             ],
             version=record.version,
@@ -54,7 +54,7 @@ class Neo4jRelationshipWrites(ABC):
         rows = await self._rows(Query.LINK_PENDING, **key_params(target))
         if not rows:
             raise NotFound(f"source record {target} does not exist")
-        return [linked_from_fields(fields) for fields in rows[0]["linked"]]
+        return [linked_reference_from_fields(fields) for fields in rows[0]["linked"]]
 
     async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
         await self._rows(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,22 +23,17 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from mdm_hub.adapters.audit_codec import audit_event
-from mdm_hub.adapters.codec import (
-    match_candidate,
-    payload_to_json,
-    problems_to_json,
-    reject_from_fields,
-    stored_source,
-)
+from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
+from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
+from mdm_hub.adapters.codecs.sources import stored_source_from_fields
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
+from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
-from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -64,13 +60,13 @@ CONSTRAINT_RETRIES = 3
 GROUP_COMMIT_SIZE = 16
 
 
-class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
+class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAuditLog):
     def __init__(
         self,
         uri: str,
         user: str,
         password: str,
-        cypher_dir: Path,
+        cypher_dir: Path | Traversable,
         database: str | None = None,
     ) -> None:
         self._uri = uri
@@ -172,18 +168,6 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
         rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
         return [_resolution(row) for row in rows]
 
-    async def audit_head(self) -> tuple[int, str] | None:
-        rows = await self._read(Query.AUDIT_HEAD)
-        return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else None
-
-    async def audit_events(self, after_seq: int, limit: int) -> list[AuditEvent]:
-        rows = await self._read(Query.AUDIT_EVENTS, afterSeq=after_seq, limit=limit)
-        return [audit_event(row["event"]) for row in rows]
-
-    async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
-        rows = await self._read(Query.AUDIT_EVENTS_FOR, subjectIds=list(subject_ids), limit=limit)
-        return [audit_event(row["event"]) for row in rows]
-
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])
         return view
@@ -203,7 +187,7 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         rows = await self._read(Query.GET_MATCH_CANDIDATE, id=candidate_id)
-        return match_candidate(rows[0]["candidate"]) if rows else None
+        return match_candidate_from_fields(rows[0]["candidate"]) if rows else None
 
     async def list_match_candidates(
         self,
@@ -219,11 +203,11 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads):
             first=first,
             after=after,
         )
-        return [match_candidate(row["candidate"]) for row in rows]
+        return [match_candidate_from_fields(row["candidate"]) for row in rows]
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
         rows = await self._read(Query.SOURCE_VERSIONS, **key_params(key))
-        return [stored_source(row["source"]) for row in rows]
+        return [stored_source_from_fields(row["source"]) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         params = [

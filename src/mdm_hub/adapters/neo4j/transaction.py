@@ -9,21 +9,16 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from mdm_hub.adapters.audit_codec import audit_event_fields
-from mdm_hub.adapters.codec import (
-    as_datetime,
-    dumps,
-    explanation_json,
-    golden_attributes_to_json,
-    merged_by,
-    new_golden_fields,
-    optional_json,
-    override_event_params,
-    retirement_of,
-    scored_goldens_to_json,
-    stored_candidate,
-    stored_source,
+from mdm_hub.adapters.codecs.audit import audit_event_to_fields
+from mdm_hub.adapters.codecs.candidates import explanation_to_json, scored_goldens_to_json
+from mdm_hub.adapters.codecs.goldens import golden_attributes_to_json, merged_by, new_golden_fields
+from mdm_hub.adapters.codecs.overrides import override_event_to_fields
+from mdm_hub.adapters.codecs.sources import (
+    retirement_from_fields,
+    stored_candidate_from_fields,
+    stored_source_from_fields,
 )
+from mdm_hub.adapters.codecs.values import as_datetime, dumps, optional_json
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
 from mdm_hub.adapters.neo4j.params import key_params
@@ -71,7 +66,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
         self._audit_head = (events[-1].seq, events[-1].hash)
         await self._rows(
             Query.APPEND_AUDIT,
-            events=[audit_event_fields(event) for event in events],
+            events=[audit_event_to_fields(event) for event in events],
             headSeq=events[-1].seq,
             headHash=events[-1].hash,
         )
@@ -88,9 +83,9 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             row["decidedBy"],
             row["score"],
             optional_json(row["explanation"]),
-            retirement_of(row["source"]),
+            retirement_from_fields(row["source"]),
         )
-        return stored_source(row["source"]), membership
+        return stored_source_from_fields(row["source"]), membership
 
     async def lock_keys(self, keys: Sequence[str]) -> None:
         if keys:
@@ -108,7 +103,10 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             weights=list(key_weights(per_key_limit)),
             topK=top_k,
         )
-        return [stored_candidate(row, int(row["shared"]), int(row["weight"])) for row in rows]
+        return [
+            stored_candidate_from_fields(row, int(row["shared"]), int(row["weight"]))
+            for row in rows
+        ]
 
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
@@ -225,7 +223,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
 
     async def members(self, golden_id: str) -> list[StoredSource]:
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
-        return [stored_source(row["source"]) for row in rows]
+        return [stored_source_from_fields(row["source"]) for row in rows]
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:
@@ -246,7 +244,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         rows = await self._rows(
-            Query.ADD_OVERRIDE_EVENT, goldenId=golden_id, **override_event_params(event)
+            Query.ADD_OVERRIDE_EVENT, goldenId=golden_id, **override_event_to_fields(event)
         )
         if rows[0]["added"] != 1:
             raise NotFound(f"golden record {golden_id} does not exist")
@@ -277,7 +275,7 @@ def _membership_params(membership: Membership) -> dict[str, Any]:
         "since": membership.since,
         "decidedBy": membership.decided_by,
         "score": membership.score,
-        "explanation": explanation_json(membership.explanation or None),
+        "explanation": explanation_to_json(membership.explanation or None),
     }
 
 

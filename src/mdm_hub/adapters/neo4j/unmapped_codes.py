@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from mdm_hub.adapters.cursors import after_position, page_of
-from mdm_hub.adapters.neo4j.catalog import Query
-from mdm_hub.adapters.unmapped_codec import (
-    counted_rows,
-    queued_code,
+from mdm_hub.adapters.codecs.unmapped_codes import (
+    queued_code_from_fields,
     queued_position,
+    unmapped_codes_to_rows,
     unmapped_key,
     utc,
 )
+from mdm_hub.adapters.cursors import after_position, page_of
+from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.reference import QueuedCode, UnmappedCode
 
@@ -28,7 +28,9 @@ class Neo4jUnmappedCodeWrites(ABC):
 
     async def count_unmapped_codes(self, codes: Sequence[UnmappedCode], at: datetime) -> None:
         if codes:
-            await self._rows(Query.COUNT_UNMAPPED_CODES, codes=counted_rows(codes), at=utc(at))
+            await self._rows(
+                Query.COUNT_UNMAPPED_CODES, codes=unmapped_codes_to_rows(codes), at=utc(at)
+            )
 
     async def drop_unmapped_codes(self, codes: Sequence[UnmappedCode]) -> int:
         if not codes:
@@ -61,4 +63,6 @@ class Neo4jUnmappedCodeReads(ABC):
             afterKey=key,
             limit=first + 1,
         )
-        return page_of([queued_code(row["code"]) for row in rows], first, queued_position)
+        return page_of(
+            [queued_code_from_fields(row["code"]) for row in rows], first, queued_position
+        )

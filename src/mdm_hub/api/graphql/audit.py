@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from mdm_hub.api.graphql.resolvers import AppInfo, _golden_id, _key
 from mdm_hub.api.graphql.scalars import EntityType
 from mdm_hub.domain import audit
-from mdm_hub.services.audit import Membership
+from mdm_hub.services.audit import MembershipStretch
 
 
 @strawberry.type(description="Seqs missing from the audit chain (inclusive).")
@@ -90,7 +90,7 @@ class SourceMembership:
     )
 
     @classmethod
-    def of(cls, membership: Membership) -> SourceMembership:
+    def of(cls, membership: MembershipStretch) -> SourceMembership:
         return cls(
             golden_id=strawberry.ID(membership.golden_id),
             since=membership.since,

@@ -215,7 +215,7 @@ class Mutation:
         value: JSON,
         reason: str,
     ) -> GoldenRecord:
-        view = await info.context.services.steward.override_attribute(
+        view = await info.context.services.overrides.override_attribute(
             _golden_id(golden_id, "goldenId"),
             attribute,
             value,
@@ -229,7 +229,7 @@ class Mutation:
     async def clear_override(
         self, info: AppInfo, golden_id: strawberry.ID, attribute: str, reason: str
     ) -> GoldenRecord:
-        view = await info.context.services.steward.clear_override(
+        view = await info.context.services.overrides.clear_override(
             _golden_id(golden_id, "goldenId"),
             attribute,
             reason,

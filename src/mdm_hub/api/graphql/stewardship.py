@@ -73,7 +73,7 @@ class StewardshipMutation:
         survivor_id: strawberry.ID | None = None,
         override_not_a_match: bool = False,
     ) -> GoldenRecord:
-        view = await info.context.services.stewardship.merge(
+        view = await info.context.services.merges.merge(
             [_golden_id(g, f"goldenIds[{i}]") for i, g in enumerate(golden_ids)],
             _golden_id(survivor_id, "survivorId") if survivor_id is not None else None,
             _expected(expected_versions),
@@ -108,7 +108,7 @@ class StewardshipMutation:
         target = (
             _golden_id(target_golden_id, "targetGoldenId") if target_golden_id is not None else None
         )
-        result = await info.context.services.stewardship.unmerge(
+        result = await info.context.services.merges.unmerge(
             _golden_id(golden_id, "goldenId"),
             keys,
             target,
@@ -137,7 +137,7 @@ class StewardshipMutation:
         expected_versions: list[GoldenVersionInput] | None = None,
         golden_id: strawberry.ID | None = None,
     ) -> CandidateDecisionResult:
-        result = await info.context.services.stewardship.decide(
+        result = await info.context.services.merges.decide(
             _golden_id(id, "id"),
             _STATUS[decision],
             _golden_id(golden_id, "goldenId") if golden_id is not None else None,
