@@ -11,7 +11,11 @@ from weakref import WeakKeyDictionary
 
 import jellyfish
 
-from mdm_hub.matching.identifiers import IDENTIFIER, identifier_standardiser
+from mdm_hub.matching.identifiers import (
+    IDENTIFIER,
+    identifier_standardiser,
+    normalise_identifier,
+)
 from mdm_hub.matching.rules import (
     BlockingRule,
     Comparator,
@@ -137,6 +141,8 @@ class _Recipe:
     strong: tuple[_KeyRecipe, ...]
     strong_prefix: str
     blocking: tuple[_KeyRecipe, ...]
+    # (label, its standardiser, attributes whose values are taken out of it)
+    without: tuple[tuple[str, Callable[[str], str], tuple[str, ...]], ...] = ()
 
 
 def _compile(spec: RuleFile) -> _Recipe:
@@ -203,6 +209,11 @@ def _compile(spec: RuleFile) -> _Recipe:
         strong=strong,
         strong_prefix=f"{STRONG_PREFIX}{spec.entity_type}|",
         blocking=blocking,
+        without=tuple(
+            (c.label, _standardiser(c.standardiser, identifier), tuple(c.without))
+            for c in spec.comparisons
+            if c.without and c.standardiser not in COUNTRY_AWARE
+        ),
     )
 
 
@@ -292,6 +303,8 @@ def prepare(
             label: " ".join([v for v in (standardised[i] for i in sources) if v])
             for label, sources in recipe.comparisons
         }
+    if recipe.without:
+        values = _without(recipe, dict(values), attributes)
     strong: dict[str, str] = {}
     unverified: set[str] = set()
     for rule in recipe.strong:
@@ -314,6 +327,28 @@ def prepare(
             if all(parts):
                 keys.append(rule.prefix + "\x1f".join(sorted(parts) if rule.unordered else parts))
     return PreparedRecord(values, strong, tuple(sorted(set(keys))), frozenset(unverified))
+
+
+def _without(
+    recipe: _Recipe, values: dict[str, str], attributes: Mapping[str, Any]
+) -> dict[str, str]:
+    """Each `without` comparison's value with the words of the named attributes taken out
+    (as its own standardiser writes them, and a code's number without leading zeros); the
+    value stays whole when nothing else would be left."""
+    for label, standardiser, names in recipe.without:
+        value = values.get(label, "")
+        if not value:
+            continue
+        gone: set[str] = set()
+        for name in names:
+            raw = attributes.get(name)
+            if isinstance(raw, str) and raw:
+                gone.update(standardiser(raw).split())
+                gone.add(normalise_identifier(raw).lower())
+        kept = [word for word in value.split() if word not in gone]
+        if kept:
+            values[label] = " ".join(kept)
+    return values
 
 
 def _fails_check(

@@ -101,6 +101,9 @@ class Comparison(_Strict):
     # The same, but only for a link on the score: an equal strong identifier still links
     # (a company trading under another name keeps its tax ID).
     required_for_score: bool = False
+    # Attributes whose values are taken out of this one before comparing: a name that repeats
+    # the record's code ("210 Data and Analytics") or role compares by what it adds.
+    without: list[str] = Field(default_factory=list)
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -353,6 +356,11 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
         problems += [
             f"{where}.attributes: unknown attribute {a!r}"
             for a in comparison.attributes
+            if a not in known
+        ]
+        problems += [
+            f"{where}.without: unknown attribute {a!r}"
+            for a in comparison.without
             if a not in known
         ]
         if comparison.comparator is Comparator.REFERENCE:

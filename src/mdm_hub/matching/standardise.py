@@ -222,6 +222,13 @@ _MAX_DIGITS = 30
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def leaf_words(value: str) -> str:
+    """The last part of a hierarchical name ("Accrued Payroll : Payroll Taxes Payable", as
+    ERPs show a child under its parent) as `words`: the parent is compared by reference."""
+    return words(value.rsplit(" : ", 1)[-1])
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def number(value: str) -> str:
     """A decimal as the door standardised it ("150.00"), trailing zeros dropped so equal
     amounts compare equal ("150"); "" when it is no number."""
@@ -261,6 +268,7 @@ STANDARDISERS: dict[str, Standardiser] = {
     "code": code,
     "number": number,
     "words": words,
+    "leaf_words": leaf_words,
     "postcode": postcode,
     "web_domain": web_domain,
 }

@@ -194,3 +194,27 @@ def test_equal_names_with_birth_dates_that_disagree_never_link_on_score() -> Non
 def test_a_guard_naming_an_unknown_comparison_stops_the_rules_loading() -> None:
     with pytest.raises(ConfigurationError, match=r"never_auto_link\[0\].*'birthday'"):
         _with_guard(["birthday"])
+
+
+DIMENSION = RULES[EntityType.ACCOUNTING_DIMENSION]
+
+
+def test_a_name_is_compared_without_its_own_code_and_its_parents_name() -> None:
+    erp = prepare(
+        DIMENSION,
+        {"kind": "COST_CENTER", "code": "CC210", "name": "210 Data and Analytics"},
+    )
+    payroll = prepare(
+        DIMENSION, {"kind": "COST_CENTER", "code": "000210", "name": "DATA & ANALYTICS"}
+    )
+    assert erp.values["name"] == payroll.values["name"] == "data analytics"
+    account = prepare(
+        DIMENSION,
+        {"kind": "GL_ACCOUNT", "code": "2110", "name": "Accrued Payroll : Payroll Taxes Payable"},
+    )
+    assert account.values["name"] == "payroll taxes payable"
+
+
+def test_a_name_that_is_only_its_code_stays_whole() -> None:
+    only = prepare(DIMENSION, {"kind": "COST_CENTER", "code": "120", "name": "120"})
+    assert only.values["name"] == "120"
