@@ -197,13 +197,16 @@ async def _with_graph_evidence(
         return incoming, members, {}
     wanted = named_keys(slots, [incoming, *(m.prepared for m in members)])
     wanted += [r.target for r in own if r.target not in wanted]
+    hierarchy = key.entity_type in HIERARCHY_OF
+    if not wanted and not hierarchy:
+        return incoming, members, {}  # no reference anywhere: nothing to resolve or replace
     goldens = dict(zip(wanted, await resolve(wanted), strict=True)) if wanted else {}
     excluded: dict[str, str] = {}
     for ref in own:
         parent = goldens.get(ref.target)
         if parent is not None:
             excluded[parent] = f"{ref.attribute} (the record's own {ref.attribute})"
-    for member, held in zip(members, member_attributes, strict=True):
+    for member, held in zip(members, member_attributes, strict=True) if hierarchy else ():
         if any(
             r.target == key and is_hierarchy(r.relationship)
             for r in asserted_references(key.entity_type, held)
