@@ -6,7 +6,7 @@ adapter implements whole, one mixin per part where the part stands alone."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -110,6 +110,14 @@ class CrosswalkWrites(Protocol):
     async def members(self, golden_id: str) -> list[StoredSource]:
         """Current versions of every live (not retired) member source record of a golden
         record."""
+
+    async def term_counts(self, keys: Sequence[str]) -> list[int]:
+        """How many records hold each term key (term-frequency adjustment), in input order;
+        0 for a key never counted."""
+
+    async def count_terms(self, changes: Mapping[str, int]) -> None:
+        """Move term counts by these amounts (key: +1 for a value that arrived, -1 for one
+        that left)."""
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         """The golden record each source record belongs to now (retired ones too), in input

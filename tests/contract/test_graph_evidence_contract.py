@@ -9,8 +9,10 @@ from typing import Any
 from mdm_hub.domain.audit import Action
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey, UpsertOutcome
+from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.wiring import shipped_matcher
 from tests.support.services import ingest_service, review_service
 
 NORTHWIND = {
@@ -211,3 +213,50 @@ async def test_customers_before_their_projects_link_the_projects_on_arrival(stor
     assert clusters == {frozenset({"netsuite", "psa"})}
     merges = [e for e in await store.audit_events(0, 100) if e.action == Action.REMATCH_MERGE]
     assert merges == []
+
+
+def employee(system: str, source_id: str, given: str, family: str, **more: Any) -> RawRecord:
+    return RawRecord(
+        system, "EMPLOYEE", source_id, {"given_name": given, "family_name": family, **more}
+    )
+
+
+async def test_the_hub_counts_values_as_records_arrive_and_change(store: Store) -> None:
+    ingest = ingest_service(store)
+    for index in range(3):
+        await ingest.upsert(employee("workday", f"w{index}", "James", f"Family{index}"))
+    await ingest.upsert(employee("workday", "w0", "Jim", "Family0"))
+
+    async def read(tx: StoreTransaction) -> list[int]:
+        return await tx.term_counts(
+            [
+                "EMPLOYEE\x1fgiven_name\x1fjames",
+                "EMPLOYEE\x1fgiven_name\x1fjim",
+                "EMPLOYEE\x1fgiven_name\x1f",
+                "EMPLOYEE\x1fgiven_name\x1fnobody",
+            ]
+        )
+
+    assert await store.write(read) == [2, 1, 3, 0]
+
+
+async def test_explain_match_shows_a_common_values_lower_weight(store: Store) -> None:
+    ingest = ingest_service(store)
+    # Enough Jameses that the name is common in this hub.
+    for index in range(150):
+        await ingest.upsert(employee("workday", f"w{index}", "James", f"Family{index}"))
+    first = await ingest.upsert(
+        employee("workday", "target", "James", "Wilson", birth_date="1982-05-05")
+    )
+    await ingest.upsert(employee("psa", "p1", "James", "Wilson", birth_date="1982-05-05"))
+    explained = await review_service(store).explain(
+        SourceKey("psa", EntityType.EMPLOYEE, "p1"), first.golden_id
+    )
+    given = {c.name: c for c in explained.explanation.comparisons}["given_name"]
+    assert "common value" in given.level
+    [rule] = [c for c in shipped_rules_employee().rules.comparisons if c.label == "given_name"]
+    assert 0 <= given.weight < rule.levels[0].weight
+
+
+def shipped_rules_employee() -> MatchRules:
+    return shipped_matcher().rules_for(EntityType.EMPLOYEE)

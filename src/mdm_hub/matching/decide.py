@@ -120,13 +120,14 @@ def score_goldens(
     members: Sequence[CandidateMember],
     blocked: Collection[str] = (),
     excluded: Mapping[str, str] = {},
+    terms: Mapping[str, float] | None = None,
 ) -> list[GoldenScore]:
     """Each candidate golden's best member comparison, best first. `blocked` goldens (a
     steward said not-a-match) may score but are never auto-linked; `excluded` ones (golden
     ID: why) are things the record cannot be, such as its own parent."""
     if not members:
         return []
-    pairs, ranked = _rank(rules, incoming, members, blocked, excluded)
+    pairs, ranked = _rank(rules, incoming, members, blocked, excluded, terms)
     return [_golden_score(rules, incoming, members, pairs, golden) for golden in ranked]
 
 
@@ -136,10 +137,11 @@ def _rank(
     members: Sequence[CandidateMember],
     blocked: Collection[str],
     excluded: Mapping[str, str],
+    terms: Mapping[str, float] | None = None,
 ) -> tuple[ScoredPairs, list[_Ranked]]:
     """Each candidate golden's best member and score, best first, without explanations:
     a decision explains only the goldens it keeps."""
-    pairs = score_many(rules, incoming, [m.prepared for m in members])
+    pairs = score_many(rules, incoming, [m.prepared for m in members], terms)
     probabilities: list[float] = pairs.probabilities.tolist()
     auto_threshold = rules.rules.thresholds.auto_match
     best: dict[str, tuple[tuple[bool, float, str, str], int, bool]] = {}
@@ -217,14 +219,16 @@ def decide(
     separated: Collection[frozenset[str]] = (),
     excluded: Mapping[str, str] = {},
     held: Mapping[str, Mapping[str, set[str]]] | None = None,
+    terms: Mapping[str, float] | None = None,
 ) -> MatchDecision:
     """`separated` holds pairs of candidate goldens a steward kept apart: never merged.
     `excluded` goldens (golden ID: why) are things the record cannot be (its own parent):
     never linked, never offered for review. `held`: per golden, per strong identifier, the
-    values all its members hold (`strong_values`); without it, the retrieved members'."""
+    values all its members hold (`strong_values`); without it, the retrieved members'.
+    `terms`: term-frequency adjustments of the incoming values (`term_adjustments`)."""
     if not members:
         return MatchDecision(MatchOutcome.NEW)
-    pairs, ranked = _rank(rules, incoming, members, blocked, excluded)
+    pairs, ranked = _rank(rules, incoming, members, blocked, excluded, terms)
 
     def scored(golden: _Ranked) -> GoldenScore:
         return _golden_score(rules, incoming, members, pairs, golden)

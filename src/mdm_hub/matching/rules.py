@@ -104,6 +104,9 @@ class Comparison(_Strict):
     # Attributes whose values are taken out of this one before comparing: a name that repeats
     # the record's code ("210 Data and Analytics") or role compares by what it adds.
     without: list[str] = Field(default_factory=list)
+    # Term-frequency adjustment (as Splink's): an exact agreement on a value common in the hub
+    # ("James", "Smith") weighs less than the level says, from the hub's own value counts.
+    term_frequency: bool = False
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -118,6 +121,12 @@ class Comparison(_Strict):
             raise ValueError("levels must be listed from the highest `min` down, each distinct")
         if self.nicknames and self.comparator is not Comparator.JARO_WINKLER:
             raise ValueError("nicknames applies to the jaro_winkler comparator only")
+        if self.term_frequency and (
+            self.levels[0].min != 1.0 or self.comparator is Comparator.REFERENCE
+        ):
+            raise ValueError(
+                "term_frequency needs a top level at min 1.0 (exact agreement) on a value"
+            )
         return self
 
 

@@ -12,7 +12,7 @@ built only for the pairs a decision keeps.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
@@ -203,8 +203,10 @@ class ScoredPairs:
         level: list[list[int]],
         weight: list[list[float]],
         swapped: dict[str, list[bool]],
+        adjusted: Mapping[int, float] | None = None,
     ) -> None:
         self._table = table
+        self._adjusted = adjusted or {}
         self._incoming = incoming
         self._candidates = candidates
         self._similarity = similarity
@@ -218,6 +220,10 @@ class ScoredPairs:
 
     def __len__(self) -> int:
         return len(self._candidates)
+
+    @property
+    def _adjusted_labels(self) -> dict[str, float]:
+        return {self._table.labels[row]: bits for row, bits in self._adjusted.items()}
 
     def levels(self, index: int) -> tuple[int, ...]:
         """One pair's level per comparison, as an index into that comparison's `levels`
@@ -259,6 +265,10 @@ class ScoredPairs:
             if group and group in swapped and swapped[group][index]:
                 other_label = spec.partner or other_label
                 label += " (swapped)"
+            elif level == 0 and spec.label in self._adjusted_labels:
+                bits = self._adjusted_labels[spec.label]
+                if mine.get(spec.label, "") == theirs.get(spec.label, ""):
+                    label += f" (common value {bits:+.2f})"
             out.append(
                 AttributeComparison(
                     spec.label,
@@ -278,9 +288,14 @@ def prior_weight(rules: MatchRules) -> float:
 
 
 def score_many(
-    rules: MatchRules, incoming: PreparedRecord, candidates: Sequence[PreparedRecord]
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    candidates: Sequence[PreparedRecord],
+    term_adjustments: Mapping[str, float] | None = None,
 ) -> ScoredPairs:
-    """Score `incoming` against every candidate, all comparisons at once."""
+    """Score `incoming` against every candidate, all comparisons at once. `term_adjustments`
+    (comparison label: bits, at most 0) is added where a candidate agrees exactly with the
+    incoming value of a `term_frequency` comparison: a common value weighs less."""
     table = _table(rules)
     count = len(candidates)
     mine = [incoming.values.get(label, "") for label in table.labels]
@@ -289,6 +304,7 @@ def score_many(
     # two comparisons crossed (against the partner's field).
     similarity = _similarities(table, mine, theirs, count)
     level, weight = _levels(table, similarity, mine, theirs)
+    adjusted = _adjust_terms(table, level, weight, mine, theirs, term_adjustments or {})
     swapped: dict[str, list[bool]] = {}
     straight_rows = len(table.labels)
     for index, (first, second) in enumerate(table.swaps):
@@ -316,7 +332,31 @@ def score_many(
         level[:straight_rows],
         weight[:straight_rows],
         swapped,
+        adjusted,
     )
+
+
+def _adjust_terms(
+    table: _Table,
+    level: list[list[int]],
+    weight: list[list[float]],
+    mine: list[str],
+    theirs: dict[str, list[str]],
+    adjustments: Mapping[str, float],
+) -> dict[int, float]:
+    """Add each term adjustment to the straight pairs that agree exactly on the value; the
+    rows adjusted, with their adjustment, for the explanation."""
+    adjusted: dict[int, float] = {}
+    for row, label in enumerate(table.labels):
+        bits = adjustments.get(label)
+        if not bits or not mine[row]:
+            continue
+        value = mine[row]
+        for c, other in enumerate(theirs[label]):
+            if level[row][c] == 0 and other == value:
+                weight[row][c] += bits
+                adjusted[row] = bits
+    return adjusted
 
 
 def _similarities(

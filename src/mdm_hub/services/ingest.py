@@ -222,6 +222,9 @@ class IngestService:
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
+                terms = self._matcher.term_changes(record, previous)
+                if terms:
+                    await tx.count_terms(terms)
                 linked = await self._references.after_write(tx, written, result.golden_id, previous)
                 if linked:
                     # What referred to this record can now be matched by it.

@@ -23,11 +23,14 @@ from mdm_hub.matching.decide import (
 from mdm_hub.matching.prepare import PreparedRecord, prepare
 from mdm_hub.matching.references import named_keys, reference_slots, with_goldens
 from mdm_hub.matching.rules import MatchRules, load_match_rules
+from mdm_hub.matching.term_frequency import adjustments, count_changes, term_keys, term_labels
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import StoreTransaction
 
 # Which golden record each of these source records belongs to now (None: not seen yet).
 GoldenResolver = Callable[[Sequence[SourceKey]], Awaitable[list[str | None]]]
+# How many records hold each of these term keys.
+TermCounter = Callable[[Sequence[str]], Awaitable[list[int]]]
 
 PREPARED_CACHE_SIZE = 100_000
 
@@ -127,14 +130,29 @@ class RecordMatcher:
         # (a brand-new record has no not-a-match of its own yet): spare the round trip.
         if len(golden_ids) > 1:
             blocked, separated = await tx.separations(record.key, golden_ids)
-        decision = decide(rules, incoming, members, blocked, separated, excluded)
+        terms = await _term_adjustments(rules, incoming, tx.term_counts)
+        decision = decide(rules, incoming, members, blocked, separated, excluded, terms=terms)
         if decision.merge:
             # Before golden records merge, check every member's identifiers, not only those
             # retrieval found: two records of one HR system with different numbers are two
             # people, whichever of their records a third one resembles.
             held = await self._held(tx, rules, [decision.golden_id or "", *decision.merge])
-            decision = decide(rules, incoming, members, blocked, separated, excluded, held)
+            decision = decide(rules, incoming, members, blocked, separated, excluded, held, terms)
         return decision
+
+    def term_changes(self, record: IncomingRecord, previous: StoredSource | None) -> dict[str, int]:
+        """How storing `record` (replacing `previous`) moves the hub's term counts."""
+        rules = self._rules[record.key.entity_type]
+        if not term_labels(rules):
+            return {}
+        system = record.key.system
+        after = self._prepared_version(rules, system, record.content_hash, record.attributes)
+        before = (
+            self._prepared_version(rules, system, previous.content_hash, previous.attributes)
+            if previous is not None
+            else None
+        )
+        return count_changes(rules, before, after)
 
     async def _held(
         self, tx: StoreTransaction, rules: MatchRules, golden_ids: Sequence[str]
@@ -155,9 +173,11 @@ class RecordMatcher:
         golden_id: str,
         members: Sequence[StoredSource],
         resolve: GoldenResolver,
+        count: TermCounter | None = None,
     ) -> GoldenScore | None:
         """How a record compares with a golden record's members (the best-matching one),
-        its references resolved by `resolve` as matching resolves them."""
+        its references resolved by `resolve` and its common values counted by `count` as
+        matching does."""
         rules = self._rules[key.entity_type]
         incoming = prepare(rules, attributes, with_keys=False, system=key.system)
         candidates = [
@@ -172,8 +192,21 @@ class RecordMatcher:
         incoming, candidates, excluded = await _with_graph_evidence(
             rules, key, attributes, incoming, candidates, [m.attributes for m in members], resolve
         )
-        scored = score_goldens(rules, incoming, candidates, excluded=excluded)
+        terms = await _term_adjustments(rules, incoming, count) if count else None
+        scored = score_goldens(rules, incoming, candidates, excluded=excluded, terms=terms)
         return scored[0] if scored else None
+
+
+async def _term_adjustments(
+    rules: MatchRules, incoming: PreparedRecord, count: TermCounter
+) -> dict[str, float] | None:
+    """The term-frequency adjustments of the record's values, from one read of the counts."""
+    keys = term_keys(rules, incoming)
+    if not keys:
+        return None
+    wanted = sorted({key for pair in keys.values() for key in pair})
+    counts = dict(zip(wanted, await count(wanted), strict=True))
+    return adjustments(rules, incoming, counts)
 
 
 async def _with_graph_evidence(

@@ -62,13 +62,19 @@ class ReviewService:
         versions = await self._store.source_versions(source)
         others = [m for m in view.members if m.key != source]
         score = await self._matcher.explain(
-            source, versions[-1].attributes, golden_id, others, self._golden_ids_of
+            source, versions[-1].attributes, golden_id, others, self._golden_ids_of, self._terms
         )
         if score is None:
             raise InvalidInput(
                 [Problem("goldenId", f"{golden_id} has no member other than {source} to compare")]
             )
         return score
+
+    async def _terms(self, keys: Sequence[str]) -> list[int]:
+        async def read(tx: StoreTransaction) -> list[int]:
+            return await tx.term_counts(keys)
+
+        return await self._store.write(read)
 
     async def _golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         found = await self._store.resolve_many(keys)

@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS match_key_hash (
   PRIMARY KEY (keyHash, sourcePk)
 ) WITHOUT ROWID;
 
+-- How many records hold each term (entity type, comparison, standardised value; and per
+-- comparison, every value): the hub's own value counts for term-frequency adjustment.
+CREATE TABLE IF NOT EXISTS term_count (
+  term   TEXT PRIMARY KEY,
+  count  INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS rejected_record (
   seq            INTEGER PRIMARY KEY AUTOINCREMENT,
   receivedAt     TEXT NOT NULL,

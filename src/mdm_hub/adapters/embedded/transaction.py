@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -28,7 +28,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import key_params, keys_param
+from mdm_hub.adapters.embedded.sql import ids_param, key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -443,6 +443,23 @@ class EmbeddedTransaction(
             (golden_id,),
         ).fetchall()
         return [stored_source_from_fields(row) for row in rows]
+
+    async def term_counts(self, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        rows = self._db.execute(
+            "SELECT term, count FROM term_count WHERE term IN (SELECT value FROM json_each(?))",
+            (ids_param(keys),),
+        ).fetchall()
+        found = {row["term"]: int(row["count"]) for row in rows}
+        return [found.get(key, 0) for key in keys]
+
+    async def count_terms(self, changes: Mapping[str, int]) -> None:
+        self._db.executemany(
+            "INSERT INTO term_count (term, count) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET count = count + excluded.count",
+            sorted(changes.items()),
+        )
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:

@@ -21,6 +21,8 @@ SUFFIX = ".cypher"
 class Query(StrEnum):
     GET_SOURCE = "get_source"
     GOLDEN_IDS_OF = "golden_ids_of"
+    TERM_COUNTS = "term_counts"
+    COUNT_TERMS = "count_terms"
     LOCK_KEYS = "lock_keys"
     CANDIDATES = "candidates"
     BLOCKED_GOLDENS = "blocked_goldens"

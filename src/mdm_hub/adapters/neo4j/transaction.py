@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -224,6 +224,18 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
     async def members(self, golden_id: str) -> list[StoredSource]:
         rows = await self._rows(Query.MEMBERS, goldenId=golden_id)
         return [stored_source_from_fields(row["source"]) for row in rows]
+
+    async def term_counts(self, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        rows = await self._rows(Query.TERM_COUNTS, terms=list(keys))
+        found = {row["term"]: int(row["count"]) for row in rows}
+        return [found.get(key, 0) for key in keys]
+
+    async def count_terms(self, changes: Mapping[str, int]) -> None:
+        if changes:
+            rows = [{"term": k, "delta": d} for k, d in sorted(changes.items())]
+            await self._rows(Query.COUNT_TERMS, changes=rows)
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:

@@ -1,0 +1,72 @@
+"""Term-frequency adjustment: an exact agreement on a common value weighs less.
+
+Equal given names say little when the name is "James" and much when it is "Ebba". A comparison
+marked `term_frequency: true` has its top level's weight adjusted, as Splink does, by how often
+the incoming value occurs among the hub's records: the hub keeps a count per (entity type,
+comparison, standardised value) and per (entity type, comparison), up to date as records arrive
+and change. The frequency is smoothed towards the level's own u with `PSEUDO_COUNT` imaginary
+records, so in a young hub (few counts) a value's share moves the weight less than the same
+share among thousands, and a value's own frequency takes over as records accumulate. The
+adjustment only ever lowers the weight (never below 0): the level's u, the frequency of an
+average value, stays the ceiling of how much an agreement may say.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+
+from mdm_hub.matching.prepare import PreparedRecord
+from mdm_hub.matching.rules import MatchRules
+
+PSEUDO_COUNT = 100
+# Separates entity type, comparison and value in a term key; no standardised value holds it.
+_SEPARATOR = "\x1f"
+
+
+def term_labels(rules: MatchRules) -> tuple[str, ...]:
+    return tuple(c.label for c in rules.rules.comparisons if c.term_frequency)
+
+
+def term_keys(rules: MatchRules, record: PreparedRecord) -> dict[str, tuple[str, str]]:
+    """Per term-frequency comparison the record has a value for: (the value's count key, the
+    comparison's total key)."""
+    prefix = f"{rules.entity_type}{_SEPARATOR}"
+    return {
+        label: (f"{prefix}{label}{_SEPARATOR}{value}", f"{prefix}{label}{_SEPARATOR}")
+        for label in term_labels(rules)
+        if (value := record.values.get(label, ""))
+    }
+
+
+def count_changes(
+    rules: MatchRules, before: PreparedRecord | None, after: PreparedRecord | None
+) -> dict[str, int]:
+    """How a record's arrival (`before` None), change or departure moves the counts."""
+    changes: Counter[str] = Counter()
+    for record, step in ((before, -1), (after, 1)):
+        if record is None:
+            continue
+        for value_key, total_key in term_keys(rules, record).values():
+            changes[value_key] += step
+            changes[total_key] += step
+    return {key: delta for key, delta in changes.items() if delta}
+
+
+def adjustments(
+    rules: MatchRules, record: PreparedRecord, counts: Mapping[str, int]
+) -> dict[str, float]:
+    """Per term-frequency comparison, the bits (at most 0) an exact agreement on the record's
+    value gains, from `counts` (the hub's counts of the term keys)."""
+    comparisons = {c.label: c for c in rules.rules.comparisons}
+    found: dict[str, float] = {}
+    for label, (value_key, total_key) in term_keys(rules, record).items():
+        top = comparisons[label].levels[0]
+        share = (counts.get(value_key, 0) + PSEUDO_COUNT * top.u) / (
+            counts.get(total_key, 0) + PSEUDO_COUNT
+        )
+        bits = math.log2(top.u / share)
+        if bits < 0:
+            found[label] = max(bits, -top.weight)
+    return found
