@@ -11,6 +11,7 @@ from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
+from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     AttributeValue,
     CandidateDecision,
@@ -310,6 +311,10 @@ class Store(Protocol):
     ) -> Page[QueuedCode]:
         """Queued unmapped codes with their counts, first seen first, resuming after a page
         cursor; only one code set's or one system's when given."""
+
+    async def queue_sizes(self) -> QueueSizes:
+        """How many open match candidates, pending references, rejects and unmapped codes
+        there are, in one round trip (read at every metrics scrape: counts only)."""
 
     # The audit log (append-only; events are written by StoreTransaction.append_audit).
 

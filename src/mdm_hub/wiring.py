@@ -83,6 +83,7 @@ class Services:
     api_keys: ApiKeyService
     audit: AuditService
     history: HistoryService
+    matcher: RecordMatcher  # the match rules in force (their file names label the metrics)
 
     @classmethod
     def over(
@@ -110,6 +111,7 @@ class Services:
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
             history=HistoryService(store, rules, AuditService(store), codes),
+            matcher=matcher,
         )
 
     @classmethod
