@@ -9,7 +9,6 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from mdm_hub.adapters.embedded import EmbeddedStore
@@ -94,11 +93,9 @@ async def test_metrics_show_requests_upserts_decisions_queues_and_store_calls(
         return after(name, **labels) - before(name, **labels)
 
     requests = "mdm_graphql_requests_total"
-    assert grew(requests, operation="mutation", root_field="upsertSourceRecord", outcome="ok") == 3
-    assert (
-        grew(requests, operation="mutation", root_field="upsertSourceRecord", outcome="BAD_USER_INPUT")
-        == 1
-    )
+    upsert = {"operation": "mutation", "root_field": "upsertSourceRecord"}
+    assert grew(requests, **upsert, outcome="ok") == 3
+    assert grew(requests, **upsert, outcome="BAD_USER_INPUT") == 1
     assert grew(requests, operation="query", root_field="resolve", outcome="ok") == 1
     assert grew(requests, operation="query", root_field="apiKeys", outcome="FORBIDDEN") == 1
     latency = "mdm_graphql_request_duration_seconds_count"
@@ -221,5 +218,3 @@ async def test_metrics_can_be_turned_off() -> None:
             assert (await http.get("/metrics")).status_code == 404
     finally:
         await store.close()
-
-

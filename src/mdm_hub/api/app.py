@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 
 from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
@@ -20,21 +23,32 @@ from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.observability.logs import route_structlog_to_logging
 from mdm_hub.observability.store_calls import instrumented
+from mdm_hub.observability.tracing import tracer_provider_from_env
 from mdm_hub.ports import Store
 from mdm_hub.wiring import Services, build_store
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> FastAPI:
     """Build the app. A given `store` is used as is (tests open and close it themselves).
+    Requests and store calls are traced with `tracer_provider`, else with the one the
+    standard OTEL_* environment settings ask for (none by default: tracing off).
 
     Raises ConfigurationError, before anything starts, when settings or rule files are unusable.
     """
     settings = settings or Settings()
     owns_store = store is None
-    # Every store round trip the app makes is counted and timed for /metrics.
-    services = Services.from_settings(settings, instrumented(store or build_store(settings)))
+    tracing = tracer_provider or tracer_provider_from_env(os.environ)
+    tracer = tracing.get_tracer("mdm_hub.store") if tracing is not None else None
+    # Every store round trip the app makes is counted and timed for /metrics (and traced).
+    services = Services.from_settings(
+        settings, instrumented(store or build_store(settings), tracer)
+    )
     the_store = services.store
     authenticator = Authenticator(settings, services.api_keys)
     limits = RateLimits(settings.rate_limit, settings.rate_limit_overrides)
@@ -72,6 +86,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(graphql_router(services, settings, authenticator, limits), prefix="/graphql")
     if settings.metrics:
         app.include_router(metrics_router(the_store))
+    if tracing is not None:
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=tracing, excluded_urls="/metrics,/healthz,/readyz"
+        )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
