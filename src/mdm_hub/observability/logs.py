@@ -41,11 +41,15 @@ def route_structlog_to_logging() -> None:
     )
 
 
+class _HubHandler(logging.StreamHandler[TextIO]):
+    """The handler `configure_logging` installs (told apart from anyone else's)."""
+
+
 def configure_logging(
     level: str, log_format: Literal["json", "console"] = "json", stream: TextIO | None = None
 ) -> logging.Handler:
     """Send every log record (the hub's, uvicorn's, the libraries') to `stream` (stderr) in
-    `log_format`, replacing the root logger's handlers. Returns the handler installed."""
+    `log_format`, through one handler on the root logger. Returns the handler installed."""
     route_structlog_to_logging()
     renderer: Processor = (
         structlog.processors.JSONRenderer()
@@ -60,10 +64,11 @@ def configure_logging(
             renderer,
         ],
     )
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler = _HubHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Replaces the handler an earlier call installed; others (a test's capture) stay.
+    root.handlers = [h for h in root.handlers if not isinstance(h, _HubHandler)] + [handler]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         # uvicorn's loggers propagate to the root's handler instead of their own.
