@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mdm_hub.api.graphql.observation import summary_root_fields
 from mdm_hub.api.graphql.request_summary import RequestSummary
 from mdm_hub.observability.metrics import GRAPHQL_LATENCY, GRAPHQL_REQUESTS, HTTP_REQUESTS
 
@@ -49,9 +50,11 @@ class RequestLog:
             await self.app(scope, receive, sending)
         finally:
             seconds = perf_counter() - started
+            # After the response has gone out: none of this adds to what the client waits.
             summary = state.get("summary")
-            _record(scope["path"], status, seconds, summary)
-            _log(scope, status, seconds, summary)
+            fields = summary_root_fields(summary) if summary is not None else []
+            _record(scope["path"], status, seconds, summary, fields)
+            _log(scope, status, seconds, summary, fields)
             structlog.contextvars.clear_contextvars()
 
 
@@ -61,22 +64,25 @@ def _outcome(status: int, summary: RequestSummary | None) -> str:
     return "RATE_LIMITED" if status == 429 else f"HTTP_{status}"
 
 
-def _record(path: str, status: int, seconds: float, summary: RequestSummary | None) -> None:
+def _record(
+    path: str, status: int, seconds: float, summary: RequestSummary | None, fields: list[str]
+) -> None:
     HTTP_REQUESTS.labels(path if path in KNOWN_ROUTES else "other", str(status)).inc()
     if path != GRAPHQL_PATH:
         return
     operation = summary.operation_type if summary and summary.operation_type else NO_FIELD
-    fields = summary.root_fields if summary and summary.root_fields else [NO_FIELD]
     outcome = _outcome(status, summary)
-    for field in fields:
+    for field in fields or [NO_FIELD]:
         GRAPHQL_REQUESTS.labels(operation, field, outcome).inc()
         GRAPHQL_LATENCY.labels(operation, field).observe(seconds)
 
 
-def _log(scope: Scope, status: int, seconds: float, summary: RequestSummary | None) -> None:
+def _log(
+    scope: Scope, status: int, seconds: float, summary: RequestSummary | None, fields: list[str]
+) -> None:
     path: str = scope["path"]
     client = scope.get("client")
-    fields: dict[str, Any] = {
+    line: dict[str, Any] = {
         "method": scope["method"],
         "path": path,
         "status": status,
@@ -84,18 +90,18 @@ def _log(scope: Scope, status: int, seconds: float, summary: RequestSummary | No
         "client": client[0] if client else None,
     }
     if summary is not None:
-        fields |= {
+        line |= {
             "actor": summary.actor or None,
             "role": summary.role or None,
-            "operation": summary.operation_name or ",".join(summary.root_fields) or None,
+            "operation": summary.operation_name or ",".join(fields) or None,
             "operation_type": summary.operation_type or None,
-            "root_fields": summary.root_fields,
+            "root_fields": fields,
         }
     else:  # not a GraphQL request: the same keys, so every line has one shape
-        fields |= dict.fromkeys(("actor", "role", "operation", "operation_type"))
+        line |= dict.fromkeys(("actor", "role", "operation", "operation_type"))
     if path == GRAPHQL_PATH:
-        fields["outcome"] = _outcome(status, summary)
+        line["outcome"] = _outcome(status, summary)
     if path in QUIET_PATHS:
-        log.debug("request", **fields)
+        log.debug("request", **line)
     else:
-        log.info("request", **fields)
+        log.info("request", **line)

@@ -1,4 +1,4 @@
-"""A schema extension filling in the request's summary from the parsed document."""
+"""A schema extension keeping the executed operation on the request's summary."""
 
 from __future__ import annotations
 
@@ -12,20 +12,23 @@ from mdm_hub.api.graphql.request_summary import RequestSummary
 
 
 class Observation(SchemaExtension):
-    """Records the operation and its root fields on the context's summary (after parsing and
-    validation, so every field named is one the schema has: a bounded label set)."""
+    """Runs after parsing and validation, so every root field named later is one the schema
+    has: a bounded label set."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         summary = getattr(execution.context, "summary", None)
         document = execution.graphql_document
         if isinstance(summary, RequestSummary) and document is not None:
-            operation = get_operation_ast(document, execution.operation_name)
-            if operation is not None:
-                summary.operation_type = operation.operation.value
-                summary.operation_name = execution.operation_name or (
-                    operation.name.value if operation.name else ""
-                )
-                _, names = root_fields(document, execution.operation_name)
-                summary.root_fields = list(dict.fromkeys(names))
+            summary.document = document
+            summary.operation = get_operation_ast(document, execution.operation_name)
         yield
+
+
+def summary_root_fields(summary: RequestSummary) -> list[str]:
+    """The root fields the executed operation selected, each once (none if none executed)."""
+    if summary.document is None or summary.operation is None:
+        return []
+    name = summary.operation.name.value if summary.operation.name else None
+    _, names = root_fields(summary.document, name)
+    return list(dict.fromkeys(names))

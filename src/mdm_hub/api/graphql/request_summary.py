@@ -3,9 +3,9 @@ operation and root fields, and the outcome (ok, or the first error's code)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 
 OK = "ok"
 
@@ -14,9 +14,10 @@ OK = "ok"
 class RequestSummary:
     actor: str = ""
     role: str = ""
-    operation_type: str = ""  # query or mutation; "" when the document did not parse or validate
-    operation_name: str = ""  # as the client named it (logged, never a metric label)
-    root_fields: list[str] = field(default_factory=list)
+    # The operation that executed (None when the document did not parse or validate, or the
+    # request never reached GraphQL); its root fields are read from it after the response.
+    operation: OperationDefinitionNode | None = None
+    document: DocumentNode | None = None
     outcome: str = ""
 
     def record_outcome(self, errors: list[GraphQLError] | None) -> None:
@@ -25,3 +26,14 @@ class RequestSummary:
             return
         code = (errors[0].extensions or {}).get("code")
         self.outcome = str(code) if code else "ERROR"
+
+    @property
+    def operation_type(self) -> str:
+        """query or mutation; "" when none executed."""
+        return self.operation.operation.value if self.operation is not None else ""
+
+    @property
+    def operation_name(self) -> str:
+        """As the client named it (logged, never a metric label)."""
+        name = self.operation.name if self.operation is not None else None
+        return name.value if name is not None else ""
