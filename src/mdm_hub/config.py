@@ -23,7 +23,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     graphiql: bool = False
+    # Swagger UI and the OpenAPI document (/docs, /redoc, /openapi.json): on with `serve --dev`.
+    api_docs: bool = False
     log_level: str = "info"
+    # "json": one JSON object per line (for log collectors); "console": for a person reading.
+    log_format: Literal["json", "console"] = "json"
+    # Prometheus metrics at /metrics.
+    metrics: bool = True
 
     # Overrides of the files shipped in the package (None: the shipped ones, which the
     # composition root picks): Cypher queries, and one match and one survivorship rule file per
@@ -53,3 +59,10 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 50
     max_tokens: int = 50_000
+
+    # Requests each caller may make, in the `limits` notation ("600/minute", "20/second;600/minute";
+    # "" = no limit). A caller is an API key (by prefix), a token subject, or, before
+    # authentication succeeds, the client address. Answered with 429 and Retry-After.
+    rate_limit: str = ""
+    # Per-caller exceptions, by API key prefix or token subject: {"3f9a0c1b2d4e": "50/second"}.
+    rate_limit_overrides: dict[str, str] = Field(default_factory=dict)

@@ -15,6 +15,7 @@ from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
+from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     AttributeValue,
     CandidateDecision,
@@ -330,6 +331,10 @@ class QueueReads(Protocol):
     master-data transaction) and unmapped codes."""
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None: ...
+
+    async def queue_sizes(self) -> QueueSizes:
+        """How many open match candidates, pending references, rejects and unmapped codes
+        there are, in one round trip (read at every metrics scrape: counts only)."""
 
     async def list_match_candidates(
         self,

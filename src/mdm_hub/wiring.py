@@ -119,6 +119,7 @@ class Services:
     api_keys: ApiKeyService
     audit: AuditService
     history: HistoryService
+    matcher: RecordMatcher  # the match rules in force (their file names label the metrics)
 
     @classmethod
     def over(
@@ -146,6 +147,7 @@ class Services:
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
             history=HistoryService(store, rules, AuditService(store), codes),
+            matcher=matcher,
         )
 
     @classmethod

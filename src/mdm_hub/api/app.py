@@ -3,34 +3,56 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 
 from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.correlation import correlation_middleware
 from mdm_hub.api.graphql.router import graphql_router
+from mdm_hub.api.metrics_endpoint import metrics_router
+from mdm_hub.api.rate_limit import RateLimits
+from mdm_hub.api.request_log import RequestLog
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
+from mdm_hub.observability.logs import route_structlog_to_logging
+from mdm_hub.observability.store_calls import instrumented
+from mdm_hub.observability.tracing import tracer_provider_from_env
 from mdm_hub.ports import Store
-from mdm_hub.wiring import Services
+from mdm_hub.wiring import Services, build_store
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> FastAPI:
     """Build the app. A given `store` is used as is (tests open and close it themselves).
+    Requests and store calls are traced with `tracer_provider`, else with the one the
+    standard OTEL_* environment settings ask for (none by default: tracing off).
 
     Raises ConfigurationError, before anything starts, when settings or rule files are unusable.
     """
     settings = settings or Settings()
     owns_store = store is None
-    services = Services.from_settings(settings, store)
+    tracing = tracer_provider or tracer_provider_from_env(os.environ)
+    tracer = tracing.get_tracer("mdm_hub.store") if tracing is not None else None
+    # Every store round trip the app makes is counted and timed for /metrics (and traced).
+    services = Services.from_settings(
+        settings, instrumented(store or build_store(settings), tracer)
+    )
     the_store = services.store
     authenticator = Authenticator(settings, services.api_keys)
+    limits = RateLimits(settings.rate_limit, settings.rate_limit_overrides)
+    route_structlog_to_logging()
     if not authenticator.enabled:
         log.warning(
             "MDM_AUTH=off: access control is OFF, every caller may do everything and names "
@@ -48,9 +70,26 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if owns_store:
                 await the_store.close()
 
-    app = FastAPI(title="mdm-hub", version=__version__, lifespan=lifespan)
+    # Swagger UI and the OpenAPI document only in development: the API is GraphQL, and its
+    # contract is schema.graphql.
+    docs = settings.api_docs
+    app = FastAPI(
+        title="mdm-hub",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.add_middleware(RequestLog)  # inside the correlation middleware: it needs the ID
     app.middleware("http")(correlation_middleware)
-    app.include_router(graphql_router(services, settings, authenticator), prefix="/graphql")
+    app.include_router(graphql_router(services, settings, authenticator, limits), prefix="/graphql")
+    if settings.metrics:
+        app.include_router(metrics_router(the_store))
+    if tracing is not None:
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=tracing, excluded_urls="/metrics,/healthz,/readyz"
+        )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -16,10 +16,12 @@ from mdm_hub.cli.landscape import landscape_app
 from mdm_hub.cli.load import load_command, mappings_command
 from mdm_hub.cli.neo4j import neo4j_app
 from mdm_hub.cli.rules import rules_app
+from mdm_hub.cli.schema import schema_command
 from mdm_hub.cli.survivorship import recompute
 from mdm_hub.cli.systems import systems
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
+from mdm_hub.observability.logs import configure_logging
 from mdm_hub.runtime import tune_garbage_collector
 
 app = typer.Typer(no_args_is_help=True, help="mdm-hub: golden records and ID resolution.")
@@ -36,6 +38,7 @@ app.command("evaluate")(evaluate_command)
 app.command("verify-audit")(verify_audit)
 app.command("load")(load_command)
 app.command("mappings")(mappings_command)
+app.command("schema")(schema_command)
 
 log = logging.getLogger("mdm_hub")
 
@@ -45,7 +48,9 @@ def serve(
     dev: Annotated[
         bool,
         typer.Option(
-            "--dev", help="Development mode: GraphiQL on at /graphql; prints a development key."
+            "--dev",
+            help="Development mode: GraphiQL at /graphql, Swagger at /docs; prints a "
+            "development key.",
         ),
     ] = False,
     host: Annotated[str | None, typer.Option(help="Overrides MDM_HOST.")] = None,
@@ -54,15 +59,13 @@ def serve(
     """Serve the GraphQL API (store chosen by MDM_STORE: embedded or neo4j)."""
     from mdm_hub.api.app import create_app  # noqa: PLC0415 - web stack loads only to serve
 
-    overrides: dict[str, object] = {"graphiql": True} if dev else {}
+    overrides: dict[str, object] = {"graphiql": True, "api_docs": True} if dev else {}
     if host is not None:
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     where = settings.embedded_path if settings.store == "embedded" else settings.neo4j_uri
     log.info("mdm-hub on %s store (%s)", settings.store, where)
     if settings.graphiql:
@@ -86,4 +89,8 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        # Logging is configured above (structured); the app logs each request itself, with
+        # more than uvicorn's access line would say.
+        log_config=None,
+        access_log=False,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -23,10 +24,17 @@ TOKEN_SCHEME = "mdm"  # noqa: S105 - the tokens' public scheme, not a secret
 PREFIX_BYTES = 6
 SECRET_BYTES = 32
 NAME_MAX = 128
+_PREFIX = re.compile(f"[0-9a-f]{{{PREFIX_BYTES * 2}}}")
 
 
 def looks_like_api_key(token: str) -> bool:
     return token.startswith(f"{TOKEN_SCHEME}_")
+
+
+def key_prefix(token: str) -> str | None:
+    """The public prefix of a well-formed key token (what logs and rate limits name it by)."""
+    parts = _split(token)
+    return parts[0] if parts and _PREFIX.fullmatch(parts[0]) else None
 
 
 def _hash(secret: str) -> str:

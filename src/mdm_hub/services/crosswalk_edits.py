@@ -152,8 +152,8 @@ async def _refuse_separated(tx: StoreTransaction, views: Sequence[GoldenView]) -
             [
                 Problem(
                     "goldenIds",
-                    f"a steward said these are not a match: {named} "
-                    "(overrideNotAMatch: true merges them anyway)",
+                    f"a steward said these are not a match: {named} (to merge them "
+                    "anyway, use the merge mutation with overrideNotAMatch: true)",
                 )
             ]
         )

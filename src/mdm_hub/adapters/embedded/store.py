@@ -23,6 +23,7 @@ from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     CandidateStatus,
     GoldenView,
@@ -43,6 +44,14 @@ T = TypeVar("T")
 # a third less per record than 64 + 36 (measured on febrl3); a larger group would keep
 # readers waiting on the store for longer.
 GROUP_COMMIT_SIZE = 100
+
+# The sizes an operator watches, in one statement (reference_pending is a partial index).
+_QUEUE_SIZES = """
+SELECT (SELECT count(*) FROM match_candidate WHERE status = ?),
+       (SELECT count(*) FROM reference WHERE targetPk IS NULL),
+       (SELECT count(*) FROM rejected_record),
+       (SELECT count(*) FROM unmapped_code)
+"""
 
 # One statement for a whole batch: refs arrive as a JSON array of [system, entityType, sourceId].
 _RESOLVE_MANY = """
@@ -230,6 +239,11 @@ class EmbeddedStore(
                 return read(db)
             finally:
                 db.execute("COMMIT")
+
+    async def queue_sizes(self) -> QueueSizes:
+        async with self._lock:
+            row = self._conn.execute(_QUEUE_SIZES, (str(CandidateStatus.OPEN),)).fetchone()
+        return QueueSizes(*row)
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])

@@ -33,6 +33,7 @@ class Query(StrEnum):
     DECIDE_MATCH_CANDIDATE = "decide_match_candidate"
     ADD_MATCH_CANDIDATE = "add_match_candidate"
     GET_MATCH_CANDIDATE = "get_match_candidate"
+    QUEUE_SIZES = "queue_sizes"
     LIST_MATCH_CANDIDATES = "list_match_candidates"
     CREATE_GOLDEN = "create_golden"
     PUT_SOURCE = "put_source"

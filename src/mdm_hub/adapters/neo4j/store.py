@@ -35,6 +35,7 @@ from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     CandidateStatus,
     GoldenView,
@@ -167,6 +168,12 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAud
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
         return [_resolution(row) for row in rows]
+
+    async def queue_sizes(self) -> QueueSizes:
+        [row] = await self._read(Query.QUEUE_SIZES, open=str(CandidateStatus.OPEN))
+        return QueueSizes(
+            row["review"], row["pendingReferences"], row["rejects"], row["unmappedCodes"]
+        )
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from strawberry.fastapi import BaseContext
 
 from mdm_hub.api.graphql.loaders import Loaders
+from mdm_hub.api.graphql.request_summary import RequestSummary
 from mdm_hub.domain.access import Principal
 from mdm_hub.domain.audit import AuditContext
 from mdm_hub.domain.overrides import ANONYMOUS
@@ -21,6 +22,8 @@ class Context(BaseContext):
     # why), in which case the Authorization extension refuses every protected field.
     principal: Principal | None
     auth_failure: str = ""
+    # What the request did, for its log line and metrics (shared with the HTTP middleware).
+    summary: RequestSummary = field(default_factory=RequestSummary)
     # Fresh per request: a DataLoader caches what it read, and must not outlive the request.
     loaders: Loaders = field(init=False)
 

@@ -24,6 +24,7 @@ from mdm_hub.api.graphql.types import (
     SourceRefInput,
     UpsertResult,
 )
+from mdm_hub.api.graphql.upsert_metrics import count_upserts
 from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from mdm_hub.domain.records import SourceKey, utc_now
 from mdm_hub.domain.text import check_encodable
@@ -173,9 +174,14 @@ class Mutation:
     @strawberry.mutation(description="Idempotent upsert of one source record.")
     async def upsert_source_record(self, info: AppInfo, input: SourceRecordInput) -> UpsertResult:
         require_systems(info.context.principal, "upsertSourceRecord", [input.system])
-        result = await info.context.services.ingest.upsert(
-            _raw(input), correlation_id=info.context.correlation_id, audit=info.context.audit
-        )
+        try:
+            result = await info.context.services.ingest.upsert(
+                _raw(input), correlation_id=info.context.correlation_id, audit=info.context.audit
+            )
+        except RecordRejected as rejected:
+            count_upserts(info.context.services, [input], [rejected])
+            raise
+        count_upserts(info.context.services, [input], [result])
         return UpsertResult.of(result)
 
     @strawberry.mutation(
@@ -194,6 +200,7 @@ class Mutation:
             correlation_id=info.context.correlation_id,
             audit=info.context.audit,
         )
+        count_upserts(info.context.services, inputs, outcomes)
         # graphql-core turns an Exception in a list into an error at that item's path.
         return cast(
             list[UpsertResult | None],

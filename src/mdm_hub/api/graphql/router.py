@@ -2,32 +2,65 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+import structlog
+from fastapi import HTTPException, Request
 from strawberry.fastapi import GraphQLRouter
 
 from mdm_hub.api.auth.authenticate import Authenticator
+from mdm_hub.api.auth.credentials import presented
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
+from mdm_hub.api.rate_limit import Caller, RateLimits
 from mdm_hub.config import Settings
+from mdm_hub.domain.access import Principal
 from mdm_hub.errors import Unauthenticated
+from mdm_hub.observability.metrics import AUTH_FAILURES, RATE_LIMITED
 from mdm_hub.wiring import Services
 
 # Only read with MDM_AUTH=off: then callers name themselves.
 ACTOR_HEADER = "X-Actor"
 
+log = structlog.stdlib.get_logger("mdm_hub.api.auth")
+
 
 def graphql_router(
-    services: Services, settings: Settings, authenticator: Authenticator
+    services: Services, settings: Settings, authenticator: Authenticator, limits: RateLimits
 ) -> GraphQLRouter[Context, None]:
     async def context(request: Request) -> Context:
         correlation_id = request.state.correlation_id
+        authorization = request.headers.get("Authorization")
+        client = request.client.host if request.client else "unknown"
         try:
             principal = await authenticator.principal(
-                request.headers.get("Authorization"), request.headers.get(ACTOR_HEADER)
+                authorization, request.headers.get(ACTOR_HEADER)
             )
         except Unauthenticated as exc:
-            return Context(services, correlation_id, principal=None, auth_failure=str(exc))
-        return Context(services, correlation_id, principal=principal)
+            credential = presented(authorization)
+            AUTH_FAILURES.labels(credential.credential).inc()
+            log.warning(
+                "authentication failed",
+                client=client,
+                credential=credential.credential,
+                key_prefix=credential.key_prefix,
+                reason=str(exc),
+            )
+            found = Context(services, correlation_id, principal=None, auth_failure=str(exc))
+            caller = Caller("client", client)
+        else:
+            found = Context(services, correlation_id, principal=principal)
+            caller = _caller(principal, authorization, client, authenticator.enabled)
+            found.summary.actor = principal.name
+            found.summary.role = ",".join(sorted(principal.roles))
+        request.state.summary = found.summary
+        wait = limits.retry_after(caller)
+        if wait is not None:
+            RATE_LIMITED.labels(caller.kind).inc()
+            raise HTTPException(
+                status_code=429,
+                detail=f"rate limit exceeded for this {caller.kind}: retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+        return found
 
     return GraphQLRouter(
         build_schema(settings),
@@ -35,3 +68,10 @@ def graphql_router(
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
+
+
+def _caller(principal: Principal, authorization: str | None, client: str, auth: bool) -> Caller:
+    if not auth:  # MDM_AUTH=off: X-Actor is a claim anyone can make, the address is not
+        return Caller("client", client)
+    prefix = presented(authorization).key_prefix
+    return Caller("key", prefix) if prefix else Caller("subject", principal.name)

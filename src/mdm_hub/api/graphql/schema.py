@@ -19,7 +19,9 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
+from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.errors import classify, log_errors
+from mdm_hub.api.graphql.observation import Observation
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
@@ -43,6 +45,9 @@ class MdmSchema(Schema):
         result = await super().execute(*args, **kwargs)
         if result.errors:
             result.errors = [classify(error) for error in result.errors]
+        context = kwargs.get("context_value")
+        if isinstance(context, Context):
+            context.summary.record_outcome(result.errors)
         return result
 
     def process_errors(
@@ -68,6 +73,7 @@ def build_schema(settings: Settings) -> MdmSchema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            Observation,
             Authorization,
         ],
     )
