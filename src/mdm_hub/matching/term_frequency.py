@@ -5,8 +5,9 @@ marked `term_frequency: true` has its top level's weight adjusted, as Splink doe
 the incoming value occurs among the hub's records: the hub keeps a count per (entity type,
 comparison, standardised value) and per (entity type, comparison), up to date as records arrive
 and change. The frequency is smoothed towards the level's own u with `PSEUDO_COUNT` imaginary
-records, so in a young hub (few counts) a value's share moves the weight less than the same
-share among thousands, and a value's own frequency takes over as records accumulate. The
+records, not counting the agreeing candidate itself: in a young hub (few counts) a value's
+share moves the weight less than the same share among thousands, a value held by one record
+moves nothing, and a value's own frequency takes over as records accumulate. The
 adjustment only ever lowers the weight (never below 0): the level's u, the frequency of an
 average value, stays the ceiling of how much an agreement may say.
 """
@@ -63,9 +64,11 @@ def adjustments(
     found: dict[str, float] = {}
     for label, (value_key, total_key) in term_keys(rules, record).items():
         top = comparisons[label].levels[0]
-        share = (counts.get(value_key, 0) + PSEUDO_COUNT * top.u) / (
-            counts.get(total_key, 0) + PSEUDO_COUNT
-        )
+        # The agreeing candidate holds the value too: the evidence that it is common comes
+        # from the other records (a hub holding one Ann knows nothing about Anns yet).
+        others = max(counts.get(value_key, 0) - 1, 0)
+        total = max(counts.get(total_key, 0) - 1, 0)
+        share = (others + PSEUDO_COUNT * top.u) / (total + PSEUDO_COUNT)
         bits = math.log2(top.u / share)
         if bits < 0:
             found[label] = max(bits, -top.weight)

@@ -1,5 +1,5 @@
 """Term-frequency adjustment: an exact agreement on a common value weighs less, from the hub's
-own counts, smoothed so a young hub scores as the rule file says."""
+own counts, smoothed so that a young hub's few counts move it less."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def _top_weight(label: str) -> float:
     return comparison.levels[0].weight
 
 
+def test_a_value_only_the_candidate_holds_moves_nothing() -> None:
+    assert adjustments(EMPLOYEE, JAMES, _counts(1, 1, 1)) == {}
+
+
 def test_a_young_hub_adjusts_less_than_a_grown_one_seeing_the_same_share() -> None:
-    young = adjustments(EMPLOYEE, JAMES, _counts(1, 1, 3))
+    young = adjustments(EMPLOYEE, JAMES, _counts(3, 3, 9))
     grown = adjustments(EMPLOYEE, JAMES, _counts(333, 333, 1000))
     assert grown["given_name"] < young["given_name"] < 0
 

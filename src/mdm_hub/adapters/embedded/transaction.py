@@ -28,7 +28,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import ids_param, key_params, keys_param
+from mdm_hub.adapters.embedded.sql import key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -448,8 +448,9 @@ class EmbeddedTransaction(
         if not keys:
             return []
         rows = self._db.execute(
-            "SELECT term, count FROM term_count WHERE term IN (SELECT value FROM json_each(?))",
-            (ids_param(keys),),
+            "SELECT term, count FROM term_count WHERE term IN "  # noqa: S608 - placeholders only
+            f"({', '.join('?' * len(keys))})",
+            tuple(keys),
         ).fetchall()
         found = {row["term"]: int(row["count"]) for row in rows}
         return [found.get(key, 0) for key in keys]
