@@ -12,7 +12,9 @@ from mdm_hub.domain.records import SourceKey, UpsertOutcome
 from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.ingest import IngestService, RawRecord
-from mdm_hub.wiring import shipped_matcher
+from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.review import ReviewService
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.services import ingest_service, review_service
 
 NORTHWIND = {
@@ -240,22 +242,39 @@ async def test_the_hub_counts_values_as_records_arrive_and_change(store: Store) 
     assert await store.write(read) == [2, 1, 3, 0]
 
 
+def _trusting_after(records: int) -> RecordMatcher:
+    """The shipped rules, but term counts trusted once `records` hold a value."""
+    shipped = shipped_matcher()
+    rules = {t: shipped.rules_for(t) for t in EntityType}
+    document = rules[EntityType.EMPLOYEE].rules.model_dump(mode="json")
+    document["term_frequency_after"] = records
+    rules[EntityType.EMPLOYEE] = MatchRules.parse(document, "employee.yaml")
+    return RecordMatcher(rules)
+
+
 async def test_explain_match_shows_a_common_values_lower_weight(store: Store) -> None:
-    ingest = ingest_service(store)
+    matcher = _trusting_after(100)
+    ingest = IngestService(store, matcher, rules=shipped_rules())
     # Enough Jameses that the name is common in this hub.
-    for index in range(150):
-        await ingest.upsert(employee("workday", f"w{index}", "James", f"Family{index}"))
+    await ingest.upsert_many(
+        [employee("workday", f"w{index}", "James", f"Family{index}") for index in range(150)]
+    )
     first = await ingest.upsert(
         employee("workday", "target", "James", "Wilson", birth_date="1982-05-05")
     )
     await ingest.upsert(employee("psa", "p1", "James", "Wilson", birth_date="1982-05-05"))
-    explained = await review_service(store).explain(
+    explained = await ReviewService(store, matcher).explain(
         SourceKey("psa", EntityType.EMPLOYEE, "p1"), first.golden_id
     )
     given = {c.name: c for c in explained.explanation.comparisons}["given_name"]
     assert "common value" in given.level
     [rule] = [c for c in shipped_rules_employee().rules.comparisons if c.label == "given_name"]
     assert 0 <= given.weight < rule.levels[0].weight
+    # With the shipped rules (counts trusted after 1,000 records) these few say nothing yet.
+    shipped = await review_service(store).explain(
+        SourceKey("psa", EntityType.EMPLOYEE, "p1"), first.golden_id
+    )
+    assert {c.name: c for c in shipped.explanation.comparisons}["given_name"].level == ">=1"
 
 
 def shipped_rules_employee() -> MatchRules:

@@ -179,17 +179,18 @@ async def test_an_employee_managing_themself_is_refused(hub: Hub) -> None:
     assert await hub.store.resolve_many([SourceKey("HRIS", EntityType.EMPLOYEE, "E-1")]) == [None]
 
 
-async def test_managing_themself_through_another_system_is_refused(hub: Hub) -> None:
-    await hub.post("HRIS", "EMPLOYEE", "E-1", email="ann@firm.com")
-    await _assert_refused(
-        hub,
-        "PAYROLL",
-        "EMPLOYEE",
-        "P-1",
-        "attributes.manager",
-        email="ANN@firm.com",
-        manager=ref("HRIS", "E-1"),
+async def test_a_record_naming_its_e_mail_twin_as_manager_is_kept_apart_not_refused(
+    hub: Hub,
+) -> None:
+    # The e-mail says one person, the manager reference says two: the reference is evidence
+    # against linking them, so P-1 starts its own golden record, reporting to E-1's.
+    ann = await hub.post("HRIS", "EMPLOYEE", "E-1", email="ann@firm.com")
+    p1 = await hub.post(
+        "PAYROLL", "EMPLOYEE", "P-1", email="ANN@firm.com", manager=ref("HRIS", "E-1")
     )
+    assert p1.outcome is UpsertOutcome.CREATED
+    assert p1.golden_id != ann.golden_id
+    assert await hub.edges(p1.golden_id) == [(p1.golden_id, REPORTS_TO, ann.golden_id)]
 
 
 async def test_a_reporting_loop_is_refused_and_the_old_version_stays(hub: Hub) -> None:
@@ -237,12 +238,18 @@ async def test_a_loop_closed_by_an_arrival_is_refused(hub: Hub) -> None:
     assert await hub.pending() == [("HRIS/EMPLOYEE/ann", "manager", "HRIS/EMPLOYEE/bob")]
 
 
-async def test_an_arrival_whose_parked_reference_makes_it_its_own_manager_is_refused(
+async def test_an_arrival_a_parked_reference_names_as_manager_is_kept_apart_not_refused(
     hub: Hub,
 ) -> None:
-    # PAYROLL says P-1's manager is HRIS/E-1; E-1 turns out to be the same person as P-1.
-    await hub.post("PAYROLL", "EMPLOYEE", "P-1", email="ann@firm.com", manager=ref("HRIS", "E-1"))
-    await _assert_refused(hub, "HRIS", "EMPLOYEE", "E-1", "", email="ann@firm.com")
+    # PAYROLL says P-1's manager is HRIS/E-1; E-1 then arrives with P-1's e-mail. P-1 names it
+    # as manager, so E-1 is not linked into P-1's golden record: no loop, nothing refused.
+    p1 = await hub.post(
+        "PAYROLL", "EMPLOYEE", "P-1", email="ann@firm.com", manager=ref("HRIS", "E-1")
+    )
+    e1 = await hub.post("HRIS", "EMPLOYEE", "E-1", email="ann@firm.com")
+    assert e1.outcome is UpsertOutcome.CREATED
+    assert e1.golden_id != p1.golden_id
+    assert await hub.edges(p1.golden_id) == [(p1.golden_id, REPORTS_TO, e1.golden_id)]
 
 
 async def test_in_a_batch_only_the_record_closing_a_loop_is_refused(hub: Hub) -> None:

@@ -207,6 +207,9 @@ class RuleFile(_Strict):
     blocking: list[BlockingRule] = Field(min_length=1)
     comparisons: list[Comparison] = Field(min_length=1)
     never_auto_link: list[NeverAutoLink] = Field(default_factory=list)
+    # How many records must hold a value of a term-frequency comparison before the hub's
+    # counts are trusted: fewer say nothing about which values are common.
+    term_frequency_after: int = Field(default=1000, ge=0)
 
 
 def _known_standardiser(name: str) -> bool:

@@ -8,6 +8,7 @@ and change. The frequency is smoothed towards the level's own u with `PSEUDO_COU
 records, not counting the agreeing candidate itself: in a young hub (few counts) a value's
 share moves the weight less than the same share among thousands, a value held by one record
 moves nothing, and a value's own frequency takes over as records accumulate. The
+counts are trusted once `term_frequency_after` records (default 1,000) hold a value. The
 adjustment only ever lowers the weight (never below 0): the level's u, the frequency of an
 average value, stays the ceiling of how much an agreement may say.
 """
@@ -62,7 +63,10 @@ def adjustments(
     value gains, from `counts` (the hub's counts of the term keys)."""
     comparisons = {c.label: c for c in rules.rules.comparisons}
     found: dict[str, float] = {}
+    trusted_after = rules.rules.term_frequency_after
     for label, (value_key, total_key) in term_keys(rules, record).items():
+        if counts.get(total_key, 0) < trusted_after:
+            continue  # too few values yet to tell a common one from a rare one
         top = comparisons[label].levels[0]
         # The agreeing candidate holds the value too: the evidence that it is common comes
         # from the other records (a hub holding one Ann knows nothing about Anns yet).

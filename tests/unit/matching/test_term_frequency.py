@@ -1,5 +1,5 @@
 """Term-frequency adjustment: an exact agreement on a common value weighs less, from the hub's
-own counts, smoothed so that a young hub's few counts move it less."""
+own counts, trusted once enough records hold a value and smoothed towards the rule's u."""
 
 from __future__ import annotations
 
@@ -26,13 +26,18 @@ def _top_weight(label: str) -> float:
 
 
 def test_a_value_only_the_candidate_holds_moves_nothing() -> None:
-    assert adjustments(EMPLOYEE, JAMES, _counts(1, 1, 1)) == {}
+    assert adjustments(EMPLOYEE, JAMES, _counts(1, 1, 5000)) == {}
 
 
-def test_a_young_hub_adjusts_less_than_a_grown_one_seeing_the_same_share() -> None:
-    young = adjustments(EMPLOYEE, JAMES, _counts(3, 3, 9))
-    grown = adjustments(EMPLOYEE, JAMES, _counts(333, 333, 1000))
-    assert grown["given_name"] < young["given_name"] < 0
+def test_below_the_trusted_count_of_records_nothing_is_adjusted() -> None:
+    assert adjustments(EMPLOYEE, JAMES, _counts(999, 999, 999)) == {}
+
+
+def test_counts_weigh_more_as_the_hub_grows() -> None:
+    # The same share of Jameses, among 1,000 and among 100,000 records.
+    fewer = adjustments(EMPLOYEE, JAMES, _counts(11, 11, 1001))
+    more = adjustments(EMPLOYEE, JAMES, _counts(1001, 1001, 100001))
+    assert more["given_name"] < fewer["given_name"] < 0
 
 
 def test_a_common_value_weighs_less_and_never_below_nothing() -> None:
