@@ -16,6 +16,7 @@ from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import Store
+from mdm_hub.ui.app import mount_ui
 from mdm_hub.wiring import Services
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="mdm-hub", version=__version__, lifespan=lifespan)
     app.middleware("http")(correlation_middleware)
     app.include_router(graphql_router(services, settings, authenticator), prefix="/graphql")
+    mount_ui(app, services, settings, authenticator)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -29,6 +29,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.goldenRecord": READERS,
     "Query.goldenRecords": READERS,
     "Query.matchCandidates": READERS,
+    "Query.matchCandidate": READERS,
     "Query.explainMatch": READERS,
     "Query.pendingReferences": READERS,
     "Query.rejectedRecords": READERS,
