@@ -36,6 +36,7 @@ from mdm_hub.domain.relationships import (
     RelationshipType,
 )
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
+from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
@@ -269,6 +270,13 @@ class Store(Protocol):
         self, entity_type: EntityType, limit: int, after: str | None
     ) -> Page[GoldenView]:
         """Golden records of one entity type, oldest first, resuming after a page cursor."""
+
+    async def search_goldens(
+        self, entity_type: EntityType, text: SearchText, pool: int, limit: int
+    ) -> list[str]:
+        """IDs of golden records of `entity_type` some member of which matches `text` in the
+        store's full-text index (by source ID or values, fuzzily), best first: at most
+        `limit`, from the index's best `pool` source records."""
 
     async def relationships(
         self,

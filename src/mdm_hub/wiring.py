@@ -21,6 +21,7 @@ from mdm_hub.services.matching import RecordMatcher, shipped_matcher
 from mdm_hub.services.queries import ResolveService
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.review import ReviewService
+from mdm_hub.services.search import SearchService
 from mdm_hub.services.steward import StewardService
 from mdm_hub.services.stewardship import StewardshipService
 from mdm_hub.services.survivorship import shipped_rules
@@ -83,6 +84,7 @@ class Services:
     api_keys: ApiKeyService
     audit: AuditService
     history: HistoryService
+    search: SearchService
 
     @classmethod
     def over(
@@ -110,6 +112,7 @@ class Services:
             api_keys=ApiKeyService(store),
             audit=AuditService(store),
             history=HistoryService(store, rules, AuditService(store), codes),
+            search=SearchService(store),
         )
 
     @classmethod

@@ -18,7 +18,7 @@ from mdm_hub.adapters.codec import (
     stored_source,
 )
 from mdm_hub.adapters.cursors import golden_position, page_of, pending_position
-from mdm_hub.adapters.embedded import audit, graph_reads
+from mdm_hub.adapters.embedded import audit, graph_reads, search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
@@ -48,6 +48,7 @@ from mdm_hub.domain.relationships import (
     RelationshipType,
 )
 from mdm_hub.domain.retirement import GoldenStatus
+from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
@@ -267,6 +268,13 @@ class EmbeddedStore(EmbeddedApiKeys):
             lambda db: graph_reads.goldens_of_type(db, entity_type, limit + 1, after)
         )
         return page_of(views, limit, golden_position)
+
+    async def search_goldens(
+        self, entity_type: EntityType, text: SearchText, pool: int, limit: int
+    ) -> list[str]:
+        return await self._reading(
+            lambda db: search.search_goldens(db, entity_type, text, pool, limit)
+        )
 
     async def relationships(
         self,

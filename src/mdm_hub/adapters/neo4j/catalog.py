@@ -68,6 +68,7 @@ class Query(StrEnum):
     RETIRE_SOURCE = "retire_source"
     REVIVE_SOURCE = "revive_source"
     SET_GOLDEN_STATUS = "set_golden_status"
+    SEARCH_GOLDENS = "search_goldens"
 
 
 @dataclass(frozen=True)

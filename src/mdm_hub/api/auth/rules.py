@@ -28,6 +28,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.resolveMany": RESOLVERS,
     "Query.goldenRecord": READERS,
     "Query.goldenRecords": READERS,
+    "Query.searchGoldenRecords": READERS,
     "Query.matchCandidates": READERS,
     "Query.matchCandidate": READERS,
     "Query.explainMatch": READERS,

@@ -24,11 +24,12 @@ from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
 from mdm_hub.api.graphql.retirement import RetirementMutation
+from mdm_hub.api.graphql.search import SearchQuery
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.config import Settings
 
-Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery))
+Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, SearchQuery))
 Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
