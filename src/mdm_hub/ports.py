@@ -98,6 +98,9 @@ class StoreTransaction(Protocol):
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         """Queue a match candidate for the stewards."""
 
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        """The OPEN match candidates of these source records, oldest first."""
+
     async def create_golden(
         self,
         golden_id: str,

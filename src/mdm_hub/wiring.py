@@ -18,6 +18,7 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher, shipped_matcher
+from mdm_hub.services.merge_preview import MergePreviewService
 from mdm_hub.services.queries import ResolveService
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.review import ReviewService
@@ -85,6 +86,7 @@ class Services:
     audit: AuditService
     history: HistoryService
     search: SearchService
+    merge_preview: MergePreviewService
 
     @classmethod
     def over(
@@ -113,6 +115,7 @@ class Services:
             audit=AuditService(store),
             history=HistoryService(store, rules, AuditService(store), codes),
             search=SearchService(store),
+            merge_preview=MergePreviewService(store, rules, codes),
         )
 
     @classmethod

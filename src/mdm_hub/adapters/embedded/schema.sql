@@ -98,6 +98,9 @@ CREATE TABLE IF NOT EXISTS match_candidate (
   decidedAt       TEXT
 );
 CREATE INDEX IF NOT EXISTS match_candidate_order ON match_candidate (createdAt, id);
+-- A steward's merge or unmerge closes the open candidates of the records it settles.
+CREATE INDEX IF NOT EXISTS match_candidate_source
+  ON match_candidate (system, entityType, sourceId);
 
 -- Steward overrides: every pin and clear, never updated or deleted. The pins in force are
 -- derived from it (per attribute, the latest event if it is a PIN).

@@ -14,6 +14,7 @@ from mdm_hub.adapters.codec import (
     explanation_json,
     golden_attributes_to_json,
     golden_record,
+    match_candidate,
     merged_by,
     new_golden_fields,
     optional_json,
@@ -29,7 +30,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import key_params
+from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodes
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -331,6 +332,14 @@ class EmbeddedTransaction(
         if found.fetchone() is None:
             raise NotFound(f"match candidate {candidate_id} does not exist")
         return False
+
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        rows = self._db.execute(
+            f"WITH {KEYS_CTE} SELECT c.* FROM keys JOIN match_candidate c "  # noqa: S608
+            f"ON {KEY_WHERE.format(alias='c')} WHERE c.status = ? ORDER BY c.createdAt, c.id",
+            (keys_param(keys), str(CandidateStatus.OPEN)),
+        ).fetchall()
+        return [match_candidate(row) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         self._db.execute(

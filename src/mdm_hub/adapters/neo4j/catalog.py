@@ -69,6 +69,7 @@ class Query(StrEnum):
     REVIVE_SOURCE = "revive_source"
     SET_GOLDEN_STATUS = "set_golden_status"
     SEARCH_GOLDENS = "search_goldens"
+    OPEN_CANDIDATES_FOR = "open_candidates_for"
 
 
 @dataclass(frozen=True)

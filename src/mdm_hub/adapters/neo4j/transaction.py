@@ -15,6 +15,7 @@ from mdm_hub.adapters.codec import (
     dumps,
     explanation_json,
     golden_attributes_to_json,
+    match_candidate,
     merged_by,
     new_golden_fields,
     optional_json,
@@ -163,6 +164,14 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             raise NotFound(f"match candidate {candidate_id} does not exist")
         decided: bool = rows[0]["decided"]
         return decided
+
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        rows = await self._rows(
+            Query.OPEN_CANDIDATES_FOR,
+            keys=[key_params(key) for key in keys],
+            open=str(CandidateStatus.OPEN),
+        )
+        return [match_candidate(row["candidate"]) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         await self._rows(

@@ -49,6 +49,7 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Mutation.overrideAttribute": STEWARDS,
     "Mutation.clearOverride": STEWARDS,
     "Mutation.merge": STEWARDS,
+    "Query.mergePreview": STEWARDS,
     "Mutation.unmerge": STEWARDS,
     "Mutation.decideMatchCandidate": STEWARDS,
     "Mutation.createApiKey": ADMINS,

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
 from mdm_hub.api.graphql.errors import classify, log_errors
+from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
@@ -29,7 +30,10 @@ from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.config import Settings
 
-Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, SearchQuery))
+Query = merge_types(
+    "Query",
+    (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, SearchQuery, MergePreviewQuery),
+)
 Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
