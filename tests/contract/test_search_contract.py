@@ -142,3 +142,10 @@ async def test_an_embedded_file_made_before_the_index_is_indexed_on_open(tmp_pat
         assert await _found(reopened, EntityType.CUSTOMER, "Acme Corportion") == [ids["CRM-7781"]]
     finally:
         await reopened.close()
+
+
+async def test_a_short_name_finds_its_record_alone(store: Store) -> None:
+    # Neither an attribute's name ("name" is two edits from "acme") nor a short source ID
+    # sharing a letter ("E-20") makes another record a match.
+    ids = await _load(store)
+    assert await _found(store, EntityType.CUSTOMER, "Acme") == [ids["CRM-7781"]]

@@ -66,7 +66,7 @@ async def hub(store: Store) -> AsyncIterator[Hub]:
     url = f"http://127.0.0.1:{port}"
     token = await new_key(store, Role.STEWARD, "scene-setter")
     async with httpx.AsyncClient(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
     ) as http:
         yield Hub(url, store, GraphQLClient(http))
     server.should_exit = True

@@ -20,7 +20,7 @@ from mdm_hub.ports import Store
 POOL = 500  # source records the index may propose for one search
 CANDIDATES = 100  # golden records ranked for one search: the most a search pages through
 MAX_PAGE = 50
-MIN_SIMILARITY = 60.0  # rapidfuzz WRatio, 0-100: below it a proposal is noise
+MIN_SIMILARITY = 65.0  # 0-100: below it a proposal is noise
 
 
 class SearchService:
@@ -48,10 +48,15 @@ class SearchService:
 
 def similarity(text: str, view: GoldenView) -> float:
     """How closely `text` matches the golden record's best value or source ID (0-100)."""
-    return max(
-        (fuzz.WRatio(text, value, processor=utils.default_process) for value in _texts(view)),
-        default=0.0,
-    )
+    return max((_alike(text, value) for value in _texts(view)), default=0.0)
+
+
+def _alike(text: str, value: str) -> float:
+    # WRatio scores a part of the longer string: fair for a name in a longer value, noise for
+    # a value shorter than the text (one letter of "e3" would make it 60% like "Acme").
+    if len(value) < len(text) - 1:
+        return fuzz.ratio(text, value, processor=utils.default_process)
+    return fuzz.WRatio(text, value, processor=utils.default_process)
 
 
 def _texts(view: GoldenView) -> Iterator[str]:

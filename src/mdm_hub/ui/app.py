@@ -13,6 +13,9 @@ from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.config import Settings
 from mdm_hub.ui.forms import text
 from mdm_hub.ui.gateway import Gateway, OperationError
+from mdm_hub.ui.merging import merge_router
+from mdm_hub.ui.queues import queues_router
+from mdm_hub.ui.records import records_router
 from mdm_hub.ui.review import review_router
 from mdm_hub.ui.session import forget, may, principal_for, principal_of, remember
 from mdm_hub.ui.workbench import HERE, SIGN_IN, Workbench
@@ -69,6 +72,9 @@ def mount_ui(
         return response
 
     router.include_router(review_router(wb))
+    router.include_router(records_router(wb))
+    router.include_router(merge_router(wb))
+    router.include_router(queues_router(wb))
     app.include_router(router, prefix="/ui", include_in_schema=False)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 

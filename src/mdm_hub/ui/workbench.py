@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.domain.access import Principal
+from mdm_hub.ui.display import label, shown
 from mdm_hub.ui.gateway import Gateway
 from mdm_hub.ui.session import may, principal_of
 
@@ -24,6 +25,8 @@ class Workbench:
         self.authenticator = authenticator
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.globals["may"] = may
+        self.templates.env.filters["label"] = label
+        self.templates.env.filters["shown"] = shown
 
     async def user(self, request: Request) -> Principal:
         """The signed-in principal; a redirect to the sign-in page when there is none."""
