@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from mdm_hub.api.app import create_app
 from mdm_hub.config import REPO_ROOT, Settings
@@ -25,6 +25,10 @@ from tests.support.graphql_client import GraphQLClient
 
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
+# A ceiling, not a measure: a merge on a loaded CI machine can take seconds, and the default
+# 5 s would fail a correct page.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 def chromium_path() -> str:
@@ -87,6 +91,7 @@ async def browser() -> AsyncIterator[Browser]:
 async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     opened = await context.new_page()
+    opened.set_default_timeout(WAIT_MS)
     yield opened
     await context.close()
 

@@ -98,6 +98,7 @@ async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: P
     await expect(page.get_by_test_id("lineage")).to_contain_text("ingest.created")
     await expect(page.get_by_role("button")).to_have_count(2)  # sign out, as-of "Show"
     await expect(page.get_by_test_id("override")).to_have_count(0)
+    await expect(page.locator("form[method=post]:not([action='/ui/signout'])")).to_have_count(0)
 
 
 async def test_the_queues_list_rejected_records_with_counts(hub: Hub, page: Page) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -17,7 +17,14 @@ from mdm_hub.ui.merging import merge_router
 from mdm_hub.ui.queues import queues_router
 from mdm_hub.ui.records import records_router
 from mdm_hub.ui.review import review_router
-from mdm_hub.ui.session import forget, may, principal_for, principal_of, remember
+from mdm_hub.ui.session import (
+    forget,
+    may,
+    principal_for,
+    principal_of,
+    remember,
+    same_origin,
+)
 from mdm_hub.ui.workbench import HERE, SIGN_IN, Workbench
 from mdm_hub.wiring import Services
 
@@ -50,6 +57,8 @@ def mount_ui(
 
     @router.post("/signin", response_class=HTMLResponse)
     async def signin(request: Request) -> Response:
+        if not same_origin(request):
+            raise HTTPException(403, "form posted from another site")
         credential = text(await request.form(), "credential")
         # Checked now, so a mistyped key is told here and not on the next page.
         if await principal_for(credential, authenticator) is None:

@@ -13,7 +13,7 @@ from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.domain.access import Principal
 from mdm_hub.ui.display import label, shown
 from mdm_hub.ui.gateway import Gateway
-from mdm_hub.ui.session import may, principal_of
+from mdm_hub.ui.session import may, principal_of, same_origin
 
 HERE = Path(__file__).parent
 SIGN_IN = "/ui/signin"
@@ -30,6 +30,8 @@ class Workbench:
 
     async def user(self, request: Request) -> Principal:
         """The signed-in principal; a redirect to the sign-in page when there is none."""
+        if request.method == "POST" and not same_origin(request):
+            raise HTTPException(403, "form posted from another site")
         principal = await principal_of(request, self.authenticator)
         if principal is None:
             raise HTTPException(303, "sign in first", headers={"Location": SIGN_IN})
