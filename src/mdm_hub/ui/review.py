@@ -29,7 +29,8 @@ def review_router(wb: Workbench) -> APIRouter:
         query = request.query_params
         entity_type = query.get("entityType") or None
         band = ScoreBand.parse(query.get("band", ""))
-        older_than = int(query.get("olderThanDays") or 0)
+        days = query.get("olderThanDays", "")
+        older_than = int(days) if days.isdigit() and len(days) <= 5 else 0
         cutoff = datetime.now(UTC) - timedelta(days=older_than)
         shown, more = await _open_candidates(wb, request, user, entity_type, band, cutoff)
         return wb.render(
