@@ -89,6 +89,9 @@ async def test_the_record_as_of_a_past_moment_offers_no_action(hub: Hub, page: P
 
 async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: Page) -> None:
     acme, _, _ = await _customers(hub)
+    customer = {"system": "CRM", "sourceId": "c1"}
+    project = record("CRM", "p1", "PROJECT", code="P1", name="Website relaunch", customer=customer)
+    await hub.api.data(UPSERT_MANY, {"inputs": [project]})
     await sign_in(page, hub, Role.AUDITOR, "olga")
     await page.goto(f"{hub.url}/ui/search?entityType=CUSTOMER&text=Acme")
     await expect(page.get_by_test_id("hit")).to_have_count(1)
@@ -96,6 +99,11 @@ async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: P
     await page.get_by_role("link", name=acme).click()
     await expect(page.get_by_test_id("values")).to_contain_text("Acme Corporation")
     await expect(page.get_by_test_id("lineage")).to_contain_text("ingest.created")
+    await expect(page.get_by_test_id("related")).to_contain_text("Website relaunch")
+    await expect(page.get_by_test_id("graph")).to_contain_text("Website relaunch")
+    await screenshot(page, "related", hub.store)
+    await page.get_by_test_id("related").get_by_role("link", name="Website relaunch").click()
+    await expect(page.get_by_test_id("related")).to_contain_text("Acme Corporation")
     await expect(page.get_by_role("button")).to_have_count(2)  # sign out, as-of "Show"
     await expect(page.get_by_test_id("override")).to_have_count(0)
     await expect(page.locator("form[method=post]:not([action='/ui/signout'])")).to_have_count(0)

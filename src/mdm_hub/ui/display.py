@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,3 +25,15 @@ def shown(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def ring(count: int, radius: float = 110.0, centre: float = 160.0) -> list[tuple[int, int]]:
+    """Points evenly around a circle, the first at the top: where the related-records graph
+    draws a record's neighbours around it."""
+    return [
+        (
+            round(centre + radius * math.sin(2 * math.pi * i / count)),
+            round(centre - radius * math.cos(2 * math.pi * i / count)),
+        )
+        for i in range(count)
+    ]

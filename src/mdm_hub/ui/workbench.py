@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.domain.access import Principal
-from mdm_hub.ui.display import label, shown
+from mdm_hub.ui.display import label, ring, shown
 from mdm_hub.ui.gateway import Gateway
 from mdm_hub.ui.session import may, principal_of, same_origin
 
@@ -27,6 +27,7 @@ class Workbench:
         self.templates.env.globals["may"] = may
         self.templates.env.filters["label"] = label
         self.templates.env.filters["shown"] = shown
+        self.templates.env.globals["ring"] = ring
 
     async def user(self, request: Request) -> Principal:
         """The signed-in principal; a redirect to the sign-in page when there is none."""
