@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test check lint typecheck format unit neo4j-start neo4j-stop neo4j-status bench demo clean
+.PHONY: run test check lint typecheck format unit neo4j-start neo4j-stop neo4j-status bench demo clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +18,15 @@ run: $(STAMP)
 	$(BIN)/mdm-hub serve --dev
 
 ## Lint, type-check and run the whole suite; Neo4j is obtained, started and stopped by the suite.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## The workbench's browser tests drive Debian's chromium (Playwright's own download is not used).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 check: test
 

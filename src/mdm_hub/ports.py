@@ -41,6 +41,7 @@ from mdm_hub.domain.relationships import (
     RelationshipType,
 )
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
+from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
@@ -219,6 +220,9 @@ class QueueWrites(Protocol):
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         """Queue a match candidate for the stewards."""
 
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        """The OPEN match candidates of these source records, oldest first."""
+
     async def decide_match_candidate(
         self, candidate_id: str, status: CandidateStatus, decision: CandidateDecision
     ) -> bool:
@@ -302,6 +306,13 @@ class GoldenReads(Protocol):
 
 class GraphReads(Protocol):
     """Edges between golden records, hierarchies, and references still pending."""
+
+    async def search_goldens(
+        self, entity_type: EntityType, text: SearchText, pool: int, limit: int
+    ) -> list[str]:
+        """IDs of golden records of `entity_type` some member of which matches `text` in the
+        store's full-text index (by source ID or values, fuzzily), best first: at most
+        `limit`, from the index's best `pool` source records."""
 
     async def relationships(
         self,

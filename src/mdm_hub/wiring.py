@@ -22,11 +22,13 @@ from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
 from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.services.merge_preview import MergePreviewService
 from mdm_hub.services.merges import MergeService
 from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.resolve import ResolveService
 from mdm_hub.services.review import ReviewService
+from mdm_hub.services.search import SearchService
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -120,6 +122,8 @@ class Services:
     audit: AuditService
     history: HistoryService
     matcher: RecordMatcher  # the match rules in force (their file names label the metrics)
+    search: SearchService
+    merge_preview: MergePreviewService
 
     @classmethod
     def over(
@@ -148,6 +152,8 @@ class Services:
             audit=AuditService(store),
             history=HistoryService(store, rules, AuditService(store), codes),
             matcher=matcher,
+            search=SearchService(store),
+            merge_preview=MergePreviewService(store, rules, codes),
         )
 
     @classmethod

@@ -25,6 +25,7 @@ from mdm_hub.observability.logs import route_structlog_to_logging
 from mdm_hub.observability.store_calls import instrumented
 from mdm_hub.observability.tracing import tracer_provider_from_env
 from mdm_hub.ports import Store
+from mdm_hub.ui.app import mount_ui
 from mdm_hub.wiring import Services, build_store
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def create_app(
         FastAPIInstrumentor.instrument_app(
             app, tracer_provider=tracing, excluded_urls="/metrics,/healthz,/readyz"
         )
+    mount_ui(app, services, settings, authenticator)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -70,6 +70,7 @@ def serve(
     log.info("mdm-hub on %s store (%s)", settings.store, where)
     if settings.graphiql:
         log.info("GraphiQL at http://%s:%d/graphql", settings.host, settings.port)
+    log.info("steward workbench at http://%s:%d/ui", settings.host, settings.port)
     try:
         hub = create_app(settings)
     except ConfigurationError as exc:

@@ -37,6 +37,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
+from mdm_hub.services.candidate_settlement import settle_candidates
 from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
 from mdm_hub.services.ingest import merge_entry
@@ -109,8 +110,13 @@ class MergeService:
                 tx, golden_ids, survivor_id, versions, note, now, override_not_a_match
             )
             losers = sorted(set(golden_ids) - {survivor})
+            merged = await tx.golden_for_update(survivor)
+            members = [member.key for member in merged.members] if merged else []
+            settled = await settle_candidates(
+                tx, members, joined=golden_ids, note=note, at=now, context=context, by="merge"
+            )
             await tx.append_audit(
-                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason)]
+                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason), *settled]
             )
             return survivor
 
@@ -155,7 +161,17 @@ class MergeService:
                 {"goldenId": target, "sources": moved},
                 note.reason,
             )
-            await tx.append_audit([entry])
+            settled = await settle_candidates(
+                tx,
+                sources,
+                joined=[target_id] if target_id else [],
+                parted=[golden_id],
+                note=note,
+                at=now,
+                context=context,
+                by="unmerge",
+            )
+            await tx.append_audit([entry, *settled])
             return target
 
         target = await self._store.write(work)

@@ -105,6 +105,9 @@ CREATE TABLE IF NOT EXISTS match_candidate (
   decidedAt       TEXT
 );
 CREATE INDEX IF NOT EXISTS match_candidate_order ON match_candidate (createdAt, id);
+-- A steward's merge or unmerge closes the open candidates of the records it settles.
+CREATE INDEX IF NOT EXISTS match_candidate_source
+  ON match_candidate (system, entityType, sourceId);
 
 -- Steward overrides: every pin and clear, never updated or deleted. The pins in force are
 -- derived from it (per attribute, the latest event if it is a PIN).
@@ -205,3 +208,30 @@ CREATE TABLE IF NOT EXISTS audit_head (
   seq   INTEGER NOT NULL,
   hash  TEXT NOT NULL
 );
+
+-- Golden record search (searchGoldenRecords): every source record's entity type, and its ID and
+-- values as one text, in a trigram full-text index (fuzzy matching ranks by trigrams shared).
+-- Kept by triggers, so no write path has to remember it; a file made before it is indexed once.
+CREATE VIRTUAL TABLE IF NOT EXISTS source_search USING fts5 (
+  entityType, body, tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS source_search_insert AFTER INSERT ON source_record BEGIN
+  INSERT INTO source_search (rowid, entityType, body) VALUES (NEW.pk, NEW.entityType,
+    NEW.sourceId || ' ' || coalesce((SELECT group_concat(value, ' ')
+      FROM json_tree(NEW.attributes) WHERE atom IS NOT NULL), ''));
+END;
+CREATE TRIGGER IF NOT EXISTS source_search_update AFTER UPDATE OF attributes ON source_record
+BEGIN
+  DELETE FROM source_search WHERE rowid = OLD.pk;
+  INSERT INTO source_search (rowid, entityType, body) VALUES (NEW.pk, NEW.entityType,
+    NEW.sourceId || ' ' || coalesce((SELECT group_concat(value, ' ')
+      FROM json_tree(NEW.attributes) WHERE atom IS NOT NULL), ''));
+END;
+CREATE TRIGGER IF NOT EXISTS source_search_delete AFTER DELETE ON source_record BEGIN
+  DELETE FROM source_search WHERE rowid = OLD.pk;
+END;
+INSERT INTO source_search (rowid, entityType, body)
+SELECT s.pk, s.entityType, s.sourceId || ' ' || coalesce((SELECT group_concat(value, ' ')
+  FROM json_tree(s.attributes) WHERE atom IS NOT NULL), '')
+FROM source_record s
+WHERE NOT EXISTS (SELECT 1 FROM source_search);

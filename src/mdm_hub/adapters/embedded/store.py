@@ -13,6 +13,7 @@ from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
 from mdm_hub.adapters.codecs.values import dumps
+from mdm_hub.adapters.embedded import search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
 from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
@@ -34,6 +35,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.domain.retirement import GoldenStatus
+from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
@@ -248,6 +250,13 @@ class EmbeddedStore(
     async def get_golden(self, golden_id: str) -> GoldenView | None:
         [view] = await self.get_goldens([golden_id])
         return view
+
+    async def search_goldens(
+        self, entity_type: EntityType, text: SearchText, pool: int, limit: int
+    ) -> list[str]:
+        return await self._reading(
+            lambda db: search.search_goldens(db, entity_type, text, pool, limit)
+        )
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         async with self._lock:

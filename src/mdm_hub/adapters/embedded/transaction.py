@@ -9,7 +9,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from mdm_hub.adapters.codecs.candidates import explanation_to_json, scored_goldens_to_json
+from mdm_hub.adapters.codecs.candidates import (
+    explanation_to_json,
+    match_candidate_from_fields,
+    scored_goldens_to_json,
+)
 from mdm_hub.adapters.codecs.goldens import (
     golden_attributes_to_json,
     golden_from_fields,
@@ -28,7 +32,7 @@ from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import key_params, keys_param
+from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -338,6 +342,14 @@ class EmbeddedTransaction(
         if found.fetchone() is None:
             raise NotFound(f"match candidate {candidate_id} does not exist")
         return False
+
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        rows = self._db.execute(
+            f"WITH {KEYS_CTE} SELECT c.* FROM keys JOIN match_candidate c "  # noqa: S608
+            f"ON {KEY_WHERE.format(alias='c')} WHERE c.status = ? ORDER BY c.createdAt, c.id",
+            (keys_param(keys), str(CandidateStatus.OPEN)),
+        ).fetchall()
+        return [match_candidate_from_fields(row) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         self._db.execute(

@@ -76,6 +76,8 @@ class Query(StrEnum):
     RETIRE_SOURCE = "retire_source"
     REVIVE_SOURCE = "revive_source"
     SET_GOLDEN_STATUS = "set_golden_status"
+    SEARCH_GOLDENS = "search_goldens"
+    OPEN_CANDIDATES_FOR = "open_candidates_for"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.params import key_params
+from mdm_hub.adapters.neo4j.search import lucene_query
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
 from mdm_hub.domain.entity_types import EntityType
@@ -46,6 +47,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.domain.retirement import GoldenStatus
+from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
@@ -191,6 +193,18 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAud
         )
         count: int = row["count"]
         return count
+
+    async def search_goldens(
+        self, entity_type: EntityType, text: SearchText, pool: int, limit: int
+    ) -> list[str]:
+        rows = await self._read(
+            Query.SEARCH_GOLDENS,
+            lucene=lucene_query(entity_type, text),
+            entityType=str(entity_type),
+            pool=pool,
+            limit=limit,
+        )
+        return [row["id"] for row in rows]
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
         rows = await self._read(Query.GET_MATCH_CANDIDATE, id=candidate_id)

@@ -10,7 +10,11 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from mdm_hub.adapters.codecs.audit import audit_event_to_fields
-from mdm_hub.adapters.codecs.candidates import explanation_to_json, scored_goldens_to_json
+from mdm_hub.adapters.codecs.candidates import (
+    explanation_to_json,
+    match_candidate_from_fields,
+    scored_goldens_to_json,
+)
 from mdm_hub.adapters.codecs.goldens import golden_attributes_to_json, merged_by, new_golden_fields
 from mdm_hub.adapters.codecs.overrides import override_event_to_fields
 from mdm_hub.adapters.codecs.sources import (
@@ -161,6 +165,14 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             raise NotFound(f"match candidate {candidate_id} does not exist")
         decided: bool = rows[0]["decided"]
         return decided
+
+    async def open_candidates_for(self, keys: Sequence[SourceKey]) -> list[MatchCandidate]:
+        rows = await self._rows(
+            Query.OPEN_CANDIDATES_FOR,
+            keys=[key_params(key) for key in keys],
+            open=str(CandidateStatus.OPEN),
+        )
+        return [match_candidate_from_fields(row["candidate"]) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
         await self._rows(

@@ -128,6 +128,11 @@ class Query:
         )
         return Connection.of(page, MatchCandidate.of)
 
+    @strawberry.field(description="One match candidate, open or decided; null when unknown.")
+    async def match_candidate(self, info: AppInfo, id: strawberry.ID) -> MatchCandidate | None:
+        found = await info.context.services.store.get_match_candidate(_golden_id(id, "id"))
+        return MatchCandidate.of(found) if found else None
+
     @strawberry.field(
         description="How a source record compares with a golden record, attribute by attribute."
     )

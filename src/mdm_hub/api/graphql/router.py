@@ -19,6 +19,17 @@ from mdm_hub.wiring import Services
 
 # Only read with MDM_AUTH=off: then callers name themselves.
 ACTOR_HEADER = "X-Actor"
+# GraphiQL's page names its assets on unpkg; the hub serves the same files (same bytes, so
+# the page's integrity hashes hold) from the package: nothing loads from a CDN.
+CDN = "https://unpkg.com/"
+VENDORED = "/ui/static/vendor/unpkg/"
+
+
+class HubGraphQLRouter(GraphQLRouter[Context, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        return super().graphql_ide_html.replace(CDN, VENDORED)
+
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
 
@@ -62,7 +73,7 @@ def graphql_router(
             )
         return found
 
-    return GraphQLRouter(
+    return HubGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,

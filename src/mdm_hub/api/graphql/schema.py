@@ -21,16 +21,21 @@ from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.errors import classify, log_errors
+from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.observation import Observation
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
 from mdm_hub.api.graphql.retirement import RetirementMutation
+from mdm_hub.api.graphql.search import SearchQuery
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.config import Settings
 
-Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery))
+Query = merge_types(
+    "Query",
+    (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, SearchQuery, MergePreviewQuery),
+)
 Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small

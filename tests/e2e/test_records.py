@@ -1,0 +1,122 @@
+"""A steward finds, merges, unmerges, overrides and reads a golden record's lineage in a real
+browser, on each store; an auditor reads the same pages with nothing to act on."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+from mdm_hub.domain.access import Role
+from tests.e2e.conftest import Hub, screenshot, sign_in
+from tests.support.graphql_client import UPSERT_MANY, record
+
+CUSTOMERS = [
+    record("CRM", "c1", name="Acme Corporation", tax_id="DE811907980", city="Berlin"),
+    record("CRM", "c3", name="Initech Limited", city="Austin"),
+    record("ERP", "e3", name="Initech Software", email="ap@initech.example"),
+]
+PLAIN_UPSERT_MANY = """
+mutation UpsertMany($inputs: [SourceRecordInput!]!) {
+  upsertSourceRecords(inputs: $inputs) { goldenId }
+}"""
+
+
+async def _customers(hub: Hub) -> list[str]:
+    result = await hub.api.data(UPSERT_MANY, {"inputs": CUSTOMERS})
+    ids = [r["goldenId"] for r in result["upsertSourceRecords"]]
+    assert len(set(ids)) == 3  # nothing linked on its own: the steward decides
+    return ids
+
+
+async def test_a_steward_searches_merges_unmerges_overrides_and_reads_lineage(
+    hub: Hub, page: Page
+) -> None:
+    acme, initech, initech_software = await _customers(hub)
+    await sign_in(page, hub, Role.STEWARD, "jane")
+
+    await page.get_by_role("link", name="Search").click()
+    await page.get_by_label("Name, tax ID").fill("Acme Corportion")  # misspelt
+    hits = page.get_by_test_id("hit")
+    await expect(hits.first).to_contain_text(acme)
+    await screenshot(page, "search", hub.store)
+
+    await page.get_by_label("Name, tax ID").fill("Initech")
+    await expect(hits).to_have_count(2)
+    await page.get_by_label("Pick Initech Limited").check()
+    await page.get_by_label("Pick Initech Software").check()
+    await page.get_by_role("button", name="Merge the picked records").click()
+    await expect(page.get_by_test_id("preview")).to_contain_text("ap@initech.example")
+    await page.get_by_label("Initech Limited").check()
+    await screenshot(page, "merge", hub.store)
+    await page.get_by_label("Reason").fill("same firm: one VAT registration")
+    await page.get_by_role("button", name="Merge", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("merged")
+    assert page.url.endswith(f"/ui/goldens/{initech}?done=merged")
+    await expect(page.get_by_test_id("crosswalk").locator("tbody tr")).to_have_count(2)
+
+    await page.get_by_label("Split off ERP/e3").check()
+    await page.get_by_label("Reason for the unmerge").fill("the software arm is its own customer")
+    await page.get_by_role("button", name="Unmerge").click()
+    await expect(page.get_by_role("status")).to_contain_text("unmerged")
+    await expect(page.get_by_test_id("crosswalk").locator("tbody tr")).to_have_count(1)
+
+    override = page.get_by_test_id("override")
+    await override.get_by_label("Attribute").fill("name")
+    await override.get_by_label("Value").fill("Initech Ltd")
+    await override.get_by_label("Reason for the override").fill("legal name per registry")
+    await override.get_by_role("button", name="Override").click()
+    name_row = page.get_by_test_id("values").locator("tr", has_text="name")
+    await expect(name_row.first).to_contain_text("Initech Ltd")
+    await expect(name_row.first).to_contain_text("STEWARD")
+
+    lineage = page.get_by_test_id("lineage")
+    for action in ("ingest.created", "golden.merge", "golden.unmerge", "attribute.override"):
+        await expect(lineage).to_contain_text(action)
+    await expect(lineage).to_contain_text("legal name per registry")
+    await screenshot(page, "golden", hub.store)
+    assert initech_software != initech
+
+
+async def test_the_record_as_of_a_past_moment_offers_no_action(hub: Hub, page: Page) -> None:
+    _, initech, _ = await _customers(hub)
+    await sign_in(page, hub, Role.STEWARD, "jane")
+    await page.goto(f"{hub.url}/ui/goldens/{initech}")
+    await page.get_by_label("As of (UTC)").fill("2999-01-01T00:00")
+    await page.get_by_role("button", name="Show").click()
+    await expect(page.get_by_test_id("as-of")).to_contain_text("2999-01-01")
+    await expect(page.get_by_test_id("values")).to_contain_text("Initech Limited")
+    await expect(page.get_by_test_id("override")).to_have_count(0)
+
+
+async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: Page) -> None:
+    acme, _, _ = await _customers(hub)
+    customer = {"system": "CRM", "sourceId": "c1"}
+    project = record("CRM", "p1", "PROJECT", code="P1", name="Website relaunch", customer=customer)
+    await hub.api.data(UPSERT_MANY, {"inputs": [project]})
+    await sign_in(page, hub, Role.AUDITOR, "olga")
+    await page.goto(f"{hub.url}/ui/search?entityType=CUSTOMER&text=Acme")
+    await expect(page.get_by_test_id("hit")).to_have_count(1)
+    await expect(page.get_by_role("checkbox")).to_have_count(0)
+    await page.get_by_role("link", name=acme).click()
+    await expect(page.get_by_test_id("values")).to_contain_text("Acme Corporation")
+    await expect(page.get_by_test_id("lineage")).to_contain_text("ingest.created")
+    await expect(page.get_by_test_id("related")).to_contain_text("Website relaunch")
+    await expect(page.get_by_test_id("graph")).to_contain_text("Website relaunch")
+    await screenshot(page, "related", hub.store)
+    await page.get_by_test_id("related").get_by_role("link", name="Website relaunch").click()
+    await expect(page.get_by_test_id("related")).to_contain_text("Acme Corporation")
+    await expect(page.get_by_role("button")).to_have_count(2)  # sign out, as-of "Show"
+    await expect(page.get_by_test_id("override")).to_have_count(0)
+    await expect(page.locator("form[method=post]:not([action='/ui/signout'])")).to_have_count(0)
+
+
+async def test_the_queues_list_rejected_records_with_counts(hub: Hub, page: Page) -> None:
+    bad = record("NOPE", "x1", name="Nobody")
+    body = await hub.api.post(PLAIN_UPSERT_MANY, {"inputs": [bad]})
+    assert body["errors"]
+    await sign_in(page, hub, Role.STEWARD, "jane")
+    await page.get_by_role("link", name="Queues").click()
+    rejects = page.get_by_test_id("rejects")
+    await expect(rejects).to_contain_text("NOPE/CUSTOMER/x1")
+    await expect(rejects).to_contain_text("is not declared")
+    await expect(page.get_by_role("heading", name="Rejected records (1)")).to_be_visible()
+    await screenshot(page, "queues", hub.store)
