@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
     dev_key_file: Path = Path(".mdm-hub-dev-key")
 
+    # Change events (the outbox) are kept this long, then `mdm-hub changes prune` drops them.
+    change_retention_days: int = Field(default=30, ge=1)
+
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12
     max_aliases: int = 50

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 
 from mdm_hub.domain.access import ApiKey
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
+from mdm_hub.domain.changes import ChangeEntry, ChangeEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
@@ -236,7 +237,19 @@ class AuditAppend(Protocol):
         The log is append-only: there is no way to change or remove an event."""
 
 
-class StoreTransaction(CrosswalkWrites, GraphWrites, QueueWrites, AuditAppend, Protocol):
+class OutboxAppend(Protocol):
+    """The outbox's one write: change events committed with (and only with) the change."""
+
+    async def append_changes(self, changes: Sequence[ChangeEntry]) -> None:
+        """Record change events in this transaction. They are written when the work is done,
+        all at once and in causal order (domain/changes.py), each with the next position and
+        its golden record's entity type and version as the transaction leaves them; a
+        transaction that rolls back leaves none."""
+
+
+class StoreTransaction(
+    CrosswalkWrites, GraphWrites, QueueWrites, AuditAppend, OutboxAppend, Protocol
+):
     """Reads and writes inside one atomic transaction. Work given to `Store.write` may be run
     more than once (transient failures are retried), so it must only act through this object."""
 
@@ -362,6 +375,24 @@ class AuditLog(Protocol):
         """Events naming any of these subject IDs, in seq order, at most `limit`."""
 
 
+class ChangeFeed(Protocol):
+    """The outbox, read: change events in position order, and their pruning."""
+
+    async def changes(
+        self,
+        after: int,
+        limit: int,
+        entity_types: Sequence[EntityType] | None = None,
+        systems: Sequence[str] | None = None,
+    ) -> list[ChangeEvent]:
+        """Events with position greater than `after`, in position order, at most `limit`;
+        only of these entity types, and only of golden records that hold a member (live or
+        retired) from one of these systems, when given."""
+
+    async def prune_changes(self, before: datetime) -> int:
+        """Delete events recorded before `before`; return how many."""
+
+
 class ApiKeyStore(Protocol):
     """API keys: only the public prefix and a hash of the secret are ever stored."""
 
@@ -377,6 +408,15 @@ class ApiKeyStore(Protocol):
         """Mark the key revoked at `at` (an earlier revocation stands); None if unknown."""
 
 
-class Store(StoreLifecycle, GoldenReads, GraphReads, QueueReads, AuditLog, ApiKeyStore, Protocol):
+class Store(
+    StoreLifecycle,
+    GoldenReads,
+    GraphReads,
+    QueueReads,
+    AuditLog,
+    ChangeFeed,
+    ApiKeyStore,
+    Protocol,
+):
     """The persistent store: Neo4j in production, SQLite embedded for zero set-up. A service
     that needs only part of it asks for that part (an API-key service for an ApiKeyStore)."""

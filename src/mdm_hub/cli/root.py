@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from mdm_hub.cli.audit import verify_audit
+from mdm_hub.cli.changes import changes_app
 from mdm_hub.cli.evaluate import evaluate_command
 from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION
 from mdm_hub.cli.keys import dev_key, keys_app
@@ -29,6 +30,7 @@ app.add_typer(
     landscape_app, name="landscape", help="A generated six-system firm: export files and labels."
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(changes_app, name="changes", help="The change feed: prune old change events.")
 app.command()(recompute)
 app.command()(systems)
 

@@ -37,6 +37,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
 from mdm_hub.services.ingest import merge_entry
@@ -106,11 +107,11 @@ class MergeService:
 
         async def work(tx: StoreTransaction) -> str:
             survivor = await self._edits.merge(
-                tx, golden_ids, survivor_id, versions, note, now, override_not_a_match
+                tx, golden_ids, survivor_id, versions, note, now, override_not_a_match, context
             )
             losers = sorted(set(golden_ids) - {survivor})
-            await tx.append_audit(
-                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason)]
+            await record_change(
+                tx, [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason)]
             )
             return survivor
 
@@ -143,7 +144,7 @@ class MergeService:
 
         async def work(tx: StoreTransaction) -> str:
             target = await self._edits.unmerge(
-                tx, golden_id, sources, target_id, versions, note, now
+                tx, golden_id, sources, target_id, versions, note, now, context
             )
             moved = [source_subject(key) for key in sources]
             entry = AuditEntry(
@@ -155,7 +156,7 @@ class MergeService:
                 {"goldenId": target, "sources": moved},
                 note.reason,
             )
-            await tx.append_audit([entry])
+            await record_change(tx, [entry])
             return target
 
         target = await self._store.write(work)
@@ -199,7 +200,7 @@ class MergeService:
             entries: list[AuditEntry] = []
             if status is CandidateStatus.MATCHED:
                 ids = [candidate.golden_id, *chosen]
-                await self._edits.merge(tx, ids, chosen[0], versions, note, now, False)
+                await self._edits.merge(tx, ids, chosen[0], versions, note, now, False, context)
                 losers = [candidate.golden_id]
                 entries.append(merge_entry(Action.MERGE, chosen[0], losers, now, context, reason))
             else:
@@ -220,7 +221,7 @@ class MergeService:
                     note.reason,
                 )
             )
-            await tx.append_audit(entries)
+            await record_change(tx, entries)
 
         await self._store.write(work)
         decided = await self._store.get_match_candidate(candidate_id)

@@ -198,3 +198,21 @@ CREATE TABLE IF NOT EXISTS audit_head (
   seq   INTEGER NOT NULL,
   hash  TEXT NOT NULL
 );
+
+-- The outbox: change events for downstream systems (domain/changes.py), written with the
+-- change they describe. AUTOINCREMENT: a position is never reused, even after pruning.
+CREATE TABLE IF NOT EXISTS change_event (
+  position          INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind              TEXT NOT NULL,
+  goldenId          TEXT NOT NULL,
+  entityType        TEXT NOT NULL,
+  goldenVersion     INTEGER NOT NULL,
+  change            TEXT NOT NULL,
+  system            TEXT,
+  sourceEntityType  TEXT,
+  sourceId          TEXT,
+  actor             TEXT NOT NULL,
+  correlationId     TEXT,
+  at                TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS change_event_at ON change_event (at);

@@ -73,6 +73,9 @@ class Query(StrEnum):
     RETIRE_SOURCE = "retire_source"
     REVIVE_SOURCE = "revive_source"
     SET_GOLDEN_STATUS = "set_golden_status"
+    APPEND_CHANGES = "append_changes"
+    CHANGES = "changes"
+    PRUNE_CHANGES = "prune_changes"
 
 
 @dataclass(frozen=True)
