@@ -288,9 +288,14 @@ class GoldenReads(Protocol):
         """Golden records with their crosswalks in one round trip, in input order."""
 
     async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
+        self,
+        entity_type: EntityType,
+        limit: int,
+        after: str | None,
+        updated_since: datetime | None = None,
     ) -> Page[GoldenView]:
-        """Golden records of one entity type, oldest first, resuming after a page cursor."""
+        """Golden records of one entity type, oldest first, resuming after a page cursor;
+        with `updated_since`, only those whose version moved at or after it."""
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         """A page of golden IDs of one entity type, in ID order, each greater than `after`

@@ -40,6 +40,8 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.lineage": AUDIT_READERS,
     "Query.sourceLineage": AUDIT_READERS,
     "Query.sourceEvents": AUDIT_READERS,
+    # The change feed: integrations (scoped to their systems) and auditors.
+    "Query.changes": frozenset({INTEGRATION, AUDITOR}),
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
     "Mutation.retireSourceRecord": WRITERS,

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
+from mdm_hub.api.graphql.changes import ChangesQuery
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
@@ -28,7 +29,7 @@ from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.config import Settings
 
-Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery))
+Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, ChangesQuery))
 Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
