@@ -41,6 +41,7 @@ from mdm_hub.domain.relationships import (
     RelationshipType,
 )
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
+from mdm_hub.domain.webhooks import DeadLetter, Webhook
 from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
@@ -398,6 +399,52 @@ class ChangeFeed(Protocol):
         """Delete events recorded before `before`; return how many."""
 
 
+class WebhookStore(Protocol):
+    """Webhook subscribers, their delivery cursors and dead letters (outside any master-data
+    transaction). Several dispatchers may run: each subscriber is served by whoever holds its
+    lease, and a cursor moves only for the lease holder."""
+
+    async def put_webhook(self, webhook: Webhook) -> None:
+        """Store a new subscriber; StoreError if its ID is taken."""
+
+    async def list_webhooks(self) -> list[Webhook]:
+        """Every subscriber, oldest first."""
+
+    async def delete_webhook(self, webhook_id: str) -> bool:
+        """Remove a subscriber and its dead letters; False if there was none."""
+
+    async def lease_webhook(
+        self, webhook_id: str, owner: str, now: datetime, until: datetime
+    ) -> bool:
+        """Take or renew the right to deliver to this subscriber until `until`; False while
+        another owner holds a lease that has not expired at `now` (or no such subscriber)."""
+
+    async def advance_webhook(
+        self, webhook_id: str, owner: str, cursor: int, attempts: int
+    ) -> bool:
+        """Record the cursor and the failed attempts at the next event, if `owner` holds the
+        lease; False (nothing written) otherwise."""
+
+    async def put_dead_letter(self, letter: DeadLetter) -> None:
+        """Keep (or replace) the dead letter of one event for one subscriber."""
+
+    async def dead_letters(self, webhook_id: str) -> list[DeadLetter]:
+        """A subscriber's dead letters in position order."""
+
+    async def replay_dead_letters(self, webhook_id: str) -> int:
+        """Queue every dead letter of a subscriber for delivery again; return how many."""
+
+    async def drop_dead_letter(self, webhook_id: str, position: int) -> None:
+        """A replayed event was delivered: forget its dead letter."""
+
+
+class WebhookSender(Protocol):
+    """Posts one delivery to a subscriber."""
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> str | None:
+        """None when the subscriber took it (a 2xx answer); else why not (status or error)."""
+
+
 class ApiKeyStore(Protocol):
     """API keys: only the public prefix and a hash of the secret are ever stored."""
 
@@ -420,6 +467,7 @@ class Store(
     QueueReads,
     AuditLog,
     ChangeFeed,
+    WebhookStore,
     ApiKeyStore,
     Protocol,
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -16,7 +16,7 @@ from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import Store
-from mdm_hub.wiring import Services
+from mdm_hub.wiring import Services, dispatching_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if owns_store:
             await the_store.open()
             log.info("store %s open", settings.store)
+        # Webhook deliveries run beside the API (MDM_WEBHOOK_DISPATCHER=false: run
+        # `mdm-hub dispatch` instead); several processes share subscribers by lease.
+        dispatching = owns_store and settings.webhook_dispatcher
         try:
-            yield
+            async with dispatching_webhooks(settings, the_store) if dispatching else nullcontext():
+                yield
         finally:
             if owns_store:
                 await the_store.close()

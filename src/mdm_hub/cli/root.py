@@ -19,6 +19,7 @@ from mdm_hub.cli.neo4j import neo4j_app
 from mdm_hub.cli.rules import rules_app
 from mdm_hub.cli.survivorship import recompute
 from mdm_hub.cli.systems import systems
+from mdm_hub.cli.webhooks import dispatch, webhooks_app
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.runtime import tune_garbage_collector
@@ -31,6 +32,8 @@ app.add_typer(
 )
 app.add_typer(rules_app, name="rules")
 app.add_typer(changes_app, name="changes", help="The change feed: prune old change events.")
+app.add_typer(webhooks_app, name="webhooks", help="Webhook subscribers to change events.")
+app.command("dispatch")(dispatch)
 app.command()(recompute)
 app.command()(systems)
 

@@ -216,3 +216,28 @@ CREATE TABLE IF NOT EXISTS change_event (
   at                TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS change_event_at ON change_event (at);
+
+-- Webhook subscribers (domain/webhooks.py): what each selects (JSON lists, null: all), the
+-- last position delivered, and the lease of the dispatcher serving it.
+CREATE TABLE IF NOT EXISTS webhook (
+  id            TEXT PRIMARY KEY,
+  url           TEXT NOT NULL,
+  secret        TEXT NOT NULL,
+  createdAt     TEXT NOT NULL,
+  events        TEXT,
+  entityTypes   TEXT,
+  systems       TEXT,
+  cursor        INTEGER NOT NULL DEFAULT 0,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  leaseOwner    TEXT,
+  leaseUntil    TEXT
+);
+CREATE TABLE IF NOT EXISTS webhook_dead_letter (
+  webhookId  TEXT NOT NULL REFERENCES webhook (id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL,
+  lastError  TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  replay     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (webhookId, position)
+);

@@ -22,6 +22,7 @@ from mdm_hub.adapters.embedded.outbox import EmbeddedChangeFeed
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
+from mdm_hub.adapters.embedded.webhooks import EmbeddedWebhooks
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
@@ -112,6 +113,7 @@ class EmbeddedStore(
     EmbeddedUnmappedCodeReads,
     EmbeddedAuditLog,
     EmbeddedChangeFeed,
+    EmbeddedWebhooks,
 ):
     """One connection, one transaction at a time: SQLite serialises writers anyway, and the
     asyncio lock keeps one request's reads from seeing another's uncommitted writes."""

@@ -76,6 +76,15 @@ class Query(StrEnum):
     APPEND_CHANGES = "append_changes"
     CHANGES = "changes"
     PRUNE_CHANGES = "prune_changes"
+    PUT_WEBHOOK = "put_webhook"
+    LIST_WEBHOOKS = "list_webhooks"
+    DELETE_WEBHOOK = "delete_webhook"
+    LEASE_WEBHOOK = "lease_webhook"
+    ADVANCE_WEBHOOK = "advance_webhook"
+    PUT_DEAD_LETTER = "put_dead_letter"
+    DEAD_LETTERS = "dead_letters"
+    REPLAY_DEAD_LETTERS = "replay_dead_letters"
+    DROP_DEAD_LETTER = "drop_dead_letter"
 
 
 @dataclass(frozen=True)

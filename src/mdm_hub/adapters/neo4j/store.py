@@ -35,6 +35,7 @@ from mdm_hub.adapters.neo4j.outbox import Neo4jChangeFeed
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
+from mdm_hub.adapters.neo4j.webhooks import Neo4jWebhooks
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     CandidateStatus,
@@ -62,7 +63,12 @@ GROUP_COMMIT_SIZE = 16
 
 
 class Neo4jStore(
-    Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAuditLog, Neo4jChangeFeed
+    Neo4jGraphReads,
+    Neo4jApiKeys,
+    Neo4jUnmappedCodeReads,
+    Neo4jAuditLog,
+    Neo4jChangeFeed,
+    Neo4jWebhooks,
 ):
     def __init__(
         self,

@@ -51,6 +51,10 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Mutation.merge": STEWARDS,
     "Mutation.unmerge": STEWARDS,
     "Mutation.decideMatchCandidate": STEWARDS,
+    "Query.webhooks": ADMINS,
+    "Mutation.createWebhook": ADMINS,
+    "Mutation.deleteWebhook": ADMINS,
+    "Mutation.replayWebhookDeliveries": ADMINS,
     "Mutation.createApiKey": ADMINS,
     "Mutation.revokeApiKey": ADMINS,
 }

@@ -27,10 +27,15 @@ from mdm_hub.api.graphql.resolvers import Query as CoreQuery
 from mdm_hub.api.graphql.retirement import RetirementMutation
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
+from mdm_hub.api.graphql.webhooks import WebhooksMutation, WebhooksQuery
 from mdm_hub.config import Settings
 
-Query = merge_types("Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, ChangesQuery))
-Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
+Query = merge_types(
+    "Query", (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, ChangesQuery, WebhooksQuery)
+)
+Mutation = merge_types(
+    "Mutation", (CoreMutation, StewardshipMutation, RetirementMutation, WebhooksMutation)
+)
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
 # query from about 2.1 ms to 0.8 ms in-process.
