@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,9 +27,11 @@ import pytest
 from typer.testing import CliRunner
 
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.adapters.http_sender import HttpSender
 from mdm_hub.cli import app
 from mdm_hub.domain.webhooks import DeadLetter, Webhook
 from mdm_hub.services.ingest import RawRecord
+from mdm_hub.services.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 from mdm_hub.services.webhooks.registry import WebhookService
 from tests.support.services import ingest_service
 
@@ -90,6 +93,13 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
+    with _receiving() as found:
+        yield found
+
+
+@contextmanager
+def _receiving() -> Iterator[tuple[Receiver, str]]:
+    """A real HTTP server on a free loopback port, answering as the Receiver says."""
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -244,3 +254,41 @@ def test_deliveries_survive_failures_a_killed_dispatcher_and_dead_letters(
         assert [d.position for d in state.taken()][-2:] == _positions(db)[-2:]
     finally:
         _stop(second)
+
+
+async def test_a_slow_subscriber_holds_up_neither_ingestion_nor_the_others(
+    tmp_path: Path,
+) -> None:
+    """One subscriber never answers its first delivery; the other gets every event, and
+    records are still ingested, while it hangs."""
+    store = EmbeddedStore(str(tmp_path / "hub.db"))
+    await store.open()
+    with _receiving() as (slow, slow_url), _receiving() as (quick, quick_url):
+        slow.hold = True
+        registry = WebhookService(store, allow_private=True)
+        await registry.create(slow_url)
+        await registry.create(quick_url)
+        sender = HttpSender(timeout_seconds=WAIT_SECONDS)
+        policy = DeliveryPolicy(poll_seconds=0.05, lease_seconds=5)
+        dispatcher = Dispatcher(store, sender, allow_private=True, policy=policy)
+        running = asyncio.create_task(dispatcher.run())
+        try:
+            ingest = ingest_service(store)
+            for n in range(3):
+                record = RawRecord("CRM", "CUSTOMER", f"c{n}", {"name": f"Firm {n}"})
+                await ingest.upsert(record)
+                await asyncio.sleep(0)
+            expected = [e.position for e in await store.changes(0, 100)]
+            deadline = time.monotonic() + WAIT_SECONDS
+            while [d.position for d in quick.taken()] != expected:
+                assert time.monotonic() < deadline, "the quick subscriber was held up"
+                await asyncio.sleep(0.05)
+            assert slow.held.is_set()
+            assert slow.taken() == []
+        finally:
+            slow.release.set()
+            running.cancel()
+            with suppress(asyncio.CancelledError):
+                await running
+            await sender.close()
+            await store.close()
