@@ -12,6 +12,7 @@ from mdm_hub.cli.audit import verify_audit
 from mdm_hub.cli.changes import changes_app
 from mdm_hub.cli.evaluate import evaluate_command
 from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION
+from mdm_hub.cli.export import export_command
 from mdm_hub.cli.keys import dev_key, keys_app
 from mdm_hub.cli.landscape import landscape_app
 from mdm_hub.cli.load import load_command, mappings_command
@@ -34,6 +35,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(changes_app, name="changes", help="The change feed: prune old change events.")
 app.add_typer(webhooks_app, name="webhooks", help="Webhook subscribers to change events.")
 app.command("dispatch")(dispatch)
+app.command("export")(export_command)
 app.command()(recompute)
 app.command()(systems)
 
