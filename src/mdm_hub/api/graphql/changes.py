@@ -18,7 +18,9 @@ from mdm_hub.services.change_feed import ChangeFeedService, cursor_of
 DEFAULT_CHANGES_PAGE = 100
 
 
-@strawberry.type(description="A change to master data, as published to downstream systems.")
+@strawberry.type(
+    name="Change", description="A change to master data, as published to downstream systems."
+)
 class ChangeEvent:
     cursor: str = strawberry.field(description="Resume the feed after this event.")
     kind: str = strawberry.field(

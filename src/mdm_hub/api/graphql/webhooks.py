@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from mdm_hub.api.graphql.resolvers import AppInfo
+from mdm_hub.api.graphql.scalars import EntityType
 from mdm_hub.domain import webhooks
 from mdm_hub.services.change_feed import cursor_of
 
@@ -83,10 +84,11 @@ class WebhooksMutation:
         info: AppInfo,
         url: str,
         events: list[str] | None = None,
-        entity_types: list[str] | None = None,
+        entity_types: list[EntityType] | None = None,
         systems: list[str] | None = None,
     ) -> CreatedWebhook:
-        hook = await info.context.services.webhooks.create(url, events, entity_types, systems)
+        types = [str(t) for t in entity_types] if entity_types is not None else None
+        hook = await info.context.services.webhooks.create(url, events, types, systems)
         return CreatedWebhook(webhook=Webhook.of(hook, []), secret=hook.secret)
 
     @strawberry.mutation(description="Stop posting to a subscriber; its dead letters go too.")
