@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import time
+from typing import Any
 
 import pytest
 
@@ -11,6 +14,9 @@ from mdm_hub.domain.webhooks import delivery_id, signature
 from mdm_hub.errors import InvalidInput
 from mdm_hub.services.webhooks.addresses import check_url
 from mdm_hub.services.webhooks.dispatcher import DeliveryPolicy
+from tests.support.paths import REPO_ROOT
+
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", flags=re.DOTALL)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +60,23 @@ def test_retries_back_off_exponentially_with_jitter_up_to_a_cap() -> None:
         delays = {policy.backoff(failures) for _ in range(50)}
         assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
         assert len(delays) > 1  # jittered
+
+
+def test_the_docs_verification_code_accepts_a_real_signature_and_refuses_a_forged_one() -> None:
+    docs = (REPO_ROOT / "docs" / "change-events.md").read_text(encoding="utf-8")
+    [code] = [block for block in PYTHON_BLOCK.findall(docs) if "def verified" in block]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    verified = namespace["verified"]
+    body = b'{"deliveryId":"wh_1-7"}'
+    timestamp = str(int(time.time()))
+    headers = {
+        "X-MDM-Timestamp": timestamp,
+        "X-MDM-Signature": signature("whsec_k", timestamp, body),
+    }
+    assert verified("whsec_k", headers, body)
+    assert not verified("whsec_k", headers, body + b" ")
+    assert not verified("whsec_other", headers, body)
+    old = str(int(time.time()) - 3600)
+    stale = {"X-MDM-Timestamp": old, "X-MDM-Signature": signature("whsec_k", old, body)}
+    assert not verified("whsec_k", stale, body)
