@@ -55,6 +55,20 @@ class Settings(BaseSettings):
     # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
     dev_key_file: Path = Path(".mdm-hub-dev-key")
 
+    # Change events (the outbox) are kept this long, then `mdm-hub changes prune` drops them.
+    change_retention_days: int = Field(default=30, ge=1)
+    # Webhooks: subscribers on loopback or private addresses are refused (SSRF) unless this
+    # is true (development and tests). The dispatcher runs in `serve` unless turned off here
+    # (then run `mdm-hub dispatch`); a delivery is tried this often before its dead letter.
+    webhook_allow_private: bool = False
+    webhook_dispatcher: bool = True
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_base_delay_seconds: float = Field(default=1.0, gt=0)
+    webhook_max_delay_seconds: float = Field(default=300.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_lease_seconds: float = Field(default=30.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12
     max_aliases: int = 50

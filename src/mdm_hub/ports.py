@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 
 from mdm_hub.domain.access import ApiKey
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
+from mdm_hub.domain.changes import ChangeEntry, ChangeEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
 from mdm_hub.domain.paging import Page
@@ -42,6 +43,7 @@ from mdm_hub.domain.relationships import (
 )
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.domain.search import SearchText
+from mdm_hub.domain.webhooks import DeadLetter, Webhook
 from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
@@ -249,7 +251,19 @@ class AuditAppend(Protocol):
         The log is append-only: there is no way to change or remove an event."""
 
 
-class StoreTransaction(CrosswalkWrites, GraphWrites, QueueWrites, AuditAppend, Protocol):
+class OutboxAppend(Protocol):
+    """The outbox's one write: change events committed with (and only with) the change."""
+
+    async def append_changes(self, changes: Sequence[ChangeEntry]) -> None:
+        """Record change events in this transaction. They are written when the work is done,
+        all at once and in causal order (domain/changes.py), each with the next position and
+        its golden record's entity type and version as the transaction leaves them; a
+        transaction that rolls back leaves none."""
+
+
+class StoreTransaction(
+    CrosswalkWrites, GraphWrites, QueueWrites, AuditAppend, OutboxAppend, Protocol
+):
     """Reads and writes inside one atomic transaction. Work given to `Store.write` may be run
     more than once (transient failures are retried), so it must only act through this object."""
 
@@ -288,9 +302,14 @@ class GoldenReads(Protocol):
         """Golden records with their crosswalks in one round trip, in input order."""
 
     async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
+        self,
+        entity_type: EntityType,
+        limit: int,
+        after: str | None,
+        updated_since: datetime | None = None,
     ) -> Page[GoldenView]:
-        """Golden records of one entity type, oldest first, resuming after a page cursor."""
+        """Golden records of one entity type, oldest first, resuming after a page cursor;
+        with `updated_since`, only those whose version moved at or after it."""
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         """A page of golden IDs of one entity type, in ID order, each greater than `after`
@@ -386,6 +405,70 @@ class AuditLog(Protocol):
         """Events naming any of these subject IDs, in seq order, at most `limit`."""
 
 
+class ChangeFeed(Protocol):
+    """The outbox, read: change events in position order, and their pruning."""
+
+    async def changes(
+        self,
+        after: int,
+        limit: int,
+        entity_types: Sequence[EntityType] | None = None,
+        systems: Sequence[str] | None = None,
+    ) -> list[ChangeEvent]:
+        """Events with position greater than `after`, in position order, at most `limit`;
+        only of these entity types, and only of golden records that hold a member (live or
+        retired) from one of these systems, when given."""
+
+    async def prune_changes(self, before: datetime) -> int:
+        """Delete events recorded before `before`; return how many."""
+
+
+class WebhookStore(Protocol):
+    """Webhook subscribers, their delivery cursors and dead letters (outside any master-data
+    transaction). Several dispatchers may run: each subscriber is served by whoever holds its
+    lease, and a cursor moves only for the lease holder."""
+
+    async def put_webhook(self, webhook: Webhook) -> None:
+        """Store a new subscriber; StoreError if its ID is taken."""
+
+    async def list_webhooks(self) -> list[Webhook]:
+        """Every subscriber, oldest first."""
+
+    async def delete_webhook(self, webhook_id: str) -> bool:
+        """Remove a subscriber and its dead letters; False if there was none."""
+
+    async def lease_webhook(
+        self, webhook_id: str, owner: str, now: datetime, until: datetime
+    ) -> bool:
+        """Take or renew the right to deliver to this subscriber until `until`; False while
+        another owner holds a lease that has not expired at `now` (or no such subscriber)."""
+
+    async def advance_webhook(
+        self, webhook_id: str, owner: str, cursor: int, attempts: int
+    ) -> bool:
+        """Record the cursor and the failed attempts at the next event, if `owner` holds the
+        lease; False (nothing written) otherwise."""
+
+    async def put_dead_letter(self, letter: DeadLetter) -> None:
+        """Keep (or replace) the dead letter of one event for one subscriber."""
+
+    async def dead_letters(self, webhook_id: str) -> list[DeadLetter]:
+        """A subscriber's dead letters in position order."""
+
+    async def replay_dead_letters(self, webhook_id: str) -> int:
+        """Queue every dead letter of a subscriber for delivery again; return how many."""
+
+    async def drop_dead_letter(self, webhook_id: str, position: int) -> None:
+        """A replayed event was delivered: forget its dead letter."""
+
+
+class WebhookSender(Protocol):
+    """Posts one delivery to a subscriber."""
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> str | None:
+        """None when the subscriber took it (a 2xx answer); else why not (status or error)."""
+
+
 class ApiKeyStore(Protocol):
     """API keys: only the public prefix and a hash of the secret are ever stored."""
 
@@ -401,6 +484,16 @@ class ApiKeyStore(Protocol):
         """Mark the key revoked at `at` (an earlier revocation stands); None if unknown."""
 
 
-class Store(StoreLifecycle, GoldenReads, GraphReads, QueueReads, AuditLog, ApiKeyStore, Protocol):
+class Store(
+    StoreLifecycle,
+    GoldenReads,
+    GraphReads,
+    QueueReads,
+    AuditLog,
+    ChangeFeed,
+    WebhookStore,
+    ApiKeyStore,
+    Protocol,
+):
     """The persistent store: Neo4j in production, SQLite embedded for zero set-up. A service
     that needs only part of it asks for that part (an API-key service for an ApiKeyStore)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
+from mdm_hub.adapters.http_sender import HttpSender
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.config import Settings
 from mdm_hub.datafiles import shipped
@@ -29,6 +33,8 @@ from mdm_hub.services.recompute import RecomputeService
 from mdm_hub.services.resolve import ResolveService
 from mdm_hub.services.review import ReviewService
 from mdm_hub.services.search import SearchService
+from mdm_hub.services.webhooks.dispatcher import DeliveryPolicy, Dispatcher
+from mdm_hub.services.webhooks.registry import WebhookService
 from mdm_hub.survivorship.loader import load_rule_set
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -124,6 +130,7 @@ class Services:
     matcher: RecordMatcher  # the match rules in force (their file names label the metrics)
     search: SearchService
     merge_preview: MergePreviewService
+    webhooks: WebhookService
 
     @classmethod
     def over(
@@ -133,6 +140,7 @@ class Services:
         rules: RuleSet | None = None,
         systems: SystemRegistry | None = None,
         codes: CodeSets | None = None,
+        allow_private_webhooks: bool = False,
     ) -> Services:
         """Services over `store`; without `matcher`, `rules` or `systems`, the files shipped
         with the package; without `codes`, golden values are not mapped through code sets."""
@@ -154,6 +162,7 @@ class Services:
             matcher=matcher,
             search=SearchService(store),
             merge_preview=MergePreviewService(store, rules, codes),
+            webhooks=WebhookService(store, allow_private_webhooks),
         )
 
     @classmethod
@@ -165,4 +174,34 @@ class Services:
         rules = load_rules(settings, systems)
         codes = load_reference(settings, systems)
         store = store if store is not None else build_store(settings)
-        return cls.over(store, matcher, rules, systems, codes)
+        return cls.over(store, matcher, rules, systems, codes, settings.webhook_allow_private)
+
+
+def build_dispatcher(settings: Settings, store: Store) -> tuple[Dispatcher, HttpSender]:
+    """The webhook dispatcher over `store`, posting over HTTP (close the sender after)."""
+    sender = HttpSender(settings.webhook_timeout_seconds)
+    policy = DeliveryPolicy(
+        max_attempts=settings.webhook_max_attempts,
+        base_delay_seconds=settings.webhook_base_delay_seconds,
+        max_delay_seconds=settings.webhook_max_delay_seconds,
+        lease_seconds=settings.webhook_lease_seconds,
+        poll_seconds=settings.webhook_poll_seconds,
+    )
+    dispatcher = Dispatcher(
+        store, sender, allow_private=settings.webhook_allow_private, policy=policy
+    )
+    return dispatcher, sender
+
+
+@asynccontextmanager
+async def dispatching_webhooks(settings: Settings, store: Store) -> AsyncIterator[None]:
+    """Run the webhook dispatcher in the background while the block runs."""
+    dispatcher, sender = build_dispatcher(settings, store)
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+        await sender.close()

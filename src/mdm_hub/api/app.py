@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -26,7 +26,7 @@ from mdm_hub.observability.store_calls import instrumented
 from mdm_hub.observability.tracing import tracer_provider_from_env
 from mdm_hub.ports import Store
 from mdm_hub.ui.app import mount_ui
-from mdm_hub.wiring import Services, build_store
+from mdm_hub.wiring import Services, build_store, dispatching_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,12 @@ def create_app(
         if owns_store:
             await the_store.open()
             log.info("store %s open", settings.store)
+        # Webhook deliveries run beside the API (MDM_WEBHOOK_DISPATCHER=false: run
+        # `mdm-hub dispatch` instead); several processes share subscribers by lease.
+        dispatching = owns_store and settings.webhook_dispatcher
         try:
-            yield
+            async with dispatching_webhooks(settings, the_store) if dispatching else nullcontext():
+                yield
         finally:
             if owns_store:
                 await the_store.close()

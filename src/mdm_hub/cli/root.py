@@ -9,8 +9,10 @@ import typer
 import uvicorn
 
 from mdm_hub.cli.audit import verify_audit
+from mdm_hub.cli.changes import changes_app
 from mdm_hub.cli.evaluate import evaluate_command
 from mdm_hub.cli.exit_codes import EXIT_BAD_CONFIGURATION
+from mdm_hub.cli.export import export_command
 from mdm_hub.cli.keys import dev_key, keys_app
 from mdm_hub.cli.landscape import landscape_app
 from mdm_hub.cli.load import load_command, mappings_command
@@ -19,6 +21,7 @@ from mdm_hub.cli.rules import rules_app
 from mdm_hub.cli.schema import schema_command
 from mdm_hub.cli.survivorship import recompute
 from mdm_hub.cli.systems import systems
+from mdm_hub.cli.webhooks import dispatch, webhooks_app
 from mdm_hub.config import Settings
 from mdm_hub.errors import ConfigurationError
 from mdm_hub.observability.logs import configure_logging
@@ -31,6 +34,10 @@ app.add_typer(
     landscape_app, name="landscape", help="A generated six-system firm: export files and labels."
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(changes_app, name="changes", help="The change feed: prune old change events.")
+app.add_typer(webhooks_app, name="webhooks", help="Webhook subscribers to change events.")
+app.command("dispatch")(dispatch)
+app.command("export")(export_command)
 app.command()(recompute)
 app.command()(systems)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from mdm_hub.domain.audit import AuditContext
+from mdm_hub.domain.changes import ChangeEntry, ChangeKind
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import StewardNote
 from mdm_hub.domain.records import GoldenView, Membership, SourceKey
@@ -37,6 +39,7 @@ class CrosswalkEditor:
         note: StewardNote,
         now: datetime,
         override_not_a_match: bool,
+        context: AuditContext,
     ) -> str:
         """Merge `golden_ids` into the survivor (named, else the oldest); returns its ID."""
         views = await versions.lock(tx, golden_ids)
@@ -61,7 +64,7 @@ class CrosswalkEditor:
                 await _refuse_cycle(tx, loser, survivor, hierarchy)
             await tx.merge_golden(loser, survivor, now, steward_decided_by(note.actor))
             await tx.merge_relationships(loser, survivor)
-        await self._golden.recompute(tx, survivor, now, only_if_changed=False)
+        await self._golden.recompute(tx, survivor, now, only_if_changed=False, context=context)
         return survivor
 
     async def unmerge(
@@ -73,6 +76,7 @@ class CrosswalkEditor:
         versions: ExpectedVersions,
         note: StewardNote,
         now: datetime,
+        context: AuditContext,
     ) -> str:
         """Move `sources` out of `golden_id` into `target_id` (revived if it was merged into
         `golden_id`) or a new golden record; returns the target's ID."""
@@ -98,6 +102,10 @@ class CrosswalkEditor:
         if target_id is None:
             target = self._new_golden_id(entity_type)
             await tx.create_golden(target, entity_type, now)
+            created = {"unmergedFrom": golden_id}
+            await tx.append_changes(
+                [ChangeEntry(ChangeKind.GOLDEN_CREATED, target, created, now, context)]
+            )
         else:
             target = await _named_target(tx, views[target_id], target_id, view, versions, now)
         for key in sources:
@@ -107,7 +115,7 @@ class CrosswalkEditor:
             for remaining in sorted(members - set(sources)):
                 await tx.record_not_a_match(moved, remaining, now)
         for changed in sorted({golden_id, target}):
-            await self._golden.recompute(tx, changed, now, only_if_changed=False)
+            await self._golden.recompute(tx, changed, now, only_if_changed=False, context=context)
         return target
 
 

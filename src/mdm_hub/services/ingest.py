@@ -27,6 +27,7 @@ from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
 from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.relationships import ReferenceLinker
@@ -225,7 +226,9 @@ class IngestService:
                 terms = self._matcher.term_changes(record, previous)
                 if terms:
                     await tx.count_terms(terms)
-                linked = await self._references.after_write(tx, written, result.golden_id, previous)
+                linked = await self._references.after_write(
+                    tx, written, result.golden_id, previous, context
+                )
                 if linked:
                     # What referred to this record can now be matched by it.
                     await self._rematch.after_links(tx, linked, now, context, entries)
@@ -234,7 +237,7 @@ class IngestService:
                     # each record version that carries one (a re-send changes nothing).
                     await tx.count_unmapped_codes(record.unmapped, now)
             # Last, so the audit chain head is locked only for the commit.
-            await tx.append_audit(entries)
+            await record_change(tx, entries)
             return result
 
         return work
@@ -256,7 +259,7 @@ class IngestService:
         # A known record keeps its golden record: matching decides on arrival, stewards after.
         version = self._stored(record, stored.version + 1, now)
         await tx.put_source(version, self._matcher.prepare(record).keys)
-        await self._recompute(tx, membership.golden_id, now)
+        await self._recompute(tx, membership.golden_id, now, context)
         result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
         entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
         return result
@@ -279,7 +282,7 @@ class IngestService:
             written = self._stored(record, stored.version + 1, now)
             await tx.put_source(written, self._matcher.prepare(record).keys)
             version = written.version
-        await self._recompute(tx, membership.golden_id, now)
+        await self._recompute(tx, membership.golden_id, now, context)
         result = UpsertResult(membership.golden_id, UpsertOutcome.REVIVED, version)
         entries.append(revived_entry(record, stored, membership, result, now, context))
         return result
@@ -336,7 +339,7 @@ class IngestService:
                 )
             )
         if outcome is not UpsertOutcome.CREATED:  # a new golden record has its values already
-            await self._recompute(tx, golden_id, now)
+            await self._recompute(tx, golden_id, now, context)
         return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 
     @staticmethod
@@ -352,10 +355,12 @@ class IngestService:
             sent=record.sent,
         )
 
-    async def _recompute(self, tx: StoreTransaction, golden_id: str, now: datetime) -> None:
+    async def _recompute(
+        self, tx: StoreTransaction, golden_id: str, now: datetime, context: AuditContext
+    ) -> None:
         # Membership or a member's content changed: the golden record's version moves even
         # when no value does, so readers of the crosswalk see the change.
-        await self._golden.recompute(tx, golden_id, now, only_if_changed=False)
+        await self._golden.recompute(tx, golden_id, now, only_if_changed=False, context=context)
 
 
 def _in_batch(rejected: RecordRejected, index: int, size: int) -> RecordRejected:

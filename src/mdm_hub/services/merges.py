@@ -38,6 +38,7 @@ from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.candidate_settlement import settle_candidates
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.crosswalk_edits import CrosswalkEditor
 from mdm_hub.services.ids import random_golden_id
 from mdm_hub.services.ingest import merge_entry
@@ -107,7 +108,7 @@ class MergeService:
 
         async def work(tx: StoreTransaction) -> str:
             survivor = await self._edits.merge(
-                tx, golden_ids, survivor_id, versions, note, now, override_not_a_match
+                tx, golden_ids, survivor_id, versions, note, now, override_not_a_match, context
             )
             losers = sorted(set(golden_ids) - {survivor})
             merged = await tx.golden_for_update(survivor)
@@ -115,8 +116,9 @@ class MergeService:
             settled = await settle_candidates(
                 tx, members, joined=golden_ids, note=note, at=now, context=context, by="merge"
             )
-            await tx.append_audit(
-                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason), *settled]
+            await record_change(
+                tx,
+                [merge_entry(Action.MERGE, survivor, losers, now, context, note.reason), *settled],
             )
             return survivor
 
@@ -149,7 +151,7 @@ class MergeService:
 
         async def work(tx: StoreTransaction) -> str:
             target = await self._edits.unmerge(
-                tx, golden_id, sources, target_id, versions, note, now
+                tx, golden_id, sources, target_id, versions, note, now, context
             )
             moved = [source_subject(key) for key in sources]
             entry = AuditEntry(
@@ -171,7 +173,7 @@ class MergeService:
                 context=context,
                 by="unmerge",
             )
-            await tx.append_audit([entry, *settled])
+            await record_change(tx, [entry, *settled])
             return target
 
         target = await self._store.write(work)
@@ -215,7 +217,7 @@ class MergeService:
             entries: list[AuditEntry] = []
             if status is CandidateStatus.MATCHED:
                 ids = [candidate.golden_id, *chosen]
-                await self._edits.merge(tx, ids, chosen[0], versions, note, now, False)
+                await self._edits.merge(tx, ids, chosen[0], versions, note, now, False, context)
                 losers = [candidate.golden_id]
                 entries.append(merge_entry(Action.MERGE, chosen[0], losers, now, context, reason))
             else:
@@ -236,7 +238,7 @@ class MergeService:
                     note.reason,
                 )
             )
-            await tx.append_audit(entries)
+            await record_change(tx, entries)
 
         await self._store.write(work)
         decided = await self._store.get_match_candidate(candidate_id)

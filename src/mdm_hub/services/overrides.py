@@ -24,6 +24,7 @@ from mdm_hub.domain.records import GoldenView, canonical_json, utc_now
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.survivorship.rules import EntityRules, RuleSet, Strategy
 
@@ -96,10 +97,15 @@ class OverrideService:
             await tx.add_override_event(view.golden.id, event)
             history = (*view.override_history, event)
             await self._golden.apply(
-                tx, replace(view, override_history=history), event.at, only_if_changed=False
+                tx,
+                replace(view, override_history=history),
+                event.at,
+                only_if_changed=False,
+                context=context,
             )
             pinned = active_pins(view.override_history).get(event.attribute)
-            await tx.append_audit(
+            await record_change(
+                tx,
                 [
                     AuditEntry(
                         event.at,
@@ -116,7 +122,7 @@ class OverrideService:
                         },
                         event.reason,
                     )
-                ]
+                ],
             )
 
         await self._store.write(work)

@@ -15,6 +15,7 @@ from mdm_hub.domain.records import utc_now
 from mdm_hub.domain.reference import UnmappedCode
 from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.survivorship import GoldenRecomputer, Refresh
 from mdm_hub.survivorship.rules import RuleSet
 
@@ -117,7 +118,9 @@ class RecomputeService:
     def _refresh(self, golden_id: str) -> Callable[[StoreTransaction], Awaitable[Refresh]]:
         async def work(tx: StoreTransaction) -> Refresh:
             now = self._clock()
-            outcome = await self._golden.recompute(tx, golden_id, now, only_if_changed=True)
+            outcome = await self._golden.recompute(
+                tx, golden_id, now, only_if_changed=True, context=self._audit
+            )
             if outcome is not Refresh.CURRENT:
                 view = await tx.golden_for_update(golden_id)
                 entry = AuditEntry(
@@ -132,7 +135,7 @@ class RecomputeService:
                         "version": view.golden.version if view else None,
                     },
                 )
-                await tx.append_audit([entry])
+                await record_change(tx, [entry])
             return outcome
 
         return work

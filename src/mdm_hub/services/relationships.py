@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mdm_hub.domain.audit import SYSTEM, AuditContext
+from mdm_hub.domain.changes import ChangeEntry, ChangeKind
 from mdm_hub.domain.records import SourceKey, StoredSource
 from mdm_hub.domain.relationships import (
     REFERENCEABLE,
@@ -49,9 +51,11 @@ class ReferenceLinker:
         record: StoredSource,
         golden_id: str,
         previous: StoredSource | None,
+        context: AuditContext = SYSTEM,
     ) -> list[LinkedReference]:
         """`record` is the version just written to `golden_id`; `previous` the one it replaced
-        (None for a new source record). Returns the parked references it resolved."""
+        (None for a new source record). Returns the parked references it resolved. Edges it
+        adds or removes are recorded as change events by `context`."""
         entity_type = record.key.entity_type
         before = asserted_references(entity_type, previous.attributes) if previous else ()
         changes = reference_changes(before, asserted_references(entity_type, record.attributes))
@@ -71,7 +75,55 @@ class ReferenceLinker:
         ]
         if new_edges:
             await _refuse_cycles(tx, record.key, new_edges)
+        replaced = set(changes.replaced_attributes)
+        gone = [ref for ref in before if ref.attribute in replaced]
+        gone_targets = await tx.golden_ids_of([ref.target for ref in gone]) if gone else []
+        edits = [
+            *(
+                _edge_change(ChangeKind.RELATIONSHIP_REMOVED, golden_id, ref, target)
+                for ref, target in zip(gone, gone_targets, strict=True)
+            ),
+            *(
+                _edge_change(ChangeKind.RELATIONSHIP_ADDED, golden_id, ref, target)
+                for ref, target in zip(changes.asserted, targets, strict=True)
+            ),
+        ]
+        entries = [
+            ChangeEntry(kind, from_id, body, record.recorded_at, context, record.key)
+            for kind, from_id, body in edits
+            if body is not None
+        ]
+        entries += [
+            ChangeEntry(
+                ChangeKind.RELATIONSHIP_ADDED,
+                link.referrer_golden_id,
+                _edge(link.relationship, link.referrer_golden_id, golden_id, link.attribute),
+                record.recorded_at,
+                context,
+                link.referrer,
+            )
+            for link in linked
+            if link.referrer_golden_id != golden_id
+        ]
+        if entries:
+            await tx.append_changes(entries)
         return linked
+
+
+def _edge(
+    relationship: RelationshipType, from_id: str, to_id: str, attribute: str
+) -> dict[str, str]:
+    return {"type": str(relationship), "fromId": from_id, "toId": to_id, "attribute": attribute}
+
+
+def _edge_change(
+    kind: ChangeKind, from_id: str, ref: AssertedReference, target: str | None
+) -> tuple[ChangeKind, str, dict[str, str] | None]:
+    """A reference's edge as a change; none while its target is unknown, or for a reference
+    within one golden record (no edge joins a golden record to itself)."""
+    if target is None or target == from_id:
+        return kind, from_id, None
+    return kind, from_id, _edge(ref.relationship, from_id, target, ref.attribute)
 
 
 def _asserted_edges(

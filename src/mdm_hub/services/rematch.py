@@ -27,7 +27,7 @@ from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.services.matching import RecordMatcher
 
-Recompute = Callable[[StoreTransaction, str, datetime], Awaitable[None]]
+Recompute = Callable[[StoreTransaction, str, datetime, AuditContext], Awaitable[None]]
 
 
 class Rematcher:
@@ -103,7 +103,7 @@ class Rematcher:
         for loser in losers:
             await tx.merge_golden(loser, survivor, now)
             await tx.merge_relationships(loser, survivor)
-        await self._recompute(tx, survivor, now)
+        await self._recompute(tx, survivor, now, context)
         reason = f"{key} matches it once its {', '.join(sorted(resolved))} resolved"
         entries.append(
             AuditEntry(

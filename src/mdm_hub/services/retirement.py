@@ -33,6 +33,7 @@ from mdm_hub.domain.retirement import GoldenStatus, Retirement, RetireOutcome, s
 from mdm_hub.domain.text import check_no_control_characters
 from mdm_hub.errors import InvalidInput, NotFound, Problem, RecordRejected, SourceNotFound
 from mdm_hub.ports import Clock, Store, StoreTransaction
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.survivorship import GoldenRecomputer
 
 MAX_RETIRE_BATCH = 1000
@@ -134,16 +135,16 @@ class Retirements:
             if not await tx.retire_source(key, retirement):
                 # A concurrent retirement of the same record committed first.
                 return await _already(tx, key)
-            view = await tx.golden_for_update(membership.golden_id, with_values=False)
+            view = await tx.golden_for_update(membership.golden_id)
             if view is None:  # pragma: no cover - a member's golden record always exists
                 raise NotFound(f"golden record {membership.golden_id} does not exist")
-            await self._golden.apply(tx, view, now, only_if_changed=False)
+            await self._golden.apply(tx, view, now, only_if_changed=False, context=context)
             status = status_of(len(view.members))
             golden_id = view.golden.id
             entry = _retired_entry(
                 key, golden_id, stored.version, (view.golden.status, status), retirement, context
             )
-            await tx.append_audit([entry])  # last: the chain head is locked until commit
+            await record_change(tx, [entry])  # last: the chain head is locked until commit
             return RetireResult(key, golden_id, RetireOutcome.RETIRED, status, retirement)
 
         return work

@@ -18,6 +18,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.errors import InvalidInput, NotFound, Problem
 from mdm_hub.matching.decide import GoldenScore
 from mdm_hub.ports import Clock, Store, StoreTransaction
+from mdm_hub.services.changes import record_change
 from mdm_hub.services.matching import RecordMatcher
 
 
@@ -90,7 +91,7 @@ class ReviewService:
         async def work(tx: StoreTransaction) -> None:
             await separate(tx, source, golden_id, now)
             subjects = (golden_id, source_subject(source))
-            await tx.append_audit([AuditEntry(now, audit, Action.NOT_A_MATCH, subjects)])
+            await record_change(tx, [AuditEntry(now, audit, Action.NOT_A_MATCH, subjects)])
 
         await self._store.write(work)
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
+from mdm_hub.domain.audit import SYSTEM, AuditContext
+from mdm_hub.domain.changes import ChangeEntry, ChangeKind, attribute_changes
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent, active_pins
 from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
@@ -55,23 +57,36 @@ class GoldenRecomputer:
         return found
 
     async def recompute(
-        self, tx: StoreTransaction, golden_id: str, now: datetime, *, only_if_changed: bool
+        self,
+        tx: StoreTransaction,
+        golden_id: str,
+        now: datetime,
+        *,
+        only_if_changed: bool,
+        context: AuditContext = SYSTEM,
     ) -> Refresh:
         """Lock and recompute one golden record."""
-        # Written anyway without `only_if_changed`: its current values need not be read.
-        view = await tx.golden_for_update(golden_id, with_values=only_if_changed)
+        # Its current values are read too: the change event names the old ones.
+        view = await tx.golden_for_update(golden_id)
         if view is None:
             raise NotFound(f"golden record {golden_id} does not exist")
-        return await self.apply(tx, view, now, only_if_changed=only_if_changed)
+        return await self.apply(tx, view, now, only_if_changed=only_if_changed, context=context)
 
     async def apply(
-        self, tx: StoreTransaction, view: GoldenView, now: datetime, *, only_if_changed: bool
+        self,
+        tx: StoreTransaction,
+        view: GoldenView,
+        now: datetime,
+        *,
+        only_if_changed: bool,
+        context: AuditContext = SYSTEM,
     ) -> Refresh:
-        """Recompute from `view`, read under the golden record's lock in this transaction.
+        """Recompute from `view` (with its values), read under the golden record's lock in
+        this transaction; values that changed are recorded as a change event by `context`.
 
         With `only_if_changed`, a CURRENT result writes nothing (a rules refresh); without it,
         the golden record's version moves anyway, since its members or pins changed, and the
-        result is CHANGED (`view` may then come without the current values).
+        result is CHANGED.
         """
         golden = view.golden
         # A golden record whose members were all retired keeps the values they last gave it,
@@ -86,6 +101,12 @@ class GoldenRecomputer:
             refresh = Refresh.CURRENT
         if refresh is not Refresh.CURRENT:
             await tx.update_golden(golden.id, computed.attributes, now, computed.rule_set_hash)
+            changed = attribute_changes(golden.attributes, computed.attributes)
+            if changed:
+                body = {"attributes": changed}
+                await tx.append_changes(
+                    [ChangeEntry(ChangeKind.ATTRIBUTES_CHANGED, golden.id, body, now, context)]
+                )
         status = status_of(len(view.members))
         if status is not golden.status:
             await tx.set_golden_status(golden.id, status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from mdm_hub.adapters.codecs.goldens import golden_from_fields
@@ -18,6 +19,7 @@ from mdm_hub.adapters.cursors import after_position, golden_position, page_of, p
 from mdm_hub.adapters.embedded.sql import ids_param
 from mdm_hub.adapters.embedded.transaction import MEMBER_COLUMNS, view_following_merges
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.paging import Page
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.domain.relationships import (
@@ -70,6 +72,7 @@ ORDER BY r.recordedAt, r.key LIMIT :limit
 _GOLDENS_OF_TYPE = f"""
 SELECT * FROM golden WHERE entityType = :entityType AND mergedInto IS NULL
   AND {_AFTER.format(at="createdAt", key="id")}
+  AND (:updatedSince IS NULL OR updatedAt >= :updatedSince)
 ORDER BY createdAt, id LIMIT :limit
 """  # noqa: S608 - constant fragments only
 
@@ -111,11 +114,15 @@ def goldens(db: sqlite3.Connection, golden_ids: Sequence[str]) -> list[GoldenVie
 
 
 def goldens_of_type(
-    db: sqlite3.Connection, entity_type: EntityType, limit: int, after: str | None
+    db: sqlite3.Connection,
+    entity_type: EntityType,
+    limit: int,
+    after: str | None,
+    updated_since: datetime | None = None,
 ) -> list[GoldenView]:
-    rows = db.execute(
-        _GOLDENS_OF_TYPE, {"entityType": str(entity_type), "limit": limit, **_after(after)}
-    ).fetchall()
+    since = iso_text(updated_since.astimezone(UTC)) if updated_since is not None else None
+    params = {"entityType": str(entity_type), "limit": limit, "updatedSince": since}
+    rows = db.execute(_GOLDENS_OF_TYPE, {**params, **_after(after)}).fetchall()
     return _views(db, rows)
 
 
@@ -165,9 +172,15 @@ class EmbeddedGraphReads(ABC):
         return await self._reading(lambda db: goldens(db, golden_ids))
 
     async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
+        self,
+        entity_type: EntityType,
+        limit: int,
+        after: str | None,
+        updated_since: datetime | None = None,
     ) -> Page[GoldenView]:
-        views = await self._reading(lambda db: goldens_of_type(db, entity_type, limit + 1, after))
+        views = await self._reading(
+            lambda db: goldens_of_type(db, entity_type, limit + 1, after, updated_since)
+        )
         return page_of(views, limit, golden_position)
 
     async def relationships(

@@ -235,3 +235,46 @@ SELECT s.pk, s.entityType, s.sourceId || ' ' || coalesce((SELECT group_concat(va
   FROM json_tree(s.attributes) WHERE atom IS NOT NULL), '')
 FROM source_record s
 WHERE NOT EXISTS (SELECT 1 FROM source_search);
+
+-- The outbox: change events for downstream systems (domain/changes.py), written with the
+-- change they describe. AUTOINCREMENT: a position is never reused, even after pruning.
+CREATE TABLE IF NOT EXISTS change_event (
+  position          INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind              TEXT NOT NULL,
+  goldenId          TEXT NOT NULL,
+  entityType        TEXT NOT NULL,
+  goldenVersion     INTEGER NOT NULL,
+  change            TEXT NOT NULL,
+  system            TEXT,
+  sourceEntityType  TEXT,
+  sourceId          TEXT,
+  actor             TEXT NOT NULL,
+  correlationId     TEXT,
+  at                TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS change_event_at ON change_event (at);
+
+-- Webhook subscribers (domain/webhooks.py): what each selects (JSON lists, null: all), the
+-- last position delivered, and the lease of the dispatcher serving it.
+CREATE TABLE IF NOT EXISTS webhook (
+  id            TEXT PRIMARY KEY,
+  url           TEXT NOT NULL,
+  secret        TEXT NOT NULL,
+  createdAt     TEXT NOT NULL,
+  events        TEXT,
+  entityTypes   TEXT,
+  systems       TEXT,
+  cursor        INTEGER NOT NULL DEFAULT 0,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  leaseOwner    TEXT,
+  leaseUntil    TEXT
+);
+CREATE TABLE IF NOT EXISTS webhook_dead_letter (
+  webhookId  TEXT NOT NULL REFERENCES webhook (id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL,
+  lastError  TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  replay     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (webhookId, position)
+);

@@ -19,9 +19,11 @@ from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
 from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from mdm_hub.adapters.embedded.graph_reads import EmbeddedGraphReads
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
+from mdm_hub.adapters.embedded.outbox import EmbeddedChangeFeed
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
+from mdm_hub.adapters.embedded.webhooks import EmbeddedWebhooks
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.queues import QueueSizes
@@ -117,7 +119,12 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
 
 
 class EmbeddedStore(
-    EmbeddedGraphReads, EmbeddedApiKeys, EmbeddedUnmappedCodeReads, EmbeddedAuditLog
+    EmbeddedGraphReads,
+    EmbeddedApiKeys,
+    EmbeddedUnmappedCodeReads,
+    EmbeddedAuditLog,
+    EmbeddedChangeFeed,
+    EmbeddedWebhooks,
 ):
     """One connection, one transaction at a time: SQLite serialises writers anyway, and the
     asyncio lock keeps one request's reads from seeing another's uncommitted writes."""

@@ -30,6 +30,7 @@ from mdm_hub.adapters.codecs.sources import (
 from mdm_hub.adapters.codecs.values import dumps, optional_json
 from mdm_hub.adapters.embedded import audit
 from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_hashes
+from mdm_hub.adapters.embedded.outbox import EmbeddedOutboxWrites
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
 from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, key_params, keys_param
@@ -190,7 +191,10 @@ def view_following_merges(
 
 
 class EmbeddedTransaction(
-    EmbeddedRelationshipWrites, EmbeddedUnmappedCodeWrites, EmbeddedRetirementWrites
+    EmbeddedRelationshipWrites,
+    EmbeddedUnmappedCodeWrites,
+    EmbeddedRetirementWrites,
+    EmbeddedOutboxWrites,
 ):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
@@ -202,6 +206,8 @@ class EmbeddedTransaction(
         self._sealed: list[AuditEvent] = []
         self._sources = {}
         self._has_rows = {}
+        self._changes = []
+        self._golden_versions = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -212,6 +218,7 @@ class EmbeddedTransaction(
 
     def finish(self) -> None:
         """The work is done and about to commit: store what must be stored once."""
+        self.flush_changes()
         if self._sealed:
             audit.insert(self._db, self._sealed)
             self._sealed = []
@@ -377,6 +384,7 @@ class EmbeddedTransaction(
             "updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (golden_id, str(entity_type), *new_golden_fields(first), iso_text(at), iso_text(at)),
         )
+        self._golden_versions[golden_id] = 0 if first is None else 1
 
     async def put_source(
         self,
@@ -512,4 +520,5 @@ class EmbeddedTransaction(
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")
         version: int = row["version"]
+        self._golden_versions[golden_id] = version
         return version

@@ -78,6 +78,18 @@ class Query(StrEnum):
     SET_GOLDEN_STATUS = "set_golden_status"
     SEARCH_GOLDENS = "search_goldens"
     OPEN_CANDIDATES_FOR = "open_candidates_for"
+    APPEND_CHANGES = "append_changes"
+    CHANGES = "changes"
+    PRUNE_CHANGES = "prune_changes"
+    PUT_WEBHOOK = "put_webhook"
+    LIST_WEBHOOKS = "list_webhooks"
+    DELETE_WEBHOOK = "delete_webhook"
+    LEASE_WEBHOOK = "lease_webhook"
+    ADVANCE_WEBHOOK = "advance_webhook"
+    PUT_DEAD_LETTER = "put_dead_letter"
+    DEAD_LETTERS = "dead_letters"
+    REPLAY_DEAD_LETTERS = "replay_dead_letters"
+    DROP_DEAD_LETTER = "drop_dead_letter"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from mdm_hub.adapters.codecs.goldens import golden_from_fields
@@ -59,10 +60,19 @@ class Neo4jGraphReads(ABC):
         return [found.get(golden_id) for golden_id in golden_ids]
 
     async def list_goldens(
-        self, entity_type: EntityType, limit: int, after: str | None
+        self,
+        entity_type: EntityType,
+        limit: int,
+        after: str | None,
+        updated_since: datetime | None = None,
     ) -> Page[GoldenView]:
         rows = await self._read(
-            Query.LIST_GOLDENS, entityType=str(entity_type), limit=limit + 1, **_after(after)
+            Query.LIST_GOLDENS,
+            entityType=str(entity_type),
+            limit=limit + 1,
+            # As an offset time, as stored (Neo4j orders zone-named times apart).
+            updatedSince=updated_since.astimezone(UTC) if updated_since else None,
+            **_after(after),
         )
         return page_of([golden_view(row) for row in rows], limit, golden_position)
 

@@ -31,10 +31,12 @@ from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
+from mdm_hub.adapters.neo4j.outbox import Neo4jChangeFeed
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.search import lucene_query
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
+from mdm_hub.adapters.neo4j.webhooks import Neo4jWebhooks
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
@@ -63,7 +65,14 @@ CONSTRAINT_RETRIES = 3
 GROUP_COMMIT_SIZE = 16
 
 
-class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAuditLog):
+class Neo4jStore(
+    Neo4jGraphReads,
+    Neo4jApiKeys,
+    Neo4jUnmappedCodeReads,
+    Neo4jAuditLog,
+    Neo4jChangeFeed,
+    Neo4jWebhooks,
+):
     def __init__(
         self,
         uri: str,
@@ -126,7 +135,10 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAud
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         async def in_transaction(tx: AsyncManagedTransaction) -> T:
-            return await work(Neo4jTransaction(tx, self._catalog))
+            store_tx = Neo4jTransaction(tx, self._catalog)
+            result = await work(store_tx)
+            await store_tx.finish()
+            return result
 
         for attempt in range(1, CONSTRAINT_RETRIES + 1):
             try:

@@ -25,6 +25,7 @@ from mdm_hub.adapters.codecs.sources import (
 from mdm_hub.adapters.codecs.values import as_datetime, dumps, optional_json
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
+from mdm_hub.adapters.neo4j.outbox import Neo4jOutboxWrites
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
 from mdm_hub.adapters.neo4j.retirement_writes import Neo4jRetirementWrites
@@ -48,13 +49,17 @@ from mdm_hub.errors import NotFound
 from mdm_hub.matching.rarity import key_weights
 
 
-class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRetirementWrites):
+class Neo4jTransaction(
+    Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRetirementWrites, Neo4jOutboxWrites
+):
     def __init__(self, tx: AsyncManagedTransaction, catalog: CypherCatalog) -> None:
         self._tx = tx
         self._q = catalog
         # The audit head, once this transaction has locked it (the lock lasts until commit,
         # so a group commit's later records need not lock and read it again).
         self._audit_head: tuple[int, str] | None = None
+        self._changes = []
+        self._golden_versions = {}
 
     async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         result = await self._tx.run(self._q[query], params)
@@ -202,6 +207,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
             ruleSetHash=rule_set_hash,
             version=version,
         )
+        self._golden_versions[golden_id] = version
 
     async def put_source(
         self,
@@ -290,6 +296,7 @@ class Neo4jTransaction(Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRe
         if not rows:
             raise NotFound(f"golden record {golden_id} does not exist")
         version: int = rows[0]["version"]
+        self._golden_versions[golden_id] = version
         return version
 
 

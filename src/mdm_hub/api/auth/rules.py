@@ -42,6 +42,8 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.lineage": AUDIT_READERS,
     "Query.sourceLineage": AUDIT_READERS,
     "Query.sourceEvents": AUDIT_READERS,
+    # The change feed: integrations (scoped to their systems) and auditors.
+    "Query.changes": frozenset({INTEGRATION, AUDITOR}),
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
     "Mutation.retireSourceRecord": WRITERS,
@@ -52,6 +54,10 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.mergePreview": STEWARDS,
     "Mutation.unmerge": STEWARDS,
     "Mutation.decideMatchCandidate": STEWARDS,
+    "Query.webhooks": ADMINS,
+    "Mutation.createWebhook": ADMINS,
+    "Mutation.deleteWebhook": ADMINS,
+    "Mutation.replayWebhookDeliveries": ADMINS,
     "Mutation.createApiKey": ADMINS,
     "Mutation.revokeApiKey": ADMINS,
 }

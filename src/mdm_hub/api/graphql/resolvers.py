@@ -143,15 +143,22 @@ class Query:
         scored = await info.context.services.review.explain(key, str(golden_id))
         return MatchExplanation.of(explanation_to_dict(scored.explanation))
 
-    @strawberry.field(description="Golden records of one entity type, oldest first, by page.")
+    @strawberry.field(
+        description="Golden records of one entity type, oldest first, by page; with "
+        "updatedSince, only those whose version moved at or after that time (merged-away IDs "
+        "are left out: the change feed tells of merges)."
+    )
     async def golden_records(
         self,
         info: AppInfo,
         entity_type: EntityType,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        updated_since: datetime | None = None,
     ) -> Connection[GoldenRecord]:
-        page = await info.context.services.store.list_goldens(entity_type, _page(first), after)
+        page = await info.context.services.store.list_goldens(
+            entity_type, _page(first), after, updated_since
+        )
         return Connection.of(page, GoldenRecord.of)
 
     @strawberry.field(

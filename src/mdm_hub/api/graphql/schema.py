@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
+from mdm_hub.api.graphql.changes import ChangesQuery
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
@@ -30,13 +31,25 @@ from mdm_hub.api.graphql.retirement import RetirementMutation
 from mdm_hub.api.graphql.search import SearchQuery
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
+from mdm_hub.api.graphql.webhooks import WebhooksMutation, WebhooksQuery
 from mdm_hub.config import Settings
 
 Query = merge_types(
     "Query",
-    (CoreQuery, AuditQuery, SystemsQuery, ReferenceQuery, SearchQuery, MergePreviewQuery),
+    (
+        CoreQuery,
+        AuditQuery,
+        SystemsQuery,
+        ReferenceQuery,
+        SearchQuery,
+        MergePreviewQuery,
+        ChangesQuery,
+        WebhooksQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (CoreMutation, StewardshipMutation, RetirementMutation))
+Mutation = merge_types(
+    "Mutation", (CoreMutation, StewardshipMutation, RetirementMutation, WebhooksMutation)
+)
 
 # Distinct documents integrations send are few; caching their parse and validation cut a small
 # query from about 2.1 ms to 0.8 ms in-process.

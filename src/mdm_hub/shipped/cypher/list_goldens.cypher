@@ -1,8 +1,9 @@
 // Golden records of one entity type (merged-away ones left out: they answer as their
 // survivor) with their crosswalks and override histories, oldest first, one page after a
-// cursor position.
+// cursor position; only those updated at or after $updatedSince when given.
 MATCH (g:Golden {entityType: $entityType})
 WHERE g.mergedInto IS NULL
+  AND ($updatedSince IS NULL OR g.updatedAt >= $updatedSince)
   AND ($afterAt IS NULL OR g.createdAt > $afterAt OR (g.createdAt = $afterAt AND g.id > $afterKey))
 WITH g ORDER BY g.createdAt, g.id LIMIT $limit
 CALL (g) {

@@ -1,0 +1,3 @@
+MATCH (:Webhook {id: $id})-[:DEAD_LETTER]->(d:WebhookDeadLetter)
+RETURN d {.*} AS letter
+ORDER BY d.position

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT change_head_id IF NOT EXISTS
+FOR (h:ChangeHead) REQUIRE h.id IS UNIQUE

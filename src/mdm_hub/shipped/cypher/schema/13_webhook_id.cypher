@@ -1,0 +1,2 @@
+CREATE CONSTRAINT webhook_id IF NOT EXISTS
+FOR (w:Webhook) REQUIRE w.id IS UNIQUE
