@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -157,4 +157,6 @@ class Services:
         rules = load_rules(settings, systems)
         codes = load_reference(settings, systems)
         store = store if store is not None else build_store(settings)
-        return cls.over(store, matcher, rules, systems, codes)
+        services = cls.over(store, matcher, rules, systems, codes)
+        keys = ApiKeyService(store, cache_seconds=settings.api_key_cache_seconds)
+        return replace(services, api_keys=keys)

@@ -26,6 +26,7 @@ from neo4j.exceptions import (
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
+from mdm_hub.adapters.codecs.values import entity_type_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
@@ -234,11 +235,11 @@ def _resolution(row: dict[str, Any]) -> Resolution | None:
     live: list[SourceKey] = []
     retired: list[SourceKey] = []
     for m in row["crosswalk"]:
-        key = SourceKey(m["system"], EntityType(m["entityType"]), m["sourceId"])
+        key = SourceKey(m["system"], entity_type_from_text(m["entityType"]), m["sourceId"])
         (live if m["retiredAt"] is None else retired).append(key)
     return Resolution(
         row["goldenId"],
-        EntityType(row["entityType"]),
+        entity_type_from_text(row["entityType"]),
         tuple(live),
         GoldenStatus(row["status"]),
         tuple(retired),
