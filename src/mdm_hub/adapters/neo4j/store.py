@@ -16,6 +16,7 @@ from neo4j import (
     NotificationMinimumSeverity,
 )
 from neo4j.exceptions import (
+    ClientError,
     ConstraintError,
     DriverError,
     Neo4jError,
@@ -56,9 +57,18 @@ log = logging.getLogger(__name__)
 # it and takes the update path. More attempts than this means something else is wrong.
 CONSTRAINT_RETRIES = 3
 
-# Works `write_each` commits together: a commit is several round trips, and a larger group
-# holds the audit chain's head (every writer's last step) for longer.
-GROUP_COMMIT_SIZE = 16
+SCHEMA_ALREADY_THERE = frozenset(
+    {
+        "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "Neo.ClientError.Schema.IndexAlreadyExists",
+        "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    }
+)
+
+# Works `write_each` commits together. The transaction holds new records' writes and sends
+# them once per group (write_buffer.py), so a larger group costs fewer round trips per record;
+# it also holds the audit chain's head (locked at the first record's end) for longer.
+GROUP_COMMIT_SIZE = 100
 
 
 class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAuditLog):
@@ -107,7 +117,14 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAud
     async def _apply_schema(self) -> None:
         for name, statement in self._catalog.schema:
             log.debug("applying schema %s", name)
-            await self.driver.execute_query(statement, database_=self._database)
+            try:
+                await self.driver.execute_query(statement, database_=self._database)
+            except ClientError as exc:
+                # Processes starting together (serve --workers) race past IF NOT EXISTS: the
+                # one that loses finds the rule made, which is what it wanted.
+                if exc.code not in SCHEMA_ALREADY_THERE:
+                    raise
+                log.debug("schema %s was applied by another process", name)
 
     async def close(self) -> None:
         if self._driver is not None:
@@ -124,7 +141,10 @@ class Neo4jStore(Neo4jGraphReads, Neo4jApiKeys, Neo4jUnmappedCodeReads, Neo4jAud
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         async def in_transaction(tx: AsyncManagedTransaction) -> T:
-            return await work(Neo4jTransaction(tx, self._catalog))
+            store_tx = Neo4jTransaction(tx, self._catalog)
+            result = await work(store_tx)
+            await store_tx.flush()  # the writes it held, before commit
+            return result
 
         for attempt in range(1, CONSTRAINT_RETRIES + 1):
             try:
