@@ -16,6 +16,7 @@ from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.ports import Store
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.wiring import Services
 
 log = logging.getLogger(__name__)
@@ -65,3 +66,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return JSONResponse({"status": "ready", "store": settings.store})
 
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one `serve --workers` process, from the environment's settings."""
+    hub = create_app()
+    tune_garbage_collector()  # the app, its rules and lookup tables are loaded
+    return hub
