@@ -126,3 +126,16 @@ async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
     assert any(review for _, review in batched.results)
     assert any(len(members) > 1 for members in batched.clusters)
     assert "golden.rematch_merge" in batched.actions or "golden.bridging_merge" in batched.actions
+
+
+async def test_neo4j_orders_strings_as_the_held_members_are_merged_in(
+    neo4j_store: Neo4jStore,
+) -> None:
+    """A recompute merges a golden record's held new members into the stored ones by UTF-16
+    code unit (write_buffer.py), which must be the order Neo4j's member query gives."""
+    texts = ["\uff21", "\U0001f600", "b", "a"]
+    records, _, _ = await neo4j_store.driver.execute_query(
+        "UNWIND $texts AS text RETURN text ORDER BY text", {"texts": texts}
+    )
+    in_neo4j = [record["text"] for record in records]
+    assert in_neo4j == sorted(texts, key=lambda text: text.encode("utf-16-be"))
