@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_role_claim: str = "roles"
+    # How long a process trusts an API key it read from the store before reading it again:
+    # a key revoked elsewhere (another process, `mdm-hub keys revoke`) is refused within
+    # this many seconds. 0 reads the key on every request.
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
     dev_key_file: Path = Path(".mdm-hub-dev-key")
 

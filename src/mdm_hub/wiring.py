@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -174,7 +174,9 @@ class Services:
         rules = load_rules(settings, systems)
         codes = load_reference(settings, systems)
         store = store if store is not None else build_store(settings)
-        return cls.over(store, matcher, rules, systems, codes, settings.webhook_allow_private)
+        services = cls.over(store, matcher, rules, systems, codes, settings.webhook_allow_private)
+        keys = ApiKeyService(store, cache_seconds=settings.api_key_cache_seconds)
+        return replace(services, api_keys=keys)
 
 
 def build_dispatcher(settings: Settings, store: Store) -> tuple[Dispatcher, HttpSender]:

@@ -110,3 +110,34 @@ async def test_bad_key_requests_are_refused_naming_the_field(store: Store) -> No
     with pytest.raises(NotFound):
         await keys.revoke("nope")
     assert await store.list_api_keys() == []
+
+
+async def test_a_cached_key_revoked_elsewhere_is_refused_once_the_cache_time_has_passed(
+    store: Store,
+) -> None:
+    """Each process caches the keys it read for MDM_API_KEY_CACHE_SECONDS: a revocation made
+    by another process (here another service over the same store) holds within that time."""
+    elapsed = [0.0]
+    serving = ApiKeyService(store, cache_seconds=5.0, ticks=lambda: elapsed[0])
+    admin = ApiKeyService(store)
+    _, token = await admin.create("integration", Role.INTEGRATION)
+    assert (await serving.authenticate(token)).name == "integration"
+    await admin.revoke(token.split("_")[1])
+    elapsed[0] = 4.9
+    assert (await serving.authenticate(token)).name == "integration"  # still within the time
+    elapsed[0] = 5.0
+    with pytest.raises(Unauthenticated, match="expired or revoked"):
+        await serving.authenticate(token)
+    with pytest.raises(Unauthenticated, match="invalid API key"):  # the secret is still checked
+        await serving.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+async def test_a_key_revoked_through_the_caching_service_is_refused_at_once(
+    store: Store,
+) -> None:
+    serving = ApiKeyService(store, cache_seconds=60.0, ticks=lambda: 0.0)
+    _, token = await serving.create("integration", Role.INTEGRATION)
+    assert (await serving.authenticate(token)).name == "integration"
+    await serving.revoke(token.split("_")[1])
+    with pytest.raises(Unauthenticated, match="expired or revoked"):
+        await serving.authenticate(token)

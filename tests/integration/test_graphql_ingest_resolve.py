@@ -108,8 +108,10 @@ async def test_resolve_many_of_1000_refs_is_one_store_call(store: Store) -> None
             {"system": "CRM", "entityType": "CUSTOMER", "sourceId": f"c{i}"} for i in range(1000)
         ]
         answers = (await gql.data(RESOLVE_MANY, {"refs": refs}))["resolveMany"]
-    # Plus the caller's API key, looked up once per request.
-    assert dict(counting.calls) == {"get_api_key": 1, "resolve_many": 1}
+    # Plus the caller's API key: cached since the upsert read it, unless the upsert took
+    # longer than MDM_API_KEY_CACHE_SECONDS (then read once more).
+    assert counting.calls.pop("get_api_key", 0) <= 1
+    assert dict(counting.calls) == {"resolve_many": 1}
     assert [a["crosswalk"][0]["sourceId"] for a in answers] == [f"c{i}" for i in range(1000)]
 
 

@@ -25,6 +25,7 @@ from mdm_hub.observability.logs import route_structlog_to_logging
 from mdm_hub.observability.store_calls import instrumented
 from mdm_hub.observability.tracing import tracer_provider_from_env
 from mdm_hub.ports import Store
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.ui.app import mount_ui
 from mdm_hub.wiring import Services, build_store, dispatching_webhooks
 
@@ -110,3 +111,10 @@ def create_app(
         return JSONResponse({"status": "ready", "store": settings.store})
 
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one `serve --workers` process, from the environment's settings."""
+    hub = create_app()
+    tune_garbage_collector()  # the app, its rules and lookup tables are loaded
+    return hub

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from mdm_hub.cli.load import load_command, mappings_command
 from mdm_hub.cli.neo4j import neo4j_app
 from mdm_hub.cli.rules import rules_app
 from mdm_hub.cli.schema import schema_command
+from mdm_hub.cli.serving import claim_embedded_file
 from mdm_hub.cli.survivorship import recompute
 from mdm_hub.cli.systems import systems
 from mdm_hub.cli.webhooks import dispatch, webhooks_app
@@ -62,6 +64,14 @@ def serve(
     ] = False,
     host: Annotated[str | None, typer.Option(help="Overrides MDM_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides MDM_PORT.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Processes serving the same port (Neo4j store only: the embedded store's "
+            "file belongs to one process).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API (store chosen by MDM_STORE: embedded or neo4j)."""
     from mdm_hub.api.app import create_app  # noqa: PLC0415 - web stack loads only to serve
@@ -73,6 +83,11 @@ def serve(
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
     configure_logging(settings.log_level, settings.log_format)
+    if settings.store == "embedded":
+        refusal = claim_embedded_file(settings.embedded_path, workers)
+        if refusal is not None:
+            log.error("refusing to start: %s", refusal)
+            raise typer.Exit(EXIT_BAD_CONFIGURATION)
     where = settings.embedded_path if settings.store == "embedded" else settings.neo4j_uri
     log.info("mdm-hub on %s store (%s)", settings.store, where)
     if settings.graphiql:
@@ -91,6 +106,18 @@ def serve(
             f"Send it as the header  Authorization: Bearer {token}\n"
             f"  e.g. python examples/quickstart.py --api-key {token}"
         )
+    if workers > 1:
+        # Each worker builds its own app (and store connection) from the same settings.
+        os.environ.update({f"MDM_{name.upper()}": str(value) for name, value in overrides.items()})
+        uvicorn.run(
+            "mdm_hub.api.app:create_worker_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+        return
     tune_garbage_collector()  # the app, its rules and lookup tables are loaded
     uvicorn.run(
         hub,

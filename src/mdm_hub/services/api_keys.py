@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from mdm_hub.domain.access import ApiKey, Principal, Role
@@ -25,6 +27,7 @@ PREFIX_BYTES = 6
 SECRET_BYTES = 32
 NAME_MAX = 128
 _PREFIX = re.compile(f"[0-9a-f]{{{PREFIX_BYTES * 2}}}")
+CACHE_MAX_KEYS = 10_000
 
 
 def looks_like_api_key(token: str) -> bool:
@@ -74,9 +77,23 @@ def _check_systems(systems: list[str] | None) -> frozenset[str] | None:
 
 
 class ApiKeyService:
-    def __init__(self, store: ApiKeyStore, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: ApiKeyStore,
+        clock: Clock = utc_now,
+        *,
+        cache_seconds: float = 0.0,
+        ticks: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`cache_seconds`: how long a key read from the store is trusted without reading it
+        again (0: read on every request). A revocation made by another process takes effect
+        here within that time; one made through this service at once."""
         self._store = store
         self._clock = clock
+        self._cache_seconds = cache_seconds
+        self._ticks = ticks
+        # prefix -> (when read, the key or None): the store round trip saved per request.
+        self._cache: dict[str, tuple[float, ApiKey | None]] = {}
 
     async def create(
         self,
@@ -106,7 +123,7 @@ class ApiKeyService:
     async def authenticate(self, token: str) -> Principal:
         """The key's principal; Unauthenticated (never saying which check failed) otherwise."""
         parts = _split(token)
-        key = await self._store.get_api_key(parts[0]) if parts else None
+        key = await self._stored_key(parts[0]) if parts else None
         # Hash even when the prefix is unknown, so timing does not tell prefixes apart.
         presented = _hash(parts[1] if parts else token)
         expected = key.secret_hash if key else _hash("")
@@ -116,11 +133,25 @@ class ApiKeyService:
             raise Unauthenticated("API key expired or revoked")
         return key.principal()
 
+    async def _stored_key(self, prefix: str) -> ApiKey | None:
+        if self._cache_seconds <= 0:
+            return await self._store.get_api_key(prefix)
+        now = self._ticks()
+        cached = self._cache.get(prefix)
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        key = await self._store.get_api_key(prefix)
+        if len(self._cache) >= CACHE_MAX_KEYS:
+            self._cache.clear()  # unknown prefixes sent at random must not grow it unbounded
+        self._cache[prefix] = (now, key)
+        return key
+
     async def list(self) -> list[ApiKey]:
         return await self._store.list_api_keys()
 
     async def revoke(self, prefix: str) -> ApiKey:
         key = await self._store.revoke_api_key(prefix, self._clock())
+        self._cache.pop(prefix, None)
         if key is None:
             raise NotFound(f"no API key with prefix {prefix!r}")
         return key

@@ -6,13 +6,12 @@ import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
-from itertools import groupby
 from typing import TypeVar
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
-from mdm_hub.adapters.codecs.values import dumps
+from mdm_hub.adapters.codecs.values import dumps, entity_type_from_text
 from mdm_hub.adapters.embedded import search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
@@ -212,27 +211,22 @@ class EmbeddedStore(
         refs = dumps([key_params(key) for key in keys])
         async with self._lock:
             rows = self._conn.execute(_RESOLVE_MANY, (refs,)).fetchall()
+        # Rows come ordered by ref index: one pass, no per-row enum lookups (profiled: the
+        # enum constructor was a third of this method on a 1,000-ref call).
         found: dict[int, Resolution] = {}
-        for index, group in groupby(rows, key=lambda row: int(row["i"])):
-            members = list(group)
-            crosswalk = tuple(
-                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"])
-                for m in members
-                if not m["retired"]
-            )
-            retired = tuple(
-                SourceKey(m["system"], EntityType(m["memberType"]), m["sourceId"])
-                for m in members
-                if m["retired"]
-            )
-            first = members[0]
-            found[index] = Resolution(
-                first["goldenId"],
-                EntityType(first["goldenType"]),
-                crosswalk,
-                GoldenStatus(first["status"]),
-                retired,
-            )
+        index = -1
+        live: list[SourceKey] = []
+        retired: list[SourceKey] = []
+        first: sqlite3.Row | None = None
+        for row in rows:
+            if row[0] != index:
+                if first is not None:
+                    found[index] = _resolution(first, live, retired)
+                index, first, live, retired = row[0], row, [], []
+            key = SourceKey(row[4], entity_type_from_text(row[5]), row[6])
+            (retired if row[7] else live).append(key)
+        if first is not None:
+            found[index] = _resolution(first, live, retired)
         return [found.get(index) for index in range(len(keys))]
 
     async def _locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -339,3 +333,9 @@ class EmbeddedStore(
                 "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
             ).fetchall()
         return [reject_from_fields(row) for row in rows]
+
+
+def _resolution(row: sqlite3.Row, live: list[SourceKey], retired: list[SourceKey]) -> Resolution:
+    return Resolution(
+        row[1], entity_type_from_text(row[2]), tuple(live), GoldenStatus(row[3]), tuple(retired)
+    )

@@ -16,6 +16,7 @@ from neo4j import (
     NotificationMinimumSeverity,
 )
 from neo4j.exceptions import (
+    ClientError,
     ConstraintError,
     DriverError,
     Neo4jError,
@@ -26,6 +27,7 @@ from neo4j.exceptions import (
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
+from mdm_hub.adapters.codecs.values import entity_type_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
@@ -60,9 +62,18 @@ log = logging.getLogger(__name__)
 # it and takes the update path. More attempts than this means something else is wrong.
 CONSTRAINT_RETRIES = 3
 
-# Works `write_each` commits together: a commit is several round trips, and a larger group
-# holds the audit chain's head (every writer's last step) for longer.
-GROUP_COMMIT_SIZE = 16
+SCHEMA_ALREADY_THERE = frozenset(
+    {
+        "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "Neo.ClientError.Schema.IndexAlreadyExists",
+        "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    }
+)
+
+# Works `write_each` commits together. The transaction holds new records' writes and sends
+# them once per group (write_buffer.py), so a larger group costs fewer round trips per record;
+# it also holds the audit chain's head (locked at the first record's end) for longer.
+GROUP_COMMIT_SIZE = 100
 
 
 class Neo4jStore(
@@ -118,7 +129,14 @@ class Neo4jStore(
     async def _apply_schema(self) -> None:
         for name, statement in self._catalog.schema:
             log.debug("applying schema %s", name)
-            await self.driver.execute_query(statement, database_=self._database)
+            try:
+                await self.driver.execute_query(statement, database_=self._database)
+            except ClientError as exc:
+                # Processes starting together (serve --workers) race past IF NOT EXISTS: the
+                # one that loses finds the rule made, which is what it wanted.
+                if exc.code not in SCHEMA_ALREADY_THERE:
+                    raise
+                log.debug("schema %s was applied by another process", name)
 
     async def close(self) -> None:
         if self._driver is not None:
@@ -137,6 +155,7 @@ class Neo4jStore(
         async def in_transaction(tx: AsyncManagedTransaction) -> T:
             store_tx = Neo4jTransaction(tx, self._catalog)
             result = await work(store_tx)
+            await store_tx.flush()  # the writes it held, before commit
             await store_tx.finish()
             return result
 
@@ -267,11 +286,11 @@ def _resolution(row: dict[str, Any]) -> Resolution | None:
     live: list[SourceKey] = []
     retired: list[SourceKey] = []
     for m in row["crosswalk"]:
-        key = SourceKey(m["system"], EntityType(m["entityType"]), m["sourceId"])
+        key = SourceKey(m["system"], entity_type_from_text(m["entityType"]), m["sourceId"])
         (live if m["retiredAt"] is None else retired).append(key)
     return Resolution(
         row["goldenId"],
-        EntityType(row["entityType"]),
+        entity_type_from_text(row["entityType"]),
         tuple(live),
         GoldenStatus(row["status"]),
         tuple(retired),

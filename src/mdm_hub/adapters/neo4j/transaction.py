@@ -9,7 +9,6 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from mdm_hub.adapters.codecs.audit import audit_event_to_fields
 from mdm_hub.adapters.codecs.candidates import (
     explanation_to_json,
     match_candidate_from_fields,
@@ -30,6 +29,7 @@ from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
 from mdm_hub.adapters.neo4j.retirement_writes import Neo4jRetirementWrites
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeWrites
+from mdm_hub.adapters.neo4j.write_buffer import WriteBuffer
 from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
@@ -45,6 +45,7 @@ from mdm_hub.domain.records import (
     StoredCandidate,
     StoredSource,
 )
+from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges
 from mdm_hub.errors import NotFound
 from mdm_hub.matching.rarity import key_weights
 
@@ -60,10 +61,30 @@ class Neo4jTransaction(
         self._audit_head: tuple[int, str] | None = None
         self._changes = []
         self._golden_versions = {}
+        # Writes held until a read could see them or the commit (write_buffer.py).
+        self._held = WriteBuffer()
+        # Whether any reference is parked, once asked (None: not known in this transaction).
+        self._any_pending: bool | None = None
 
     async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        """Run `query` after the held writes: it may read what they write."""
+        await self.flush()
+        return await self._run(query, **params)
+
+    async def _run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         result = await self._tx.run(self._q[query], params)
         return [record.data() async for record in result]
+
+    async def flush(self) -> None:
+        """Send the held writes (the store calls this before commit)."""
+        if self._held:
+            await self._held.flush(self._run)
+
+    async def _flush_records(self) -> None:
+        """Send the held golden and source records, before a read of them; the audit events
+        can wait (no such read sees them)."""
+        if self._held:
+            await self._held.flush(self._run, audit=False)
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         if not entries:
@@ -73,16 +94,15 @@ class Neo4jTransaction(
             self._audit_head = (int(head["seq"]), str(head["hash"]))
         events = seal_all(entries, *self._audit_head)
         self._audit_head = (events[-1].seq, events[-1].hash)
-        await self._rows(
-            Query.APPEND_AUDIT,
-            events=[audit_event_to_fields(event) for event in events],
-            headSeq=events[-1].seq,
-            headHash=events[-1].hash,
-        )
+        # Sealed here in order; appended with the group's other events in one statement.
+        self._held.add_events(events)
         return events
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
-        rows = await self._rows(Query.GET_SOURCE, **key_params(key))
+        # Only a held write of this very record changes the answer.
+        if self._held.holds_source(key):
+            await self._flush_records()
+        rows = await self._run(Query.GET_SOURCE, **key_params(key))
         if not rows:
             return None
         row = rows[0]
@@ -103,7 +123,11 @@ class Neo4jTransaction(
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
-        rows = await self._rows(
+        # Only a held record sharing one of these keys changes the answer (its rarity or
+        # its rows); the held goldens are those of held records.
+        if self._held.holds_any_key(keys):
+            await self._flush_records()
+        rows = await self._run(
             Query.CANDIDATES,
             keys=sorted(set(keys)),  # a key repeated is still one key shared
             now=datetime.now(UTC),
@@ -120,8 +144,9 @@ class Neo4jTransaction(
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
-        blocked = await self._rows(Query.BLOCKED_GOLDENS, **key_params(key))
-        pairs = await self._rows(Query.SEPARATED_GOLDENS, goldenIds=list(golden_ids))
+        # Stewards' separations: no held write makes or moves one.
+        blocked = await self._run(Query.BLOCKED_GOLDENS, **key_params(key))
+        pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=list(golden_ids))
         return {r["goldenId"] for r in blocked}, {frozenset((r["x"], r["y"])) for r in pairs}
 
     async def record_not_a_match(self, key: SourceKey, other: SourceKey, at: datetime) -> None:
@@ -198,14 +223,15 @@ class Neo4jTransaction(
         first: GoldenValues | None = None,
     ) -> None:
         attributes, rule_set_hash, version = new_golden_fields(first)
-        await self._rows(
-            Query.CREATE_GOLDEN,
-            id=golden_id,
-            entityType=str(entity_type),
-            at=at,
-            attributes=attributes,
-            ruleSetHash=rule_set_hash,
-            version=version,
+        self._held.add_golden(
+            {
+                "id": golden_id,
+                "entityType": str(entity_type),
+                "at": at,
+                "attributes": attributes,
+                "ruleSetHash": rule_set_hash,
+                "version": version,
+            }
         )
         self._golden_versions[golden_id] = version
 
@@ -229,9 +255,31 @@ class Neo4jTransaction(
         if membership is None:
             await self._rows(Query.PUT_SOURCE, **source)
             return
+        if record.version == 1:
+            # A new record with its membership: held, sent with the group's others.
+            self._held.add_member_source(record.key, {**source, **_membership_params(membership)})
+            return
         # The record and its membership in one round trip.
         rows = await self._rows(Query.PUT_MEMBER_SOURCE, **source, **_membership_params(membership))
         _check_linked(rows, record.key, membership)
+
+    async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
+        # Most records resolve no parked reference: asked once per transaction whether any
+        # is parked at all (only put_references parks one), the held writes can wait.
+        if self._any_pending is None:
+            [row] = await self._run(Query.ANY_PENDING)
+            self._any_pending = bool(row["any"])
+        if not self._any_pending and (
+            target in self._held.written_sources or await self.get_source(target) is not None
+        ):
+            return []
+        return await super().link_pending(target)
+
+    async def put_references(
+        self, record: StoredSource, changes: ReferenceChanges
+    ) -> list[str | None]:
+        self._any_pending = None  # it may park one
+        return await super().put_references(record, changes)
 
     async def set_membership(self, key: SourceKey, membership: Membership) -> None:
         rows = await self._rows(
@@ -265,10 +313,17 @@ class Neo4jTransaction(
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
-        locked = await self._rows(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
+        # Held writes matter only when they create this golden record (flushed first) or
+        # add it a member (added to the read); they never merge one, so the survivor a
+        # merged-away ID leads to is never a held one.
+        if self._held.creates_golden(golden_id):
+            await self._flush_records()
+        locked = await self._run(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
         if not locked:
             return None
-        [row] = await self._rows(Query.GET_GOLDEN, goldenId=locked[0]["id"])
+        survivor = locked[0]["id"]
+        [row] = await self._run(Query.GET_GOLDEN, goldenId=survivor)
+        row["members"] = self._held.with_held_members(survivor, row["members"])
         view = golden_view(row, with_values)  # the survivor, read after taking its lock
         return replace(view, merged_from=golden_id) if locked[0]["id"] != golden_id else view
 
@@ -286,7 +341,9 @@ class Neo4jTransaction(
         at: datetime,
         rule_set_hash: str,
     ) -> int:
-        rows = await self._rows(
+        if self._held.creates_golden(golden_id):
+            await self._flush_records()
+        rows = await self._run(
             Query.UPDATE_GOLDEN,
             goldenId=golden_id,
             attributes=golden_attributes_to_json(attributes),

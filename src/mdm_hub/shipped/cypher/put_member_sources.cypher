@@ -1,0 +1,31 @@
+// New source records of one group with their memberships, in one statement: for each row
+// what put_member_source.cypher does for one. `linked` counts the rows whose golden record
+// was found; fewer than sent and the caller rolls the whole transaction back.
+UNWIND $sources AS src
+CALL (src) {
+  MERGE (s:SourceRecord {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
+  SET s.attributes = src.attributes, s.contentHash = src.contentHash, s.version = src.version,
+      s.observedAt = src.observedAt, s.recordedAt = src.recordedAt, s.sent = src.sent
+  CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
+    version: src.version, attributes: src.attributes, contentHash: src.contentHash,
+    observedAt: src.observedAt, recordedAt: src.recordedAt, sent: src.sent
+  })
+  WITH s
+  OPTIONAL MATCH (s)-[oldKey:HAS_KEY]->(:MatchKey)
+  DELETE oldKey
+  WITH DISTINCT s
+  FOREACH (key IN src.keys |
+    MERGE (k:MatchKey {key: key})
+    MERGE (s)-[:HAS_KEY]->(k)
+  )
+  WITH s
+  MATCH (g:Golden {id: src.goldenId})
+  OPTIONAL MATCH (s)-[oldMembership:MEMBER_OF]->()
+  DELETE oldMembership
+  WITH DISTINCT s, g
+  CREATE (s)-[:MEMBER_OF {
+    since: src.since, decidedBy: src.decidedBy, score: src.score, explanation: src.explanation
+  }]->(g)
+  RETURN count(*) AS linkedOne
+}
+RETURN sum(linkedOne) AS linked
