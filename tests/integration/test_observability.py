@@ -18,6 +18,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.reference import UnmappedCode
 from mdm_hub.observability.logs import configure_logging
 from mdm_hub.ports import Store
+from mdm_hub.wiring import Services
 from tests.integration.conftest import client_for
 from tests.support.auth import bearer, new_key
 from tests.support.builders import ANN, at
@@ -218,3 +219,19 @@ async def test_metrics_can_be_turned_off() -> None:
             assert (await http.get("/metrics")).status_code == 404
     finally:
         await store.close()
+
+
+async def test_metrics_show_each_webhooks_backlog(store: Store) -> None:
+    services = Services.over(store, allow_private_webhooks=True)
+    created = await services.webhooks.create("http://127.0.0.1:9/hook")
+    async with client_for(store) as http:
+        before = await scrape(http)
+        await _load(GraphQLClient(http), store)
+        after = await scrape(http)
+    webhook = created.id
+    assert before("mdm_webhook_backlog", webhook=webhook) == 0
+    # Nothing delivers in this test: every change event of the load is waiting.
+    waiting = len(await store.changes(0, 1000))
+    assert waiting > 0
+    assert after("mdm_webhook_backlog", webhook=webhook) == waiting
+    assert after("mdm_webhook_dead_letters", webhook=webhook) == 0

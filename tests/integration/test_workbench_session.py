@@ -15,7 +15,8 @@ from tests.support.auth import new_key
 
 
 def _browser(store: Store) -> httpx.AsyncClient:
-    app = create_app(Settings(), store=store)
+    # No key cache: a key revoked by another process (here another service) stops at once.
+    app = create_app(Settings(api_key_cache_seconds=0), store=store)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub")
 
 

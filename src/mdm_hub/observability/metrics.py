@@ -65,6 +65,17 @@ UNMAPPED_CODES = Gauge(
     "mdm_unmapped_codes", "Distinct codes queued because no mapping covers them."
 )
 AUDIT_HEAD_SEQ = Gauge("mdm_audit_head_seq", "Sequence number of the last audit event (0: none).")
+# Labelled by subscriber: admins create them, so the series stay few.
+WEBHOOK_BACKLOG = Gauge(
+    "mdm_webhook_backlog",
+    "Change events after a webhook subscriber's cursor, not yet delivered (counted up to 1,000).",
+    ["webhook"],
+)
+WEBHOOK_DEAD_LETTERS = Gauge(
+    "mdm_webhook_dead_letters",
+    "Events a webhook subscriber gave up on (dead letters).",
+    ["webhook"],
+)
 
 STORE_CALLS = Counter(
     "mdm_store_calls",
