@@ -218,49 +218,35 @@ CREATE TABLE IF NOT EXISTS audit_head (
 CREATE VIRTUAL TABLE IF NOT EXISTS source_search USING fts5 (
   entityType, body, tokenize = 'trigram'
 );
+-- What the index holds of a source record, written once for the triggers and the backfill.
+CREATE VIEW IF NOT EXISTS source_search_row (pk, entityType, body) AS
+SELECT pk, entityType,
+    sourceId || ' ' ||
+    coalesce(json_extract(attributes, '$.name'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.legal_name'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.given_name'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.middle_name'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.family_name'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.email'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.tax_id'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.employee_number'), '') || ' ' ||
+    coalesce(json_extract(attributes, '$.code'), '')
+FROM source_record;
 CREATE TRIGGER IF NOT EXISTS source_search_insert AFTER INSERT ON source_record BEGIN
-  INSERT INTO source_search (rowid, entityType, body) VALUES (NEW.pk, NEW.entityType,
-    NEW.sourceId || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.legal_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.given_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.middle_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.family_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.email'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.tax_id'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.employee_number'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.code'), ''));
+  INSERT INTO source_search (rowid, entityType, body)
+  SELECT pk, entityType, body FROM source_search_row WHERE pk = NEW.pk;
 END;
 CREATE TRIGGER IF NOT EXISTS source_search_update AFTER UPDATE OF attributes ON source_record
 BEGIN
   DELETE FROM source_search WHERE rowid = OLD.pk;
-  INSERT INTO source_search (rowid, entityType, body) VALUES (NEW.pk, NEW.entityType,
-    NEW.sourceId || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.legal_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.given_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.middle_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.family_name'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.email'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.tax_id'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.employee_number'), '') || ' ' ||
-    coalesce(json_extract(NEW.attributes, '$.code'), ''));
+  INSERT INTO source_search (rowid, entityType, body)
+  SELECT pk, entityType, body FROM source_search_row WHERE pk = NEW.pk;
 END;
 CREATE TRIGGER IF NOT EXISTS source_search_delete AFTER DELETE ON source_record BEGIN
   DELETE FROM source_search WHERE rowid = OLD.pk;
 END;
 INSERT INTO source_search (rowid, entityType, body)
-SELECT s.pk, s.entityType, s.sourceId || ' ' ||
-    coalesce(json_extract(s.attributes, '$.name'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.legal_name'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.given_name'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.middle_name'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.family_name'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.email'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.tax_id'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.employee_number'), '') || ' ' ||
-    coalesce(json_extract(s.attributes, '$.code'), '')
-FROM source_record s
+SELECT pk, entityType, body FROM source_search_row
 WHERE NOT EXISTS (SELECT 1 FROM source_search);
 
 -- The outbox: change events for downstream systems (domain/changes.py), written with the
