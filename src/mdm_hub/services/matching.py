@@ -103,11 +103,16 @@ class RecordMatcher:
         limits = rules.rules.candidates
         # Retrieval locks the record's keys first: concurrent records that could match each
         # other serialise, so two systems posting the same thing cannot both start a golden.
+        top_k = limits.top_k
+        if own_golden is not None:
+            # The record's own golden record shares its keys (the record itself among them):
+            # its members would take places the other goldens are owed.
+            top_k += len(await tx.members(own_golden))
         found = await tx.candidates(
-            record.key.entity_type, prepared.keys, limits.per_key_limit, limits.top_k
+            record.key.entity_type, prepared.keys, limits.per_key_limit, top_k
         )
         if own_golden is not None:
-            found = [c for c in found if c.golden_id != own_golden]
+            found = [c for c in found if c.golden_id != own_golden][: limits.top_k]
         members = [
             CandidateMember(
                 c.key, c.golden_id, c.golden_created_at, self._prepared_candidate(rules, c)

@@ -78,6 +78,8 @@ class Rematcher:
         if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
             await self._merge(tx, key, own, decision, resolved, now, context, entries)
         elif decision.outcome is MatchOutcome.REVIEW:
+            if await _already_asked(tx, key, decision):
+                return  # a second reference resolving asks the stewards nothing new
             candidate_id = self._new_candidate_id()
             entries.append(
                 await queue_for_review(tx, candidate_id, key, own, decision, now, context)
@@ -116,6 +118,16 @@ class Rematcher:
                 reason,
             )
         )
+
+
+async def _already_asked(tx: StoreTransaction, key: SourceKey, decision: MatchDecision) -> bool:
+    """Whether an open candidate of `key` already offers every golden record the decision
+    would put to the stewards."""
+    offered = {g.golden_id for g in decision.review}
+    return any(
+        offered <= {c.golden_id for c in candidate.candidates}
+        for candidate in await tx.open_candidates_for([key])
+    )
 
 
 def _rule(decision: MatchDecision) -> str | None:
