@@ -119,7 +119,7 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 async def sign_in(page: Page, hub: Hub, role: Role, name: str) -> None:
     await page.goto(f"{hub.url}/ui/")
     await page.get_by_label("API key").fill(await hub.key(role, name))
-    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("button", name="Sign in", exact=True).click()
     await page.get_by_test_id("who").wait_for()
 
 
