@@ -100,7 +100,7 @@ async function exchange(pending, code) {
   if (!tokens.access_token) throw new Error(`${pending.provider} answered without an access token`);
   // The ID token came straight from the token endpoint: its nonce ties it to this sign-in.
   if (tokens.id_token && claimsOf(tokens.id_token).nonce !== pending.nonce) {
-    throw new Error("refused: the ID token's nonce does not match this sign-in");
+    throw new Error("the ID token's nonce does not match this sign-in, so it may be replayed");
   }
   return tokens.access_token;
 }
@@ -121,7 +121,7 @@ async function finish() {
     throw new Error(`${pending.provider} did not sign you in: ${reason}`);
   }
   if (answer.get("state") !== pending.state) {
-    throw new Error("refused: the answer's state does not match the sign-in this tab started (it may be forged or replayed); nothing was signed in");
+    throw new Error("the answer's state does not match the sign-in this tab started, so it may be forged or replayed");
   }
   if (!answer.get("code")) throw new Error(`${pending.provider} answered without a code`);
   const form = document.querySelector("[data-oidc-finish]");
