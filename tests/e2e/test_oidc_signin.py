@@ -122,3 +122,12 @@ async def test_a_token_the_hub_does_not_accept_is_told_with_its_reason(
     )
     assert oidc_hub.provider.issued == ["jane"]
     await _signed_out(page, oidc_hub)
+
+
+async def test_an_id_token_from_another_sign_in_is_refused(oidc_hub: OidcHub, page: Page) -> None:
+    oidc_hub.provider.replayed_nonce = "nonce-of-another-sign-in"
+    await _through_provider(page, oidc_hub, "jane")
+    await expect(page.get_by_test_id("oidc-error")).to_contain_text(
+        "the ID token's nonce does not match this sign-in"
+    )
+    await _signed_out(page, oidc_hub)

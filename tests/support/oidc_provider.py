@@ -62,6 +62,7 @@ class OidcProvider:
     hub_origin: str
     users: dict[str, list[str]]  # user name -> roles
     audience: str = AUDIENCE  # of the access tokens it issues
+    replayed_nonce: str | None = None  # set: ID tokens carry it, as a replayed one would
     key: rsa.RSAPrivateKey = field(default_factory=new_rsa_key)
     issued: list[str] = field(default_factory=list)  # users a token was issued to, in order
     grants: dict[str, Grant] = field(default_factory=dict)
@@ -154,7 +155,11 @@ class OidcProvider:
                     "access_token": self._sign(
                         aud=self.audience, sub=grant.user, roles=self.users[grant.user]
                     ),
-                    "id_token": self._sign(aud=grant.client_id, sub=grant.user, nonce=grant.nonce),
+                    "id_token": self._sign(
+                        aud=grant.client_id,
+                        sub=grant.user,
+                        nonce=self.replayed_nonce or grant.nonce,
+                    ),
                 },
                 headers={"Cache-Control": "no-store"},
             )
