@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_role_claim: str = "roles"
+    # The workbench's sign-in with OIDC (authorisation code with PKCE, a public client: no
+    # secret), offered when a client ID is set with the settings above. Its endpoints are
+    # discovered from the issuer; the provider's name is what the button says (default: the
+    # issuer's host).
+    oidc_client_id: str | None = None
+    oidc_ui_scopes: str = "openid"
+    oidc_provider_name: str | None = None
     # How long a process trusts an API key it read from the store before reading it again:
     # a key revoked elsewhere (another process, `mdm-hub keys revoke`) is refused within
     # this many seconds. 0 reads the key on every request.

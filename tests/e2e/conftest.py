@@ -4,17 +4,15 @@ Playwright."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from mdm_hub.api.app import create_app
@@ -23,7 +21,10 @@ from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
 from tests.support.auth import new_key
 from tests.support.graphql_client import GraphQLClient
+from tests.support.oidc import AUDIENCE
+from tests.support.oidc_provider import CLIENT_ID, OidcProvider
 from tests.support.paths import REPO_ROOT
+from tests.support.serving import free_port, serving
 
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
@@ -40,13 +41,6 @@ def chromium_path() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class Hub:
     url: str
@@ -57,26 +51,50 @@ class Hub:
         return await new_key(self.store, role, name)
 
 
+@dataclass
+class OidcHub(Hub):
+    provider: OidcProvider
+
+
+@asynccontextmanager
+async def serving_hub(store: Store, settings: Settings, port: int) -> AsyncIterator[Hub]:
+    async with serving(create_app(settings, store=store), port) as url:
+        token = await new_key(store, Role.STEWARD, "scene-setter")
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+        ) as http:
+            yield Hub(url, store, GraphQLClient(http))
+
+
 @pytest.fixture
 async def hub(store: Store) -> AsyncIterator[Hub]:
-    app = create_app(Settings(graphiql=True), store=store)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    async with serving_hub(store, Settings(graphiql=True), free_port()) as served:
+        yield served
+
+
+@pytest.fixture
+async def oidc_hub(store: Store) -> AsyncIterator[OidcHub]:
+    """The hub with sign-in through a real OIDC provider on another loopback port."""
+    hub_port, provider_port = free_port(), free_port()
+    while provider_port == hub_port:
+        provider_port = free_port()
+    provider = OidcProvider(
+        issuer=f"http://127.0.0.1:{provider_port}",
+        hub_origin=f"http://127.0.0.1:{hub_port}",
+        users={"jane": ["steward"], "olga": ["auditor"]},
     )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        if serving.done():
-            serving.result()
-        await asyncio.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    token = await new_key(store, Role.STEWARD, "scene-setter")
-    async with httpx.AsyncClient(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
-    ) as http:
-        yield Hub(url, store, GraphQLClient(http))
-    server.should_exit = True
-    await serving
+    settings = Settings(
+        oidc_jwks_url=provider.jwks_url,
+        oidc_issuer=provider.issuer,
+        oidc_audience=AUDIENCE,
+        oidc_client_id=CLIENT_ID,
+        oidc_provider_name="Firm SSO",
+    )
+    async with (
+        serving(provider.app(), provider_port),
+        serving_hub(store, settings, hub_port) as served,
+    ):
+        yield OidcHub(served.url, store, served.api, provider)
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +119,7 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 async def sign_in(page: Page, hub: Hub, role: Role, name: str) -> None:
     await page.goto(f"{hub.url}/ui/")
     await page.get_by_label("API key").fill(await hub.key(role, name))
-    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("button", name="Sign in", exact=True).click()
     await page.get_by_test_id("who").wait_for()
 
 

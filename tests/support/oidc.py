@@ -23,7 +23,7 @@ AUDIENCE = "mdm-hub"
 KID = "test-key-1"
 
 
-def _b64(data: bytes) -> str:
+def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
@@ -61,10 +61,12 @@ class Issuer:
 
     def unsigned_token(self, alg: str, secret: bytes = b"", **changes: Any) -> str:
         """A token PyJWT would refuse to make: `alg: none`, or HMAC keyed with `secret`."""
-        header = _b64(json.dumps({"alg": alg, "typ": "JWT", "kid": KID}).encode())
-        payload = _b64(json.dumps(self.claims(**changes)).encode())
+        header = b64url(json.dumps({"alg": alg, "typ": "JWT", "kid": KID}).encode())
+        payload = b64url(json.dumps(self.claims(**changes)).encode())
         signing_input = f"{header}.{payload}".encode()
-        signature = _b64(hmac.new(secret, signing_input, hashlib.sha256).digest()) if secret else ""
+        signature = (
+            b64url(hmac.new(secret, signing_input, hashlib.sha256).digest()) if secret else ""
+        )
         return f"{header}.{payload}.{signature}"
 
 
@@ -72,11 +74,16 @@ def new_rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def jwks_of(key: rsa.RSAPrivateKey) -> dict[str, Any]:
+    """The JWKS publishing `key`'s public half under KID."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    return {"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}
+
+
 @contextmanager
 def serving_issuer() -> Iterator[Issuer]:
     key = new_rsa_key()
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    document = json.dumps({"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]})
+    document = json.dumps(jwks_of(key))
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -11,19 +11,21 @@ from fastapi.staticfiles import StaticFiles
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.config import Settings
+from mdm_hub.errors import Unauthenticated
 from mdm_hub.ui.forms import text
 from mdm_hub.ui.gateway import Gateway, OperationError
 from mdm_hub.ui.merging import merge_router
+from mdm_hub.ui.oidc import oidc_sign_in
 from mdm_hub.ui.queues import queues_router
 from mdm_hub.ui.records import records_router
 from mdm_hub.ui.review import review_router
 from mdm_hub.ui.session import (
     forget,
     may,
-    principal_for,
     principal_of,
     remember,
     same_origin,
+    signed_in_as,
 )
 from mdm_hub.ui.workbench import HERE, SIGN_IN, Workbench
 from mdm_hub.wiring import Services
@@ -35,6 +37,7 @@ def mount_ui(
     app: FastAPI, services: Services, settings: Settings, authenticator: Authenticator
 ) -> None:
     wb = Workbench(Gateway(build_schema(settings), services), authenticator)
+    oidc = oidc_sign_in(settings)
     router = APIRouter()
 
     @router.get("", include_in_schema=False)
@@ -53,26 +56,38 @@ def mount_ui(
 
     @router.get("/signin", response_class=HTMLResponse)
     async def signin_form(request: Request) -> Response:
-        return wb.render(request, "signin.html", None, auth=authenticator.enabled)
+        return wb.render(request, "signin.html", None, auth=authenticator.enabled, oidc=oidc)
 
     @router.post("/signin", response_class=HTMLResponse)
     async def signin(request: Request) -> Response:
         if not same_origin(request):
             raise HTTPException(403, "form posted from another site")
-        credential = text(await request.form(), "credential")
-        # Checked now, so a mistyped key is told here and not on the next page.
-        if await principal_for(credential, authenticator) is None:
+        form = await request.form()
+        credential = text(form, "credential")
+        # Checked now, so a mistyped key is told here and not on the next page; a token the
+        # provider issued but the hub refuses (audience, issuer) is told with its reason.
+        try:
+            await signed_in_as(credential, authenticator)
+        except Unauthenticated as refused:
+            via_oidc = oidc is not None and text(form, "via") == "oidc"
             return wb.render(
                 request,
                 "signin.html",
                 None,
                 status_code=401,
                 auth=authenticator.enabled,
-                failed=True,
+                oidc=oidc,
+                failed=str(refused) if via_oidc else True,
             )
         response = RedirectResponse("/ui/", 303)
         remember(response, request, credential)
         return response
+
+    @router.get("/oidc/callback", response_class=HTMLResponse)
+    async def oidc_callback(request: Request) -> Response:
+        if oidc is None:
+            raise HTTPException(404, "sign-in with OIDC is not configured")
+        return wb.render(request, "oidc_callback.html", None, oidc=oidc)
 
     @router.post("/signout")
     async def signout() -> Response:

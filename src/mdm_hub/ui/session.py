@@ -1,6 +1,7 @@
-"""Sign-in: the API key lives in an HttpOnly, SameSite=Strict session cookie (gone when the
-browser closes; the hub stores nothing) and is checked on every request like a bearer token.
-With MDM_AUTH=off the cookie holds the name the steward gave instead."""
+"""Sign-in: the API key, or the access token of a sign-in with OIDC, lives in an HttpOnly,
+SameSite=Strict session cookie (gone when the browser closes; the hub stores nothing) and is
+checked on every request like a bearer token. With MDM_AUTH=off the cookie holds the name the
+steward gave instead."""
 
 from __future__ import annotations
 
@@ -21,15 +22,21 @@ async def principal_of(request: Request, authenticator: Authenticator) -> Princi
 
 
 async def principal_for(credential: str, authenticator: Authenticator) -> Principal | None:
-    """Who `credential` (an API key; with MDM_AUTH=off, a name) proves one is, if anyone."""
-    if not credential:
-        return None
+    """Who `credential` (an API key or OIDC access token; with MDM_AUTH=off, a name) proves
+    one is, if anyone."""
     try:
-        if authenticator.enabled:
-            return await authenticator.principal(f"Bearer {credential}", None)
-        return await authenticator.principal(None, credential)
+        return await signed_in_as(credential, authenticator)
     except Unauthenticated:
         return None
+
+
+async def signed_in_as(credential: str, authenticator: Authenticator) -> Principal:
+    """Like principal_for, but Unauthenticated says why the credential does not hold."""
+    if not credential:
+        raise Unauthenticated("nothing was given")
+    if authenticator.enabled:
+        return await authenticator.principal(f"Bearer {credential}", None)
+    return await authenticator.principal(None, credential)
 
 
 def remember(response: Response, request: Request, credential: str) -> None:
