@@ -22,6 +22,8 @@ class Context(BaseContext):
     # why), in which case the Authorization extension refuses every protected field.
     principal: Principal | None
     auth_failure: str = ""
+    # A WebSocket's connection_init payload (strawberry sets it), where its credentials are.
+    connection_params: dict[str, object] | None = None
     # What the request did, for its log line and metrics (shared with the HTTP middleware).
     summary: RequestSummary = field(default_factory=RequestSummary)
     # Fresh per request: a DataLoader caches what it read, and must not outlive the request.
