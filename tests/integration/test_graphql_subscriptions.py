@@ -23,6 +23,7 @@ from mdm_hub.api.app import create_app
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
+from mdm_hub.services.api_keys import ApiKeyService, key_prefix
 from mdm_hub.services.change_feed import cursor_of
 from mdm_hub.services.ingest import RawRecord
 from tests.support.auth import bearer, new_key
@@ -130,9 +131,10 @@ class Hub:
             yield Subscriber(ws)
 
     @asynccontextmanager
-    async def subscriber(self, role: Role) -> AsyncIterator[Subscriber]:
+    async def subscriber(self, role: Role, token: str | None = None) -> AsyncIterator[Subscriber]:
+        """A connection initialised with `token`, else with a new key of `role`."""
         async with self.connection() as subscriber:
-            token = await new_key(self.store, role)
+            token = token or await new_key(self.store, role)
             ack = await subscriber.init({"Authorization": f"Bearer {token}"})
             assert ack["type"] == "connection_ack", ack
             yield subscriber
@@ -248,6 +250,22 @@ async def test_a_role_that_may_not_read_changes_is_refused(hub: Hub) -> None:
             assert error["extensions"]["code"] == "FORBIDDEN"
             assert str(role) in error["message"]
             assert await subscriber.receive() == {"id": operation, "type": "complete"}
+
+
+async def test_a_key_revoked_while_subscribed_ends_its_subscription(store: Store) -> None:
+    token = await new_key(store, Role.AUDITOR)
+    async with (
+        hub_over(store, Settings(api_key_cache_seconds=0)) as hub,
+        hub.subscriber(Role.AUDITOR, token) as subscriber,
+    ):
+        live = await subscriber.subscribe(CHANGES, {"after": await head(store)})
+        await ApiKeyService(store).revoke(key_prefix(token))
+        await hub.upsert("CRM", "c1", name="Acme Inc", tax_id="DE111")
+        refused = await subscriber.receive()
+        assert (refused["type"], refused["id"]) == ("next", live), refused
+        [error] = refused["payload"]["errors"]
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+        assert await subscriber.receive() == {"id": live, "type": "complete"}
 
 
 async def test_a_subscriber_resuming_from_its_cursor_misses_nothing(hub: Hub) -> None:

@@ -109,23 +109,21 @@ def graphql_router(
             """Authenticate the connection as an HTTP request is: `Authorization` (and with
             MDM_AUTH=off, `X-Actor`) in the connection_init payload."""
             params: dict[str, Any] = context.connection_params or {}
-            authorization = params.get("Authorization")
-            actor = params.get(ACTOR_HEADER)
+            authorization = _text(params.get("Authorization"))
+            actor = _text(params.get(ACTOR_HEADER))
             connection = context.request
             client = connection.client.host if connection and connection.client else "unknown"
             try:
-                principal = await authenticator.principal(
-                    authorization if isinstance(authorization, str) else None,
-                    actor if isinstance(actor, str) else None,
-                )
+                principal = await authenticator.principal(authorization, actor)
             except Unauthenticated as exc:
-                _failed(authorization if isinstance(authorization, str) else None, client, exc)
+                _failed(authorization, client, exc)
                 raise _Unauthenticated from exc
             if not principal.roles & SUBSCRIBERS:
                 log.warning("subscription refused", actor=principal.name, role=principal.role_names)
                 raise ConnectionRejectionError
             context.principal = principal
             context.auth_failure = ""
+            context.reauthenticate = lambda: authenticator.principal(authorization, actor)
             acknowledged: UnsetType = UNSET  # connection_ack without a payload
             return acknowledged
 
@@ -136,6 +134,10 @@ def graphql_router(
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _failed(authorization: str | None, client: str, exc: Unauthenticated) -> None:

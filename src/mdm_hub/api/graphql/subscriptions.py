@@ -1,6 +1,8 @@
 """GraphQL subscriptions (WebSocket, graphql-transport-ws): change events as they commit, for
 live consumers such as a steward's screen. Each follows the outbox (services/live_changes.py)
-from now on, or from a cursor so a consumer that reconnects misses nothing."""
+from now on, or from a cursor so a consumer that reconnects misses nothing. An event is sent
+only while the connection's credentials hold: a key revoked or a token expired since
+connection_init ends the subscription with UNAUTHENTICATED."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ async def _changes(
     scoped = scoped_systems(systems, principal.systems if principal is not None else None)
     live = info.context.services.live_changes
     async for event in live.follow(await live.start(after), entity_types, scoped):
+        await info.context.still_authenticated()
         yield ChangeEvent.of(event)
 
 
@@ -53,6 +56,7 @@ async def _golden_record_changed(
         raise NotFound(f"golden record {golden_id} was merged into {view.golden.id}")
     async for event in live.follow(start, [view.golden.entity_type]):
         if concerns(event, golden_id):
+            await info.context.still_authenticated()
             yield ChangeEvent.of(event)
             if merged_into(event, golden_id) is not None:
                 return
