@@ -2,7 +2,8 @@
 uvicorn on loopback, on every store: a change made over HTTP reaches a subscriber; the
 subscriber of a merged-away golden record hears the merge and its survivor; who may subscribe;
 a subscriber resuming from a cursor misses nothing; a change committed by another process
-arrives through the outbox poll."""
+arrives through the outbox poll, and with `serve --workers 2` every subscriber hears every
+change."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,13 +21,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.api.app import create_app
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
+from mdm_hub.neo4j_local import Neo4jEndpoint
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService, key_prefix
 from mdm_hub.services.change_feed import cursor_of
 from mdm_hub.services.ingest import RawRecord
+from tests.integration.test_serve_end_to_end import serving
 from tests.support.auth import bearer, new_key
 from tests.support.graphql_client import UPSERT, record
 from tests.support.served import served
@@ -300,3 +305,31 @@ async def test_a_change_committed_by_another_process_arrives_through_the_outbox(
         golden_id = (await ingest_service(store).upsert(raw)).golden_id
         event = await subscriber.next_event(live)
     assert (event["kind"], event["goldenId"]) == ("golden.created", golden_id)
+
+
+async def test_subscribers_of_several_serve_processes_hear_every_change(
+    neo4j_store: Neo4jStore, neo4j_endpoint: Neo4jEndpoint, tmp_path: Path
+) -> None:
+    """`serve --workers 2`: connections and upserts land on either process; every subscriber
+    hears every event, in feed order, whichever process committed it."""
+    env = {
+        "MDM_STORE": "neo4j",
+        "MDM_NEO4J_URI": neo4j_endpoint.uri,
+        "MDM_NEO4J_USER": neo4j_endpoint.user,
+        "MDM_NEO4J_PASSWORD": neo4j_endpoint.password,
+        "MDM_LOG_LEVEL": "warning",
+    }
+    with serving(env, tmp_path / "serve.log", "--workers", "2") as url:
+        hub = Hub(neo4j_store, url.removeprefix("http://").removesuffix("/graphql"))
+        start = await head(neo4j_store)
+        async with AsyncExitStack() as stack:
+            subscribers = [
+                await stack.enter_async_context(hub.subscriber(Role.AUDITOR)) for _ in range(4)
+            ]
+            operations = [await s.subscribe(CHANGES, {"after": start}) for s in subscribers]
+            for n in range(6):  # each over a new HTTP connection: to either process
+                await hub.upsert("PSA", f"w{n}", name=f"Workers Firm {n}", tax_id=f"GB{n:09d}")
+            feed = [e["node"] for e in (await hub.post(FEED, {}, Role.AUDITOR))["changes"]["edges"]]
+            assert len(feed) == 12  # created and linked, per record
+            for subscriber, operation in zip(subscribers, operations, strict=True):
+                assert [await subscriber.next_event(operation) for _ in feed] == feed
