@@ -257,6 +257,20 @@ async def test_a_role_that_may_not_read_changes_is_refused(hub: Hub) -> None:
             assert await subscriber.receive() == {"id": operation, "type": "complete"}
 
 
+async def test_connections_count_against_the_callers_rate_limit(store: Store) -> None:
+    token = await new_key(store, Role.AUDITOR)
+    async with hub_over(store, Settings(rate_limit="1/minute")) as hub:
+        async with hub.subscriber(Role.AUDITOR, token):
+            pass
+        async with hub.connection() as subscriber:
+            await subscriber.send(
+                {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+            )
+            code, reason = await subscriber.closed()
+    assert code == 4429
+    assert reason.startswith("rate limit exceeded: retry in ")
+
+
 async def test_a_key_revoked_while_subscribed_ends_its_subscription(store: Store) -> None:
     token = await new_key(store, Role.AUDITOR)
     async with (

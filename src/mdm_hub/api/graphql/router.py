@@ -43,11 +43,18 @@ SUBSCRIBERS = frozenset[Role]().union(
     *(roles for field, roles in RULES.items() if field.startswith("Subscription."))
 )
 # WebSocket close codes of graphql-transport-ws.
-UNAUTHORIZED, FORBIDDEN = 4401, 4403
+UNAUTHORIZED, TOO_MANY_REQUESTS = 4401, 4429
 
 
 class _Unauthenticated(Exception):
     """connection_init presented no valid credentials: close with 4401."""
+
+
+class _RateLimited(Exception):
+    """The caller opened more connections than its rate limit allows: close with 4429."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"rate limit exceeded: retry in {wait} s")
 
 
 class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -56,6 +63,8 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_connection_init(message)
         except _Unauthenticated:
             await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+        except _RateLimited as exc:
+            await self.websocket.close(code=TOO_MANY_REQUESTS, reason=str(exc))
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
@@ -121,6 +130,12 @@ def graphql_router(
             if not principal.roles & SUBSCRIBERS:
                 log.warning("subscription refused", actor=principal.name, role=principal.role_names)
                 raise ConnectionRejectionError
+            # A connection counts as one request against the caller's rate limit.
+            caller = _caller(principal, authorization, client, authenticator.enabled)
+            wait = limits.retry_after(caller)
+            if wait is not None:
+                RATE_LIMITED.labels(caller.kind).inc()
+                raise _RateLimited(wait)
             context.principal = principal
             context.auth_failure = ""
             context.reauthenticate = lambda: authenticator.principal(authorization, actor)
