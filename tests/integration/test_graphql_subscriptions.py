@@ -33,8 +33,9 @@ from mdm_hub.services.ingest import RawRecord
 from tests.integration.test_serve_end_to_end import serving
 from tests.support.auth import bearer, new_key
 from tests.support.graphql_client import UPSERT, record
-from tests.support.served import served
 from tests.support.services import ingest_service
+from tests.support.serving import free_port
+from tests.support.serving import serving as serving_in_loop
 
 # Bounds on waiting for the server, never expected durations (the machine may be busy).
 RECEIVE_SECONDS = 60.0
@@ -147,8 +148,9 @@ class Hub:
 
 @asynccontextmanager
 async def hub_over(store: Store, settings: Settings | None = None) -> AsyncIterator[Hub]:
-    async with served(create_app(settings or Settings(), store=store)) as address:
-        yield Hub(store, address)
+    app = create_app(settings or Settings(), store=store)
+    async with serving_in_loop(app, free_port()) as url:
+        yield Hub(store, url.removeprefix("http://"))
 
 
 @pytest.fixture
