@@ -218,6 +218,13 @@ async def test_the_subscriber_of_a_merged_away_id_hears_the_merge_and_its_surviv
         event = await subscriber.next_event(watch)
         # The record is gone: its subscription ends with the merge.
         assert await subscriber.receive() == {"id": watch, "type": "complete"}
+        # Watching it now (without a cursor from before the merge) says where it went.
+        late = await subscriber.subscribe(GOLDEN_CHANGED, {"id": merged})
+        gone = await subscriber.receive()
+        assert (gone["type"], gone["id"]) == ("next", late), gone
+        [error] = gone["payload"]["errors"]
+        assert error["extensions"]["code"] == "NOT_FOUND"
+        assert error["message"] == f"golden record {merged} was merged into {survivor}"
     assert (event["kind"], event["goldenId"]) == ("golden.merged", survivor)
     assert event["change"]["survivorId"] == survivor
     assert event["change"]["mergedIds"] == [merged]
