@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -193,7 +194,13 @@ async def test_without_a_cursor_a_subscriber_hears_only_what_commits_after_it(hu
         received = asyncio.ensure_future(subscriber.next_event(live))
         while not received.done():
             sent.append(f"p{len(sent)}")
-            await hub.upsert("PSA", sent[-1], name=f"Firm {len(sent)}", tax_id=f"GB{len(sent)}99")
+            unrelated = uuid.uuid4()  # nothing for matching to link them by
+            await hub.upsert(
+                "PSA",
+                sent[-1],
+                name=f"Firm {unrelated.hex[:10]}",
+                tax_id=f"GB{unrelated.int % 10**9:09d}",
+            )
             await asyncio.wait([received], timeout=1.0)
             assert len(sent) < RECEIVE_SECONDS, "the subscription heard nothing"
         first = received.result()
