@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_lease_seconds: float = Field(default=30.0, gt=0)
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    # GraphQL subscriptions read the outbox this often (changes committed through the same
+    # process arrive at once; those of other processes within this).
+    subscription_poll_seconds: float = Field(default=1.0, gt=0)
 
     # Protection of the GraphQL endpoint from abusive documents.
     max_query_depth: int = 12

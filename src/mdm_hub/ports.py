@@ -422,6 +422,10 @@ class ChangeFeed(Protocol):
     async def prune_changes(self, before: datetime) -> int:
         """Delete events recorded before `before`; return how many."""
 
+    async def last_change_position(self) -> int:
+        """The position of the latest event ever appended (0: none yet), pruned or not: a
+        live consumer starting now follows from here."""
+
 
 class WebhookStore(Protocol):
     """Webhook subscribers, their delivery cursors and dead letters (outside any master-data

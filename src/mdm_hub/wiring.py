@@ -25,6 +25,7 @@ from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.history import HistoryService
 from mdm_hub.services.ingest import IngestService
+from mdm_hub.services.live_changes import LiveChanges
 from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.merge_preview import MergePreviewService
 from mdm_hub.services.merges import MergeService
@@ -131,6 +132,7 @@ class Services:
     search: SearchService
     merge_preview: MergePreviewService
     webhooks: WebhookService
+    live_changes: LiveChanges  # change events as they commit, for subscriptions
 
     @classmethod
     def over(
@@ -163,6 +165,7 @@ class Services:
             search=SearchService(store),
             merge_preview=MergePreviewService(store, rules, codes),
             webhooks=WebhookService(store, allow_private_webhooks),
+            live_changes=LiveChanges(store),
         )
 
     @classmethod
@@ -176,7 +179,8 @@ class Services:
         store = store if store is not None else build_store(settings)
         services = cls.over(store, matcher, rules, systems, codes, settings.webhook_allow_private)
         keys = ApiKeyService(store, cache_seconds=settings.api_key_cache_seconds)
-        return replace(services, api_keys=keys)
+        live = LiveChanges(store, settings.subscription_poll_seconds)
+        return replace(services, api_keys=keys, live_changes=live)
 
 
 def build_dispatcher(settings: Settings, store: Store) -> tuple[Dispatcher, HttpSender]:

@@ -307,3 +307,17 @@ async def test_prune_drops_only_events_older_than_the_cut(hub: Hub) -> None:
     # Positions are never reused once pruned.
     await hub.post("ERP", "CUSTOMER", "C2", **GLOBEX)
     assert min(e.position for e in await hub.store.changes(0, 100)) > events[-1].position
+
+
+async def test_the_last_position_is_where_a_live_consumer_starts_even_after_pruning(
+    hub: Hub,
+) -> None:
+    assert await hub.store.last_change_position() == 0
+    await hub.post("ERP", "CUSTOMER", "C1", **ACME)
+    events = await hub.store.changes(0, 100)
+    assert await hub.store.last_change_position() == events[-1].position
+    await hub.store.prune_changes(max(e.at for e in events) + timedelta(days=1))
+    assert await hub.store.last_change_position() == events[-1].position
+    await hub.post("ERP", "CUSTOMER", "C2", **GLOBEX)
+    [*_, newest] = await hub.store.changes(events[-1].position, 100)
+    assert await hub.store.last_change_position() == newest.position

@@ -34,7 +34,7 @@ GRAPHQL_BLOCK = re.compile(r"```graphql\n(.*?)```", flags=re.DOTALL)
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 DOCUMENTS = [parse(block) for block in GRAPHQL_BLOCK.findall(README)]
 SCHEMA = build_schema(Settings())._schema
-ROOTS = ("Query", "Mutation")
+ROOTS = ("Query", "Mutation", "Subscription")
 
 
 def _is_sdl(document: DocumentNode) -> bool:

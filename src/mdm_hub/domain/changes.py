@@ -71,6 +71,18 @@ class ChangeEvent:
     at: datetime
 
 
+def concerns(event: ChangeEvent, golden_id: str) -> bool:
+    """Whether the event is about this golden record: its own, or its merge into another."""
+    return event.golden_id == golden_id or merged_into(event, golden_id) is not None
+
+
+def merged_into(event: ChangeEvent, golden_id: str) -> str | None:
+    """The survivor this event merged `golden_id` into (None: it did not merge it away)."""
+    if event.kind != ChangeKind.GOLDEN_MERGED or event.golden_id == golden_id:
+        return None
+    return event.golden_id if golden_id in event.change.get("mergedIds", ()) else None
+
+
 def in_causal_order(
     entries: Iterable[tuple[ChangeEntry, int | None]],
 ) -> list[tuple[ChangeEntry, int | None]]:

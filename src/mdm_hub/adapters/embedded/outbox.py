@@ -40,6 +40,10 @@ ORDER BY c.position
 LIMIT :limit
 """
 
+_LAST_POSITION = """
+SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_event'), 0)
+"""
+
 
 class EmbeddedOutboxWrites:
     """Mixed into EmbeddedTransaction: `append_changes` buffers, `flush_changes` inserts."""
@@ -86,6 +90,14 @@ class EmbeddedChangeFeed(ABC):
         }
         rows = await self._locked(lambda db: db.execute(_CHANGES, params).fetchall())
         return [change_event_from_fields(dict(row)) for row in rows]
+
+    async def last_change_position(self) -> int:
+        # AUTOINCREMENT keeps the highest position ever given in sqlite_sequence, pruned or not.
+        def last(db: sqlite3.Connection) -> int:
+            row = db.execute(_LAST_POSITION).fetchone()
+            return int(row[0])
+
+        return await self._locked(last)
 
     async def prune_changes(self, before: datetime) -> int:
         def prune(db: sqlite3.Connection) -> int:

@@ -84,6 +84,7 @@ class Query(StrEnum):
     APPEND_CHANGES = "append_changes"
     CHANGES = "changes"
     PRUNE_CHANGES = "prune_changes"
+    LAST_CHANGE_POSITION = "last_change_position"
     PUT_WEBHOOK = "put_webhook"
     LIST_WEBHOOKS = "list_webhooks"
     DELETE_WEBHOOK = "delete_webhook"

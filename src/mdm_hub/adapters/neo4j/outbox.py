@@ -63,6 +63,10 @@ class Neo4jChangeFeed(ABC):
         )
         return [change_event_from_fields(row["change"]) for row in rows]
 
+    async def last_change_position(self) -> int:
+        rows = await self._read(Query.LAST_CHANGE_POSITION)
+        return int(rows[0]["position"]) if rows else 0
+
     async def prune_changes(self, before: datetime) -> int:
         # As an offset, as events are written: Neo4j orders a zone-named time (pytz's UTC,
         # as the driver reads one back) apart from offset times.

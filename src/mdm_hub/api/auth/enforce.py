@@ -23,12 +23,17 @@ from graphql import (
     get_operation_ast,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from mdm_hub.api.auth.rules import allowed_roles
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.errors import Forbidden, MdmError, Unauthenticated
 
-ROOT_TYPES = {OperationType.QUERY: "Query", OperationType.MUTATION: "Mutation"}
+ROOT_TYPES = {
+    OperationType.QUERY: "Query",
+    OperationType.MUTATION: "Mutation",
+    OperationType.SUBSCRIPTION: "Subscription",
+}
 
 
 def root_fields(document: DocumentNode, operation_name: str | None) -> tuple[str, list[str]]:
@@ -86,5 +91,9 @@ class Authorization(SchemaExtension):
                     response.status_code = 401
                     response.headers["WWW-Authenticate"] = "Bearer"
                 errors = [GraphQLError(str(e), original_error=e) for e in refused]
+                if execution.operation_type == StrawberryOperationType.SUBSCRIPTION:
+                    # Strawberry starts a subscription whatever the result says; raised here,
+                    # the error is its only answer. (A subscription selects one root field.)
+                    raise errors[0]
                 execution.result = ExecutionResult(data=None, errors=errors)
         yield

@@ -2,7 +2,7 @@
 
 A field missing here is denied to everyone (and fails the authorisation matrix test), so a
 new Query or Mutation field must be given its roles here. Keys are the GraphQL names,
-"Query.<field>" or "Mutation.<field>".
+"Query.<field>", "Mutation.<field>" or "Subscription.<field>".
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.sourceEvents": AUDIT_READERS,
     # The change feed: integrations (scoped to their systems) and auditors.
     "Query.changes": frozenset({INTEGRATION, AUDITOR}),
+    "Subscription.changes": frozenset({INTEGRATION, AUDITOR}),
+    # A golden record's changes as they happen: whoever may read it.
+    "Subscription.goldenRecordChanged": READERS,
     "Mutation.upsertSourceRecord": WRITERS,
     "Mutation.upsertSourceRecords": WRITERS,
     "Mutation.retireSourceRecord": WRITERS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from strawberry.fastapi import BaseContext
@@ -22,6 +23,10 @@ class Context(BaseContext):
     # why), in which case the Authorization extension refuses every protected field.
     principal: Principal | None
     auth_failure: str = ""
+    # A WebSocket's connection_init payload (strawberry sets it), where its credentials are,
+    # and how to check them again: a connection outlives a revoked key or an expired token.
+    connection_params: dict[str, object] | None = None
+    reauthenticate: Callable[[], Awaitable[Principal]] | None = None
     # What the request did, for its log line and metrics (shared with the HTTP middleware).
     summary: RequestSummary = field(default_factory=RequestSummary)
     # Fresh per request: a DataLoader caches what it read, and must not outlive the request.
@@ -30,6 +35,12 @@ class Context(BaseContext):
     def __post_init__(self) -> None:
         super().__init__()
         self.loaders = Loaders(self.services.store)
+
+    async def still_authenticated(self) -> None:
+        """Unauthenticated if the connection's credentials no longer hold (nothing to check
+        for an HTTP request: it was authenticated a moment ago)."""
+        if self.reauthenticate is not None:
+            await self.reauthenticate()
 
     @property
     def actor(self) -> str:

@@ -1,18 +1,31 @@
-"""The GraphQL endpoint: schema, per-request context, GraphiQL only in dev mode."""
+"""The GraphQL endpoint: schema, per-request context, GraphiQL only in dev mode; subscriptions
+over WebSocket (graphql-transport-ws), authenticated by the `connection_init` payload."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from fastapi import HTTPException, Request
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.types.unset import UNSET, UnsetType
 
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.auth.credentials import presented
+from mdm_hub.api.auth.rules import RULES
+from mdm_hub.api.correlation import correlation_id_from
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.api.rate_limit import Caller, RateLimits
 from mdm_hub.config import Settings
-from mdm_hub.domain.access import Principal
+from mdm_hub.domain.access import Principal, Role
 from mdm_hub.errors import Unauthenticated
 from mdm_hub.observability.metrics import AUTH_FAILURES, RATE_LIMITED
 from mdm_hub.wiring import Services
@@ -25,10 +38,33 @@ CDN = "https://unpkg.com/"
 VENDORED = "/ui/static/vendor/unpkg/"
 
 
-class HubGraphQLRouter(GraphQLRouter[Context, None]):
-    @property
-    def graphql_ide_html(self) -> str:
-        return super().graphql_ide_html.replace(CDN, VENDORED)
+# The roles that may use some subscription: a connection of any other role is refused.
+SUBSCRIBERS = frozenset[Role]().union(
+    *(roles for field, roles in RULES.items() if field.startswith("Subscription."))
+)
+# WebSocket close codes of graphql-transport-ws.
+UNAUTHORIZED, TOO_MANY_REQUESTS = 4401, 4429
+
+
+class _Unauthenticated(Exception):
+    """connection_init presented no valid credentials: close with 4401."""
+
+
+class _RateLimited(Exception):
+    """The caller opened more connections than its rate limit allows: close with 4429."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"rate limit exceeded: retry in {wait} s")
+
+
+class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except _Unauthenticated:
+            await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+        except _RateLimited as exc:
+            await self.websocket.close(code=TOO_MANY_REQUESTS, reason=str(exc))
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
@@ -37,8 +73,14 @@ log = structlog.stdlib.get_logger("mdm_hub.api.auth")
 def graphql_router(
     services: Services, settings: Settings, authenticator: Authenticator, limits: RateLimits
 ) -> GraphQLRouter[Context, None]:
-    async def context(request: Request) -> Context:
-        correlation_id = request.state.correlation_id
+    async def context(connection: HTTPConnection) -> Context:
+        if not isinstance(connection, Request):
+            # A WebSocket: the caller authenticates in its connection_init (on_ws_connect).
+            found = Context(services, correlation_id_from(None), principal=None)
+            found.auth_failure = "the connection is not initialised"
+            return found
+        request = connection
+        correlation_id: str = request.state.correlation_id
         authorization = request.headers.get("Authorization")
         client = request.client.host if request.client else "unknown"
         try:
@@ -46,15 +88,7 @@ def graphql_router(
                 authorization, request.headers.get(ACTOR_HEADER)
             )
         except Unauthenticated as exc:
-            credential = presented(authorization)
-            AUTH_FAILURES.labels(credential.credential).inc()
-            log.warning(
-                "authentication failed",
-                client=client,
-                credential=credential.credential,
-                key_prefix=credential.key_prefix,
-                reason=str(exc),
-            )
+            _failed(authorization, client, exc)
             found = Context(services, correlation_id, principal=None, auth_failure=str(exc))
             caller = Caller("client", client)
         else:
@@ -73,11 +107,63 @@ def graphql_router(
             )
         return found
 
+    class HubGraphQLRouter(GraphQLRouter[Context, None]):
+        graphql_transport_ws_handler_class = HubTransportWSHandler
+
+        @property
+        def graphql_ide_html(self) -> str:
+            return super().graphql_ide_html.replace(CDN, VENDORED)
+
+        async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+            """Authenticate the connection as an HTTP request is: `Authorization` (and with
+            MDM_AUTH=off, `X-Actor`) in the connection_init payload."""
+            params: dict[str, Any] = context.connection_params or {}
+            authorization = _text(params.get("Authorization"))
+            actor = _text(params.get(ACTOR_HEADER))
+            connection = context.request
+            client = connection.client.host if connection and connection.client else "unknown"
+            try:
+                principal = await authenticator.principal(authorization, actor)
+            except Unauthenticated as exc:
+                _failed(authorization, client, exc)
+                raise _Unauthenticated from exc
+            if not principal.roles & SUBSCRIBERS:
+                log.warning("subscription refused", actor=principal.name, role=principal.role_names)
+                raise ConnectionRejectionError
+            # A connection counts as one request against the caller's rate limit.
+            caller = _caller(principal, authorization, client, authenticator.enabled)
+            wait = limits.retry_after(caller)
+            if wait is not None:
+                RATE_LIMITED.labels(caller.kind).inc()
+                raise _RateLimited(wait)
+            context.principal = principal
+            context.auth_failure = ""
+            context.reauthenticate = lambda: authenticator.principal(authorization, actor)
+            acknowledged: UnsetType = UNSET  # connection_ack without a payload
+            return acknowledged
+
     return HubGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _failed(authorization: str | None, client: str, exc: Unauthenticated) -> None:
+    credential = presented(authorization)
+    AUTH_FAILURES.labels(credential.credential).inc()
+    log.warning(
+        "authentication failed",
+        client=client,
+        credential=credential.credential,
+        key_prefix=credential.key_prefix,
+        reason=str(exc),
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -14,8 +16,10 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.schema import StreamResult
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
@@ -30,6 +34,7 @@ from mdm_hub.api.graphql.resolvers import Query as CoreQuery
 from mdm_hub.api.graphql.retirement import RetirementMutation
 from mdm_hub.api.graphql.search import SearchQuery
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
+from mdm_hub.api.graphql.subscriptions import Subscription, WakeFollowers
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.api.graphql.webhooks import WebhooksMutation, WebhooksQuery
 from mdm_hub.config import Settings
@@ -55,9 +60,14 @@ Mutation = merge_types(
 # query from about 2.1 ms to 0.8 ms in-process.
 DOCUMENT_CACHE_SIZE = 1024
 
+ONE_ANSWER = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
 
 class MdmSchema(Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # One answer per request: a subscription streams, over WebSocket (see `stream`).
+        allowed = kwargs.get("allowed_operation_types") or ONE_ANSWER
+        kwargs["allowed_operation_types"] = set(allowed) & ONE_ANSWER
         # Classified here, after every path (a parse error raised inside ParserCache skips
         # the extensions' operation hooks), so no error reaches a client unclassified.
         result = await super().execute(*args, **kwargs)
@@ -68,10 +78,25 @@ class MdmSchema(Schema):
             context.summary.record_outcome(result.errors)
         return result
 
+    async def stream(self, *args: Any, **kwargs: Any) -> StreamResult:
+        # Subscriptions (over WebSocket) stream their results: each is classified as above.
+        return _classified(await super().stream(*args, **kwargs))
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_errors(errors)
+
+
+async def _classified(results: StreamResult) -> AsyncGenerator[Any, None]:
+    async with aclosing(results):
+        async for result in results:
+            if isinstance(result, ExecutionResult) and result.errors:
+                # A syntax error stays one: the transport closes the socket for it (4400).
+                result.errors = [
+                    e if isinstance(e, GraphQLSyntaxError) else classify(e) for e in result.errors
+                ]
+            yield result
 
 
 def build_schema(settings: Settings) -> MdmSchema:
@@ -85,6 +110,7 @@ def build_schema(settings: Settings) -> MdmSchema:
     return MdmSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
             lambda: AddValidationRules(limits),
@@ -93,5 +119,6 @@ def build_schema(settings: Settings) -> MdmSchema:
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             Observation,
             Authorization,
+            WakeFollowers,
         ],
     )
