@@ -192,6 +192,10 @@ class GraphWrites(Protocol):
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
         """Point every reference parked for `target` (stored by now) at it; return them."""
 
+    async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
+        """The references parked for `target`, as `link_pending` would return them, without
+        pointing them at it (`target` need not be stored yet)."""
+
     async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
         """Re-derive the outgoing edges of these golden records from their members' resolved
         references: one edge per (from, type, to) whoever asserts it, and none from a golden

@@ -160,6 +160,69 @@ async def test_a_parent_arriving_after_its_subsidiary_is_not_linked_into_it(
     assert parent.golden_id != child.golden_id
 
 
+BELLOWS = {"industry": "Financial Services", "currency": "EUR", "country": "FR", "city": "Lyon"}
+BELLOWS_ADDRESS = {"address_line1": "275 Boulevard Haussmann", "postal_code": "69006"}
+
+
+async def test_a_record_resembling_a_subsidiary_and_its_parent_does_not_merge_them(
+    store: Store,
+) -> None:
+    # The landscape's case: a subsidiary shares its parent's address, and the ERP's record of
+    # it resembles both the parent's golden record and the subsidiary's own.
+    ingest = ingest_service(store)
+    holding = await ingest.upsert(customer("psa", "BELLOW04", BELLOWS, name="Bellows Holdings"))
+    subsidiary = await ingest.upsert(
+        customer("psa", "BELLOW05", BELLOWS, name="Bellows Fin Svcs", parent=ref("psa", "BELLOW04"))
+    )
+    crm = customer("salesforce", "S1", {**BELLOWS, **BELLOWS_ADDRESS}, name="Bellows Holdings SAS")
+    assert (await ingest.upsert(crm)).golden_id == holding.golden_id
+    erp = await ingest.upsert(
+        customer(
+            "netsuite",
+            "2459",
+            {**BELLOWS, **BELLOWS_ADDRESS},
+            name="Bellows Fin Svcs SAS",
+            phone="+33 3 62 25 98 12",
+            parent=ref("netsuite", "2456"),
+        )
+    )
+    parent_of, child_of = await store.resolve_many(
+        [
+            SourceKey.parse("psa", "CUSTOMER", "BELLOW04"),
+            SourceKey.parse("psa", "CUSTOMER", "BELLOW05"),
+        ]
+    )
+    assert parent_of is not None
+    assert child_of is not None
+    assert parent_of.golden_id != child_of.golden_id  # never its own parent
+    assert erp.golden_id in (holding.golden_id, subsidiary.golden_id)
+    events = await store.audit_events(0, 1000)
+    assert not [e for e in events if e.action is Action.BRIDGING_MERGE]
+
+
+async def test_a_parent_is_not_linked_where_its_awaiting_subsidiary_would_close_a_loop(
+    store: Store,
+) -> None:
+    ingest = ingest_service(store)
+    holding = await ingest.upsert(customer("psa", "H", NORTHWIND, name="Northwind Holdings"))
+    services = await ingest.upsert(
+        customer("psa", "S", NORTHWIND, name="Northwind Services", parent=ref("psa", "H"))
+    )
+    # The ERP's subsidiary record lands with the holding (a look-alike mislink a steward may
+    # correct later); it names its ERP parent, not sent yet.
+    erp_child = await ingest.upsert(
+        customer("netsuite", "F", NORTHWIND, name="Northwind Holdings", parent=ref("netsuite", "R"))
+    )
+    assert erp_child.golden_id == holding.golden_id
+    # The ERP parent looks like the PSA's "Northwind Services", a child of the golden record
+    # holding its own subsidiary: joining it would make that golden record its own ancestor.
+    erp_parent = await ingest.upsert(
+        customer("netsuite", "R", NORTHWIND, name="Northwind Services")
+    )
+    assert erp_parent.outcome is UpsertOutcome.CREATED
+    assert erp_parent.golden_id not in (holding.golden_id, services.golden_id)
+
+
 async def test_the_store_resolves_many_keys_to_golden_ids_in_one_read(store: Store) -> None:
     ingest = ingest_service(store)
     known = await ingest.upsert(customer("netsuite", "1808", NORTHWIND))

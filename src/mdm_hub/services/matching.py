@@ -16,6 +16,7 @@ from mdm_hub.matching.decide import (
     CandidateMember,
     GoldenScore,
     MatchDecision,
+    MatchOutcome,
     decide,
     score_goldens,
     strong_values,
@@ -33,6 +34,9 @@ GoldenResolver = Callable[[Sequence[SourceKey]], Awaitable[list[str | None]]]
 TermCounter = Callable[[Sequence[str]], Awaitable[list[int]]]
 
 PREPARED_CACHE_SIZE = 100_000
+# How many times a decision is taken again without goldens it would put on a hierarchy loop
+# (each time at least one fewer); a loop still closed after that refuses the record.
+LOOP_RETRIES = 5
 
 
 class RecordMatcher:
@@ -137,12 +141,33 @@ class RecordMatcher:
             blocked, separated = await tx.separations(record.key, golden_ids)
         terms = await _term_adjustments(rules, incoming, tx.term_counts)
         decision = decide(rules, incoming, members, blocked, separated, excluded, terms=terms)
-        if decision.merge:
-            # Before golden records merge, check every member's identifiers, not only those
-            # retrieval found: two records of one HR system with different numbers are two
-            # people, whichever of their records a third one resembles.
-            held = await self._held(tx, rules, [decision.golden_id or "", *decision.merge])
-            decision = decide(rules, incoming, members, blocked, separated, excluded, held, terms)
+        for _ in range(LOOP_RETRIES):
+            # A hierarchy reference is evidence against a link that would make a thing its
+            # own ancestor, never a reason to refuse the record: leave such goldens out.
+            loops = await _closing_loops(tx, record, decision, excluded)
+            if not loops:
+                break
+            excluded = {**excluded, **loops}
+            decision = decide(rules, incoming, members, blocked, separated, excluded, terms=terms)
+        joining = [g for g in (own_golden, decision.golden_id) if g is not None]
+        if decision.merge or len(joining) == 2:
+            # Golden records are about to merge (a record bridging them, or matched again
+            # into another). Check every member, not only those retrieval found: two records
+            # of one HR system with different numbers are two people, and a subsidiary's
+            # golden never merges with its parent's, whichever records a third resembles.
+            sources = await _members_of(tx, [*joining, *decision.merge])
+            apart = await _hierarchy_pairs(record.key.entity_type, sources, tx.golden_ids_of)
+            if own_golden is not None:
+                blocked = {*blocked, *(g for pair in apart if own_golden in pair for g in pair)}
+                blocked.discard(own_golden)
+            held = (
+                strong_values(rules, [self._member(rules, g, s) for g, s in sources])
+                if decision.merge
+                else None
+            )
+            decision = decide(
+                rules, incoming, members, blocked, separated | apart, excluded, held, terms
+            )
         return decision
 
     def term_changes(self, record: IncomingRecord, previous: StoredSource | None) -> dict[str, int]:
@@ -159,17 +184,11 @@ class RecordMatcher:
         )
         return count_changes(rules, before, after)
 
-    async def _held(
-        self, tx: StoreTransaction, rules: MatchRules, golden_ids: Sequence[str]
-    ) -> dict[str, dict[str, set[str]]]:
-        members = []
-        for golden_id in golden_ids:
-            for source in await tx.members(golden_id):
-                prepared = self._prepared_version(
-                    rules, source.key.system, source.content_hash, source.attributes
-                )
-                members.append(CandidateMember(source.key, golden_id, source.recorded_at, prepared))
-        return strong_values(rules, members)
+    def _member(self, rules: MatchRules, golden_id: str, source: StoredSource) -> CandidateMember:
+        prepared = self._prepared_version(
+            rules, source.key.system, source.content_hash, source.attributes
+        )
+        return CandidateMember(source.key, golden_id, source.recorded_at, prepared)
 
     async def explain(
         self,
@@ -212,6 +231,81 @@ async def _term_adjustments(
     wanted = sorted({key for pair in keys.values() for key in pair})
     counts = dict(zip(wanted, await count(wanted), strict=True))
     return adjustments(rules, incoming, counts)
+
+
+async def _closing_loops(
+    tx: StoreTransaction,
+    record: IncomingRecord,
+    decision: MatchDecision,
+    excluded: Mapping[str, str],
+) -> dict[str, str]:
+    """The goldens this decision would have the record join (link, merge or review) that its
+    hierarchy references would put on a loop: joining one, the record's parent would be
+    below it, or a record awaiting it as parent (its subsidiary, its report) above it."""
+    relationship = HIERARCHY_OF.get(record.key.entity_type)
+    if relationship is None or decision.outcome is MatchOutcome.NEW:
+        return {}
+    children = {
+        link.referrer_golden_id
+        for link in await tx.awaiting(record.key)
+        if is_hierarchy(link.relationship)
+    }
+    own = [
+        r.target
+        for r in asserted_references(record.key.entity_type, record.attributes)
+        if is_hierarchy(r.relationship)
+    ]
+    parents = {g for g in await tx.golden_ids_of(own) if g is not None} if own else set()
+    if not children and not parents:
+        return {}
+    joined = [decision.golden_id, *decision.merge, *(g.golden_id for g in decision.review)]
+    loops: dict[str, str] = {}
+    for golden_id in dict.fromkeys(g for g in joined if g is not None and g not in excluded):
+        for child in children:
+            path = (
+                [child]
+                if child == golden_id
+                else await tx.hierarchy_path(golden_id, child, relationship)
+            )
+            if path is not None:
+                loops[golden_id] = f"joining it closes a {relationship} loop through {child}"
+        for parent in parents:
+            if await tx.hierarchy_path(parent, golden_id, relationship) is not None:
+                loops[golden_id] = f"joining it closes a {relationship} loop through {parent}"
+    return loops
+
+
+async def _members_of(
+    tx: StoreTransaction, golden_ids: Sequence[str]
+) -> list[tuple[str, StoredSource]]:
+    """Every live member of these golden records, with the golden record it belongs to."""
+    return [(g, source) for g in dict.fromkeys(golden_ids) for source in await tx.members(g)]
+
+
+async def _hierarchy_pairs(
+    entity_type: EntityType,
+    sources: Sequence[tuple[str, StoredSource]],
+    resolve: GoldenResolver,
+) -> set[frozenset[str]]:
+    """Pairs of these golden records where a member of one names a member of the other as
+    its parent: merged, the thing would be its own parent."""
+    if entity_type not in HIERARCHY_OF:
+        return set()
+    named = [
+        (golden_id, ref.target)
+        for golden_id, source in sources
+        for ref in asserted_references(entity_type, source.attributes)
+        if is_hierarchy(ref.relationship)
+    ]
+    if not named:
+        return set()
+    goldens = {golden_id for golden_id, _ in sources}
+    targets = await resolve([target for _, target in named])
+    return {
+        frozenset((golden_id, target))
+        for (golden_id, _), target in zip(named, targets, strict=True)
+        if target is not None and target != golden_id and target in goldens
+    }
 
 
 async def _with_graph_evidence(

@@ -158,6 +158,17 @@ class EmbeddedRelationshipWrites:
         )
         return [linked_reference_from_fields(row) for row in rows]
 
+    async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
+        if not self._any_row(_ANY_AWAITED):
+            return []
+        rows = self._db.execute(
+            "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608
+            f"FROM reference r JOIN source_record s ON s.pk = r.sourcePk WHERE {_AWAITING} "
+            "ORDER BY r.key",
+            key_params(target),
+        ).fetchall()
+        return [linked_reference_from_fields(row) for row in rows]
+
     async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
         ids = ids_param(golden_ids)
         self._db.execute(

@@ -55,6 +55,7 @@ class Query(StrEnum):
     LIST_REJECTS = "list_rejects"
     PUT_REFERENCES = "put_references"
     LINK_PENDING = "link_pending"
+    AWAITING = "awaiting"
     SYNC_RELATIONSHIPS = "sync_relationships"
     HIERARCHY_PATH = "hierarchy_path"
     MERGE_RELATIONSHIPS = "merge_relationships"

@@ -56,6 +56,10 @@ class Neo4jRelationshipWrites(ABC):
             raise NotFound(f"source record {target} does not exist")
         return [linked_reference_from_fields(fields) for fields in rows[0]["linked"]]
 
+    async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
+        rows = await self._rows(Query.AWAITING, **key_params(target))
+        return [linked_reference_from_fields(fields) for fields in rows]
+
     async def sync_relationships(self, golden_ids: Sequence[str]) -> None:
         await self._rows(
             Query.SYNC_RELATIONSHIPS, goldenIds=list(golden_ids), types=RELATIONSHIP_TYPES

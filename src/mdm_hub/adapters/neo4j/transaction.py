@@ -275,6 +275,12 @@ class Neo4jTransaction(
             return []
         return await super().link_pending(target)
 
+    async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
+        if self._any_pending is None:
+            [row] = await self._run(Query.ANY_PENDING)
+            self._any_pending = bool(row["any"])
+        return await super().awaiting(target) if self._any_pending else []
+
     async def put_references(
         self, record: StoredSource, changes: ReferenceChanges
     ) -> list[str | None]:
