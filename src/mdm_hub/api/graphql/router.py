@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
+from cross_web import HTTPException as ParseRefusal
 from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.auth.credentials import presented
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
+from mdm_hub.api.limits.json_body import decode_body
 from mdm_hub.api.rate_limit import Caller, RateLimits
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Principal
@@ -26,9 +31,25 @@ VENDORED = "/ui/static/vendor/unpkg/"
 
 
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
+    max_variables_depth = 32
+
     @property
     def graphql_ide_html(self) -> str:
         return super().graphql_ide_html.replace(CDN, VENDORED)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_body(data, self.max_variables_depth)
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        # A request refused before GraphQL runs (not JSON, too deep, no query) is answered
+        # in GraphQL's JSON error shape too, never as plain text.
+        try:
+            return await super().run(*args, **kwargs)
+        except ParseRefusal as exc:
+            return JSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
@@ -73,12 +94,14 @@ def graphql_router(
             )
         return found
 
-    return HubGraphQLRouter(
+    router = HubGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
+    router.max_variables_depth = settings.max_variables_depth
+    return router
 
 
 def _caller(principal: Principal, authorization: str | None, client: str, auth: bool) -> Caller:

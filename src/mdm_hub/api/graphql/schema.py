@@ -32,6 +32,8 @@ from mdm_hub.api.graphql.search import SearchQuery
 from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.api.graphql.webhooks import WebhooksMutation, WebhooksQuery
+from mdm_hub.api.limits.request_checks import request_checks
+from mdm_hub.api.limits.time_limit import QueryTimeLimit
 from mdm_hub.config import Settings
 
 Query = merge_types(
@@ -57,10 +59,16 @@ DOCUMENT_CACHE_SIZE = 1024
 
 
 class MdmSchema(Schema):
+    time_limit = QueryTimeLimit(0, 0)  # none until build_schema sets the configured one
+
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Classified here, after every path (a parse error raised inside ParserCache skips
         # the extensions' operation hooks), so no error reaches a client unclassified.
-        result = await super().execute(*args, **kwargs)
+        result = await self.time_limit.run(
+            super().execute(*args, **kwargs),
+            kwargs.get("query") or (args[0] if args else None),
+            kwargs.get("operation_name"),
+        )
         if result.errors:
             result.errors = [classify(error) for error in result.errors]
         context = kwargs.get("context_value")
@@ -82,7 +90,7 @@ def build_schema(settings: Settings) -> MdmSchema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    return MdmSchema(
+    schema = MdmSchema(
         query=Query,
         mutation=Mutation,
         # Factories: strawberry builds fresh extension instances for every request.
@@ -93,5 +101,8 @@ def build_schema(settings: Settings) -> MdmSchema:
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             Observation,
             Authorization,
+            request_checks(settings.max_query_cost),
         ],
     )
+    schema.time_limit = QueryTimeLimit(settings.query_timeout_seconds, settings.max_tokens)
+    return schema
