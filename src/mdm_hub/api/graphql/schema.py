@@ -14,6 +14,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 
@@ -24,6 +25,7 @@ from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.observation import Observation
+from mdm_hub.api.graphql.observed_time import OBSERVED_AT_SCALAR, ObservedAt
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
@@ -93,6 +95,7 @@ def build_schema(settings: Settings) -> MdmSchema:
     schema = MdmSchema(
         query=Query,
         mutation=Mutation,
+        config=StrawberryConfig(scalar_map={ObservedAt: OBSERVED_AT_SCALAR}),
         # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
             lambda: AddValidationRules(limits),
