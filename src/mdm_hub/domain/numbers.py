@@ -13,10 +13,18 @@ INT64_MAX = 2**63 - 1
 _LONGEST = 20
 
 
-class OversizedInteger(str):
-    """A JSON integer outside the 64-bit range, kept as the digits that were sent."""
+class OversizedInteger:
+    """A JSON integer outside the 64-bit range, kept as the digits that were sent. Not a
+    number nor a string to anything that reads it: GraphQL refuses it for Int, Float and
+    String alike, and the checks of records and arguments name it."""
 
-    __slots__ = ()
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"OversizedInteger({len(self.digits)} characters)"
 
 
 def json_integer(digits: str) -> int | OversizedInteger:
@@ -31,7 +39,7 @@ def json_integer(digits: str) -> int | OversizedInteger:
 def integer_problem(value: object) -> str | None:
     """Why `value` is an integer no store can hold; None when it is not one."""
     if isinstance(value, OversizedInteger):
-        size = f" ({len(value.lstrip('-'))} digits)"
+        size = f" ({len(value.digits.lstrip('-'))} digits)"
     elif isinstance(value, int) and not isinstance(value, bool):
         if INT64_MIN <= value <= INT64_MAX:
             return None
