@@ -87,6 +87,16 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 50
     max_tokens: int = 50_000
+    # What one query may cost before it runs: the objects it may resolve, each list field
+    # counted by its page size (`first`) or usual fan-out, nested lists multiplied.
+    max_query_cost: int = Field(default=50_000, ge=1)
+    # A query (not a mutation: its records are written each whole) still running after this
+    # long is stopped with QUERY_TIMEOUT. 0: no limit.
+    query_timeout_seconds: float = Field(default=10.0, ge=0)
+    # A request body larger than this is refused with 413 before it is read whole.
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # How deeply the JSON `variables` of a request may nest (objects and lists).
+    max_variables_depth: int = Field(default=32, ge=4)
 
     # Requests each caller may make, in the `limits` notation ("600/minute", "20/second;600/minute";
     # "" = no limit). A caller is an API key (by prefix), a token subject, or, before

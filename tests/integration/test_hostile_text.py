@@ -6,33 +6,17 @@ input instead of failing the request."""
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import httpx
 
 from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
 from tests.integration.conftest import client_for
+from tests.support.raw_requests import post_raw
 
 UPSERT_MANY = (
     "mutation U($inputs: [SourceRecordInput!]!) "
     "{ upsertSourceRecords(inputs: $inputs) { goldenId outcome } }"
 )
 REJECTS = "{ rejectedRecords(first: 10) { payload problems { field reason } } }"
-
-
-async def post_raw(http: httpx.AsyncClient, body: str) -> dict[str, Any]:
-    """`body` sent as written, so its escapes reach the hub as a client's JSON has them."""
-    response = await http.post(
-        "/graphql", content=body.encode("ascii"), headers={"content-type": "application/json"}
-    )
-    assert response.status_code == 200, response.text
-    # Strict JSON: no Infinity or NaN, and text every UTF-8 decoder accepts.
-    return dict(json.loads(response.content.decode("utf-8"), parse_constant=_refuse))
-
-
-def _refuse(word: str) -> None:
-    raise AssertionError(f"the response holds {word}, which is not JSON")
 
 
 def upsert_body(*records: str) -> str:

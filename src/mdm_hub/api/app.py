@@ -16,6 +16,7 @@ from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.correlation import correlation_middleware
 from mdm_hub.api.graphql.router import graphql_router
+from mdm_hub.api.limits.body_size import BodySizeLimit
 from mdm_hub.api.metrics_endpoint import metrics_router
 from mdm_hub.api.rate_limit import RateLimits
 from mdm_hub.api.request_log import RequestLog
@@ -89,6 +90,8 @@ def create_app(
     )
     app.add_middleware(RequestLog)  # inside the correlation middleware: it needs the ID
     app.middleware("http")(correlation_middleware)
+    # Outermost: an oversized body is refused before any other work is done for it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(graphql_router(services, settings, authenticator, limits), prefix="/graphql")
     if settings.metrics:
         app.include_router(metrics_router(the_store))

@@ -10,6 +10,7 @@ from mdm_hub.domain.attributes import AttributeProblems, validate_attributes
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import IncomingRecord, SourceKey, key_problems, record_label
 from mdm_hub.domain.systems import SourceSystem, SystemRegistry
+from mdm_hub.domain.text import printable
 from mdm_hub.errors import Problem, RecordRejected
 from mdm_hub.standardise.codes import CodeMapper
 from mdm_hub.standardise.record import standardise_record
@@ -24,7 +25,7 @@ def admit(
     entity_type: object,
     source_id: object,
     attributes: object,
-    observed_at: datetime | None,
+    observed_at: object,
     systems: SystemRegistry,
     codes: CodeMapper | None = None,
 ) -> IncomingRecord:
@@ -48,10 +49,26 @@ def admit(
         clean = validate_attributes(kind, standardised.attributes)
     except AttributeProblems as exc:
         problems.extend(exc.problems)
+    observed = _observed_time(observed_at)
+    if isinstance(observed, Problem):
+        problems.append(observed)
     if problems:
         raise RecordRejected(record_label(system, entity_type, source_id), problems)
     key = SourceKey(declared.code, kind, str(source_id))
-    return IncomingRecord.of(key, clean, observed_at, standardised.sent, standardised.unmapped)
+    when = None if isinstance(observed, Problem) else observed
+    return IncomingRecord.of(key, clean, when, standardised.sent, standardised.unmapped)
+
+
+def _observed_time(value: object) -> datetime | Problem | None:
+    """When the source changed the record (an ISO 8601 text is read), or why it is not a time."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return Problem("observedAt", f"{printable(str(value)[:64])!r} is not an ISO 8601 date-time")
 
 
 def _declared(

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.numbers import integer_problem
 from mdm_hub.domain.text import (
     check_encodable,
     check_identifier_text,
@@ -204,7 +205,7 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
     if not isinstance(raw, dict):
         raise AttributeProblems([Problem("attributes", "must be a JSON object")])
     model = ATTRIBUTE_MODELS[entity_type]
-    unstorable = _unencodable_text(raw, "attributes")
+    unstorable = _unstorable(raw, "attributes")
     if unstorable:
         raise AttributeProblems(unstorable)
     try:
@@ -214,22 +215,26 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
     return parsed.model_dump(mode="json", exclude_none=True, by_alias=True)
 
 
-def _unencodable_text(value: object, path: str) -> list[Problem]:
-    """A problem for each name or text holding a lone surrogate, by its field: such text
-    cannot be stored, so it is refused before anything else is read."""
+def _unstorable(value: object, path: str) -> list[Problem]:
+    """A problem for each name or text holding a lone surrogate, and each integer outside
+    64 bits, by its field: neither can be stored, so they are refused before anything else
+    is read."""
     problems = []
-    if isinstance(value, str):
+    too_large = integer_problem(value)
+    if too_large is not None:
+        problems.append(Problem(printable(path), too_large))
+    elif isinstance(value, str):
         try:
             check_encodable(value)
         except ValueError as exc:
             problems.append(Problem(printable(path), str(exc)))
     elif isinstance(value, dict):
         for key, inner in value.items():
-            problems.extend(_unencodable_text(key, f"{path}.{key}"))
-            problems.extend(_unencodable_text(inner, f"{path}.{key}"))
+            problems.extend(_unstorable(key, f"{path}.{key}"))
+            problems.extend(_unstorable(inner, f"{path}.{key}"))
     elif isinstance(value, list):
         for index, inner in enumerate(value):
-            problems.extend(_unencodable_text(inner, f"{path}.{index}"))
+            problems.extend(_unstorable(inner, f"{path}.{index}"))
     return problems
 
 

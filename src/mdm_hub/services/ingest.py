@@ -54,7 +54,8 @@ class RawRecord:
     entity_type: object
     source_id: object
     attributes: object
-    observed_at: datetime | None = None
+    # A datetime, or text the door reads (a client's unreadable time refuses the record).
+    observed_at: object = None
 
     def as_payload(self) -> dict[str, Any]:
         return {
@@ -62,7 +63,11 @@ class RawRecord:
             "entityType": self.entity_type,
             "sourceId": self.source_id,
             "attributes": self.attributes,
-            "observedAt": self.observed_at.isoformat() if self.observed_at else None,
+            "observedAt": (
+                self.observed_at.isoformat()
+                if isinstance(self.observed_at, datetime)
+                else self.observed_at
+            ),
         }
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.numbers import OversizedInteger
 from mdm_hub.domain.records import canonical_json
 from mdm_hub.domain.text import printable
 
@@ -46,11 +47,14 @@ def as_datetime(value: Any) -> datetime:
 
 def kept_as_json(value: Any) -> Any:
     """`value` as strict JSON can hold it: a lone surrogate in text (or a key) written as its
-    `\\udXXX` escape, a number JSON has no word for (1e999 read as infinity, NaN) as text."""
+    `\\udXXX` escape, a number JSON has no word for (1e999 read as infinity, NaN, an integer
+    beyond 64 bits) as text."""
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
+    if isinstance(value, OversizedInteger):  # beyond 64 bits: kept as the digits sent
+        return value.digits
     if isinstance(value, Mapping):
         return {printable(str(k)): kept_as_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -34,6 +34,10 @@ def classify(error: GraphQLError) -> GraphQLError:
     elif original is None or isinstance(original, GraphQLError):
         # GraphQL's own parse, validation and input-coercion errors: safe to show.
         extensions.setdefault("code", _graphql_code(error.message))
+    elif _unreadable_literal(error):
+        # Validation reading a literal Python refuses (an integer of 5,000 digits).
+        extensions["code"] = "BAD_USER_INPUT"
+        message = f"a value in the document cannot be read: {str(original).split(';')[0]}"
     else:
         extensions["code"] = "INTERNAL_SERVER_ERROR"
         message = INTERNAL_MESSAGE
@@ -49,6 +53,11 @@ def classify(error: GraphQLError) -> GraphQLError:
     )
 
 
+def _unreadable_literal(error: GraphQLError) -> bool:
+    """A literal of the document that validation could not read (before execution: no path)."""
+    return isinstance(error.original_error, ValueError) and error.path is None
+
+
 def _graphql_code(message: str) -> str:
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
@@ -60,7 +69,11 @@ def _graphql_code(message: str) -> str:
 def log_errors(errors: list[GraphQLError]) -> None:
     for error in errors:
         original = error.original_error
-        if original is None or isinstance(original, MdmError | GraphQLError):
+        if (
+            original is None
+            or isinstance(original, MdmError | GraphQLError)
+            or _unreadable_literal(error)
+        ):
             log.info("request error: %s", error.message)
         else:
             log.error("unexpected error at %s", error.path, exc_info=original)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from cross_web import HTTPException as ParseRefusal
 from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
@@ -23,6 +25,7 @@ from mdm_hub.api.auth.rules import RULES
 from mdm_hub.api.correlation import correlation_id_from
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
+from mdm_hub.api.limits.json_body import decode_body
 from mdm_hub.api.rate_limit import Caller, RateLimits
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Principal, Role
@@ -67,6 +70,31 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.websocket.close(code=TOO_MANY_REQUESTS, reason=str(exc))
 
 
+class JsonGraphQLRouter(GraphQLRouter[Context, None]):
+    """GraphQL over HTTP with the hub's edge limits on the body, and the IDE's assets served
+    from the package."""
+
+    max_variables_depth = 32
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return super().graphql_ide_html.replace(CDN, VENDORED)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_body(data, self.max_variables_depth)
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        # A request refused before GraphQL runs (not JSON, too deep, no query) is answered
+        # in GraphQL's JSON error shape too, never as plain text.
+        try:
+            return await super().run(*args, **kwargs)
+        except ParseRefusal as exc:
+            return JSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
+
+
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
 
 
@@ -107,12 +135,8 @@ def graphql_router(
             )
         return found
 
-    class HubGraphQLRouter(GraphQLRouter[Context, None]):
+    class HubGraphQLRouter(JsonGraphQLRouter):
         graphql_transport_ws_handler_class = HubTransportWSHandler
-
-        @property
-        def graphql_ide_html(self) -> str:
-            return super().graphql_ide_html.replace(CDN, VENDORED)
 
         async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
             """Authenticate the connection as an HTTP request is: `Authorization` (and with
@@ -142,13 +166,15 @@ def graphql_router(
             acknowledged: UnsetType = UNSET  # connection_ack without a payload
             return acknowledged
 
-    return HubGraphQLRouter(
+    router = HubGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
+    router.max_variables_depth = settings.max_variables_depth
+    return router
 
 
 def _text(value: object) -> str | None:

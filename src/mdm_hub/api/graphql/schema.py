@@ -16,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StreamResult
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -28,6 +29,7 @@ from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.observation import Observation
+from mdm_hub.api.graphql.observed_time import OBSERVED_AT_SCALAR, ObservedAt
 from mdm_hub.api.graphql.reference import ReferenceQuery
 from mdm_hub.api.graphql.resolvers import Mutation as CoreMutation
 from mdm_hub.api.graphql.resolvers import Query as CoreQuery
@@ -37,6 +39,8 @@ from mdm_hub.api.graphql.stewardship import StewardshipMutation
 from mdm_hub.api.graphql.subscriptions import Subscription, WakeFollowers
 from mdm_hub.api.graphql.systems import SystemsQuery
 from mdm_hub.api.graphql.webhooks import WebhooksMutation, WebhooksQuery
+from mdm_hub.api.limits.request_checks import request_checks
+from mdm_hub.api.limits.time_limit import QueryTimeLimit
 from mdm_hub.config import Settings
 
 Query = merge_types(
@@ -64,13 +68,19 @@ ONE_ANSWER = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 class MdmSchema(Schema):
+    time_limit = QueryTimeLimit(0, 0)  # none until build_schema sets the configured one
+
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # One answer per request: a subscription streams, over WebSocket (see `stream`).
         allowed = kwargs.get("allowed_operation_types") or ONE_ANSWER
         kwargs["allowed_operation_types"] = set(allowed) & ONE_ANSWER
         # Classified here, after every path (a parse error raised inside ParserCache skips
         # the extensions' operation hooks), so no error reaches a client unclassified.
-        result = await super().execute(*args, **kwargs)
+        result = await self.time_limit.run(
+            super().execute(*args, **kwargs),
+            kwargs.get("query") or (args[0] if args else None),
+            kwargs.get("operation_name"),
+        )
         if result.errors:
             result.errors = [classify(error) for error in result.errors]
         context = kwargs.get("context_value")
@@ -107,10 +117,11 @@ def build_schema(settings: Settings) -> MdmSchema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    return MdmSchema(
+    schema = MdmSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        config=StrawberryConfig(scalar_map={ObservedAt: OBSERVED_AT_SCALAR}),
         # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
             lambda: AddValidationRules(limits),
@@ -120,5 +131,8 @@ def build_schema(settings: Settings) -> MdmSchema:
             Observation,
             Authorization,
             WakeFollowers,
+            request_checks(settings.max_query_cost),
         ],
     )
+    schema.time_limit = QueryTimeLimit(settings.query_timeout_seconds, settings.max_tokens)
+    return schema

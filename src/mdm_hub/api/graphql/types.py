@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.list_pages import AFTER_DESCRIPTION, FIRST_DESCRIPTION, page_of
+from mdm_hub.api.graphql.observed_time import ObservedAt
 from mdm_hub.api.graphql.relationship_types import HierarchyEntry, Relationship
 from mdm_hub.api.graphql.retirement_types import RetiredCrosswalkEntry
 from mdm_hub.api.graphql.scalars import (
@@ -25,7 +27,12 @@ from mdm_hub.api.graphql.scalars import (
 from mdm_hub.api.graphql.traversal import hierarchy, neighbours, one_neighbour
 from mdm_hub.domain import records
 from mdm_hub.domain.overrides import OverrideEvent
+from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE
 from mdm_hub.domain.relationships import DEFAULT_HIERARCHY_DEPTH, MAX_HIERARCHY_DEPTH
+
+# The page arguments of a golden record's relationship lists.
+First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
+After = Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)]
 
 
 @strawberry.input(description="A source record as one system holds it.")
@@ -34,7 +41,7 @@ class SourceRecordInput:
     entity_type: EntityType
     source_id: str
     attributes: JSON
-    observed_at: datetime | None = strawberry.field(
+    observed_at: ObservedAt | None = strawberry.field(
         default=None,
         description="When the source system last changed the record; defaults to ingest time.",
     )
@@ -299,33 +306,42 @@ class GoldenRecord:
         info: Info[Context, None],
         type: RelationshipType | None = None,
         direction: Direction = Direction.OUT,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
     ) -> list[Relationship]:
         found = await neighbours(info.context.loaders, self.id, type, direction)
-        return [Relationship.of(edge, direction, GoldenRecord.of(view)) for edge, view in found]
+        paged = page_of(found, lambda item: item[1].golden.id, first, after)
+        return [Relationship.of(edge, direction, GoldenRecord.of(view)) for edge, view in paged]
 
     @strawberry.field(description="A project's customer (FOR_CUSTOMER).")
     async def customer(self, info: Info[Context, None]) -> GoldenRecord | None:
         return await self._one(info, RelationshipType.FOR_CUSTOMER)
 
     @strawberry.field(description="A customer's projects (FOR_CUSTOMER, IN).")
-    async def projects(self, info: Info[Context, None]) -> list[GoldenRecord]:
-        return await self._many(info, RelationshipType.FOR_CUSTOMER)
+    async def projects(
+        self, info: Info[Context, None], first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.FOR_CUSTOMER, first, after)
 
     @strawberry.field(description="An employee's manager (REPORTS_TO).")
     async def manager(self, info: Info[Context, None]) -> GoldenRecord | None:
         return await self._one(info, RelationshipType.REPORTS_TO)
 
     @strawberry.field(description="An employee's direct reports (REPORTS_TO, IN).")
-    async def reports(self, info: Info[Context, None]) -> list[GoldenRecord]:
-        return await self._many(info, RelationshipType.REPORTS_TO)
+    async def reports(
+        self, info: Info[Context, None], first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.REPORTS_TO, first, after)
 
     @strawberry.field(description="A customer's or accounting dimension's parent (CHILD_OF).")
     async def parent(self, info: Info[Context, None]) -> GoldenRecord | None:
         return await self._one(info, RelationshipType.CHILD_OF)
 
     @strawberry.field(description="A customer's or accounting dimension's children (CHILD_OF, IN).")
-    async def children(self, info: Info[Context, None]) -> list[GoldenRecord]:
-        return await self._many(info, RelationshipType.CHILD_OF)
+    async def children(
+        self, info: Info[Context, None], first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> list[GoldenRecord]:
+        return await self._many(info, RelationshipType.CHILD_OF, first, after)
 
     @strawberry.field(
         description=(
@@ -356,10 +372,15 @@ class GoldenRecord:
         return GoldenRecord.of(view) if view else None
 
     async def _many(
-        self, info: Info[Context, None], relationship: RelationshipType
+        self,
+        info: Info[Context, None],
+        relationship: RelationshipType,
+        first: int,
+        after: str | None,
     ) -> list[GoldenRecord]:
         found = await neighbours(info.context.loaders, self.id, relationship, Direction.IN)
-        return [GoldenRecord.of(view) for _, view in found]
+        views = page_of([view for _, view in found], lambda view: view.golden.id, first, after)
+        return [GoldenRecord.of(view) for view in views]
 
     async def _walk(
         self, info: Info[Context, None], direction: Direction, max_depth: int
