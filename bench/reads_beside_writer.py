@@ -181,7 +181,10 @@ def render(console: Console, results: list[Json]) -> None:
 
     row("resolve alone p50 / p99", "resolve_alone_ms")
     row("resolve beside loader p50 / p99", "resolve_beside_loader_ms")
-    table.add_row("resolve beside loader max", *(f"{r['resolve_beside_loader_ms']['max']:.0f} ms" for r in results))
+    table.add_row(
+        "resolve beside loader max",
+        *(f"{r['resolve_beside_loader_ms']['max']:.0f} ms" for r in results),
+    )
     table.add_row(
         "resolves beside loader (during a batch)",
         *(
@@ -190,7 +193,9 @@ def render(console: Console, results: list[Json]) -> None:
         ),
     )
     table.add_row("loader records/s", *(f"{r['loader']['records_per_s']:,.0f}" for r in results))
-    table.add_row("loader batch p50", *(f"{r['loader']['batch_ms']['p50']:,.0f} ms" for r in results))
+    table.add_row(
+        "loader batch p50", *(f"{r['loader']['batch_ms']['p50']:,.0f} ms" for r in results)
+    )
     console.print(table)
 
 
@@ -203,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--store", choices=("embedded", "neo4j", "both"), default="embedded")
     parser.add_argument("--records", type=int, default=2000, help="customers loaded first")
-    parser.add_argument("--loader-records", type=int, default=10_000, help="customers the loader posts")
+    parser.add_argument(
+        "--loader-records", type=int, default=10_000, help="customers the loader posts"
+    )
     parser.add_argument("--batch", type=int, default=500, help="records per loader request")
     parser.add_argument("--quiet", type=int, default=500, help="resolves timed with no loader")
     parser.add_argument("--seed", type=int, default=42)

@@ -15,7 +15,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.correlation import correlation_middleware
-from mdm_hub.api.graphql.router import graphql_router
+from mdm_hub.api.graphql.router import (
+    SERVICE_UNAVAILABLE,
+    STORE_RETRY_AFTER_S,
+    graphql_router,
+)
 from mdm_hub.api.metrics_endpoint import metrics_router
 from mdm_hub.api.rate_limit import RateLimits
 from mdm_hub.api.request_log import RequestLog
@@ -107,7 +111,11 @@ def create_app(
         try:
             await the_store.ping()
         except StoreUnavailable as exc:
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "reason": str(exc)},
+                status_code=SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+            )
         return JSONResponse({"status": "ready", "store": settings.store})
 
     return app

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
 
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.auth.credentials import presented
@@ -13,7 +16,7 @@ from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.api.rate_limit import Caller, RateLimits
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Principal
-from mdm_hub.errors import Unauthenticated
+from mdm_hub.errors import StoreUnavailable, Unauthenticated
 from mdm_hub.observability.metrics import AUTH_FAILURES, RATE_LIMITED
 from mdm_hub.wiring import Services
 
@@ -25,10 +28,33 @@ CDN = "https://unpkg.com/"
 VENDORED = "/ui/static/vendor/unpkg/"
 
 
+# A store that cannot serve: the answer is HTTP 503 with this Retry-After (seconds), so load
+# balancers and integrations back off and send again (upserts are idempotent).
+STORE_RETRY_AFTER_S = 5
+SERVICE_UNAVAILABLE = 503
+
+
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
     @property
     def graphql_ide_html(self) -> str:
         return super().graphql_ide_html.replace(CDN, VENDORED)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        results = response_data if isinstance(response_data, list) else [response_data]
+        if any(_store_unavailable(result) for result in results):
+            response.status_code = SERVICE_UNAVAILABLE
+            response.headers["Retry-After"] = str(STORE_RETRY_AFTER_S)
+        return response
+
+
+def _store_unavailable(result: GraphQLHTTPResponse) -> bool:
+    errors: list[Any] = result.get("errors") or []
+    return any((e.get("extensions") or {}).get("code") == StoreUnavailable.code for e in errors)
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
