@@ -33,6 +33,7 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).parent))
+from machine_facts import load_average
 from resolve_latency import (
     MAX_BATCH,
     REQUEST_TIMEOUT_S,
@@ -50,8 +51,6 @@ from resolve_latency import (
     running_server,
     summarise,
 )
-
-from machine_facts import load_average
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "reads_beside_writer.json"
 
