@@ -11,13 +11,10 @@ from typing import Any
 import httpx
 
 from tests.support.graphql_client import RESOLVE, UPSERT_MANY, record
-from tests.support.served_hub import ServedHub, create_key, read_only, started
+from tests.support.integrity import integration_key, stored_at
+from tests.support.served_hub import ServedHub, read_only, started
 
 SERVICE_UNAVAILABLE = 503
-
-
-def embedded(path: Path) -> dict[str, str]:
-    return {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(path)}
 
 
 def upsert(hub: ServedHub, key: str, source_id: str) -> httpx.Response:
@@ -48,10 +45,10 @@ def assert_refused_as_unavailable(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def test_a_read_only_database_file_is_reported_and_writes_are_refused(tmp_path: Path) -> None:
+async def test_a_read_only_database_file_is_reported_and_writes_are_refused(tmp_path: Path) -> None:
     database = tmp_path / "hub.db"
-    env = embedded(database)
-    key = create_key(env)
+    env = stored_at(database)
+    key = await integration_key(database)
     log = tmp_path / "serve.log"
     with read_only(database), started(env, log, ready=False) as hub:
         ready = httpx.get(f"{hub.base}/readyz", timeout=30)
@@ -68,13 +65,14 @@ def test_a_read_only_database_file_is_reported_and_writes_are_refused(tmp_path: 
     assert "is read-only" in log.read_text()
 
 
-def test_a_deleted_data_directory_is_reported_and_no_write_is_answered_as_done(
+async def test_a_deleted_data_directory_is_reported_and_no_write_is_answered_as_done(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    env = embedded(data / "hub.db")
-    key = create_key(env)
+    database = data / "hub.db"
+    env = stored_at(database)
+    key = await integration_key(database)
     with started(env, tmp_path / "serve.log") as hub:
         before = upsert(hub, key, "DIR-1")
         assert before.status_code == 200, before.text

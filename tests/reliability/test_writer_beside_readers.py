@@ -13,7 +13,8 @@ import httpx
 
 from tests.support.exports import company_name
 from tests.support.graphql_client import RESOLVE, UPSERT_MANY, record
-from tests.support.served_hub import create_key, started
+from tests.support.integrity import integration_key, stored_at
+from tests.support.served_hub import started
 
 BATCH = 1000  # ten groups of the store's group commit
 # Reads answered while the batch was in flight. A writer that holds the event loop for the
@@ -31,9 +32,10 @@ def post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[st
     return data
 
 
-def test_resolves_are_answered_while_a_batch_is_written(tmp_path: Path) -> None:
-    env = {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
-    headers = {"Authorization": f"Bearer {create_key(env)}"}
+async def test_resolves_are_answered_while_a_batch_is_written(tmp_path: Path) -> None:
+    database = tmp_path / "hub.db"
+    env = stored_at(database)
+    headers = {"Authorization": f"Bearer {await integration_key(database)}"}
     batch = [record("ERP", f"W-{n}", name=company_name(n), country="DE") for n in range(BATCH)]
     resolve = {"system": "CRM", "entityType": "CUSTOMER", "sourceId": "R-1"}
     with (
