@@ -3,6 +3,7 @@ retirement of records their systems deleted or archived (services/retirement.py)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,6 +157,8 @@ class IngestService:
             )
         parsed: list[IncomingRecord | RecordRejected] = []
         for index, raw in enumerate(raws):
+            if index:
+                await asyncio.sleep(0)  # other requests go on beside a long batch
             try:
                 parsed.append(
                     admit(
