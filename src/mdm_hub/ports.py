@@ -277,7 +277,7 @@ class StoreLifecycle(Protocol):
     async def close(self) -> None: ...
 
     async def ping(self) -> None:
-        """Raise StoreUnavailable unless the store answers."""
+        """Raise StoreUnavailable unless the store answers and takes writes (/readyz)."""
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Run `work` in one transaction; commit if it returns, roll back if it raises."""
