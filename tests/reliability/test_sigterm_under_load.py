@@ -8,7 +8,6 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -22,7 +21,7 @@ from tests.support.integrity import (
     integration_key,
     stored_at,
 )
-from tests.support.served_hub import started
+from tests.support.served_hub import answered, started
 
 BATCH = 600  # six groups of the store's group commit
 WAIT_S = 120
@@ -51,7 +50,7 @@ async def test_sigterm_mid_batch_fails_no_request_and_loses_nothing(tmp_path: Pa
         # is then in the middle of the batch.
         deadline = time.monotonic() + WAIT_S
         while True:
-            found = _resolve(reader, first)
+            found = answered(reader, RESOLVE, first)["resolve"]
             if found is not None:
                 break
             assert loader.is_alive(), "the batch ended before the server was stopped"
@@ -69,12 +68,3 @@ async def test_sigterm_mid_batch_fails_no_request_and_loses_nothing(tmp_path: Pa
     keys = [SourceKey("ERP", EntityType.CUSTOMER, r["sourceId"]) for r in batch]
     await assert_each_stored_once(database, keys)
     assert_audit_intact(env)
-
-
-def _resolve(client: httpx.Client, ref: dict[str, str]) -> dict[str, Any] | None:
-    response = client.post("/graphql", json={"query": RESOLVE, "variables": ref})
-    assert response.status_code == 200, response.text  # every answered request succeeded
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body["errors"]
-    found: dict[str, Any] | None = body["data"]["resolve"]
-    return found

@@ -14,22 +14,13 @@ import httpx
 from tests.support.exports import company_name
 from tests.support.graphql_client import RESOLVE, UPSERT_MANY, record
 from tests.support.integrity import integration_key, stored_at
-from tests.support.served_hub import started
+from tests.support.served_hub import answered, started
 
 BATCH = 1000  # ten groups of the store's group commit
 # Reads answered while the batch was in flight. A writer that holds the event loop for the
 # whole batch lets at most the one read already under way through; a read that waits at most
 # one group gets about one per group.
 AT_LEAST = 4
-
-
-def post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body["errors"]
-    data: dict[str, Any] = body["data"]
-    return data
 
 
 async def test_resolves_are_answered_while_a_batch_is_written(tmp_path: Path) -> None:
@@ -44,22 +35,22 @@ async def test_resolves_are_answered_while_a_batch_is_written(tmp_path: Path) ->
         httpx.Client(base_url=hub.base, headers=headers, timeout=120) as writer,
     ):
         seed = [record("CRM", "R-1", name="Reader Seed Holding AG", country="CH")]
-        post(writer, UPSERT_MANY, {"inputs": seed})
-        golden_id = post(reader, RESOLVE, resolve)["resolve"]["goldenId"]
+        answered(writer, UPSERT_MANY, {"inputs": seed})
+        golden_id = answered(reader, RESOLVE, resolve)["resolve"]["goldenId"]
 
         written: list[dict[str, Any]] = []
         window: list[float] = []
 
         def write() -> None:
             window.append(time.monotonic())
-            written.extend(post(writer, UPSERT_MANY, {"inputs": batch})["upsertSourceRecords"])
+            written.extend(answered(writer, UPSERT_MANY, {"inputs": batch})["upsertSourceRecords"])
             window.append(time.monotonic())
 
         loader = threading.Thread(target=write)
         loader.start()
         answered_at: list[float] = []
         while loader.is_alive():
-            assert post(reader, RESOLVE, resolve)["resolve"]["goldenId"] == golden_id
+            assert answered(reader, RESOLVE, resolve)["resolve"]["goldenId"] == golden_id
             answered_at.append(time.monotonic())
         loader.join()
 

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 STARTUP_TIMEOUT_S = 60
@@ -138,3 +140,13 @@ def read_only(path: Path) -> Iterator[Path]:
         if as_root:
             subprocess.run(["chattr", "-i", str(path)], check=True, capture_output=True)
         path.chmod(mode)
+
+
+def answered(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The data of a GraphQL request to a served hub, which must succeed (HTTP 200, no errors)."""
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
