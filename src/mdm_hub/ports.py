@@ -281,7 +281,8 @@ class StoreLifecycle(Protocol):
     async def close(self) -> None: ...
 
     async def ping(self) -> None:
-        """Raise StoreUnavailable unless the store answers."""
+        """Raise StoreUnavailable unless the store answers (/readyz); the embedded store also
+        checks that its file is still there and takes a write."""
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Run `work` in one transaction; commit if it returns, roll back if it raises."""

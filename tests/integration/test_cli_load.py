@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from mdm_hub.cli import app
 from mdm_hub.neo4j_local import Neo4jEndpoint
-from tests.integration.test_serve_end_to_end import KEYS_CREATE, serving
 from tests.support.exports import TEST_MAPPINGS, psa_customers, reject_lines, write_psa_csv
+from tests.support.served_hub import KEYS_CREATE, serving
 
 runner = CliRunner()
 PSA_MAPPING = str(TEST_MAPPINGS / "psa" / "customer.yaml")

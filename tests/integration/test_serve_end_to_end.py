@@ -5,92 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
 
 from mdm_hub.neo4j_local import Neo4jEndpoint
 from tests.support.paths import REPO_ROOT
+from tests.support.served_hub import create_key, serving
 
 QUICKSTART = REPO_ROOT / "examples" / "quickstart.py"
-STARTUP_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(
-    env: dict[str, str],
-    log: Path,
-    *args: str,
-    command: tuple[str, ...] = (sys.executable, "-m", "mdm_hub.cli"),
-    cwd: Path | None = None,
-) -> Iterator[str]:
-    """`mdm-hub serve` (`command` runs the CLI) until the block ends; yields the GraphQL URL."""
-    port = _free_port()
-    full_env = {**os.environ, **env, "MDM_PORT": str(port), "MDM_HOST": "127.0.0.1"}
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [*command, "serve", *args],
-            env=full_env,
-            stdout=out,
-            stderr=out,
-            cwd=cwd,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mdm-hub serve did not become ready:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield f"{base}/graphql"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-KEYS_CREATE = [sys.executable, "-m", "mdm_hub.cli", "keys", "create"]
-SYSTEMS = ("--systems", "CRM,ERP")
-
-
-def create_key(
-    env: dict[str, str],
-    command: tuple[str, ...] = (sys.executable, "-m", "mdm_hub.cli"),
-    cwd: Path | None = None,
-) -> str:
-    """`mdm-hub keys create` on the store the server uses; the key is its only stdout line."""
-    done = subprocess.run(
-        [*command, "keys", "create", "--role", "integration", "--name", "quickstart", *SYSTEMS],
-        env={**os.environ, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    token = done.stdout.strip()
-    assert token.startswith("mdm_"), done.stdout
-    return token
 
 
 def quickstart(url: str, api_key: str, *extra: str) -> str:

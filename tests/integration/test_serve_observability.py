@@ -7,7 +7,7 @@ import json
 import urllib.request
 from pathlib import Path
 
-from tests.integration.test_serve_end_to_end import serving
+from tests.support.served_hub import serving
 
 # In the process's log, anyone's: the server's start-up lines and the request lines.
 HEALTH_CHECKED = "healthz-1"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mdm_hub.neo4j_local import Neo4jEndpoint
-from tests.integration.test_serve_end_to_end import serving
+from tests.support.served_hub import serving
 
 SERVE = [sys.executable, "-m", "mdm_hub.cli", "serve"]
 UPSERT = """mutation($inputs: [SourceRecordInput!]!) {

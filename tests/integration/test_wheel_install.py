@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_serve_end_to_end import create_key, quickstart, serving
+from tests.integration.test_serve_end_to_end import quickstart
 from tests.support.paths import REPO_ROOT
+from tests.support.served_hub import create_key, serving
 
 BUILD_TIMEOUT_S = 600
 # What setuptools reads to build the wheel (the rest of the checkout is not shipped).

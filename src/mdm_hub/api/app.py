@@ -20,6 +20,7 @@ from mdm_hub.api.limits.body_size import BodySizeLimit
 from mdm_hub.api.metrics_endpoint import metrics_router
 from mdm_hub.api.rate_limit import RateLimits
 from mdm_hub.api.request_log import RequestLog
+from mdm_hub.api.store_outage import RETRY_AFTER
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.observability.logs import route_structlog_to_logging
@@ -110,7 +111,11 @@ def create_app(
         try:
             await the_store.ping()
         except StoreUnavailable as exc:
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "reason": str(exc)},
+                status_code=503,
+                headers=RETRY_AFTER,
+            )
         return JSONResponse({"status": "ready", "store": settings.store})
 
     return app

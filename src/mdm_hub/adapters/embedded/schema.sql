@@ -291,3 +291,9 @@ CREATE TABLE IF NOT EXISTS webhook_dead_letter (
   replay     INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (webhookId, position)
 );
+
+-- One row `ping` (/readyz) rewrites: proof that the file still takes a write, not only a read.
+CREATE TABLE IF NOT EXISTS store_heartbeat (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  at  TEXT NOT NULL
+);

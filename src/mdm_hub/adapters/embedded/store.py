@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
@@ -15,6 +18,7 @@ from mdm_hub.adapters.codecs.values import dumps, entity_type_from_text
 from mdm_hub.adapters.embedded import search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
+from mdm_hub.adapters.embedded.availability import OpenedFile, is_read_only, unavailable
 from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from mdm_hub.adapters.embedded.graph_reads import EmbeddedGraphReads
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
@@ -41,6 +45,8 @@ from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 # Works `write_each` commits together. A commit writes every page the group dirtied (each
 # record's ~17 match keys land on random index pages), so a batch of 100 committed once costs
@@ -133,20 +139,35 @@ class EmbeddedStore(
         self._db: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
         self._checkpointer: WalCheckpointer | None = None
+        self._file: OpenedFile | None = None
+        self._read_only: str | None = None  # why, when the file could only be opened so
 
     async def open(self) -> None:
-        """Connect (once) and apply the schema; calling it again only re-applies the schema."""
+        """Connect (once) and apply the schema; calling it again only re-applies the schema.
+        A read-only file opens for reading: `ping` and every write then raise StoreUnavailable."""
         if self._db is None:
             self._db = self._connect()
+            self._file = OpenedFile.of(self._path)
             mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
             if mode == "wal":  # not for ":memory:", which has no WAL
                 self._checkpointer = WalCheckpointer(self._path)
                 self._checkpointer.start()
-        self._db.executescript(
-            resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
-        )
-        _add_missing_columns(self._db)
-        upgrade_text_keys(self._db)
+        try:
+            self._db.executescript(
+                resources.files(__package__).joinpath("schema.sql").read_text("utf-8")
+            )
+            _add_missing_columns(self._db)
+            upgrade_text_keys(self._db)
+        except sqlite3.Error as exc:
+            if not is_read_only(exc):
+                _raise_translated(self._path, exc)
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._read_only = (
+                f"embedded store {self._path!r} is read-only: writes are refused until it is "
+                "writable and the hub restarted"
+            )
+            log.error("%s; reads are served", self._read_only)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -182,35 +203,58 @@ class EmbeddedStore(
             raise StoreUnavailable("embedded store is not open")
         return self._db
 
-    async def ping(self) -> None:
-        try:
-            self._conn.execute("SELECT 1").fetchone()
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"embedded store {self._path!r} does not answer: {exc}") from exc
-
-    async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[sqlite3.Connection]:
+        """The connection, to this caller alone, on a file that is still the one opened; an
+        SQLite error that means the file cannot serve leaves as StoreUnavailable."""
         async with self._lock:
             db = self._conn
+            if self._file is not None:
+                self._file.check()
+            try:
+                yield db
+            except sqlite3.Error as exc:
+                _raise_translated(self._path, exc)
+
+    async def ping(self) -> None:
+        """Rewrite the heartbeat row: the file must still be there and take a write."""
+        if self._read_only is not None:
+            raise StoreUnavailable(self._read_only)
+        async with self._session() as db:
+            db.execute(
+                "INSERT INTO store_heartbeat (id, at) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                (datetime.now(UTC).isoformat(),),
+            )
+
+    async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        async with self._session() as db:
             db.execute("BEGIN IMMEDIATE")
             tx = EmbeddedTransaction(db)
             try:
                 result = await work(tx)
                 tx.finish()
+                if self._file is not None:
+                    self._file.check()  # a commit into a deleted file would be lost
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite ends it itself on some I/O errors
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
             if self._checkpointer is not None:
                 self._checkpointer.committed()
             return result
 
     async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
-        return await write_in_groups(self.write, works, GROUP_COMMIT_SIZE)
+        try:
+            return await write_in_groups(self.write, works, GROUP_COMMIT_SIZE)
+        except sqlite3.Error as exc:  # raised by a work, after the works before it were written
+            _raise_translated(self._path, exc)
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         refs = dumps([key_params(key) for key in keys])
-        async with self._lock:
-            rows = self._conn.execute(_RESOLVE_MANY, (refs,)).fetchall()
+        async with self._session() as db:
+            rows = db.execute(_RESOLVE_MANY, (refs,)).fetchall()
         # Rows come ordered by ref index: one pass, no per-row enum lookups (profiled: the
         # enum constructor was a third of this method on a 1,000-ref call).
         found: dict[int, Resolution] = {}
@@ -230,13 +274,12 @@ class EmbeddedStore(
         return [found.get(index) for index in range(len(keys))]
 
     async def _locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        async with self._lock:
-            return work(self._conn)
+        async with self._session() as db:
+            return work(db)
 
     async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
         """Run reads in one read transaction, so together they see one state of the store."""
-        async with self._lock:
-            db = self._conn
+        async with self._session() as db:
             db.execute("BEGIN")  # one snapshot for the golden, its members and its history
             try:
                 return read(db)
@@ -244,8 +287,8 @@ class EmbeddedStore(
                 db.execute("COMMIT")
 
     async def queue_sizes(self) -> QueueSizes:
-        async with self._lock:
-            row = self._conn.execute(_QUEUE_SIZES, (str(CandidateStatus.OPEN),)).fetchone()
+        async with self._session() as db:
+            row = db.execute(_QUEUE_SIZES, (str(CandidateStatus.OPEN),)).fetchone()
         return QueueSizes(*row)
 
     async def get_golden(self, golden_id: str) -> GoldenView | None:
@@ -260,8 +303,8 @@ class EmbeddedStore(
         )
 
     async def get_match_candidate(self, candidate_id: str) -> MatchCandidate | None:
-        async with self._lock:
-            row = self._conn.execute(
+        async with self._session() as db:
+            row = db.execute(
                 "SELECT * FROM match_candidate WHERE id = ?", (candidate_id,)
             ).fetchone()
         return match_candidate_from_fields(row) if row else None
@@ -273,8 +316,8 @@ class EmbeddedStore(
         first: int,
         after: str | None,
     ) -> list[MatchCandidate]:
-        async with self._lock:
-            rows = self._conn.execute(
+        async with self._session() as db:
+            rows = db.execute(
                 "SELECT * FROM match_candidate c WHERE (?1 IS NULL OR status = ?1) "
                 "AND (?2 IS NULL OR entityType = ?2) AND (?3 IS NULL OR (createdAt, id) > "
                 "(SELECT createdAt, id FROM match_candidate WHERE id = ?3)) "
@@ -289,16 +332,16 @@ class EmbeddedStore(
         return [match_candidate_from_fields(row) for row in rows]
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
-        async with self._lock:
-            rows = self._conn.execute(
+        async with self._session() as db:
+            rows = db.execute(
                 "SELECT id FROM golden WHERE entityType = ? AND id > ? ORDER BY id LIMIT ?",
                 (str(entity_type), after, limit),
             ).fetchall()
         return [row["id"] for row in rows]
 
     async def count_goldens(self, entity_type: EntityType, stale_for: str | None = None) -> int:
-        async with self._lock:
-            row = self._conn.execute(
+        async with self._session() as db:
+            row = db.execute(
                 "SELECT count(*) AS n FROM golden WHERE entityType = ? "
                 "AND (? IS NULL OR ruleSetHash IS NULL OR ruleSetHash <> ?)",
                 (str(entity_type), stale_for, stale_for),
@@ -307,13 +350,13 @@ class EmbeddedStore(
         return count
 
     async def source_versions(self, key: SourceKey) -> list[StoredSource]:
-        async with self._lock:
-            rows = self._conn.execute(_SOURCE_VERSIONS, key_params(key) * 2).fetchall()
+        async with self._session() as db:
+            rows = db.execute(_SOURCE_VERSIONS, key_params(key) * 2).fetchall()
         return [stored_source_from_fields(row) for row in rows]
 
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
-        async with self._lock:
-            self._conn.executemany(
+        async with self._session() as db:
+            db.executemany(
                 "INSERT INTO rejected_record (receivedAt, payload, problems, correlationId) "
                 "VALUES (?, ?, ?, ?)",
                 [
@@ -328,11 +371,19 @@ class EmbeddedStore(
             )
 
     async def list_rejects(self, limit: int) -> list[RejectedRecord]:
-        async with self._lock:
-            rows = self._conn.execute(
+        async with self._session() as db:
+            rows = db.execute(
                 "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
             ).fetchall()
         return [reject_from_fields(row) for row in rows]
+
+
+def _raise_translated(path: str, error: sqlite3.Error) -> NoReturn:
+    """Raise StoreUnavailable when `error` means the file cannot serve, else `error` itself."""
+    found = unavailable(path, error)
+    if found is None:
+        raise error
+    raise found from error
 
 
 def _resolution(row: sqlite3.Row, live: list[SourceKey], retired: list[SourceKey]) -> Resolution:

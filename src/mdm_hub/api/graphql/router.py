@@ -7,7 +7,7 @@ from typing import Any
 
 import structlog
 from cross_web import HTTPException as ParseRefusal
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
@@ -27,6 +27,7 @@ from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.api.limits.json_body import decode_body
 from mdm_hub.api.rate_limit import Caller, RateLimits
+from mdm_hub.api.store_outage import mark_unavailable, reports_store_unavailable
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Principal, Role
 from mdm_hub.errors import Unauthenticated
@@ -93,6 +94,10 @@ class JsonGraphQLRouter(GraphQLRouter[Context, None]):
                 {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
                 status_code=exc.status_code,
             )
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        return mark_unavailable(response) if reports_store_unavailable(response_data) else response
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
