@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from strawberry.fastapi import GraphQLRouter
 
 from mdm_hub.api.auth.authenticate import Authenticator
@@ -11,6 +13,7 @@ from mdm_hub.api.auth.credentials import presented
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.schema import build_schema
 from mdm_hub.api.rate_limit import Caller, RateLimits
+from mdm_hub.api.store_outage import mark_unavailable, reports_store_unavailable
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Principal
 from mdm_hub.errors import Unauthenticated
@@ -29,6 +32,10 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
     @property
     def graphql_ide_html(self) -> str:
         return super().graphql_ide_html.replace(CDN, VENDORED)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        return mark_unavailable(response) if reports_store_unavailable(response_data) else response
 
 
 log = structlog.stdlib.get_logger("mdm_hub.api.auth")
