@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     neo4j_connection_timeout_seconds: float = Field(default=1.0, gt=0)
     neo4j_acquisition_timeout_seconds: float = Field(default=1.5, gt=0)
     neo4j_write_retry_seconds: float = Field(default=15.0, ge=0)
+    # A read's whole answer (a database still starting takes connections and answers late).
+    neo4j_read_timeout_seconds: float = Field(default=10.0, gt=0)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

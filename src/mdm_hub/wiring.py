@@ -90,6 +90,7 @@ def build_store(settings: Settings) -> Store:
             connection_timeout=settings.neo4j_connection_timeout_seconds,
             acquisition_timeout=settings.neo4j_acquisition_timeout_seconds,
             write_retry_seconds=settings.neo4j_write_retry_seconds,
+            read_timeout=settings.neo4j_read_timeout_seconds,
         ),
     )
 

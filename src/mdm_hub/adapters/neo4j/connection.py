@@ -18,6 +18,9 @@ class ConnectionPolicy:
     acquisition_timeout: float
     # A write is retried this long (transient errors, deadlocks, a cluster's leader switch).
     write_retry_seconds: float
+    # A read's whole answer: a server that took the connection but does not answer (a
+    # database still starting) is reported instead of waited for.
+    read_timeout: float
 
 
 def open_driver(uri: str, auth: tuple[str, str], policy: ConnectionPolicy | None) -> AsyncDriver:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from importlib.resources.abc import Traversable
@@ -87,6 +88,7 @@ class Neo4jStore(
         self._auth = (user, password)
         self._database = database
         self._policy = policy
+        self._read_timeout = policy.read_timeout if policy is not None else None
         self._catalog = CypherCatalog.load(cypher_dir)
         self._driver: AsyncDriver | None = None
         # Every session reads at or after the bookmarks of its caller's causal chain (its
@@ -184,10 +186,18 @@ class Neo4jStore(
         # sends it to a secondary when the URI routes (neo4j://). It is not retried: a read
         # whose server went away is answered STORE_UNAVAILABLE at once, and the caller's retry
         # finds the routing table without that server.
-        with store_failures(self._uri):
-            async with self._session(READ_ACCESS) as session:
-                result = await session.run(self._catalog[query], params)
-                return [record.data() async for record in result]
+        try:
+            with store_failures(self._uri):
+                async with (
+                    asyncio.timeout(self._read_timeout),
+                    self._session(READ_ACCESS) as session,
+                ):
+                    result = await session.run(self._catalog[query], params)
+                    return [record.data() async for record in result]
+        except TimeoutError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self._uri} did not answer a read within {self._read_timeout} s"
+            ) from exc
 
     async def _write_one(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         with store_failures(self._uri):
