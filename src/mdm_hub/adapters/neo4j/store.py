@@ -9,7 +9,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, AsyncSession
+from neo4j import READ_ACCESS, WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, AsyncSession
 from neo4j.exceptions import ClientError, ConstraintError, DriverError, Neo4jError
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
@@ -171,9 +171,7 @@ class Neo4jStore(
             self.write, works, GROUP_COMMIT_SIZE, passthrough=(Neo4jError, DriverError)
         )
 
-    def _session(self, access_mode: str | None = None) -> AsyncSession:
-        if access_mode is None:
-            return self.driver.session(database=self._database, bookmark_manager=self._bookmarks)
+    def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncSession:
         return self.driver.session(
             database=self._database,
             bookmark_manager=self._bookmarks,
