@@ -192,7 +192,7 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
                 n += 1
                 time.sleep(0.02)
 
-    finish = _in_background(3, resolving)
+    finish = _in_background(4, resolving)
     try:
         assert _wait_for(lambda: sum(a.status == 200 for a in answers) >= 30, 60)
         stopping = time.monotonic()
@@ -219,13 +219,16 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
     # From the moment Neo4j is asked to stop until it starts again, answered within 2 s.
     stopping_phase = [a for a in answers if a.done > stopping and a.sent < starting]
     slowest = max(a.done - max(a.sent, stopping) for a in stopping_phase)
-    # While it starts (it takes connections before its database answers), never a hang.
+    # While it starts (it takes connections before its database answers), never a hang: the
+    # key check and the resolve each wait for their answer at most the read timeout.
     starting_phase = [a for a in answers if starting <= a.sent < back]
     slowest_starting = max((a.done - a.sent for a in starting_phase), default=0.0)
     down = [a for a in answers if stopped + REPORT_WITHIN_S < a.sent < starting]
-    after = [a for a in answers if a.sent > back]
-    assert any(a.status == 200 for a in after), [(a.sent - back, a.message) for a in after][:10]
-    first_ok = min(a.done for a in after if a.status == 200)
+    back_again = [a for a in answers if a.done > back]
+    assert any(a.status == 200 for a in back_again), [
+        (a.done - back, a.message) for a in back_again
+    ][:10]
+    first_ok = min(a.done for a in back_again if a.status == 200)
     print(  # the measured figures, shown with -s
         f"first 503 {first_refused - stopping:.2f}s after stop began (Neo4j gone after "
         f"{stopped - stopping:.2f}s); slowest answer while stopping and down {slowest:.2f}s, "
@@ -234,12 +237,14 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
     )
     assert first_refused - stopping <= REPORT_WITHIN_S
     assert slowest <= REPORT_WITHIN_S + BUSY_MACHINE_SLACK_S
-    assert slowest_starting <= READ_TIMEOUT_S + BUSY_MACHINE_SLACK_S
+    assert slowest_starting <= 2 * READ_TIMEOUT_S + BUSY_MACHINE_SLACK_S
     assert down
     assert all(_is_unavailable(a) for a in down)
     assert first_ok - back <= RECOVER_WITHIN_S
     # Once recovered it stays so, on the same hub process.
-    assert all(a.status == 200 for a in answers if a.sent >= first_ok)
+    settled = [a for a in answers if a.sent >= back + RECOVER_WITHIN_S]
+    assert settled
+    assert all(a.status == 200 for a in settled), [a.message for a in settled if a.status != 200]
 
 
 def test_restarting_neo4j_under_write_load_writes_every_record_exactly_once(
@@ -277,6 +282,9 @@ def test_restarting_neo4j_under_write_load_writes_every_record_exactly_once(
         finish()
 
     assert all(a.status == 200 or _is_unavailable(a) for a in outcomes), outcomes
+    refused = [a for a in outcomes if a.status != 200]
+    slowest = max(a.done - a.sent for a in outcomes)
+    print(f"{len(outcomes)} batches sent, {len(refused)} refused 503; slowest {slowest:.1f}s")
     assert any(_is_unavailable(a) for a in outcomes) or len(outcomes) == total
     with _client(key) as client:
         refs = [{k: r[k] for k in ("system", "entityType", "sourceId")} for r in records]
