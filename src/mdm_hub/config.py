@@ -19,6 +19,15 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str | None = None
+    # How long the hub waits on Neo4j before it answers STORE_UNAVAILABLE (HTTP 503 with
+    # Retry-After): a TCP connection to a server; a connection from the pool (a routing table
+    # and opening a connection included), so a server that is gone or hangs is reported in
+    # about this time; and a write's retries (transient errors, a cluster's leader switch).
+    neo4j_connection_timeout_seconds: float = Field(default=1.0, gt=0)
+    neo4j_acquisition_timeout_seconds: float = Field(default=1.5, gt=0)
+    neo4j_write_retry_seconds: float = Field(default=15.0, ge=0)
+    # A read's whole answer (a database still starting takes connections and answers late).
+    neo4j_read_timeout_seconds: float = Field(default=10.0, gt=0)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.http_sender import HttpSender
-from mdm_hub.adapters.neo4j import Neo4jStore
+from mdm_hub.adapters.neo4j import ConnectionPolicy, Neo4jStore
 from mdm_hub.config import Settings
 from mdm_hub.datafiles import shipped
 from mdm_hub.domain.systems import SystemRegistry
@@ -87,6 +87,12 @@ def build_store(settings: Settings) -> Store:
         password=settings.neo4j_password.get_secret_value(),
         cypher_dir=cypher_directory(settings),
         database=settings.neo4j_database,
+        policy=ConnectionPolicy(
+            connection_timeout=settings.neo4j_connection_timeout_seconds,
+            acquisition_timeout=settings.neo4j_acquisition_timeout_seconds,
+            write_retry_seconds=settings.neo4j_write_retry_seconds,
+            read_timeout=settings.neo4j_read_timeout_seconds,
+        ),
     )
 
 

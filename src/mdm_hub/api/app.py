@@ -14,13 +14,14 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
+from mdm_hub.api.bookmarks import CausalConsistency
 from mdm_hub.api.correlation import correlation_middleware
 from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.api.limits.body_size import BodySizeLimit
 from mdm_hub.api.metrics_endpoint import metrics_router
 from mdm_hub.api.rate_limit import RateLimits
 from mdm_hub.api.request_log import RequestLog
-from mdm_hub.api.store_outage import RETRY_AFTER
+from mdm_hub.api.store_outage import RETRY_AFTER, store_unavailable_response
 from mdm_hub.config import Settings
 from mdm_hub.errors import StoreUnavailable
 from mdm_hub.observability.logs import route_structlog_to_logging
@@ -91,8 +92,12 @@ def create_app(
     )
     app.add_middleware(RequestLog)  # inside the correlation middleware: it needs the ID
     app.middleware("http")(correlation_middleware)
+    # The request's causal chain (X-MDM-Bookmark) spans everything it runs.
+    app.add_middleware(CausalConsistency)
     # Outermost: an oversized body is refused before any other work is done for it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Checking credentials needs the store (an API key not cached): 503 too when it is away.
+    app.add_exception_handler(StoreUnavailable, store_unavailable_response)
     app.include_router(graphql_router(services, settings, authenticator, limits), prefix="/graphql")
     if settings.metrics:
         app.include_router(metrics_router(the_store))

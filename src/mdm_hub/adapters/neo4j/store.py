@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from neo4j import (
-    READ_ACCESS,
-    AsyncDriver,
-    AsyncGraphDatabase,
-    AsyncManagedTransaction,
-    NotificationMinimumSeverity,
-)
-from neo4j.exceptions import (
-    ClientError,
-    ConstraintError,
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-)
+from neo4j import READ_ACCESS, WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, AsyncSession
+from neo4j.exceptions import ClientError, ConstraintError, DriverError, Neo4jError
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
@@ -31,7 +19,10 @@ from mdm_hub.adapters.codecs.values import entity_type_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
+from mdm_hub.adapters.neo4j.bookmarks import ChainBookmarks
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
+from mdm_hub.adapters.neo4j.connection import ConnectionPolicy, open_driver
+from mdm_hub.adapters.neo4j.failures import store_failures
 from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.outbox import Neo4jChangeFeed
 from mdm_hub.adapters.neo4j.params import key_params
@@ -91,12 +82,18 @@ class Neo4jStore(
         password: str,
         cypher_dir: Path | Traversable,
         database: str | None = None,
+        policy: ConnectionPolicy | None = None,
     ) -> None:
         self._uri = uri
         self._auth = (user, password)
         self._database = database
+        self._policy = policy
+        self._read_timeout = policy.read_timeout if policy is not None else None
         self._catalog = CypherCatalog.load(cypher_dir)
         self._driver: AsyncDriver | None = None
+        # Every session reads at or after the bookmarks of its caller's causal chain (its
+        # request's, else the process's) and adds what it commits to them.
+        self._bookmarks = ChainBookmarks()
 
     @property
     def catalog(self) -> CypherCatalog:
@@ -113,12 +110,7 @@ class Neo4jStore(
         if self._driver is not None:
             await self._apply_schema()
             return
-        # Schema-less warnings (a relationship type not created yet) would flood the log.
-        self._driver = AsyncGraphDatabase.driver(
-            self._uri,
-            auth=self._auth,
-            notifications_min_severity=NotificationMinimumSeverity.OFF,
-        )
+        self._driver = open_driver(self._uri, self._auth, self._policy)
         try:
             await self.ping()
         except StoreUnavailable:
@@ -130,7 +122,8 @@ class Neo4jStore(
         for name, statement in self._catalog.schema:
             log.debug("applying schema %s", name)
             try:
-                await self.driver.execute_query(statement, database_=self._database)
+                with store_failures(self._uri):
+                    await self.driver.execute_query(statement, database_=self._database)
             except ClientError as exc:
                 # Processes starting together (serve --workers) race past IF NOT EXISTS: the
                 # one that loses finds the rule made, which is what it wanted.
@@ -145,10 +138,9 @@ class Neo4jStore(
 
     async def ping(self) -> None:
         try:
-            await self.driver.verify_connectivity()
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
-        except Neo4jError as exc:
+            with store_failures(self._uri):
+                await self.driver.verify_connectivity()
+        except (Neo4jError, DriverError, OSError) as exc:  # credentials refused, and the like
             raise StoreUnavailable(f"Neo4j at {self._uri} refused the connection: {exc}") from exc
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
@@ -159,16 +151,18 @@ class Neo4jStore(
             await store_tx.finish()
             return result
 
+        # execute_write sends the work to the leader and runs it again (a fresh transaction,
+        # nothing of the failed one kept) on a transient error or a leader switch, for up to
+        # the policy's write_retry_seconds; a commit whose outcome is unknown is not retried.
         for attempt in range(1, CONSTRAINT_RETRIES + 1):
             try:
-                async with self.driver.session(database=self._database) as session:
-                    return await session.execute_write(in_transaction)
+                with store_failures(self._uri):
+                    async with self._session() as session:
+                        return await session.execute_write(in_transaction)
             except ConstraintError:
                 if attempt == CONSTRAINT_RETRIES:
                     raise
                 log.info("constraint conflict with a concurrent writer; retrying (%d)", attempt)
-            except (ServiceUnavailable, SessionExpired) as exc:
-                raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
         raise StoreError("unreachable: write retries exhausted")  # pragma: no cover
 
     async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
@@ -177,25 +171,40 @@ class Neo4jStore(
             self.write, works, GROUP_COMMIT_SIZE, passthrough=(Neo4jError, DriverError)
         )
 
+    def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncSession:
+        return self.driver.session(
+            database=self._database,
+            bookmark_manager=self._bookmarks,
+            default_access_mode=access_mode,
+        )
+
     async def _read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         # An auto-commit read pipelines RUN and PULL in one round trip: about half the latency
-        # of execute_query's managed transaction, measured on a single resolve.
+        # of execute_query's managed transaction, measured on a single resolve. Read access
+        # sends it to a secondary when the URI routes (neo4j://). It is not retried: a read
+        # whose server went away is answered STORE_UNAVAILABLE at once, and the caller's retry
+        # finds the routing table without that server.
         try:
-            async with self.driver.session(
-                database=self._database, default_access_mode=READ_ACCESS
-            ) as session:
-                result = await session.run(self._catalog[query], params)
-                return [record.data() async for record in result]
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
+            with store_failures(self._uri):
+                async with (
+                    asyncio.timeout(self._read_timeout),
+                    self._session(READ_ACCESS) as session,
+                ):
+                    result = await session.run(self._catalog[query], params)
+                    return [record.data() async for record in result]
+        except TimeoutError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self._uri} did not answer a read within {self._read_timeout} s"
+            ) from exc
 
     async def _write_one(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-        try:
+        with store_failures(self._uri):
             records, _, _ = await self.driver.execute_query(
-                self._catalog[query], params, database_=self._database
+                self._catalog[query],
+                params,
+                database_=self._database,
+                bookmark_manager_=self._bookmarks,
             )
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self._uri} does not answer: {exc}") from exc
         return [record.data() for record in records]
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
@@ -271,9 +280,7 @@ class Neo4jStore(
             }
             for r in rejects
         ]
-        await self.driver.execute_query(
-            self._catalog[Query.RECORD_REJECTS], {"rejects": params}, database_=self._database
-        )
+        await self._write_one(Query.RECORD_REJECTS, rejects=params)
 
     async def list_rejects(self, limit: int) -> list[RejectedRecord]:
         rows = await self._read(Query.LIST_REJECTS, limit=limit)
