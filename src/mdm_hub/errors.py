@@ -19,7 +19,9 @@
     ├── LoadStopped               a file load could not go on (hub unreachable, file unreadable);
     │                             its checkpoint is kept, so running it again carries on
     └── StoreError                the store could not do what was asked
-        └── StoreUnavailable      the store cannot be reached
+        ├── StoreUnavailable      the store cannot be reached
+        └── AuditHeadMissing      the audit chain's head row is missing or behind its events;
+                                  every write is refused until `verify-audit --repair-head`
 
 Anything else is a bug: the API masks it and logs the full trace.
 """
@@ -187,3 +189,24 @@ class RelationshipCycle(RecordRejected):
     steward's merge that would do so is refused the same way, labelled with the merge."""
 
     code = "RELATIONSHIP_CYCLE"
+
+
+class AuditHeadMissing(StoreError):
+    """The audit chain's head row (its last seq and hash) is gone, or names a seq before the
+    last stored event: someone edited the store. Appending would reuse seqs, so every write
+    is refused until an operator verifies the chain and rebuilds the head."""
+
+    code = "AUDIT_HEAD_MISSING"
+
+    def __init__(self, head_seq: int | None, last_seq: int) -> None:
+        self.head_seq = head_seq
+        self.last_seq = last_seq
+        found = "is missing" if head_seq is None else f"names seq {head_seq}"
+        super().__init__(
+            f"the audit chain head {found} but events run to seq {last_seq}: writes are "
+            "refused until `mdm-hub verify-audit --repair-head` rebuilds it from the verified "
+            "chain"
+        )
+
+    def details(self) -> dict[str, Any]:
+        return {"headSeq": self.head_seq, "lastEventSeq": self.last_seq}

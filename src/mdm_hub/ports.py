@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from mdm_hub.domain.access import ApiKey
-from mdm_hub.domain.audit import AuditEntry, AuditEvent
+from mdm_hub.domain.audit import AuditEntry, AuditEvent, IndexFaults
 from mdm_hub.domain.changes import ChangeEntry, ChangeEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent
@@ -409,6 +409,18 @@ class AuditLog(Protocol):
     async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
         """Events naming any of these subject IDs, in seq order, at most `limit`."""
 
+    async def audit_index_faults(self, limit: int) -> IndexFaults:
+        """Where the lineage index (what audit_events_for reads by) disagrees with the
+        events' subject IDs: entries missing and entries no event names, at most `limit`
+        of each, in seq order."""
+
+
+class AuditHeadRepair(AuditLog, Protocol):
+    """The audit log, and the operator's one repair of it."""
+
+    async def rewrite_audit_head(self, head: tuple[int, str]) -> None:
+        """Store `head` (seq and hash) as the chain head; only for a chain just verified."""
+
 
 class ChangeFeed(Protocol):
     """The outbox, read: change events in position order, and their pruning."""
@@ -498,7 +510,7 @@ class Store(
     GoldenReads,
     GraphReads,
     QueueReads,
-    AuditLog,
+    AuditHeadRepair,
     ChangeFeed,
     WebhookStore,
     ApiKeyStore,

@@ -183,8 +183,8 @@ async def test_overrides_and_clears_are_audited(store: Store) -> None:
         await ingest_service(store).upsert(RawRecord("CRM", "CUSTOMER", "c1", ACME))
     ).golden_id
     service = OverrideService(store, shipped_rules())
-    await service.override_attribute(golden, "name", "ACME AG", "registry", "jane", audit=JANE)
-    await service.clear_override(golden, "name", "registry changed", "jane")
+    await service.override_attribute(golden, "name", "ACME AG", 1, "registry", "jane", audit=JANE)
+    await service.clear_override(golden, "name", 2, "registry changed", "jane")
     pin, clear = await store.audit_events(1, 100)
     assert (pin.action, pin.subject_ids, pin.reason) == (Action.OVERRIDE, (golden,), "registry")
     assert pin.before == {"attribute": "name", "pinned": None}

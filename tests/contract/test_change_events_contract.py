@@ -231,7 +231,10 @@ async def test_a_parked_reference_that_links_reports_its_relationship(hub: Hub) 
 async def test_overrides_set_and_cleared_are_reported(hub: Hub) -> None:
     golden_id = await hub.post("ERP", "CUSTOMER", "C1", **ACME)
     await hub.new_events()
-    await hub.overrides.override_attribute(golden_id, "name", "ACME AG", "registry", "jane")
+    version = await hub.version(golden_id)
+    await hub.overrides.override_attribute(
+        golden_id, "name", "ACME AG", version, "registry", "jane"
+    )
     events = await hub.new_events()
     assert kinds(events) == [
         ("override.set", golden_id),
@@ -241,7 +244,8 @@ async def test_overrides_set_and_cleared_are_reported(hub: Hub) -> None:
     assert events[1].change["attributes"] == [
         {"attribute": "name", "old": "Acme Inc", "new": "ACME AG"}
     ]
-    await hub.overrides.clear_override(golden_id, "name", "registry was wrong", "jane")
+    version = await hub.version(golden_id)
+    await hub.overrides.clear_override(golden_id, "name", version, "registry was wrong", "jane")
     events = await hub.new_events()
     assert kinds(events) == [
         ("override.cleared", golden_id),

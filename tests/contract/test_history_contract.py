@@ -39,7 +39,7 @@ async def test_a_golden_record_as_it_stood_through_updates_merges_unmerges_and_p
     t3 = utc_now()
     await stewardship.unmerge(a, [key("ERP", "e1")], b, await versions(store, a), "no", "j")
     await OverrideService(store, shipped_rules()).override_attribute(
-        a, "name", "ACME AG", "registry", "jane"
+        a, "name", "ACME AG", (await versions(store, a))[0].version, "registry", "jane"
     )
     t4 = utc_now()
 

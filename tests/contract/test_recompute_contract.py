@@ -94,8 +94,10 @@ async def test_recompute_touches_only_the_entity_type_given(store: Store) -> Non
 
 async def test_steward_pins_survive_a_rule_change(store: Store) -> None:
     ids = await _ingest(store)
+    pinned = await store.get_golden(ids["c3"])
+    assert pinned is not None
     await OverrideService(store, shipped_rules()).override_attribute(
-        ids["c3"], "name", "Pinned", "why", "jane"
+        ids["c3"], "name", "Pinned", pinned.golden.version, "why", "jane"
     )
     report = await RecomputeService(store, ERP_OWNS_NAME).recompute(EntityType.CUSTOMER)
     assert report.changed == 1  # c1 only: c3's name stays pinned

@@ -11,8 +11,13 @@ from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
 from tests.integration.conftest import client_for
 from tests.integration.test_graphql_stewardship import MERGE, _two_customers, _versions
-from tests.support.audit_tamper import edit_reason
-from tests.support.graphql_client import GraphQLClient
+from tests.support.audit_tamper import (
+    delete_head,
+    delete_index_entries,
+    edit_reason,
+    overwrite_after,
+)
+from tests.support.graphql_client import UPSERT, GraphQLClient
 
 STATUS = (
     "{ auditChainStatus { intact events headSeq headHash firstBrokenSeq gaps { fromSeq toSeq } } }"
@@ -92,6 +97,49 @@ async def test_tampering_shows_in_the_status(gql: GraphQLClient, store: Store) -
     await edit_reason(store, 2, "forged")
     status = (await gql.data(STATUS))["auditChainStatus"]
     assert (status["intact"], status["firstBrokenSeq"]) == (False, 2)
+
+
+FULL_STATUS = """{ auditChainStatus {
+  intact headMissing firstBrokenSeq firstBrokenReason
+  lineageIndexMissing { seq subjectId } lineageIndexExtra { seq subjectId }
+} }"""
+
+
+async def test_an_event_that_is_not_json_is_a_broken_status_not_an_error(
+    gql: GraphQLClient, store: Store
+) -> None:
+    a, _ = await _merged(gql)
+    await overwrite_after(store, 3, "not json")
+    status = (await gql.data(FULL_STATUS))["auditChainStatus"]
+    assert (status["intact"], status["firstBrokenSeq"]) == (False, 3)
+    assert "after is not JSON" in status["firstBrokenReason"]
+    lineage = (await gql.data(LINEAGE, {"id": a}))["lineage"]
+    assert [(e["seq"], e["after"]) for e in lineage][-1] == (3, None)
+
+
+async def test_lineage_index_faults_and_a_missing_head_show_and_writes_are_refused(
+    gql: GraphQLClient, store: Store
+) -> None:
+    a, _ = await _merged(gql)
+    await delete_index_entries(store, 3)
+    await delete_head(store)
+    status = (await gql.data(FULL_STATUS))["auditChainStatus"]
+    assert (status["intact"], status["headMissing"], status["lineageIndexExtra"]) == (
+        False,
+        True,
+        [],
+    )
+    assert {"seq": 3, "subjectId": a} in status["lineageIndexMissing"]
+    record = {
+        "system": "CRM",
+        "entityType": "CUSTOMER",
+        "sourceId": "c9",
+        "attributes": {"name": "N"},
+    }
+    body = await gql.post(UPSERT, {"input": record})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "AUDIT_HEAD_MISSING"
+    assert "verify-audit --repair-head" in error["message"]
 
 
 async def test_an_integration_may_not_read_the_audit_log(store: Store) -> None:

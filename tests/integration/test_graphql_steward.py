@@ -80,6 +80,7 @@ async def test_override_then_clear_record_the_authenticated_key_not_the_claim(
             "goldenId": golden_id,
             "attribute": "name",
             "value": "Acme Incorporated",
+            "expectedVersion": 2,  # after the two upserts
             "reason": "legal name per signed MSA",
         }
         # X-Actor is a claim; with access control on, the key's name is recorded instead.
@@ -108,7 +109,12 @@ async def test_override_then_clear_record_the_authenticated_key_not_the_claim(
     john.auth = KeyAuth(store, Role.STEWARD, name="john")
     async with john as http:
         gql = GraphQLClient(http)
-        clear = {"goldenId": golden_id, "attribute": "name", "reason": "CRM corrected"}
+        clear = {
+            "goldenId": golden_id,
+            "attribute": "name",
+            "expectedVersion": body["data"]["overrideAttribute"]["version"],
+            "reason": "CRM corrected",
+        }
         golden = (await gql.data(CLEAR_OVERRIDE, clear))["clearOverride"]
         again = (await gql.data(GOLDEN_STEWARDSHIP, {"id": golden_id}))["goldenRecord"]
     assert _attribute(golden, "name")["value"] == "Acme Inc"
@@ -123,10 +129,16 @@ async def test_with_auth_off_the_x_actor_claim_is_recorded(store: Store) -> None
     async with client_for(store, Settings(auth="off"), role=None) as http:
         gql = GraphQLClient(http)
         golden_id = await _customer(gql)
-        pin = {"goldenId": golden_id, "attribute": "name", "value": "Acme", "reason": "r"}
+        pin = {
+            "goldenId": golden_id,
+            "attribute": "name",
+            "value": "Acme",
+            "reason": "r",
+            "expectedVersion": 2,
+        }
         body = await gql.post(OVERRIDE, pin, **{"X-Actor": "jane.doe@firm.example"})
         assert "errors" not in body, body
-        clear = {"goldenId": golden_id, "attribute": "name", "reason": "r"}
+        clear = {"goldenId": golden_id, "attribute": "name", "reason": "r", "expectedVersion": 3}
         golden = (await gql.data(CLEAR_OVERRIDE, clear))["clearOverride"]
         empty = await gql.post(OVERRIDE, pin, **{"X-Actor": ""})
     assert [(e["action"], e["actor"]) for e in golden["overrideHistory"]] == [
@@ -161,7 +173,13 @@ async def test_bad_override_is_bad_user_input_naming_the_field(
     field: str,
 ) -> None:
     golden_id = await _customer(gql)
-    variables = {"goldenId": golden_id, "attribute": attribute, "value": value, "reason": "r"}
+    variables = {
+        "goldenId": golden_id,
+        "attribute": attribute,
+        "value": value,
+        "reason": "r",
+        "expectedVersion": 2,
+    }
     body = await gql.post(OVERRIDE, variables, **headers)
     assert body["data"] is None
     [error] = body["errors"]
@@ -173,7 +191,13 @@ async def test_bad_override_is_bad_user_input_naming_the_field(
 
 async def test_null_value_is_refused_by_the_schema(gql: GraphQLClient, store: Store) -> None:
     golden_id = await _customer(gql)
-    variables = {"goldenId": golden_id, "attribute": "name", "value": None, "reason": "r"}
+    variables = {
+        "goldenId": golden_id,
+        "attribute": "name",
+        "value": None,
+        "reason": "r",
+        "expectedVersion": 2,
+    }
     [error] = (await gql.post(OVERRIDE, variables))["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "$value" in error["message"]
@@ -182,7 +206,7 @@ async def test_null_value_is_refused_by_the_schema(gql: GraphQLClient, store: St
 
 async def test_clear_without_a_pin_is_bad_user_input(gql: GraphQLClient, store: Store) -> None:
     golden_id = await _customer(gql)
-    clear = {"goldenId": golden_id, "attribute": "name", "reason": "r"}
+    clear = {"goldenId": golden_id, "attribute": "name", "reason": "r", "expectedVersion": 2}
     [error] = (await gql.post(CLEAR_OVERRIDE, clear))["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["problems"][0]["field"] == "attribute"
@@ -191,7 +215,13 @@ async def test_clear_without_a_pin_is_bad_user_input(gql: GraphQLClient, store: 
 
 @pytest.mark.parametrize("mutation", [OVERRIDE, CLEAR_OVERRIDE])
 async def test_unknown_golden_record_is_not_found(gql: GraphQLClient, mutation: str) -> None:
-    variables = {"goldenId": "cus_missing", "attribute": "name", "value": "x", "reason": "r"}
+    variables = {
+        "goldenId": "cus_missing",
+        "attribute": "name",
+        "value": "x",
+        "reason": "r",
+        "expectedVersion": 1,
+    }
     if mutation is CLEAR_OVERRIDE:
         del variables["value"]
     body = await gql.post(mutation, variables)
@@ -202,7 +232,13 @@ async def test_unknown_golden_record_is_not_found(gql: GraphQLClient, mutation: 
 
 
 async def test_overlong_golden_id_names_the_argument(gql: GraphQLClient) -> None:
-    variables = {"goldenId": "x" * 500, "attribute": "name", "value": "x", "reason": "r"}
+    variables = {
+        "goldenId": "x" * 500,
+        "attribute": "name",
+        "value": "x",
+        "reason": "r",
+        "expectedVersion": 1,
+    }
     [error] = (await gql.post(OVERRIDE, variables))["errors"]
     assert error["extensions"]["problems"][0]["field"] == "goldenId"
 
@@ -229,3 +265,23 @@ async def test_configured_rule_directory_is_used_and_union_parts_are_shown(
     ]
     shipped = GoldenRecomputer(shipped_rules(), shipped_code_sets())
     assert golden["ruleSetHash"] != shipped.hash_for(EntityType.CUSTOMER)
+
+
+async def test_a_stale_expected_version_is_a_version_conflict(
+    gql: GraphQLClient, store: Store
+) -> None:
+    golden_id = await _customer(gql)
+    pin = {
+        "goldenId": golden_id,
+        "attribute": "name",
+        "value": "Acme",
+        "expectedVersion": 1,  # read before the ERP record linked
+        "reason": "r",
+    }
+    [error] = (await gql.post(OVERRIDE, pin))["errors"]
+    assert error["extensions"]["code"] == "VERSION_CONFLICT"
+    assert (error["extensions"]["expectedVersion"], error["extensions"]["currentVersion"]) == (1, 2)
+    await _unchanged_after(store, golden_id)
+    clear = {"goldenId": golden_id, "attribute": "name", "reason": "r", "expectedVersion": 1}
+    [error] = (await gql.post(CLEAR_OVERRIDE, clear))["errors"]
+    assert error["extensions"]["code"] == "VERSION_CONFLICT"

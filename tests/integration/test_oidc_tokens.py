@@ -96,7 +96,13 @@ async def test_over_http_the_token_subject_is_the_recorded_actor(
         gql = GraphQLClient(http)
         upserted = await gql.data(UPSERT_MANY, {"inputs": [record("CRM", "c1", name="Acme")]})
         golden_id = upserted["upsertSourceRecords"][0]["goldenId"]
-        pin = {"goldenId": golden_id, "attribute": "name", "value": "ACME", "reason": "MSA"}
+        pin = {
+            "goldenId": golden_id,
+            "attribute": "name",
+            "value": "ACME",
+            "reason": "MSA",
+            "expectedVersion": 1,
+        }
         golden = (await gql.data(OVERRIDE, pin))["overrideAttribute"]
         assert golden["overrideHistory"][0]["actor"] == "jane@firm.example"
 

@@ -123,7 +123,8 @@ async def test_every_readme_operation_runs(gql: GraphQLClient) -> None:
         a["name"]: a["value"] for a in golden["now"]["attributes"]
     }
 
-    pinned = (await run("Pin", {"id": golden_id}))["overrideAttribute"]
+    version = golden["now"]["version"]
+    pinned = (await run("Pin", {"id": golden_id, "version": version}))["overrideAttribute"]
     [legal_name] = [a for a in pinned["attributes"] if a["name"] == "legal_name"]
     assert (legal_name["rule"], legal_name["reason"]) == ("STEWARD", "per signed MSA, ticket 4711")
 

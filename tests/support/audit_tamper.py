@@ -59,3 +59,58 @@ async def swap_events(store: Store, a: int, b: int) -> None:
         await _cypher(store, move, old=a, new=-1)
         await _cypher(store, move, old=b, new=a)
         await _cypher(store, move, old=-1, new=b)
+
+
+async def delete_index_entries(store: Store, seq: int) -> None:
+    """Drop the lineage index entries of one event (lineage then misses it)."""
+    if isinstance(store, EmbeddedStore):
+        store._conn.execute("DELETE FROM audit_subject WHERE seq = ?", (seq,))
+    else:
+        assert isinstance(store, Neo4jStore)
+        await _cypher(store, "MATCH (:AuditEvent {seq: $seq})-[r:ABOUT]->() DELETE r", seq=seq)
+
+
+async def add_index_entry(store: Store, seq: int, subject: str) -> None:
+    """File an event under a subject it does not name (lineage then shows it there)."""
+    if isinstance(store, EmbeddedStore):
+        store._conn.execute(
+            "INSERT INTO audit_subject (subject, seq) VALUES (?, ?)", (subject, seq)
+        )
+    else:
+        assert isinstance(store, Neo4jStore)
+        await _cypher(
+            store,
+            "MATCH (e:AuditEvent {seq: $seq}) MERGE (s:AuditSubject {id: $subject}) "
+            "CREATE (e)-[:ABOUT]->(s)",
+            seq=seq,
+            subject=subject,
+        )
+
+
+async def delete_head(store: Store) -> None:
+    if isinstance(store, EmbeddedStore):
+        store._conn.execute("DELETE FROM audit_head")
+    else:
+        assert isinstance(store, Neo4jStore)
+        await _cypher(store, "MATCH (h:AuditHead) DELETE h")
+
+
+async def set_head(store: Store, seq: int, hash_: str) -> None:
+    if isinstance(store, EmbeddedStore):
+        store._conn.execute("UPDATE audit_head SET seq = ?, hash = ?", (seq, hash_))
+    else:
+        assert isinstance(store, Neo4jStore)
+        await _cypher(
+            store, "MATCH (h:AuditHead) SET h.seq = $seq, h.hash = $hash", seq=seq, hash=hash_
+        )
+
+
+async def overwrite_after(store: Store, seq: int, text: str) -> None:
+    """Store `text` as one event's `after`, as it is kept (JSON text), unchecked."""
+    if isinstance(store, EmbeddedStore):
+        store._conn.execute("UPDATE audit_event SET after = ? WHERE seq = ?", (text, seq))
+    else:
+        assert isinstance(store, Neo4jStore)
+        await _cypher(
+            store, "MATCH (e:AuditEvent {seq: $seq}) SET e.after = $text", seq=seq, text=text
+        )

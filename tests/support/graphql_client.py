@@ -82,8 +82,13 @@ GOLDEN_FIELDS = """
 
 OVERRIDE = (
     """
-mutation Override($goldenId: ID!, $attribute: String!, $value: JSON!, $reason: String!) {
-  overrideAttribute(goldenId: $goldenId, attribute: $attribute, value: $value, reason: $reason) {
+mutation Override(
+  $goldenId: ID!, $attribute: String!, $value: JSON!, $expectedVersion: Int!, $reason: String!
+) {
+  overrideAttribute(
+    goldenId: $goldenId, attribute: $attribute, value: $value,
+    expectedVersion: $expectedVersion, reason: $reason
+  ) {
 """
     + GOLDEN_FIELDS
     + "} }"
@@ -91,8 +96,10 @@ mutation Override($goldenId: ID!, $attribute: String!, $value: JSON!, $reason: S
 
 CLEAR_OVERRIDE = (
     """
-mutation Clear($goldenId: ID!, $attribute: String!, $reason: String!) {
-  clearOverride(goldenId: $goldenId, attribute: $attribute, reason: $reason) {
+mutation Clear($goldenId: ID!, $attribute: String!, $expectedVersion: Int!, $reason: String!) {
+  clearOverride(
+    goldenId: $goldenId, attribute: $attribute, expectedVersion: $expectedVersion, reason: $reason
+  ) {
 """
     + GOLDEN_FIELDS
     + "} }"

@@ -92,6 +92,9 @@ class AuditEvent:
     # that was hashed without encoding it again (None when not sealed here).
     before_json: str | None = field(default=None, compare=False, repr=False)
     after_json: str | None = field(default=None, compare=False, repr=False)
+    # Why the stored event could not be read whole (a field that is not JSON, one missing):
+    # the verifier reports it broken at its seq instead of failing the walk.
+    unreadable: str | None = field(default=None, compare=False, repr=False)
 
     def hashed_fields(self) -> dict[str, Any]:
         return {
@@ -209,6 +212,22 @@ class Gap:
     to_seq: int
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One row of the lineage index (subject ID → event seq), which lineage reads by."""
+
+    seq: int
+    subject: str
+
+
+@dataclass(frozen=True)
+class IndexFaults:
+    """Where the lineage index and the events disagree (each list in seq order, capped)."""
+
+    missing: list[IndexEntry] = field(default_factory=list)
+    extra: list[IndexEntry] = field(default_factory=list)
+
+
 @dataclass
 class ChainStatus:
     intact: bool = True
@@ -216,7 +235,18 @@ class ChainStatus:
     head_seq: int = 0
     head_hash: str = GENESIS
     first_broken_seq: int | None = None
+    # Why the first broken seq does not verify.
+    first_broken_reason: str | None = None
     gaps: list[Gap] = field(default_factory=list)
+    # Events are stored but the head row (the last seq and hash) is not: writes are refused.
+    head_missing: bool = False
+    # Lineage index rows an event names but the index lacks, and rows no event names.
+    index_missing: list[IndexEntry] = field(default_factory=list)
+    index_extra: list[IndexEntry] = field(default_factory=list)
+
+    def break_at(self, seq: int, reason: str) -> None:
+        if self.first_broken_seq is None:
+            self.first_broken_seq, self.first_broken_reason = seq, reason
 
 
 class ChainVerifier:
@@ -234,30 +264,50 @@ class ChainVerifier:
             gap = event.seq > self._expected_seq
             if gap:
                 status.gaps.append(Gap(self._expected_seq, event.seq - 1))
-            linked = gap or event.prev_hash == self._prev_hash
-            if (
-                not linked or event.seq < self._expected_seq or event.computed_hash() != event.hash
-            ) and status.first_broken_seq is None:
-                status.first_broken_seq = event.seq
+            if event.unreadable is not None:
+                status.break_at(event.seq, f"unreadable: {event.unreadable}")
+            elif event.seq < self._expected_seq:
+                status.break_at(event.seq, "out of seq order")
+            elif not gap and event.prev_hash != self._prev_hash:
+                status.break_at(event.seq, "prevHash is not the previous event's hash")
+            elif event.computed_hash() != event.hash:
+                status.break_at(event.seq, "hash does not match the event's content")
             self._expected_seq = max(self._expected_seq, event.seq + 1)
             self._prev_hash = event.hash
             status.head_seq, status.head_hash = event.seq, event.hash
 
-    def finish(self, head: tuple[int, str] | None = None) -> ChainStatus:
+    def finish(
+        self,
+        head: tuple[int, str] | None = None,
+        *,
+        head_stored: bool = False,
+        index: IndexFaults | None = None,
+    ) -> ChainStatus:
         """`head` is the stored chain head: events deleted from the end show as a gap, and a
-        head that does not match the last event as broken."""
+        head that does not match the last event as broken. With `head_stored`, `head` is
+        what the store holds, so None with events stored is a missing head. `index` is what
+        checking the lineage index against the events found."""
         status = self.status
+        if index is not None:
+            status.index_missing, status.index_extra = list(index.missing), list(index.extra)
         if head is not None:
             head_seq, head_hash = head
             if head_seq > status.head_seq:
                 status.gaps.append(Gap(status.head_seq + 1, head_seq))
-            elif status.first_broken_seq is None and (
-                head_seq < status.head_seq or head_hash != status.head_hash
-            ):
-                # Events past the head, or a last event that is not the one the head names.
-                status.first_broken_seq = min(head_seq + 1, status.head_seq)
+            elif head_seq < status.head_seq:
+                status.break_at(head_seq + 1, f"past the stored head (seq {head_seq})")
+            elif head_hash != status.head_hash:
+                status.break_at(status.head_seq, "not the event the stored head names")
             status.head_seq, status.head_hash = head_seq, head_hash
-        status.intact = status.first_broken_seq is None and not status.gaps
+        elif head_stored and status.events:
+            status.head_missing = True
+        status.intact = (
+            status.first_broken_seq is None
+            and not status.gaps
+            and not status.head_missing
+            and not status.index_missing
+            and not status.index_extra
+        )
         return status
 
 

@@ -2,6 +2,8 @@
 
 Both run in one write transaction with the recompute they cause; bad input raises InvalidInput
 (naming the field) before anything is written, and an unknown golden record raises NotFound.
+Like every steward action, each names the golden record's version the steward read: a stale
+one raises VersionConflict (services/versions.py), so two pins of one value never both win.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from mdm_hub.ports import Clock, Store, StoreTransaction
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.changes import record_change
 from mdm_hub.services.survivorship import GoldenRecomputer
+from mdm_hub.services.versions import ExpectedVersions
 from mdm_hub.survivorship.rules import EntityRules, RuleSet, Strategy
 
+# The argument the steward's expected version comes in (GraphQL's name for it).
+FIELD = "expectedVersion"
 # A pinned list is typed in by a person: more than this is a mistake, not a value.
 MAX_PINNED_ELEMENTS = 100
 
@@ -52,6 +57,7 @@ class OverrideService:
         golden_id: str,
         attribute: str,
         value: Any,
+        expected_version: int,
         reason: str,
         actor: str,
         *,
@@ -59,17 +65,19 @@ class OverrideService:
     ) -> GoldenView:
         """Pin `attribute` to `value` until cleared; its provenance then reads STEWARD."""
         note = StewardNote.parse(actor, reason)
+        versions = ExpectedVersions.of_one(golden_id, expected_version, FIELD)
 
         def event(view: GoldenView, rules: EntityRules) -> OverrideEvent:
             pinned = _pinnable_value(rules, attribute, value)
             return self._event(view, attribute, OverrideAction.PIN, pinned, note)
 
-        return await self._act(golden_id, event, audit or AuditContext(actor=note.actor))
+        return await self._act(golden_id, versions, event, audit or AuditContext(actor=note.actor))
 
     async def clear_override(
         self,
         golden_id: str,
         attribute: str,
+        expected_version: int,
         reason: str,
         actor: str,
         *,
@@ -77,6 +85,7 @@ class OverrideService:
     ) -> GoldenView:
         """Remove the pin on `attribute`: its rule chooses the value again."""
         note = StewardNote.parse(actor, reason)
+        versions = ExpectedVersions.of_one(golden_id, expected_version, FIELD)
 
         def event(view: GoldenView, rules: EntityRules) -> OverrideEvent:
             _check_attribute(rules, attribute)
@@ -86,13 +95,17 @@ class OverrideService:
                 )
             return self._event(view, attribute, OverrideAction.CLEAR, None, note)
 
-        return await self._act(golden_id, event, audit or AuditContext(actor=note.actor))
+        return await self._act(golden_id, versions, event, audit or AuditContext(actor=note.actor))
 
-    async def _act(self, golden_id: str, decide: Decide, context: AuditContext) -> GoldenView:
+    async def _act(
+        self,
+        golden_id: str,
+        versions: ExpectedVersions,
+        decide: Decide,
+        context: AuditContext,
+    ) -> GoldenView:
         async def work(tx: StoreTransaction) -> None:
-            view = await tx.golden_for_update(golden_id)
-            if view is None:
-                raise NotFound(f"golden record {golden_id} does not exist")
+            view = (await versions.lock(tx, [golden_id]))[golden_id]
             event = decide(view, self._golden.rules.for_type(view.golden.entity_type))
             await tx.add_override_event(view.golden.id, event)
             history = (*view.override_history, event)

@@ -34,6 +34,13 @@ class ExpectedVersions:
                 raise InvalidInput([Problem(f"{FIELD}[{index}].version", "must be 0 or more")])
             self._by_id[item.golden_id] = item.version
 
+    @classmethod
+    def of_one(cls, golden_id: str, version: int, field: str) -> ExpectedVersions:
+        """The version of the one golden record an action changes, given as `field`."""
+        if version < 0:
+            raise InvalidInput([Problem(field, "must be 0 or more")])
+        return cls([ExpectedVersion(golden_id, version)])
+
     def require(self, golden_ids: Iterable[str]) -> None:
         """Every golden record the action touches must come with the version the caller read."""
         missing = [golden_id for golden_id in golden_ids if golden_id not in self._by_id]

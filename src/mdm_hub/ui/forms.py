@@ -24,6 +24,12 @@ def expected_versions(form: FormData) -> list[dict[str, object]]:
     return versions
 
 
+def expected_version(form: FormData, golden_id: str) -> int | None:
+    """The version the page showed of the one golden record an action changes."""
+    value = form.get(VERSION_PREFIX + golden_id)
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
 @dataclass(frozen=True)
 class ScoreBand:
     """The review queue's score filter, on a candidate's best score."""

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mdm_hub.domain.access import Principal
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.ui.forms import expected_versions, text
+from mdm_hub.ui.forms import expected_version, expected_versions, text
 from mdm_hub.ui.gateway import OperationError
 from mdm_hub.ui.session import may
 from mdm_hub.ui.workbench import Workbench
@@ -70,6 +70,7 @@ def records_router(wb: Workbench) -> APIRouter:
             "id": golden_id,
             "attribute": text(form, "attribute"),
             "value": _value(text(form, "value")),
+            "version": expected_version(form, golden_id),
             "reason": text(form, "reason"),
         }
         return await _act(wb, request, user, golden_id, "Override", variables, "pinned")
@@ -81,6 +82,7 @@ def records_router(wb: Workbench) -> APIRouter:
         variables = {
             "id": golden_id,
             "attribute": text(form, "attribute"),
+            "version": expected_version(form, golden_id),
             "reason": text(form, "reason"),
         }
         return await _act(wb, request, user, golden_id, "ClearOverride", variables, "cleared")

@@ -35,9 +35,33 @@ def audit_event_to_fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def audit_event_from_fields(row: Mapping[str, Any]) -> AuditEvent:
+    """The event as stored; one edited outside the hub into something unreadable (a field
+    that is not JSON, one missing) comes back marked `unreadable`, with what could be read,
+    so verification reports it broken at its seq instead of failing."""
+    try:
+        return _decoded(row)
+    except (ValueError, KeyError, TypeError) as error:
+        return AuditEvent(
+            seq=int(row["seq"]),
+            at=str(row.get("at")),
+            actor=str(row.get("actor")),
+            role=str(row.get("role")),
+            correlation_id=None,
+            action=str(row.get("action")),
+            subject_ids=(),
+            before=None,
+            after=None,
+            reason=None,
+            prev_hash=str(row.get("prevHash")),
+            hash=str(row.get("hash")),
+            unreadable=_why(error),
+        )
+
+
+def _decoded(row: Mapping[str, Any]) -> AuditEvent:
     subjects = row["subjectIds"]
     if isinstance(subjects, str):
-        subjects = json.loads(subjects)
+        subjects = _json(row, "subjectIds")
     return AuditEvent(
         seq=int(row["seq"]),
         at=row["at"],
@@ -46,9 +70,28 @@ def audit_event_from_fields(row: Mapping[str, Any]) -> AuditEvent:
         correlation_id=row.get("correlationId"),
         action=row["action"],
         subject_ids=tuple(subjects),
-        before=_value(row.get("before")),
-        after=_value(row.get("after")),
+        before=_json(row, "before"),
+        after=_json(row, "after"),
         reason=row.get("reason"),
         prev_hash=row["prevHash"],
         hash=row["hash"],
     )
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _json(row: Mapping[str, Any], name: str) -> Any:
+    try:
+        return _value(row.get(name))
+    except (ValueError, TypeError) as error:
+        raise _NotJson(f"{name} is not JSON ({error})") from error
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, _NotJson):
+        return str(error)
+    if isinstance(error, KeyError):
+        return f"{error.args[0]} is missing"
+    return f"{type(error).__name__}: {error}"

@@ -10,7 +10,15 @@ from typing import TypeVar
 
 from mdm_hub.adapters.codecs.audit import audit_event_from_fields, audit_event_to_fields
 from mdm_hub.adapters.codecs.values import dumps
-from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
+from mdm_hub.domain.audit import (
+    GENESIS,
+    AuditEntry,
+    AuditEvent,
+    IndexEntry,
+    IndexFaults,
+    seal_all,
+)
+from mdm_hub.errors import AuditHeadMissing
 
 T = TypeVar("T")
 
@@ -21,9 +29,45 @@ _INSERT = (
 )
 
 
+# The head and the last event's seq, in one statement (seq is the rowid: its max is one seek).
+_HEAD_FOR_APPEND = (
+    "SELECT h.seq, h.hash, (SELECT max(seq) FROM audit_event) AS last "
+    "FROM (SELECT 1) LEFT JOIN audit_head h ON h.id = 1"
+)
+
+# Index rows an event names but the index lacks, and rows no event names (one pass each over
+# the events and the index, every lookup by primary key). A subjectIds that is not JSON is
+# the verifier's to report (the event is unreadable), not an index fault.
+_INDEX_MISSING = (
+    "SELECT e.seq, j.value AS subject FROM audit_event e, json_each(e.subjectIds) j "
+    "WHERE json_valid(e.subjectIds) AND NOT EXISTS (SELECT 1 FROM audit_subject s "
+    "WHERE s.subject = j.value AND s.seq = e.seq) ORDER BY e.seq, j.value LIMIT ?"
+)
+_INDEX_EXTRA = (
+    "SELECT s.seq, s.subject FROM audit_subject s LEFT JOIN audit_event e ON e.seq = s.seq "
+    "WHERE e.seq IS NULL OR (json_valid(e.subjectIds) AND NOT EXISTS (SELECT 1 FROM "
+    "json_each(e.subjectIds) j WHERE j.value = s.subject)) ORDER BY s.seq, s.subject LIMIT ?"
+)
+
+
 def read_head(db: sqlite3.Connection) -> tuple[int, str] | None:
     row = db.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
     return (int(row["seq"]), str(row["hash"])) if row is not None else None
+
+
+def _head_for_append(db: sqlite3.Connection) -> tuple[int, str]:
+    """The head to chain after; AuditHeadMissing when events are stored past it (or with
+    none): appending would reuse their seqs."""
+    row = db.execute(_HEAD_FOR_APPEND).fetchone()
+    last = row["last"]
+    if row["seq"] is None:
+        if last is not None:
+            raise AuditHeadMissing(None, int(last))
+        return 0, GENESIS
+    head = (int(row["seq"]), str(row["hash"]))
+    if last is not None and last > head[0]:
+        raise AuditHeadMissing(head[0], int(last))
+    return head
 
 
 def seal(
@@ -34,7 +78,7 @@ def seal(
     before commit."""
     if not entries:
         return []
-    head_seq, head_hash = head or read_head(db) or (0, GENESIS)
+    head_seq, head_hash = head or _head_for_append(db)
     return seal_all(entries, head_seq, head_hash)
 
 
@@ -76,6 +120,13 @@ def events_for(db: sqlite3.Connection, subjects: Sequence[str], limit: int) -> l
     return [audit_event_from_fields(dict(row)) for row in rows]
 
 
+def index_faults(db: sqlite3.Connection, limit: int) -> IndexFaults:
+    return IndexFaults(
+        missing=[IndexEntry(r["seq"], r["subject"]) for r in db.execute(_INDEX_MISSING, (limit,))],
+        extra=[IndexEntry(r["seq"], r["subject"]) for r in db.execute(_INDEX_EXTRA, (limit,))],
+    )
+
+
 class EmbeddedAuditLog(ABC):
     """The audit log, read (mixed into EmbeddedStore)."""
 
@@ -91,3 +142,9 @@ class EmbeddedAuditLog(ABC):
 
     async def audit_events_for(self, subject_ids: Sequence[str], limit: int) -> list[AuditEvent]:
         return await self._locked(lambda db: events_for(db, subject_ids, limit))
+
+    async def audit_index_faults(self, limit: int) -> IndexFaults:
+        return await self._locked(lambda db: index_faults(db, limit))
+
+    async def rewrite_audit_head(self, head: tuple[int, str]) -> None:
+        await self._locked(lambda db: write_head(db, head))

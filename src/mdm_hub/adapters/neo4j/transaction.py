@@ -46,7 +46,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges
-from mdm_hub.errors import NotFound
+from mdm_hub.errors import AuditHeadMissing, NotFound
 from mdm_hub.matching.rarity import key_weights
 
 
@@ -91,6 +91,8 @@ class Neo4jTransaction(
             return []
         if self._audit_head is None:
             [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
+            if head["lastSeq"] is not None:  # rolled back, with the head this MERGE made
+                raise AuditHeadMissing(head["seq"] or None, int(head["lastSeq"]))
             self._audit_head = (int(head["seq"]), str(head["hash"]))
         events = seal_all(entries, *self._audit_head)
         self._audit_head = (events[-1].seq, events[-1].hash)

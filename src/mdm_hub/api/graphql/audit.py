@@ -18,16 +18,44 @@ class AuditGap:
     to_seq: int
 
 
+@strawberry.type(description="An entry of the lineage index: an event's seq and a subject ID.")
+class AuditIndexEntry:
+    seq: int
+    subject_id: str
+
+    @classmethod
+    def all(cls, entries: list[audit.IndexEntry]) -> list[AuditIndexEntry]:
+        return [cls(seq=e.seq, subject_id=e.subject) for e in entries]
+
+
 @strawberry.type(description="What walking the audit chain found.")
 class AuditChainStatus:
     intact: bool
     events: int = strawberry.field(description="Events read.")
-    head_seq: int = strawberry.field(description="The stored head's seq: anchor it externally.")
+    head_seq: int = strawberry.field(
+        description="The stored head's seq (the last event's when the head is missing): "
+        "anchor it externally."
+    )
     head_hash: str = strawberry.field(description="The stored head's hash.")
+    head_missing: bool = strawberry.field(
+        description="Events are stored but the head is not: writes are refused "
+        "(AUDIT_HEAD_MISSING) until `mdm-hub verify-audit --repair-head`."
+    )
     first_broken_seq: int | None = strawberry.field(
-        description="The first event whose hash or link to the previous event does not verify."
+        description="The first event that does not verify: its hash, its link to the previous "
+        "event, or the event itself (unreadable)."
+    )
+    first_broken_reason: str | None = strawberry.field(
+        description="Why the first broken seq does not verify."
     )
     gaps: list[AuditGap]
+    lineage_index_missing: list[AuditIndexEntry] = strawberry.field(
+        description="Subjects events name that the lineage index lacks (lineage would miss "
+        "those events); at most 100."
+    )
+    lineage_index_extra: list[AuditIndexEntry] = strawberry.field(
+        description="Lineage index entries no event names; at most 100."
+    )
 
     @classmethod
     def of(cls, status: audit.ChainStatus) -> AuditChainStatus:
@@ -36,8 +64,12 @@ class AuditChainStatus:
             events=status.events,
             head_seq=status.head_seq,
             head_hash=status.head_hash,
+            head_missing=status.head_missing,
             first_broken_seq=status.first_broken_seq,
+            first_broken_reason=status.first_broken_reason,
             gaps=[AuditGap(from_seq=g.from_seq, to_seq=g.to_seq) for g in status.gaps],
+            lineage_index_missing=AuditIndexEntry.all(status.index_missing),
+            lineage_index_extra=AuditIndexEntry.all(status.index_extra),
         )
 
 

@@ -223,7 +223,8 @@ class Mutation:
         description=(
             "Pin a golden attribute to a value until clearOverride; recomputation keeps it. Its "
             "provenance reads rule STEWARD with the actor (the key's name or the token's subject) "
-            "and the reason."
+            "and the reason. expectedVersion is the golden record's version as read: a stale "
+            "one fails with VERSION_CONFLICT."
         )
     )
     async def override_attribute(
@@ -232,25 +233,38 @@ class Mutation:
         golden_id: strawberry.ID,
         attribute: str,
         value: JSON,
+        expected_version: int,
         reason: str,
     ) -> GoldenRecord:
         view = await info.context.services.overrides.override_attribute(
             _golden_id(golden_id, "goldenId"),
             attribute,
             value,
+            expected_version,
             reason,
             info.context.actor,
             audit=info.context.audit,
         )
         return GoldenRecord.of(view)
 
-    @strawberry.mutation(description="Remove a steward's pin: the attribute's rule decides again.")
+    @strawberry.mutation(
+        description=(
+            "Remove a steward's pin: the attribute's rule decides again. expectedVersion is the "
+            "golden record's version as read: a stale one fails with VERSION_CONFLICT."
+        )
+    )
     async def clear_override(
-        self, info: AppInfo, golden_id: strawberry.ID, attribute: str, reason: str
+        self,
+        info: AppInfo,
+        golden_id: strawberry.ID,
+        attribute: str,
+        expected_version: int,
+        reason: str,
     ) -> GoldenRecord:
         view = await info.context.services.overrides.clear_override(
             _golden_id(golden_id, "goldenId"),
             attribute,
+            expected_version,
             reason,
             info.context.actor,
             audit=info.context.audit,

@@ -1,9 +1,12 @@
 // New source records of one group with their memberships, in one statement: for each row
 // what put_member_source.cypher does for one. `linked` counts the rows whose golden record
-// was found; fewer than sent and the caller rolls the whole transaction back.
+// was found; fewer than sent and the caller rolls the whole transaction back. CREATE, not
+// MERGE: a concurrent writer that created the same record first fails this one on the key's
+// uniqueness constraint, and the store runs the work again, which then updates that record
+// (a MERGE would take it over: a second golden record, and its history restarted at v1).
 UNWIND $sources AS src
 CALL (src) {
-  MERGE (s:SourceRecord {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
+  CREATE (s:SourceRecord {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
   SET s.attributes = src.attributes, s.contentHash = src.contentHash, s.version = src.version,
       s.observedAt = src.observedAt, s.recordedAt = src.recordedAt, s.sent = src.sent
   CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
