@@ -292,3 +292,33 @@ async def test_a_slow_subscriber_holds_up_neither_ingestion_nor_the_others(
                 await running
             await sender.close()
             await store.close()
+
+
+async def test_deliveries_resume_after_the_store_was_away(tmp_path: Path) -> None:
+    """A store outage (here: the store closed under the dispatcher) does not stop delivery for
+    good: once it answers again, what was written is delivered without a restart."""
+    store = EmbeddedStore(str(tmp_path / "hub.db"))
+    await store.open()
+    with _receiving() as (state, url):
+        await WebhookService(store, allow_private=True).create(url)
+        sender = HttpSender(timeout_seconds=WAIT_SECONDS)
+        policy = DeliveryPolicy(poll_seconds=0.05, lease_seconds=5)
+        dispatcher = Dispatcher(store, sender, allow_private=True, policy=policy)
+        running = asyncio.create_task(dispatcher.run())
+        try:
+            await store.close()
+            await asyncio.sleep(0.5)  # several rounds meet an unavailable store
+            assert not running.done()
+            await store.open()
+            await ingest_service(store).upsert(RawRecord("CRM", "CUSTOMER", "c1", {"name": "Firm"}))
+            expected = [e.position for e in await store.changes(0, 100)]
+            deadline = time.monotonic() + WAIT_SECONDS
+            while [d.position for d in state.taken()] != expected:
+                assert time.monotonic() < deadline, "delivery did not resume"
+                await asyncio.sleep(0.05)
+        finally:
+            running.cancel()
+            with suppress(asyncio.CancelledError):
+                await running
+            await sender.close()
+            await store.close()

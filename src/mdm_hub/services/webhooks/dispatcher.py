@@ -35,7 +35,7 @@ from mdm_hub.domain.webhooks import (
     delivery_id,
     signature,
 )
-from mdm_hub.errors import InvalidInput
+from mdm_hub.errors import InvalidInput, StoreUnavailable
 from mdm_hub.ports import ChangeFeed, Clock, WebhookSender, WebhookStore
 from mdm_hub.services.change_feed import cursor_of
 from mdm_hub.services.webhooks.addresses import check_url
@@ -118,7 +118,14 @@ class Dispatcher:
         dropped, each within a poll."""
         try:
             while True:
-                current = {webhook.id for webhook in await self._store.list_webhooks()}
+                try:
+                    current = {webhook.id for webhook in await self._store.list_webhooks()}
+                except StoreUnavailable as exc:
+                    # The store is away (a restart, an outage): ask again next round; the
+                    # deliveries not made are still in the outbox, past each cursor.
+                    log.warning("webhooks: store unavailable, retrying: %s", exc)
+                    await asyncio.sleep(self._policy.poll_seconds)
+                    continue
                 for webhook_id in current - self._tasks.keys():
                     self._tasks[webhook_id] = asyncio.create_task(self._serve(webhook_id))
                 for webhook_id in set(self._tasks) - current:
@@ -144,8 +151,8 @@ class Dispatcher:
                     continue
                 busy = await self._replay(webhook)
                 busy = await self._deliver_new(webhook) or busy
-            except _LeaseLost:
-                busy = False
+            except (_LeaseLost, StoreUnavailable):
+                busy = False  # taken over, or the store is away: try again after a poll
             if not busy:
                 await asyncio.sleep(self._policy.poll_seconds)
 
