@@ -56,6 +56,7 @@ class Query(StrEnum):
     PUT_REFERENCES = "put_references"
     LINK_PENDING = "link_pending"
     AWAITING = "awaiting"
+    HEARTBEAT = "heartbeat"
     SYNC_RELATIONSHIPS = "sync_relationships"
     HIERARCHY_PATH = "hierarchy_path"
     MERGE_RELATIONSHIPS = "merge_relationships"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -137,9 +138,13 @@ class Neo4jStore(
             self._driver = None
 
     async def ping(self) -> None:
+        """Raise StoreUnavailable unless Neo4j answers and takes a write: ready means writes
+        land too (a cluster without a leader, or a database that refuses writes, is reported,
+        not only a server that is gone)."""
         try:
             with store_failures(self._uri):
                 await self.driver.verify_connectivity()
+            await self._write_one(Query.HEARTBEAT, now=datetime.now(UTC))
         except (Neo4jError, DriverError, OSError) as exc:  # credentials refused, and the like
             raise StoreUnavailable(f"Neo4j at {self._uri} refused the connection: {exc}") from exc
 
