@@ -8,7 +8,7 @@ from mdm_hub.domain.access import Role
 from tests.e2e.conftest import Hub, OidcHub, sign_in
 from tests.e2e.test_records import _customers
 from tests.e2e.test_review import _queue_two
-from tests.support.graphql_client import OVERRIDE
+from tests.support.graphql_client import GOLDEN_STEWARDSHIP, OVERRIDE
 
 UNNAMED_CONTROLS = """
 () => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
@@ -136,8 +136,10 @@ async def test_text_on_every_main_page_has_enough_contrast(oidc_hub: OidcHub, pa
     _, unsure = await _queue_two(hub)
     _, initech, other = await _customers(hub)
     reason = "per the trade register"
+    held = await hub.api.data(GOLDEN_STEWARDSHIP, {"id": initech})
+    version = held["goldenRecord"]["version"]
     pin = {"goldenId": initech, "attribute": "city", "value": "Dallas", "reason": reason}
-    await hub.api.data(OVERRIDE, pin)
+    await hub.api.data(OVERRIDE, {**pin, "expectedVersion": version})
     await page.goto(f"{hub.url}/ui/signin")
     assert await _contrast_failures(page) == [], "sign-in"
     await page.get_by_label("API key").fill("mdm_not_a_key")

@@ -168,7 +168,8 @@ async def test_steward_arguments_name_the_field_that_cannot_be_stored(store: Sto
         golden_id = created["goldenId"]
         override = (
             '{"query": "mutation O($a: String!, $v: JSON!, $r: String!) { overrideAttribute('
-            f'goldenId: \\"{golden_id}\\", attribute: $a, value: $v, reason: $r) {{ id }} }}", '
+            f'goldenId: \\"{golden_id}\\", attribute: $a, value: $v, expectedVersion: 1, '
+            'reason: $r) { id } }", '
         )
         bad_name = await post_raw(
             http, override + '"variables": {"a": "na\\ud800me", "v": "x", "r": "ok"}}'
