@@ -18,6 +18,19 @@ UNNAMED_CONTROLS = """
 """
 
 
+def _main_pages(candidate_id: str, golden_id: str, other_id: str) -> list[str]:
+    """The workbench's main pages, with a candidate and two golden records to show."""
+    return [
+        "/ui/",
+        "/ui/queue",
+        f"/ui/candidates/{candidate_id}",
+        "/ui/search?entityType=CUSTOMER&text=Initech",
+        f"/ui/goldens/{golden_id}",
+        f"/ui/merge?id={golden_id}&id={other_id}",
+        "/ui/queues",
+    ]
+
+
 async def test_a_steward_signs_in_and_decides_by_keyboard(hub: Hub, page: Page) -> None:
     _, unsure = await _queue_two(hub)
     token = await hub.key(Role.STEWARD, "kim")
@@ -40,16 +53,7 @@ async def test_every_control_on_every_page_has_a_name(hub: Hub, page: Page) -> N
     _, unsure = await _queue_two(hub)
     _, initech, other = await _customers(hub)
     await sign_in(page, hub, Role.STEWARD, "jane")
-    paths = [
-        "/ui/",
-        "/ui/queue",
-        f"/ui/candidates/{unsure[0]['matchCandidateId']}",
-        "/ui/search?entityType=CUSTOMER&text=Initech",
-        f"/ui/goldens/{initech}",
-        f"/ui/merge?id={initech}&id={other}",
-        "/ui/queues",
-    ]
-    for path in paths:
+    for path in _main_pages(unsure[0]["matchCandidateId"], initech, other):
         await page.goto(f"{hub.url}{path}")
         assert await page.evaluate(UNNAMED_CONTROLS) == [], path
 
@@ -150,16 +154,7 @@ async def test_text_on_every_main_page_has_enough_contrast(oidc_hub: OidcHub, pa
     await expect(page.get_by_test_id("oidc-error")).to_be_visible()
     assert await _contrast_failures(page) == [], "sign-in with OIDC refused"
     await sign_in(page, hub, Role.STEWARD, "jane")
-    paths = [
-        "/ui/",
-        "/ui/queue",
-        f"/ui/candidates/{unsure[0]['matchCandidateId']}",
-        "/ui/search?entityType=CUSTOMER&text=Initech",
-        f"/ui/goldens/{initech}",
-        f"/ui/merge?id={initech}&id={other}",
-        "/ui/queues",
-    ]
-    for path in paths:
+    for path in _main_pages(unsure[0]["matchCandidateId"], initech, other):
         await page.goto(f"{hub.url}{path}")
         assert await _contrast_failures(page) == [], path
     await page.goto(f"{hub.url}/ui/candidates/{unsure[1]['matchCandidateId']}")

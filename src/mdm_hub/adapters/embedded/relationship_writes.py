@@ -142,21 +142,14 @@ class EmbeddedRelationshipWrites:
 
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
         pk = self._known_pk(target)
-        if not self._any_row(_ANY_AWAITED):
-            return []
-        rows = self._db.execute(
-            "SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type "  # noqa: S608
-            f"FROM reference r JOIN source_record s ON s.pk = r.sourcePk WHERE {_AWAITING} "
-            "ORDER BY r.key",
-            key_params(target),
-        ).fetchall()
-        if not rows:  # most records arrive awaited by nobody: one indexed read
+        linked = await self.awaiting(target)
+        if not linked:  # most records arrive awaited by nobody: one indexed read
             return []
         self._db.execute(
             f"UPDATE reference SET targetPk = ? WHERE {_AWAITING}",  # noqa: S608
             (pk, *key_params(target)),
         )
-        return [linked_reference_from_fields(row) for row in rows]
+        return linked
 
     async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
         if not self._any_row(_ANY_AWAITED):
