@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.flat_inputs import build_flat
 from mdm_hub.api.graphql.list_pages import AFTER_DESCRIPTION, FIRST_DESCRIPTION, page_of
 from mdm_hub.api.graphql.observed_time import ObservedAt
 from mdm_hub.api.graphql.relationship_types import HierarchyEntry, Relationship
@@ -52,6 +53,9 @@ class SourceRefInput:
     system: str
     entity_type: EntityType
     source_id: str
+
+
+build_flat(SourceRecordInput, SourceRefInput)  # thousands per request: one call each
 
 
 @strawberry.type
