@@ -123,7 +123,7 @@ class RecordMatcher:
             )
             for c in found
         ]
-        incoming, members, excluded = await _with_graph_evidence(
+        incoming, members, excluded, parents = await _with_graph_evidence(
             rules,
             record.key,
             record.attributes,
@@ -144,7 +144,7 @@ class RecordMatcher:
         for _ in range(LOOP_RETRIES):
             # A hierarchy reference is evidence against a link that would make a thing its
             # own ancestor, never a reason to refuse the record: leave such goldens out.
-            loops = await _closing_loops(tx, record, decision, excluded)
+            loops = await _closing_loops(tx, record, decision, excluded, parents)
             if not loops:
                 break
             excluded = {**excluded, **loops}
@@ -213,7 +213,7 @@ class RecordMatcher:
             )
             for m in members
         ]
-        incoming, candidates, excluded = await _with_graph_evidence(
+        incoming, candidates, excluded, _ = await _with_graph_evidence(
             rules, key, attributes, incoming, candidates, [m.attributes for m in members], resolve
         )
         terms = await _term_adjustments(rules, incoming, count) if count else None
@@ -238,10 +238,12 @@ async def _closing_loops(
     record: IncomingRecord,
     decision: MatchDecision,
     excluded: Mapping[str, str],
+    parents: frozenset[str],
 ) -> dict[str, str]:
     """The goldens this decision would have the record join (link, merge or review) that its
-    hierarchy references would put on a loop: joining one, the record's parent would be
-    below it, or a record awaiting it as parent (its subsidiary, its report) above it."""
+    hierarchy references would put on a loop: joining one, the record's parent (`parents`,
+    its hierarchy references' goldens) would be below it, or a record awaiting it as parent
+    (its subsidiary, its report) above it."""
     relationship = HIERARCHY_OF.get(record.key.entity_type)
     if relationship is None or decision.outcome is MatchOutcome.NEW:
         return {}
@@ -250,12 +252,6 @@ async def _closing_loops(
         for link in await tx.awaiting(record.key)
         if is_hierarchy(link.relationship)
     }
-    own = [
-        r.target
-        for r in asserted_references(record.key.entity_type, record.attributes)
-        if is_hierarchy(r.relationship)
-    ]
-    parents = {g for g in await tx.golden_ids_of(own) if g is not None} if own else set()
     if not children and not parents:
         return {}
     joined = [decision.golden_id, *decision.merge, *(g.golden_id for g in decision.review)]
@@ -316,28 +312,30 @@ async def _with_graph_evidence(
     members: list[CandidateMember],
     member_attributes: Sequence[Mapping[str, Any]],
     resolve: GoldenResolver,
-) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str]]:
+) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str], frozenset[str]]:
     """The record and its candidates with references resolved to golden IDs (one read for
-    all), and the candidate goldens the record cannot join: the one its own hierarchy
-    reference points at (a subsidiary is not its parent), and those with a member that names
-    this record as its parent."""
+    all), the candidate goldens the record cannot join (the one its own hierarchy reference
+    points at: a subsidiary is not its parent; and those with a member that names this record
+    as its parent), and the goldens its own hierarchy references point at."""
     slots = reference_slots(rules)
     own = [
         r for r in asserted_references(key.entity_type, attributes) if is_hierarchy(r.relationship)
     ]
     if not members or not (slots or key.entity_type in HIERARCHY_OF):
-        return incoming, members, {}
+        return incoming, members, {}, frozenset()
     wanted = named_keys(slots, [incoming, *(m.prepared for m in members)])
     wanted += [r.target for r in own if r.target not in wanted]
     hierarchy = key.entity_type in HIERARCHY_OF
     if not wanted and not hierarchy:
-        return incoming, members, {}  # no reference anywhere: nothing to resolve or replace
+        return incoming, members, {}, frozenset()  # no reference: nothing to resolve
     goldens = dict(zip(wanted, await resolve(wanted), strict=True)) if wanted else {}
     excluded: dict[str, str] = {}
+    parents: set[str] = set()
     for ref in own:
         parent = goldens.get(ref.target)
         if parent is not None:
             excluded[parent] = f"{ref.attribute} (the record's own {ref.attribute})"
+            parents.add(parent)
     for member, held in zip(members, member_attributes, strict=True) if hierarchy else ():
         if any(
             r.target == key and is_hierarchy(r.relationship)
@@ -347,4 +345,4 @@ async def _with_graph_evidence(
     if slots:
         incoming = with_goldens(incoming, slots, goldens)
         members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
-    return incoming, members, excluded
+    return incoming, members, excluded, frozenset(parents)

@@ -266,22 +266,23 @@ class Neo4jTransaction(
         _check_linked(rows, record.key, membership)
 
     async def link_pending(self, target: SourceKey) -> list[LinkedReference]:
-        # Most records resolve no parked reference: asked once per transaction whether any
-        # is parked at all (only put_references parks one), the held writes can wait.
-        if self._any_pending is None:
-            [row] = await self._run(Query.ANY_PENDING)
-            self._any_pending = bool(row["any"])
-        if not self._any_pending and (
+        # Most records resolve no parked reference: the held writes can wait.
+        if not await self._any_parked() and (
             target in self._held.written_sources or await self.get_source(target) is not None
         ):
             return []
         return await super().link_pending(target)
 
     async def awaiting(self, target: SourceKey) -> list[LinkedReference]:
+        return await super().awaiting(target) if await self._any_parked() else []
+
+    async def _any_parked(self) -> bool:
+        """Whether any reference is parked, asked once per transaction until put_references
+        (the only write that parks one) runs again."""
         if self._any_pending is None:
             [row] = await self._run(Query.ANY_PENDING)
             self._any_pending = bool(row["any"])
-        return await super().awaiting(target) if self._any_pending else []
+        return self._any_pending
 
     async def put_references(
         self, record: StoredSource, changes: ReferenceChanges
