@@ -1,7 +1,7 @@
 """Neo4j going away under load, through a served hub (`mdm-hub serve` over a `neo4j://` URI, on
 a private Neo4j this module starts, stops and starts again on the same ports and data).
 
-- Stopped under a resolve load: within 2 s every request is answered 503 STORE_UNAVAILABLE
+- Stopped under a resolve load: within 2 s of its last answer every request is answered 503 STORE_UNAVAILABLE
   with Retry-After (not 500, no hang) and /readyz says unavailable; while it starts again, no
   request waits longer than the read timeout; back, requests succeed within 10 s of its
   return, without restarting the hub.
@@ -216,6 +216,12 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
     assert ready_after == 200
 
     first_refused = min(a.done for a in refused if a.done > stopping)
+    # Neo4j may go on serving while it shuts down (a checkpoint on a busy machine takes seconds):
+    # the promise counts from when it stops answering, the last success after the stop began.
+    last_served = max(
+        (a.done for a in answers if a.status == 200 and stopping < a.done < first_refused),
+        default=stopping,
+    )
     # From the moment Neo4j is asked to stop until it starts again, answered within 2 s.
     stopping_phase = [a for a in answers if a.done > stopping and a.sent < starting]
     slowest = max(a.done - max(a.sent, stopping) for a in stopping_phase)
@@ -230,12 +236,13 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
     ][:10]
     first_ok = min(a.done for a in back_again if a.status == 200)
     print(  # the measured figures, shown with -s
-        f"first 503 {first_refused - stopping:.2f}s after stop began (Neo4j gone after "
+        f"first 503 {first_refused - stopping:.2f}s after stop began, "
+        f"{first_refused - last_served:.2f}s after the last success (Neo4j gone after "
         f"{stopped - stopping:.2f}s); slowest answer while stopping and down {slowest:.2f}s, "
         f"while starting ({back - starting:.0f}s) {slowest_starting:.2f}s; first success "
         f"{first_ok - back:.2f}s after Neo4j answered again"
     )
-    assert first_refused - stopping <= REPORT_WITHIN_S
+    assert first_refused - last_served <= REPORT_WITHIN_S
     assert slowest <= REPORT_WITHIN_S + BUSY_MACHINE_SLACK_S
     assert slowest_starting <= 2 * READ_TIMEOUT_S + BUSY_MACHINE_SLACK_S
     assert down
