@@ -128,6 +128,13 @@ class CrosswalkWrites(Protocol):
         order; None for a record the hub has not seen. One read for the whole list: matching
         resolves every reference of a record and its candidates at once."""
 
+    async def referrer_goldens(
+        self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
+    ) -> list[list[str]]:
+        """For each target, in input order, the golden records of the live `referrer_type`
+        records whose `attribute` names it (linked or still parked: a target not stored yet
+        has referrers too), each once. One read for the whole list."""
+
     async def merge_golden(
         self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
     ) -> None:

@@ -1,10 +1,10 @@
 """Neo4j going away under load, through a served hub (`mdm-hub serve` over a `neo4j://` URI, on
 a private Neo4j this module starts, stops and starts again on the same ports and data).
 
-- Stopped under a resolve load: within 2 s of its last answer every request is answered 503 STORE_UNAVAILABLE
-  with Retry-After (not 500, no hang) and /readyz says unavailable; while it starts again, no
-  request waits longer than the read timeout; back, requests succeed within 10 s of its
-  return, without restarting the hub.
+- Stopped under a resolve load: within 2 s of its last answer every request is answered 503
+  STORE_UNAVAILABLE with Retry-After (not 500, no hang) and /readyz says unavailable; while
+  it starts again, no request waits longer than the read timeout; back, requests succeed
+  within 10 s of its return, without restarting the hub.
 - Restarted under a write load: every batch either succeeds or is answered STORE_UNAVAILABLE,
   and the client sending refused ones again ends with every record written exactly once.
 

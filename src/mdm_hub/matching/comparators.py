@@ -49,6 +49,18 @@ def _exact_pair(a: str, b: str) -> float:
     return 1.0 if a == b else 0.0
 
 
+# Joins the golden IDs of a record's referrers in a prepared value (sorted, distinct).
+REFERRER_SEPARATOR = " "
+
+
+def referrers_similarity(a: str, b: str) -> float:
+    """How far two records' referrers are the same golden records: those shared over one more
+    than the smaller set. The one added is shrinkage: one shared referrer of one (an employee
+    whose systems disagree on their cost centre) says 0.5, not certainty; ten of ten 0.91."""
+    first, second = set(a.split(REFERRER_SEPARATOR)), set(b.split(REFERRER_SEPARATOR))
+    return len(first & second) / (min(len(first), len(second)) + 1)
+
+
 def date_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -87,6 +99,7 @@ COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
     Comparator.EXACT: _exact_pair,
     # Compared once resolved to golden IDs: equal or not.
     Comparator.REFERENCE: _exact_pair,
+    Comparator.REFERRERS: referrers_similarity,
     Comparator.DATE: date_similarity,
     Comparator.NUMERIC: numeric_similarity,
 }

@@ -61,6 +61,12 @@ Validator = Callable[[str, str | None], bool | None]
 # points at, until the matcher resolves it to a golden ID.
 REFERENCE_SEPARATOR = "\x1f"
 _REFERENCE = "reference"  # the standardiser name reference comparisons use internally
+# Referrers comparisons read nothing of the record: the matcher fills them in from the graph.
+_REFERRERS = "referrers"
+
+
+def _nothing(raw: str) -> str:
+    return ""
 
 
 def reference_value(raw: object) -> str:
@@ -171,9 +177,7 @@ def _compile(spec: RuleFile) -> _Recipe:
         (
             c.label,
             tuple(
-                standardised_index(
-                    _REFERENCE if c.comparator is Comparator.REFERENCE else c.standardiser, a
-                )
+                standardised_index(_INTERNAL.get(c.comparator, c.standardiser), a)
                 for a in c.attributes
             ),
         )
@@ -217,11 +221,16 @@ def _compile(spec: RuleFile) -> _Recipe:
     )
 
 
+_INTERNAL = {Comparator.REFERENCE: _REFERENCE, Comparator.REFERRERS: _REFERRERS}
+
+
 def _standardiser(name: str, identifier: Callable[[str], str]) -> Callable[..., str]:
     if name == IDENTIFIER:
         return identifier
     if name == _REFERENCE:
         return reference_value
+    if name == _REFERRERS:
+        return _nothing
     return STANDARDISERS[name]
 
 

@@ -45,6 +45,11 @@ class Comparator(StrEnum):
     # golden record it points at; the same golden record agrees, another one disagrees, an
     # unresolved reference (its target not yet seen) is missing.
     REFERENCE = "reference"
+    # Graph evidence from the other direction: the golden records of what refers to the record
+    # (the employees in a cost centre, the projects of a customer). Two records most of whose
+    # referrers are the same golden records are one thing; a record nothing refers to yet
+    # gives no evidence. The attribute is the referring type's (`referrer_type`) reference.
+    REFERRERS = "referrers"
 
 
 class Transform(StrEnum):
@@ -107,6 +112,8 @@ class Comparison(_Strict):
     # Term-frequency adjustment (as Splink's): an exact agreement on a value common in the hub
     # ("James", "Smith") weighs less than the level says, from the hub's own value counts.
     term_frequency: bool = False
+    # The `referrers` comparator: the entity type whose `attributes[0]` refers to this one.
+    referrer_type: EntityType | None = None
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -122,7 +129,8 @@ class Comparison(_Strict):
         if self.nicknames and self.comparator is not Comparator.JARO_WINKLER:
             raise ValueError("nicknames applies to the jaro_winkler comparator only")
         if self.term_frequency and (
-            self.levels[0].min != 1.0 or self.comparator is Comparator.REFERENCE
+            self.levels[0].min != 1.0
+            or self.comparator in (Comparator.REFERENCE, Comparator.REFERRERS)
         ):
             raise ValueError(
                 "term_frequency needs a top level at min 1.0 (exact agreement) on a value"
@@ -360,28 +368,53 @@ def _reference_problems(entity_type: EntityType, comparison: Comparison, where: 
     return problems
 
 
+def _referrers_problems(entity_type: EntityType, comparison: Comparison, where: str) -> list[str]:
+    referrer = comparison.referrer_type
+    if referrer is None:
+        return [f"{where}.referrer_type: the referrers comparator needs the referring type"]
+    pointing = sorted(
+        rule.attribute for rule in REFERENCE_RULES[referrer] if rule.target_type is entity_type
+    )
+    problems = []
+    if len(comparison.attributes) != 1 or comparison.attributes[0] not in pointing:
+        problems.append(
+            f"{where}.attributes: one reference attribute of {referrer} that points at "
+            f"{entity_type} ({', '.join(pointing) or 'it has none'})"
+        )
+    if comparison.swap_group or comparison.nicknames or comparison.without:
+        problems.append(f"{where}: swap_group, nicknames and without do not apply to referrers")
+    return problems
+
+
+def _comparison_problems(
+    entity_type: EntityType, known: set[str], comparison: Comparison, where: str
+) -> list[str]:
+    if comparison.comparator is Comparator.REFERRERS:
+        return _referrers_problems(entity_type, comparison, where)
+    problems = []
+    if comparison.referrer_type is not None:
+        problems.append(f"{where}.referrer_type: applies to the referrers comparator only")
+    problems += [
+        f"{where}.attributes: unknown attribute {a!r}"
+        for a in comparison.attributes
+        if a not in known
+    ]
+    problems += [
+        f"{where}.without: unknown attribute {a!r}" for a in comparison.without if a not in known
+    ]
+    if comparison.comparator is Comparator.REFERENCE:
+        return problems + _reference_problems(entity_type, comparison, where)
+    if not _known_standardiser(comparison.standardiser):
+        problems.append(f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}")
+    return problems
+
+
 def _semantic_problems(rules: RuleFile) -> list[str]:
     known = set(attribute_names(rules.entity_type))
     problems = []
     for index, comparison in enumerate(rules.comparisons):
         where = f"comparisons[{index}] ({comparison.label})"
-        problems += [
-            f"{where}.attributes: unknown attribute {a!r}"
-            for a in comparison.attributes
-            if a not in known
-        ]
-        problems += [
-            f"{where}.without: unknown attribute {a!r}"
-            for a in comparison.without
-            if a not in known
-        ]
-        if comparison.comparator is Comparator.REFERENCE:
-            problems += _reference_problems(rules.entity_type, comparison, where)
-            continue
-        if not _known_standardiser(comparison.standardiser):
-            problems.append(
-                f"{where}.standardiser: unknown standardiser {comparison.standardiser!r}"
-            )
+        problems += _comparison_problems(rules.entity_type, known, comparison, where)
     labels = {c.label for c in rules.comparisons}
     for index, guard in enumerate(rules.never_auto_link):
         problems += [

@@ -243,6 +243,12 @@ class IngestService:
                 if linked:
                     # What referred to this record can now be matched by it.
                     await self._rematch.after_links(tx, linked, now, context, entries)
+                if result.outcome is UpsertOutcome.LINKED:
+                    # Joining others, it may give two copies of what it refers to a shared
+                    # referrer.
+                    await self._rematch.after_join(
+                        tx, record.key, record.attributes, result.golden_id, now, context, entries
+                    )
                 if record.unmapped:
                     # Codes kept as sent for want of a mapping: the stewards' queue counts
                     # each record version that carries one (a re-send changes nothing).

@@ -22,7 +22,13 @@ from mdm_hub.matching.decide import (
     strong_values,
 )
 from mdm_hub.matching.prepare import PreparedRecord, prepare
-from mdm_hub.matching.references import named_keys, reference_slots, with_goldens
+from mdm_hub.matching.references import (
+    named_keys,
+    reference_slots,
+    referrer_slots,
+    with_goldens,
+    with_referrers,
+)
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.matching.term_frequency import adjustments, count_changes, term_keys, term_labels
 from mdm_hub.onboarding.systems_file import shipped_systems
@@ -32,6 +38,8 @@ from mdm_hub.ports import StoreTransaction
 GoldenResolver = Callable[[Sequence[SourceKey]], Awaitable[list[str | None]]]
 # How many records hold each of these term keys.
 TermCounter = Callable[[Sequence[str]], Awaitable[list[int]]]
+# The golden records of what refers to each of these records (by one type's attribute).
+ReferrerReader = Callable[[Sequence[SourceKey], EntityType, str], Awaitable[list[list[str]]]]
 
 PREPARED_CACHE_SIZE = 100_000
 # How many times a decision is taken again without goldens it would put on a hierarchy loop
@@ -48,6 +56,7 @@ class RecordMatcher:
         # once. Keyed by content hash, so a changed record is never served stale.
         # Keyed by system too: a system-scoped identifier's scope depends on who sent it.
         self._prepared: OrderedDict[tuple[EntityType, str, str], PreparedRecord] = OrderedDict()
+        self._referred_by: dict[EntityType, tuple[tuple[EntityType, str], ...]] = {}
 
     def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
         return self._prepared_version(
@@ -94,6 +103,19 @@ class RecordMatcher:
         change a decision)."""
         return bool(reference_slots(self._rules[entity_type]))
 
+    def referred_by(self, referrer_type: EntityType) -> tuple[tuple[EntityType, str], ...]:
+        """(entity type, attribute) of every referrers comparison `referrer_type`'s records
+        give evidence to: a link of such a record can change what those types match."""
+        found = self._referred_by.get(referrer_type)
+        if found is None:
+            found = self._referred_by[referrer_type] = tuple(
+                (entity_type, slot.attribute)
+                for entity_type, rules in self._rules.items()
+                for slot in referrer_slots(rules)
+                if slot.referrer_type is referrer_type
+            )
+        return found
+
     async def match(
         self,
         tx: StoreTransaction,
@@ -131,6 +153,9 @@ class RecordMatcher:
             members,
             [c.attributes for c in found],
             tx.golden_ids_of,
+        )
+        incoming, members = await _with_referrers(
+            rules, record.key, incoming, members, tx.referrer_goldens
         )
         golden_ids = sorted({m.golden_id for m in members})
         blocked: set[str] = set()
@@ -198,10 +223,11 @@ class RecordMatcher:
         members: Sequence[StoredSource],
         resolve: GoldenResolver,
         count: TermCounter | None = None,
+        referrers: ReferrerReader | None = None,
     ) -> GoldenScore | None:
         """How a record compares with a golden record's members (the best-matching one),
-        its references resolved by `resolve` and its common values counted by `count` as
-        matching does."""
+        its references resolved by `resolve`, its common values counted by `count` and its
+        referrers read by `referrers`, as matching does."""
         rules = self._rules[key.entity_type]
         incoming = prepare(rules, attributes, with_keys=False, system=key.system)
         candidates = [
@@ -216,6 +242,10 @@ class RecordMatcher:
         incoming, candidates, excluded, _ = await _with_graph_evidence(
             rules, key, attributes, incoming, candidates, [m.attributes for m in members], resolve
         )
+        if referrers is not None:
+            incoming, candidates = await _with_referrers(
+                rules, key, incoming, candidates, referrers
+            )
         terms = await _term_adjustments(rules, incoming, count) if count else None
         scored = score_goldens(rules, incoming, candidates, excluded=excluded, terms=terms)
         return scored[0] if scored else None
@@ -346,3 +376,27 @@ async def _with_graph_evidence(
         incoming = with_goldens(incoming, slots, goldens)
         members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
     return incoming, members, excluded, frozenset(parents)
+
+
+async def _with_referrers(
+    rules: MatchRules,
+    key: SourceKey,
+    incoming: PreparedRecord,
+    members: list[CandidateMember],
+    read: ReferrerReader,
+) -> tuple[PreparedRecord, list[CandidateMember]]:
+    """The record and its candidates with each referrers comparison filled in: the golden
+    records of what refers to each (one read per comparison for all of them)."""
+    slots = referrer_slots(rules)
+    if not slots or not members:
+        return incoming, members
+    keys = [key, *(m.key for m in members)]
+    found: list[dict[str, list[str]]] = [{} for _ in keys]
+    for slot in slots:
+        for index, goldens in enumerate(await read(keys, slot.referrer_type, slot.attribute)):
+            found[index][slot.label] = goldens
+    incoming = with_referrers(incoming, found[0])
+    return incoming, [
+        m._replace(prepared=with_referrers(m.prepared, referrers))
+        for m, referrers in zip(members, found[1:], strict=True)
+    ]

@@ -6,12 +6,18 @@ would have linked had the systems arrived the other way round. When the target a
 parked reference links, the referring record is matched again by the same rules, inside the same
 transaction: linked (its golden record merges into the one it matches, audited as a merge),
 queued for review, or left as it is. So the arrival order of systems does not decide the outcome.
+
+The same holds for evidence from referrers (the employees in a cost centre): when a record joins
+a golden record whose other members refer, by the same attribute, to records of another golden
+record than its own reference does (the HRIS and the ERP place one person in their own copies of
+one cost centre), the record it refers to is matched again: the two copies now share a referrer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
 from mdm_hub.domain.records import (
@@ -21,7 +27,7 @@ from mdm_hub.domain.records import (
     ScoredGolden,
     SourceKey,
 )
-from mdm_hub.domain.relationships import LinkedReference
+from mdm_hub.domain.relationships import LinkedReference, asserted_references
 from mdm_hub.matching.decide import MatchDecision, MatchOutcome
 from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import StoreTransaction
@@ -53,13 +59,63 @@ class Rematcher:
             attributes.setdefault(link.referrer, []).append(link.attribute)
         for referrer, names in attributes.items():
             if self._matcher.compares_references(referrer.entity_type):
-                await self._rematch(tx, referrer, names, now, context, entries)
+                reason = f"once its {', '.join(sorted(names))} resolved"
+                await self._rematch(tx, referrer, reason, now, context, entries)
+
+    async def after_join(
+        self,
+        tx: StoreTransaction,
+        key: SourceKey,
+        attributes: Mapping[str, Any],
+        golden_id: str,
+        now: datetime,
+        context: AuditContext,
+        entries: list[AuditEntry],
+    ) -> None:
+        """`key` joined `golden_id`: match again what it refers to, by each attribute some
+        referrers comparison weighs, where another member refers to another golden record."""
+        weighed = self._matcher.referred_by(key.entity_type)
+        if not weighed:
+            return
+        mine = {
+            ref.attribute: ref.target for ref in asserted_references(key.entity_type, attributes)
+        }
+        wanted = {attribute for _, attribute in weighed if attribute in mine}
+        if not wanted:
+            return
+        others = [
+            ref
+            for member in await tx.members(golden_id)
+            if member.key != key
+            for ref in asserted_references(key.entity_type, member.attributes)
+            if ref.attribute in wanted and ref.target != mine[ref.attribute]
+        ]
+        if not others:
+            return
+        targets = [mine[attribute] for attribute in sorted(wanted)]
+        goldens = dict(
+            zip(
+                [*targets, *(r.target for r in others)],
+                await tx.golden_ids_of([*targets, *(r.target for r in others)]),
+                strict=True,
+            )
+        )
+        for attribute in sorted(wanted):
+            target = mine[attribute]
+            own = goldens.get(target)
+            elsewhere = {goldens.get(r.target) for r in others if r.attribute == attribute} - {
+                None,
+                own,
+            }
+            if own is not None and elsewhere:
+                reason = f"once {key} shared its {attribute} referrers"
+                await self._rematch(tx, target, reason, now, context, entries)
 
     async def _rematch(
         self,
         tx: StoreTransaction,
         key: SourceKey,
-        resolved: Sequence[str],
+        reason: str,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
@@ -76,7 +132,7 @@ class Rematcher:
             tx, record, self._matcher.prepare(record), own_golden=own
         )
         if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
-            await self._merge(tx, key, own, decision, resolved, now, context, entries)
+            await self._merge(tx, key, own, decision, reason, now, context, entries)
         elif decision.outcome is MatchOutcome.REVIEW:
             if await _already_asked(tx, key, decision):
                 return  # a second reference resolving asks the stewards nothing new
@@ -91,7 +147,7 @@ class Rematcher:
         key: SourceKey,
         own: str,
         decision: MatchDecision,
-        resolved: Sequence[str],
+        reason: str,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
@@ -106,7 +162,6 @@ class Rematcher:
             await tx.merge_golden(loser, survivor, now)
             await tx.merge_relationships(loser, survivor)
         await self._recompute(tx, survivor, now, context)
-        reason = f"{key} matches it once its {', '.join(sorted(resolved))} resolved"
         entries.append(
             AuditEntry(
                 now,
@@ -115,9 +170,14 @@ class Rematcher:
                 (survivor, *losers),
                 {"goldenIds": [survivor, *losers]},
                 {"survivorId": survivor, "mergedIds": losers, "rule": _rule(decision)},
-                reason,
+                f"{key} matches it {reason}",
             )
         )
+        # The record's golden record now holds the merged members too: what they refer to
+        # may share referrers now.
+        found = await tx.get_source(key)
+        if found is not None:
+            await self.after_join(tx, key, found[0].attributes, survivor, now, context, entries)
 
 
 async def _already_asked(tx: StoreTransaction, key: SourceKey, decision: MatchDecision) -> bool:

@@ -63,7 +63,13 @@ class ReviewService:
         versions = await self._store.source_versions(source)
         others = [m for m in view.members if m.key != source]
         score = await self._matcher.explain(
-            source, versions[-1].attributes, golden_id, others, self._golden_ids_of, self._terms
+            source,
+            versions[-1].attributes,
+            golden_id,
+            others,
+            self._golden_ids_of,
+            self._terms,
+            self._referrers,
         )
         if score is None:
             raise InvalidInput(
@@ -74,6 +80,14 @@ class ReviewService:
     async def _terms(self, keys: Sequence[str]) -> list[int]:
         async def read(tx: StoreTransaction) -> list[int]:
             return await tx.term_counts(keys)
+
+        return await self._store.write(read)
+
+    async def _referrers(
+        self, keys: Sequence[SourceKey], referrer_type: EntityType, attribute: str
+    ) -> list[list[str]]:
+        async def read(tx: StoreTransaction) -> list[list[str]]:
+            return await tx.referrer_goldens(keys, referrer_type, attribute)
 
         return await self._store.write(read)
 

@@ -143,6 +143,9 @@ CREATE INDEX IF NOT EXISTS reference_target ON reference (targetPk);
 CREATE INDEX IF NOT EXISTS reference_awaited
   ON reference (targetSystem, targetEntityType, targetSourceId) WHERE targetPk IS NULL;
 CREATE INDEX IF NOT EXISTS reference_pending ON reference (recordedAt, key) WHERE targetPk IS NULL;
+-- Who refers to a record, linked or parked (matching's referrers evidence).
+CREATE INDEX IF NOT EXISTS reference_target_key
+  ON reference (targetSystem, targetEntityType, targetSourceId, attribute);
 
 -- Edges between golden records, derived from resolved references: one per (from, type, to).
 CREATE TABLE IF NOT EXISTS relationship (

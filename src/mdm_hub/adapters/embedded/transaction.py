@@ -69,6 +69,15 @@ FROM json_each(?) AS refs
 JOIN source_record s ON s.system = refs.value ->> '$[0]'
   AND s.entityType = refs.value ->> '$[1]' AND s.sourceId = refs.value ->> '$[2]'
 """
+_REFERRER_GOLDENS = """
+SELECT DISTINCT CAST(t.key AS INTEGER) AS i, s.goldenId AS goldenId
+FROM json_each(?) AS t
+JOIN reference r ON r.targetSystem = t.value ->> '$[0]'
+  AND r.targetEntityType = t.value ->> '$[1]' AND r.targetSourceId = t.value ->> '$[2]'
+  AND r.attribute = ?
+JOIN source_record s ON s.pk = r.sourcePk
+WHERE s.entityType = ? AND s.retiredAt IS NULL AND s.goldenId IS NOT NULL
+"""
 _UPSERT = (
     "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
     "attributes = excluded.attributes, "
@@ -488,6 +497,16 @@ class EmbeddedTransaction(
         rows = self._db.execute(_GOLDEN_IDS_OF, (keys_param(keys),)).fetchall()
         found = {int(row["i"]): row["goldenId"] for row in rows}
         return [found.get(index) for index in range(len(keys))]
+
+    async def referrer_goldens(
+        self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
+    ) -> list[list[str]]:
+        found: list[list[str]] = [[] for _ in targets]
+        if targets:
+            params = (keys_param(targets), attribute, referrer_type.value)
+            for row in self._db.execute(_REFERRER_GOLDENS, params):
+                found[int(row["i"])].append(row["goldenId"])
+        return found
 
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True

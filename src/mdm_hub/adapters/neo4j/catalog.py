@@ -21,6 +21,7 @@ SUFFIX = ".cypher"
 class Query(StrEnum):
     GET_SOURCE = "get_source"
     GOLDEN_IDS_OF = "golden_ids_of"
+    REFERRER_GOLDENS = "referrer_goldens"
     TERM_COUNTS = "term_counts"
     COUNT_TERMS = "count_terms"
     LOCK_KEYS = "lock_keys"

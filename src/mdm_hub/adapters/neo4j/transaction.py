@@ -319,6 +319,21 @@ class Neo4jTransaction(
         found = {int(row["i"]): row["goldenId"] for row in rows}
         return [found.get(index) for index in range(len(keys))]
 
+    async def referrer_goldens(
+        self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
+    ) -> list[list[str]]:
+        found: list[list[str]] = [[] for _ in targets]
+        if targets:
+            rows = await self._rows(
+                Query.REFERRER_GOLDENS,
+                targets=[key_params(k) for k in targets],
+                referrerType=referrer_type.value,
+                attribute=attribute,
+            )
+            for row in rows:
+                found[int(row["i"])].append(row["goldenId"])
+        return found
+
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
