@@ -573,15 +573,16 @@ class Timings:
 
 
 class _TimedTransaction:
-    """Passes the three calls matching makes through to the real transaction, timing
-    candidate retrieval (the SQL and decoding the rows)."""
+    """Passes every call matching makes through to the real transaction, timing candidate
+    retrieval (the SQL and decoding the rows)."""
 
     def __init__(self, tx: StoreTransaction, timings: Timings) -> None:
         self._tx = tx
         self._timings = timings
 
-    async def lock_keys(self, keys: Sequence[str]) -> None:
-        await self._tx.lock_keys(keys)
+    def __getattr__(self, name: str) -> Any:
+        # Graph evidence, term counts, loop checks: read as matching reads them, untimed.
+        return getattr(self._tx, name)
 
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
@@ -592,11 +593,6 @@ class _TimedTransaction:
         self._timings.candidates += len(found)
         return found
 
-    async def separations(
-        self, key: SourceKey, golden_ids: Sequence[str]
-    ) -> tuple[set[str], set[frozenset[str]]]:
-        return await self._tx.separations(key, golden_ids)
-
 
 class TimedMatcher(RecordMatcher):
     """The real matcher, with the time spent in `match` (retrieval + scoring + decision)."""
@@ -604,11 +600,15 @@ class TimedMatcher(RecordMatcher):
     timings: Timings
 
     async def match(
-        self, tx: StoreTransaction, record: IncomingRecord, prepared: PreparedRecord
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        prepared: PreparedRecord,
+        own_golden: str | None = None,
     ) -> MatchDecision:
         started = time.perf_counter_ns()
         timed = cast("StoreTransaction", _TimedTransaction(tx, self.timings))
-        decision = await super().match(timed, record, prepared)
+        decision = await super().match(timed, record, prepared, own_golden)
         self.timings.match_ns += time.perf_counter_ns() - started
         return decision
 

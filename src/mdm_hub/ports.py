@@ -128,6 +128,10 @@ class CrosswalkWrites(Protocol):
         order; None for a record the hub has not seen. One read for the whole list: matching
         resolves every reference of a record and its candidates at once."""
 
+    async def golden_names(self, golden_ids: Sequence[str]) -> list[str | None]:
+        """Each golden record's name as survivorship chose it (a person's given and family
+        names), in input order; None for one without a name or not stored. One read."""
+
     async def referrer_goldens(
         self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
     ) -> list[list[str]]:

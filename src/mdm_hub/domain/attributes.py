@@ -8,6 +8,7 @@ names it. Validated attributes are stored exactly as given, minus explicit nulls
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -236,6 +237,17 @@ def _unstorable(value: object, path: str) -> list[Problem]:
         for index, inner in enumerate(value):
             problems.extend(_unstorable(inner, f"{path}.{index}"))
     return problems
+
+
+# What a record of each type is called: the words other records' names repeat when they name
+# it (a project "Northwind Holdings : Finance Transformation" names its customer).
+NAME_ATTRIBUTES: Mapping[EntityType, tuple[str, ...]] = {
+    EntityType.CUSTOMER: ("name",),
+    EntityType.EMPLOYEE: ("given_name", "family_name"),
+    EntityType.PROJECT: ("name",),
+    EntityType.RATE_CARD: ("name",),
+    EntityType.ACCOUNTING_DIMENSION: ("name",),
+}
 
 
 def attribute_names(entity_type: EntityType) -> list[str]:

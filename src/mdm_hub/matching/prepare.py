@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 import jellyfish
 
+from mdm_hub.domain.relationships import REFERENCE_RULES
 from mdm_hub.matching.identifiers import (
     IDENTIFIER,
     identifier_standardiser,
@@ -149,10 +150,14 @@ class _Recipe:
     blocking: tuple[_KeyRecipe, ...]
     # (label, its standardiser, attributes whose values are taken out of it)
     without: tuple[tuple[str, Callable[[str], str], tuple[str, ...]], ...] = ()
+    # (label, its standardiser, reference attributes whose related golden record's name is
+    # taken out of it: the matcher knows those names, prepare does not)
+    related: tuple[tuple[str, Callable[[str], str], tuple[str, ...]], ...] = ()
 
 
 def _compile(spec: RuleFile) -> _Recipe:
     identifier = identifier_standardiser(spec.identifier_prefixes)
+    references = {rule.attribute for rule in REFERENCE_RULES[spec.entity_type]}
     standardised: dict[tuple[str, str], int] = {}
     pieces: dict[tuple[int, Transform], int] = {}
 
@@ -217,6 +222,12 @@ def _compile(spec: RuleFile) -> _Recipe:
             (c.label, _standardiser(c.standardiser, identifier), tuple(c.without))
             for c in spec.comparisons
             if c.without and c.standardiser not in COUNTRY_AWARE
+        ),
+        related=tuple(
+            (c.label, _standardiser(c.standardiser, identifier), related)
+            for c in spec.comparisons
+            if (related := tuple(a for a in c.without if a in references))
+            and c.standardiser not in COUNTRY_AWARE
         ),
     )
 
@@ -358,6 +369,37 @@ def _without(
         if kept:
             values[label] = " ".join(kept)
     return values
+
+
+def related_without(rules: MatchRules) -> frozenset[str]:
+    """The reference attributes whose related record's name some comparison is compared
+    without (`without: [customer]` on a project's name)."""
+    return frozenset(a for _, _, names in _recipe(rules).related for a in names)
+
+
+def without_related(
+    rules: MatchRules, record: PreparedRecord, names: Mapping[str, str]
+) -> PreparedRecord:
+    """`record` with the words of its related records' names (reference attribute -> the
+    name of the golden record it resolves to) taken out of each comparison that is compared
+    without them, as that comparison's standardiser writes them; a value stays whole when
+    nothing else would be left."""
+    recipe = _recipe(rules)
+    values = dict(record.values)
+    for label, standardiser, attributes in recipe.related:
+        value = values.get(label, "")
+        gone = {
+            word
+            for attribute in attributes
+            if (name := names.get(attribute))
+            for word in standardiser(name).split()
+        }
+        if not value or not gone:
+            continue
+        kept = [word for word in value.split() if word not in gone]
+        if kept:
+            values[label] = " ".join(kept)
+    return record._replace(values=values)
 
 
 def _fails_check(

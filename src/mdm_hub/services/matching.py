@@ -21,7 +21,12 @@ from mdm_hub.matching.decide import (
     score_goldens,
     strong_values,
 )
-from mdm_hub.matching.prepare import PreparedRecord, prepare
+from mdm_hub.matching.prepare import (
+    PreparedRecord,
+    prepare,
+    related_without,
+    without_related,
+)
 from mdm_hub.matching.references import (
     named_keys,
     reference_slots,
@@ -152,7 +157,7 @@ class RecordMatcher:
             prepared,
             members,
             [c.attributes for c in found],
-            tx.golden_ids_of,
+            tx,
         )
         incoming, members = await _with_referrers(
             rules, record.key, incoming, members, tx.referrer_goldens
@@ -221,13 +226,10 @@ class RecordMatcher:
         attributes: Mapping[str, Any],
         golden_id: str,
         members: Sequence[StoredSource],
-        resolve: GoldenResolver,
-        count: TermCounter | None = None,
-        referrers: ReferrerReader | None = None,
+        tx: StoreTransaction,
     ) -> GoldenScore | None:
-        """How a record compares with a golden record's members (the best-matching one),
-        its references resolved by `resolve`, its common values counted by `count` and its
-        referrers read by `referrers`, as matching does."""
+        """How a record compares with a golden record's members (the best-matching one), its
+        graph evidence and common values read through `tx` as matching reads them."""
         rules = self._rules[key.entity_type]
         incoming = prepare(rules, attributes, with_keys=False, system=key.system)
         candidates = [
@@ -240,13 +242,12 @@ class RecordMatcher:
             for m in members
         ]
         incoming, candidates, excluded, _ = await _with_graph_evidence(
-            rules, key, attributes, incoming, candidates, [m.attributes for m in members], resolve
+            rules, key, attributes, incoming, candidates, [m.attributes for m in members], tx
         )
-        if referrers is not None:
-            incoming, candidates = await _with_referrers(
-                rules, key, incoming, candidates, referrers
-            )
-        terms = await _term_adjustments(rules, incoming, count) if count else None
+        incoming, candidates = await _with_referrers(
+            rules, key, incoming, candidates, tx.referrer_goldens
+        )
+        terms = await _term_adjustments(rules, incoming, tx.term_counts)
         scored = score_goldens(rules, incoming, candidates, excluded=excluded, terms=terms)
         return scored[0] if scored else None
 
@@ -341,24 +342,31 @@ async def _with_graph_evidence(
     incoming: PreparedRecord,
     members: list[CandidateMember],
     member_attributes: Sequence[Mapping[str, Any]],
-    resolve: GoldenResolver,
+    tx: StoreTransaction,
 ) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str], frozenset[str]]:
     """The record and its candidates with references resolved to golden IDs (one read for
-    all), the candidate goldens the record cannot join (the one its own hierarchy reference
-    points at: a subsidiary is not its parent; and those with a member that names this record
-    as its parent), and the goldens its own hierarchy references point at."""
+    all) and the related golden records' names taken out of the comparisons compared without
+    them (one more read), the candidate goldens the record cannot join (the one its own
+    hierarchy reference points at: a subsidiary is not its parent; and those with a member
+    that names this record as its parent), and the goldens its own hierarchy references
+    point at."""
     slots = reference_slots(rules)
+    related = related_without(rules)
     own = [
         r for r in asserted_references(key.entity_type, attributes) if is_hierarchy(r.relationship)
     ]
-    if not members or not (slots or key.entity_type in HIERARCHY_OF):
+    if not members or not (slots or related or key.entity_type in HIERARCHY_OF):
         return incoming, members, {}, frozenset()
     wanted = named_keys(slots, [incoming, *(m.prepared for m in members)])
     wanted += [r.target for r in own if r.target not in wanted]
+    named = [
+        _related_targets(key.entity_type, a, related) for a in (attributes, *member_attributes)
+    ]
+    wanted += [t for targets in named for t in targets.values() if t not in wanted]
     hierarchy = key.entity_type in HIERARCHY_OF
     if not wanted and not hierarchy:
         return incoming, members, {}, frozenset()  # no reference: nothing to resolve
-    goldens = dict(zip(wanted, await resolve(wanted), strict=True)) if wanted else {}
+    goldens = dict(zip(wanted, await tx.golden_ids_of(wanted), strict=True)) if wanted else {}
     excluded: dict[str, str] = {}
     parents: set[str] = set()
     for ref in own:
@@ -372,10 +380,69 @@ async def _with_graph_evidence(
             for r in asserted_references(key.entity_type, held)
         ):
             excluded.setdefault(member.golden_id, f"{member.key} names this record as its parent")
+    if related:
+        incoming, members = await _without_related_names(
+            rules, incoming, members, named, goldens, tx.golden_names
+        )
     if slots:
         incoming = with_goldens(incoming, slots, goldens)
         members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
     return incoming, members, excluded, frozenset(parents)
+
+
+def _related_targets(
+    entity_type: EntityType, attributes: Mapping[str, Any], related: frozenset[str]
+) -> dict[str, SourceKey]:
+    """The records a record's references name, by attribute, for those whose names some
+    comparison is compared without."""
+    if not related:
+        return {}
+    return {
+        r.attribute: r.target
+        for r in asserted_references(entity_type, attributes)
+        if r.attribute in related
+    }
+
+
+async def _without_related_names(
+    rules: MatchRules,
+    incoming: PreparedRecord,
+    members: list[CandidateMember],
+    named: Sequence[Mapping[str, SourceKey]],
+    goldens: Mapping[SourceKey, str | None],
+    read_names: Callable[[Sequence[str]], Awaitable[list[str | None]]],
+) -> tuple[PreparedRecord, list[CandidateMember]]:
+    """The record and its candidates with the names of the golden records their references
+    resolve to taken out of the comparisons compared without them (a project's name without
+    its customer's: "Northwind Holdings : Finance Transformation" reads "finance
+    transformation"). A candidate's are taken out only where it refers to the same golden
+    record as the record: a client both belong to says nothing, another client's name in a
+    candidate's name is a difference ("Close & Consolidation" for Northwind and for Contoso
+    are two projects). An unresolved reference takes nothing out."""
+    resolved = [
+        {attribute: g for attribute, target in targets.items() if (g := goldens.get(target))}
+        for targets in named
+    ]
+    ids = list(dict.fromkeys(g for found in resolved for g in found.values()))
+    if not ids:
+        return incoming, members
+    names = dict(zip(ids, await read_names(ids), strict=True))
+
+    def related_names(found: Mapping[str, str]) -> dict[str, str]:
+        return {a: n for a, g in found.items() if (n := names.get(g))}
+
+    mine = resolved[0]
+    incoming = without_related(rules, incoming, related_names(mine))
+    return incoming, [
+        m._replace(
+            prepared=without_related(
+                rules,
+                m.prepared,
+                related_names({a: g for a, g in found.items() if mine.get(a) == g}),
+            )
+        )
+        for m, found in zip(members, resolved[1:], strict=True)
+    ]
 
 
 async def _with_referrers(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from mdm_hub.domain.audit import SYSTEM, Action, AuditContext, AuditEntry, source_subject
@@ -62,38 +61,17 @@ class ReviewService:
             )
         versions = await self._store.source_versions(source)
         others = [m for m in view.members if m.key != source]
-        score = await self._matcher.explain(
-            source,
-            versions[-1].attributes,
-            golden_id,
-            others,
-            self._golden_ids_of,
-            self._terms,
-            self._referrers,
-        )
+        attributes = versions[-1].attributes
+
+        async def explain(tx: StoreTransaction) -> GoldenScore | None:
+            return await self._matcher.explain(source, attributes, golden_id, others, tx)
+
+        score = await self._store.write(explain)
         if score is None:
             raise InvalidInput(
                 [Problem("goldenId", f"{golden_id} has no member other than {source} to compare")]
             )
         return score
-
-    async def _terms(self, keys: Sequence[str]) -> list[int]:
-        async def read(tx: StoreTransaction) -> list[int]:
-            return await tx.term_counts(keys)
-
-        return await self._store.write(read)
-
-    async def _referrers(
-        self, keys: Sequence[SourceKey], referrer_type: EntityType, attribute: str
-    ) -> list[list[str]]:
-        async def read(tx: StoreTransaction) -> list[list[str]]:
-            return await tx.referrer_goldens(keys, referrer_type, attribute)
-
-        return await self._store.write(read)
-
-    async def _golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
-        found = await self._store.resolve_many(keys)
-        return [r.golden_id if r is not None else None for r in found]
 
     async def record_not_a_match(
         self, source: SourceKey, golden_id: str, audit: AuditContext = SYSTEM

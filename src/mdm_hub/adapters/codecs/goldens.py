@@ -15,6 +15,8 @@ from mdm_hub.adapters.codecs.values import (
     entity_type_from_text,
     optional_field,
 )
+from mdm_hub.domain.attributes import NAME_ATTRIBUTES
+from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.records import (
     AttributeValue,
@@ -110,6 +112,19 @@ def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
     if a.parts:
         item["parts"] = [_attribute_to_dict(part) for part in a.parts]
     return item
+
+
+def golden_name_from_json(entity_type: str, text: str) -> str | None:
+    """What a golden record of `entity_type` is called, from its stored attributes text:
+    its name attributes' values joined, None when it has none."""
+    wanted = NAME_ATTRIBUTES[EntityType(entity_type)]
+    values = {
+        item["name"]: item["value"]
+        for item in json.loads(text)
+        if item.get("name") in wanted and isinstance(item.get("value"), str)
+    }
+    name = " ".join(values[a] for a in wanted if a in values)
+    return name or None
 
 
 def golden_attributes_from_json(text: str) -> tuple[AttributeValue, ...]:

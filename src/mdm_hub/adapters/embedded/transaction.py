@@ -17,6 +17,7 @@ from mdm_hub.adapters.codecs.candidates import (
 from mdm_hub.adapters.codecs.goldens import (
     golden_attributes_to_json,
     golden_from_fields,
+    golden_name_from_json,
     merged_by,
     new_golden_fields,
 )
@@ -33,7 +34,7 @@ from mdm_hub.adapters.embedded.match_keys import key_hash, pack_hashes, stored_h
 from mdm_hub.adapters.embedded.outbox import EmbeddedOutboxWrites
 from mdm_hub.adapters.embedded.relationship_writes import EmbeddedRelationshipWrites
 from mdm_hub.adapters.embedded.retirement_writes import EmbeddedRetirementWrites
-from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, key_params, keys_param
+from mdm_hub.adapters.embedded.sql import KEY_WHERE, KEYS_CTE, ids_param, key_params, keys_param
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeWrites
 from mdm_hub.domain.audit import AuditEntry, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
@@ -497,6 +498,17 @@ class EmbeddedTransaction(
         rows = self._db.execute(_GOLDEN_IDS_OF, (keys_param(keys),)).fetchall()
         found = {int(row["i"]): row["goldenId"] for row in rows}
         return [found.get(index) for index in range(len(keys))]
+
+    async def golden_names(self, golden_ids: Sequence[str]) -> list[str | None]:
+        if not golden_ids:
+            return []
+        rows = self._db.execute(
+            "SELECT id, entityType, attributes FROM golden WHERE id IN "
+            "(SELECT value FROM json_each(?))",
+            (ids_param(golden_ids),),
+        )
+        found = {r["id"]: golden_name_from_json(r["entityType"], r["attributes"]) for r in rows}
+        return [found.get(golden_id) for golden_id in golden_ids]
 
     async def referrer_goldens(
         self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str

@@ -22,6 +22,7 @@ class Query(StrEnum):
     GET_SOURCE = "get_source"
     GOLDEN_IDS_OF = "golden_ids_of"
     REFERRER_GOLDENS = "referrer_goldens"
+    GOLDEN_ATTRIBUTES = "golden_attributes"
     TERM_COUNTS = "term_counts"
     COUNT_TERMS = "count_terms"
     LOCK_KEYS = "lock_keys"

@@ -14,7 +14,12 @@ from mdm_hub.adapters.codecs.candidates import (
     match_candidate_from_fields,
     scored_goldens_to_json,
 )
-from mdm_hub.adapters.codecs.goldens import golden_attributes_to_json, merged_by, new_golden_fields
+from mdm_hub.adapters.codecs.goldens import (
+    golden_attributes_to_json,
+    golden_name_from_json,
+    merged_by,
+    new_golden_fields,
+)
 from mdm_hub.adapters.codecs.overrides import override_event_to_fields
 from mdm_hub.adapters.codecs.sources import (
     retirement_from_fields,
@@ -318,6 +323,13 @@ class Neo4jTransaction(
         rows = await self._rows(Query.GOLDEN_IDS_OF, keys=[key_params(k) for k in keys])
         found = {int(row["i"]): row["goldenId"] for row in rows}
         return [found.get(index) for index in range(len(keys))]
+
+    async def golden_names(self, golden_ids: Sequence[str]) -> list[str | None]:
+        if not golden_ids:
+            return []
+        rows = await self._rows(Query.GOLDEN_ATTRIBUTES, ids=list(golden_ids))
+        found = {r["id"]: golden_name_from_json(r["entityType"], r["attributes"]) for r in rows}
+        return [found.get(golden_id) for golden_id in golden_ids]
 
     async def referrer_goldens(
         self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
