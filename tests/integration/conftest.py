@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import io
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
 from tests.support.auth import KeyAuth
 from tests.support.graphql_client import GraphQLClient
+from tests.support.json_log import captured_json_log
 
 
 def client_for(
@@ -30,3 +32,11 @@ def client_for(
 async def gql(store: Store) -> AsyncIterator[GraphQLClient]:
     async with client_for(store) as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+def json_log() -> Iterator[io.StringIO]:
+    """The hub's structured logging, as JSON lines written to a buffer (read them with
+    `log_lines`); the root logger is put back after."""
+    with captured_json_log() as buffer:
+        yield buffer

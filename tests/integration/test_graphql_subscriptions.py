@@ -8,6 +8,7 @@ change."""
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import uuid
@@ -34,6 +35,8 @@ from mdm_hub.services.ingest import RawRecord
 from tests.integration.test_serve_end_to_end import serving
 from tests.support.auth import bearer, new_key
 from tests.support.graphql_client import UPSERT, record
+from tests.support.json_log import log_lines
+from tests.support.metrics import scrape
 from tests.support.services import ingest_service
 from tests.support.serving import free_port
 from tests.support.serving import serving as serving_in_loop
@@ -363,3 +366,35 @@ async def test_subscribers_of_several_serve_processes_hear_every_change(
             assert len(feed) == 12  # created and linked, per record
             for subscriber, operation in zip(subscribers, operations, strict=True):
                 assert [await subscriber.next_event(operation) for _ in feed] == feed
+
+
+async def test_operators_see_subscriptions_open_and_how_each_ended(
+    hub: Hub, json_log: io.StringIO
+) -> None:
+    async with httpx.AsyncClient(base_url=f"http://{hub.address}", timeout=120) as http:
+        before = await scrape(http)
+        async with hub.subscriber(Role.AUDITOR) as subscriber:
+            live = await subscriber.subscribe(CHANGES, {"after": await head(hub.store)})
+            await hub.upsert("CRM", "c1", name="Acme Inc", tax_id="DE111")
+            await subscriber.next_event(live)  # golden.created
+            await subscriber.next_event(live)  # member.linked
+            during = await scrape(http)
+        # The client has gone: its subscription ends on the server soon after.
+        for _ in range(int(RECEIVE_SECONDS * 10)):
+            after = await scrape(http)
+            if after("mdm_live_subscriptions", root_field="changes") == before(
+                "mdm_live_subscriptions", root_field="changes"
+            ):
+                break
+            await asyncio.sleep(0.1)
+    open_now = "mdm_live_subscriptions"
+    assert during(open_now, root_field="changes") == before(open_now, root_field="changes") + 1
+    ended = "mdm_subscriptions_ended_total"
+    assert after(ended, root_field="changes", outcome="closed") == (
+        before(ended, root_field="changes", outcome="closed") + 1
+    )
+    lines = [line for line in log_lines(json_log) if line["event"].startswith("subscription ")]
+    assert [line["event"] for line in lines] == ["subscription started", "subscription ended"]
+    assert {line["root_field"] for line in lines} == {"changes"}
+    assert all(line["role"] == str(Role.AUDITOR) and line["actor"] for line in lines)
+    assert (lines[1]["outcome"], lines[1]["events"]) == ("closed", 2)

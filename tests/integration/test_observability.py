@@ -4,25 +4,20 @@ log line per request with its correlation ID, failed sign-ins with client and ke
 from __future__ import annotations
 
 import io
-import json
-import logging
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.reference import UnmappedCode
-from mdm_hub.observability.logs import configure_logging
 from mdm_hub.ports import Store
 from mdm_hub.wiring import Services
 from tests.integration.conftest import client_for
 from tests.support.auth import bearer, new_key
 from tests.support.builders import ANN, at
 from tests.support.graphql_client import RESOLVE, UPSERT, GraphQLClient, record
+from tests.support.json_log import log_lines
 from tests.support.metrics import scrape
 
 UPSERT_REVIEWED = """
@@ -46,21 +41,6 @@ class BrokenStore:
 
     async def resolve_many(self, keys: object) -> object:
         raise KeyError("broken on purpose")
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """The hub's structured logging, writing to a buffer; the root logger is put back after."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    buffer = io.StringIO()
-    configure_logging("info", "json", buffer)
-    yield buffer
-    root.handlers, root.level = handlers, level
-
-
-def _lines(buffer: io.StringIO) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in buffer.getvalue().splitlines()]
 
 
 async def _load(gql: GraphQLClient, store: Store) -> None:
@@ -155,7 +135,7 @@ async def test_each_request_logs_one_json_line_with_its_correlation_id(
             {"input": record("CRM", "c1", name="Acme Inc")},
             **{"X-Correlation-ID": "load-42"},
         )
-    [line] = [x for x in _lines(json_log) if x.get("correlation_id") == "load-42"]
+    [line] = [x for x in log_lines(json_log) if x.get("correlation_id") == "load-42"]
     assert line["event"] == "request"
     assert line["level"] == "info"
     assert line["timestamp"].endswith("Z")
@@ -186,7 +166,7 @@ async def test_a_failed_sign_in_is_logged_with_client_and_key_prefix_never_the_s
         assert response.status_code == 401
     finally:
         await store.close()
-    failures = [x for x in _lines(json_log) if x["event"] == "authentication failed"]
+    failures = [x for x in log_lines(json_log) if x["event"] == "authentication failed"]
     missing, bad_key = failures
     assert (missing["credential"], missing["key_prefix"]) == ("none", None)
     assert "authentication required" in missing["reason"]

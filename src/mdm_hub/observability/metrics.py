@@ -43,6 +43,19 @@ RATE_LIMITED = Counter(
     ["caller"],
 )
 
+LIVE_SUBSCRIPTIONS = Gauge(
+    "mdm_live_subscriptions",
+    "GraphQL subscriptions open now (over WebSocket), by root field.",
+    ["root_field"],
+)
+SUBSCRIPTIONS_ENDED = Counter(
+    "mdm_subscriptions_ended",
+    "GraphQL subscriptions that ended, by root field and how: completed (the server ended "
+    "it: a followed golden record merged away), closed (the client left), or the error's "
+    "code (UNAUTHENTICATED once credentials stop holding, NOT_FOUND, ...).",
+    ["root_field", "outcome"],
+)
+
 UPSERTS = Counter(
     "mdm_upserts",
     "Source records upserted through the API, by entity type, system and outcome (CREATED, "

@@ -7,6 +7,7 @@ connection_init ends the subscription with UNAUTHENTICATED."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterator
+from contextlib import aclosing
 from typing import Annotated
 
 import strawberry
@@ -15,6 +16,7 @@ from strawberry.types.graphql import OperationType
 
 from mdm_hub.api.graphql.changes import ChangeEvent
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.live_observation import observed
 from mdm_hub.api.graphql.resolvers import AppInfo, _golden_id
 from mdm_hub.api.graphql.scalars import EntityType
 from mdm_hub.domain.changes import concerns, merged_into
@@ -33,6 +35,19 @@ async def _changes(
     entity_types: list[EntityType] | None = None,
     systems: list[str] | None = None,
 ) -> AsyncGenerator[ChangeEvent, None]:
+    arguments = {"after": after, "entityTypes": entity_types, "systems": systems}
+    changes = _changes_of(info, after, entity_types, systems)
+    async with aclosing(observed("changes", info.context, arguments, changes)) as events:
+        async for event in events:
+            yield event
+
+
+async def _changes_of(
+    info: AppInfo,
+    after: str | None,
+    entity_types: list[EntityType] | None,
+    systems: list[str] | None,
+) -> AsyncGenerator[ChangeEvent, None]:
     principal = info.context.principal
     scoped = scoped_systems(systems, principal.systems if principal is not None else None)
     live = info.context.services.live_changes
@@ -45,6 +60,18 @@ async def _golden_record_changed(
     info: AppInfo,
     id: strawberry.ID,
     after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+) -> AsyncGenerator[ChangeEvent, None]:
+    changes = _golden_record_changes(info, id, after)
+    arguments = {"id": id, "after": after}
+    async with aclosing(
+        observed("goldenRecordChanged", info.context, arguments, changes)
+    ) as events:
+        async for event in events:
+            yield event
+
+
+async def _golden_record_changes(
+    info: AppInfo, id: strawberry.ID, after: str | None
 ) -> AsyncGenerator[ChangeEvent, None]:
     golden_id = _golden_id(id, "id")
     live = info.context.services.live_changes
