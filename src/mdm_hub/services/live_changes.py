@@ -100,13 +100,19 @@ class LiveChanges:
     async def _watch(self) -> None:
         """Read where the outbox ends, each poll or when told something committed, and wake
         the followers when it moved."""
+        failing = False
         while True:
             self._look.clear()
             try:
                 head = await self._feed.last_change_position()
             except Exception:  # the store may be away for a while: try again next poll
-                log.warning("reading the outbox's end failed", exc_info=True)
+                if not failing:  # once per outage, not once a second
+                    log.warning("reading the outbox's end failed", exc_info=True)
+                failing = True
             else:
+                if failing:
+                    log.info("reading the outbox's end works again")
+                failing = False
                 if head != self._head:
                     self._head = head
                     moved, self._moved = self._moved, asyncio.Event()
