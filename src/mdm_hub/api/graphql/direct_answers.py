@@ -216,12 +216,25 @@ def _list(item: Complete) -> Complete:
 
 
 def _leaf(coerce: Callable[[Any], Any]) -> Complete:
+    # An enum member coerces to the same name every time; Strawberry's enum coercion looks
+    # through the type's values for it. Keyed with its class: members of two string enums
+    # can be equal.
+    names: dict[tuple[type, Enum], Any] = {}
+
     def complete(value: Any) -> Any:
         if value is None:
             return None
-        if type(value) not in _SIMPLE and not isinstance(value, Enum):
+        if type(value) in _SIMPLE:
+            coerced = coerce(value)
+        elif isinstance(value, Enum):
+            key = (type(value), value)
+            coerced = names.get(key)
+            if coerced is None:
+                coerced = coerce(value)
+                if coerced is not None and coerced is not Undefined:
+                    names[key] = coerced
+        else:
             raise _GeneralWay
-        coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _GeneralWay
         return coerced
