@@ -34,6 +34,7 @@ from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.ports import Store
+from mdm_hub.runtime import tune_garbage_collector
 from mdm_hub.services.api_keys import ApiKeyService
 
 SHIPPED_CYPHER = Path(__file__).resolve().parents[1] / "src" / "mdm_hub" / "shipped" / "cypher"
@@ -78,6 +79,7 @@ async def run(args: argparse.Namespace) -> None:
     async with open_store(args.store) as store:
         _, token = await ApiKeyService(store).create("profile", Role.STEWARD, None, None)
         app = create_app(Settings(), store=store)
+        tune_garbage_collector()  # as `mdm-hub serve` does once the app is loaded
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url="http://hub",
