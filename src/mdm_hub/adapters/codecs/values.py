@@ -1,5 +1,5 @@
 """The encodings every codec shares: canonical JSON text, times, optional fields, entity
-types, and values kept as strict JSON."""
+types and golden statuses, and values kept as strict JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.numbers import OversizedInteger
 from mdm_hub.domain.records import canonical_json
+from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.domain.text import printable
 
 
@@ -28,6 +29,17 @@ def entity_type_from_text(text: str) -> EntityType:
         return _ENTITY_TYPES[text]
     except (KeyError, TypeError):
         return EntityType(text)  # which raises as it always did
+
+
+_GOLDEN_STATUSES: dict[str, GoldenStatus] = {str(s): s for s in GoldenStatus}
+
+
+def golden_status_from_text(text: str) -> GoldenStatus:
+    """GoldenStatus(text) through a plain dict, as entity types (once per resolution)."""
+    try:
+        return _GOLDEN_STATUSES[text]
+    except (KeyError, TypeError):
+        return GoldenStatus(text)  # which raises as it always did
 
 
 def optional_field(fields: Mapping[str, Any], name: str) -> Any:

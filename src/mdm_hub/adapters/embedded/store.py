@@ -14,7 +14,7 @@ from typing import NoReturn, TypeVar
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
-from mdm_hub.adapters.codecs.values import dumps, entity_type_from_text
+from mdm_hub.adapters.codecs.values import dumps, entity_type_from_text, golden_status_from_text
 from mdm_hub.adapters.embedded import search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
@@ -39,7 +39,6 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredSource,
 )
-from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
@@ -388,5 +387,9 @@ def _raise_translated(path: str, error: sqlite3.Error) -> NoReturn:
 
 def _resolution(row: sqlite3.Row, live: list[SourceKey], retired: list[SourceKey]) -> Resolution:
     return Resolution(
-        row[1], entity_type_from_text(row[2]), tuple(live), GoldenStatus(row[3]), tuple(retired)
+        row[1],
+        entity_type_from_text(row[2]),
+        tuple(live),
+        golden_status_from_text(row[3]),
+        tuple(retired),
     )

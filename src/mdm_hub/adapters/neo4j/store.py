@@ -10,13 +10,20 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, AsyncSession
+from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    AsyncDriver,
+    AsyncManagedTransaction,
+    AsyncResult,
+    AsyncSession,
+)
 from neo4j.exceptions import ClientError, ConstraintError, DriverError, Neo4jError
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
-from mdm_hub.adapters.codecs.values import entity_type_from_text
+from mdm_hub.adapters.codecs.values import entity_type_from_text, golden_status_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
@@ -42,7 +49,6 @@ from mdm_hub.domain.records import (
     SourceKey,
     StoredSource,
 )
-from mdm_hub.domain.retirement import GoldenStatus
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work
@@ -184,6 +190,16 @@ class Neo4jStore(
         )
 
     async def _read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        return await self._reading(query, params, _as_dicts)
+
+    async def _read_value(self, query: Query, **params: Any) -> Any:
+        """The value of a query that answers one record of one column, as the driver decoded
+        it: lists, maps and scalars need no `record.data()` walk over every nested value."""
+        return await self._reading(query, params, _only_value)
+
+    async def _reading(
+        self, query: Query, params: dict[str, Any], take: Callable[[AsyncResult], Awaitable[T]]
+    ) -> T:
         # An auto-commit read pipelines RUN and PULL in one round trip: about half the latency
         # of execute_query's managed transaction, measured on a single resolve. Read access
         # sends it to a secondary when the URI routes (neo4j://). It is not retried: a read
@@ -196,7 +212,7 @@ class Neo4jStore(
                     self._session(READ_ACCESS) as session,
                 ):
                     result = await session.run(self._catalog[query], params)
-                    return [record.data() async for record in result]
+                    return await take(result)
         except TimeoutError as exc:
             raise StoreUnavailable(
                 f"Neo4j at {self._uri} did not answer a read within {self._read_timeout} s"
@@ -213,8 +229,11 @@ class Neo4jStore(
         return [record.data() for record in records]
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
-        rows = await self._read(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
-        return [_resolution(row) for row in rows]
+        rows = await self._read_value(Query.RESOLVE_MANY, refs=[key_params(key) for key in keys])
+        found: list[Resolution | None] = [None] * len(keys)
+        for index, golden_id, entity_type, status, members in rows:
+            found[index] = _resolution(golden_id, entity_type, status, members)
+        return found
 
     async def queue_sizes(self) -> QueueSizes:
         [row] = await self._read(Query.QUEUE_SIZES, open=str(CandidateStatus.OPEN))
@@ -292,18 +311,27 @@ class Neo4jStore(
         return [reject_from_fields(row["reject"]) for row in rows]
 
 
-def _resolution(row: dict[str, Any]) -> Resolution | None:
-    if row["goldenId"] is None:
-        return None
+async def _as_dicts(result: AsyncResult) -> list[dict[str, Any]]:
+    return [record.data() async for record in result]
+
+
+async def _only_value(result: AsyncResult) -> Any:
+    record = await result.single(strict=True)
+    return record[0]
+
+
+def _resolution(
+    golden_id: str, entity_type: str, status: str, members: list[list[Any]]
+) -> Resolution:
     live: list[SourceKey] = []
     retired: list[SourceKey] = []
-    for m in row["crosswalk"]:
-        key = SourceKey(m["system"], entity_type_from_text(m["entityType"]), m["sourceId"])
-        (live if m["retiredAt"] is None else retired).append(key)
+    for system, member_type, source_id, retired_at in members:
+        key = SourceKey(system, entity_type_from_text(member_type), source_id)
+        (live if retired_at is None else retired).append(key)
     return Resolution(
-        row["goldenId"],
-        entity_type_from_text(row["entityType"]),
+        golden_id,
+        entity_type_from_text(entity_type),
         tuple(live),
-        GoldenStatus(row["status"]),
+        golden_status_from_text(status),
         tuple(retired),
     )

@@ -26,6 +26,7 @@ from mdm_hub.api.auth.enforce import Authorization
 from mdm_hub.api.graphql.audit import AuditQuery
 from mdm_hub.api.graphql.changes import ChangesQuery
 from mdm_hub.api.graphql.context import Context
+from mdm_hub.api.graphql.direct_answers import DirectExecution
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.observation import Observation
@@ -122,6 +123,7 @@ def build_schema(settings: Settings) -> MdmSchema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={ObservedAt: OBSERVED_AT_SCALAR}),
+        execution_context_class=DirectExecution,
         # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
             lambda: AddValidationRules(limits),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.flat_inputs import build_flat
@@ -69,6 +70,20 @@ class SourceRef:
         return cls(system=key.system, entity_type=key.entity_type, source_id=key.source_id)
 
 
+def _as_refs(keys: Sequence[records.SourceKey]) -> list[SourceRef]:
+    """The keys themselves as SourceRefs: a SourceKey holds SourceRef's fields under the same
+    names, and Strawberry reads them by attribute. A 1,000-ref `resolveMany` builds ~2,500
+    objects fewer."""
+    return cast("list[SourceRef]", list(keys))
+
+
+# `_as_refs` stands only while SourceRef's fields are a SourceKey's.
+if not {f.python_name for f in get_object_definition(SourceRef, strict=True).fields} <= set(
+    records.SourceKey._fields
+):
+    raise TypeError("SourceRef has a field SourceKey lacks: _as_refs must build SourceRefs")
+
+
 @strawberry.type
 class UpsertResult:
     golden_id: strawberry.ID
@@ -126,8 +141,8 @@ class Resolution:
             golden_id=strawberry.ID(resolution.golden_id),
             entity_type=resolution.entity_type,
             status=resolution.status,
-            crosswalk=[SourceRef.of(key) for key in resolution.crosswalk],
-            retired_crosswalk=[SourceRef.of(key) for key in resolution.retired],
+            crosswalk=_as_refs(resolution.crosswalk),
+            retired_crosswalk=_as_refs(resolution.retired),
             asked=asked,
         )
 

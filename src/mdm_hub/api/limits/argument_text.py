@@ -9,6 +9,7 @@ each bad record alone and keeps it in the reject queue.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graphql import DocumentNode, OperationDefinitionNode, SelectionSetNode
@@ -18,6 +19,8 @@ from mdm_hub.domain.numbers import integer_problem
 from mdm_hub.domain.text import check_encodable, check_identifier_text, printable
 from mdm_hub.errors import Problem
 
+# The control characters ASCII holds (C0 and DEL): the others are beyond ASCII.
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Root fields whose records ingest checks one by one (a bad one is rejected alone).
 _CHECKED_PER_RECORD = frozenset({"upsertSourceRecord", "upsertSourceRecords"})
 # Arguments that name something: invisible characters are refused in them as in source IDs.
@@ -37,12 +40,37 @@ def argument_problems(
             if root and field.name.value in _CHECKED_PER_RECORD:
                 continue
             for name, value in argument_values(field, variables).items():
-                problems.extend(_problems(value, name, name in IDENTIFIERS))
+                identifier = name in IDENTIFIERS
+                if not _surely_fine(value, identifier):
+                    problems.extend(_problems(value, name, identifier))
             if field.selection_set is not None:
                 walk(field.selection_set, root=False)
 
     walk(operation.selection_set, root=True)
     return problems
+
+
+def _surely_fine(value: object, identifier: bool) -> bool:
+    """Whether nothing in `value` can be refused, read in one pass without recursion: text
+    all ASCII (no surrogate nor invisible character can be in it) and, in identifiers, free
+    of ASCII control characters; integers within 64 bits. Only what fails this is checked
+    again by `_problems`, which names each problem (1,000 refs of `resolveMany`: one pass
+    of cheap tests instead of a call per value)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() or (identifier and _ASCII_CONTROL.search(item) is not None):
+                return False
+        elif isinstance(item, dict):
+            if not all(isinstance(key, str) and key.isascii() for key in item):
+                return False
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif integer_problem(item) is not None:
+            return False
+    return True
 
 
 def _problems(value: object, path: str, identifier: bool) -> list[Problem]:

@@ -1,0 +1,127 @@
+"""The direct pass over plain selections answers exactly as graphql-core's general way:
+the same data, the same errors at the same paths, for clean values and for values only the
+general way handles (nulls where the schema forbids them, values a scalar or enum refuses,
+iterators, a resolver field beside plain ones)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import strawberry
+
+from mdm_hub.api.graphql.direct_answers import DirectExecution
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "RED"
+    BLUE = "BLUE"
+
+
+class Stranger(enum.Enum):  # not the schema's enum: GraphQL must refuse it
+    GREEN = "GREEN"
+
+
+@strawberry.type
+class Member:
+    name: str
+    colour: Colour
+    rank: int | None
+
+
+@strawberry.type
+class Group:
+    id: strawberry.ID
+    members: list[Member]
+    spare: list[Member] | None
+    label: str | None
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.id.upper()
+
+
+def _member(name: Any = "a", colour: Any = Colour.RED, rank: Any = 1) -> Member:
+    return Member(name=name, colour=colour, rank=rank)
+
+
+def _groups(members: Any, spare: Any = None, label: Any = "x") -> list[Group]:
+    return [
+        Group(
+            id=strawberry.ID("g1"),
+            members=[_member(), _member("b", Colour.BLUE)],
+            spare=None,
+            label=None,
+        ),
+        Group(id=strawberry.ID("g2"), members=members, spare=spare, label=label),
+    ]
+
+
+# Built afresh for each execution (an iterator is read once).
+CASES: dict[str, Callable[[], list[Group]]] = {
+    "clean": lambda: _groups([_member(), _member("c", Colour.BLUE, None)], [_member("s")]),
+    "null in a non-null leaf": lambda: _groups([_member(None)]),
+    "null list item": lambda: _groups([None]),
+    "an enum value of another enum": lambda: _groups([_member(colour=Stranger.GREEN)]),
+    "a string for an enum": lambda: _groups([_member(colour="RED")]),
+    "a float for an Int": lambda: _groups([_member(rank=1.5)]),
+    "an integer beyond 32 bits": lambda: _groups([_member(rank=2**40)]),
+    "an iterator for a list": lambda: _groups(iter([_member(), _member("d")])),
+    "a tuple for a list": lambda: _groups((_member(), _member("d"))),
+    "an object for a string": lambda: _groups([_member(name=object())]),
+    "an exception as a value": lambda: _groups([_member(name=ValueError("boom"))]),
+    "no groups": list,
+}
+
+QUERIES = {
+    "plain": "{ groups { id members { name colour rank } spare { name } label } }",
+    "aliases and typename": (
+        "{ groups { __typename key: id members { n: name __typename c: colour } } }"
+    ),
+    "with a resolver field": "{ groups { id shout members { name colour } } }",
+    "skip and include": (
+        "query ($yes: Boolean!) { groups { id @skip(if: $yes) "
+        "members { name @include(if: $yes) rank } } }"
+    ),
+    "fragments": (
+        "{ groups { ...G } } fragment G on Group { id members { ... on Member { name } } }"
+    ),
+}
+
+
+def _schema(case: str, direct: bool) -> strawberry.Schema:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def groups(self) -> list[Group] | None:
+            return CASES[case]()
+
+    if direct:
+        return strawberry.Schema(query=Query, execution_context_class=DirectExecution)
+    return strawberry.Schema(query=Query)
+
+
+def _answer(case: str, query: str, direct: bool) -> tuple[Any, list[Any]]:
+    result = _schema(case, direct).execute_sync(query, variable_values={"yes": True})
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return result.data, errors
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=list(QUERIES))
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_direct_pass_answers_as_the_general_way(case: str, query: str) -> None:
+    assert _answer(case, query, direct=True) == _answer(case, query, direct=False)
+
+
+def test_a_refused_value_is_reported_where_it_is() -> None:
+    data, errors = _answer("null in a non-null leaf", QUERIES["plain"], direct=True)
+    assert data == {"groups": None}  # the error nulls the nearest nullable parent
+    assert errors == [
+        (
+            "Cannot return null for non-nullable field Member.name.",
+            ["groups", 1, "members", 0, "name"],
+        )
+    ]
