@@ -25,6 +25,8 @@ class Query(StrEnum):
     COUNT_TERMS = "count_terms"
     LOCK_KEYS = "lock_keys"
     CANDIDATES = "candidates"
+    LOCK_GROUP_SOURCES = "lock_group_sources"
+    GROUP_CANDIDATES = "group_candidates"
     BLOCKED_GOLDENS = "blocked_goldens"
     SEPARATED_GOLDENS = "separated_goldens"
     RECORD_NOT_A_MATCH = "record_not_a_match"

@@ -28,7 +28,7 @@ class WriteBuffer:
         # Source records this transaction wrote, held or sent: they exist from here on.
         self.written_sources: set[SourceKey] = set()
         self._goldens: list[dict[str, Any]] = []
-        self._golden_ids: set[str] = set()
+        self._golden_ids: dict[str, dict[str, Any]] = {}  # the held goldens' fields by ID
         # Held new members by golden record, as a read of the member node would give them.
         self._members: dict[str, list[dict[str, Any]]] = {}
         self._sources: list[dict[str, Any]] = []
@@ -41,7 +41,7 @@ class WriteBuffer:
 
     def add_golden(self, fields: dict[str, Any]) -> None:
         self._goldens.append(fields)
-        self._golden_ids.add(fields["id"])
+        self._golden_ids[fields["id"]] = fields
 
     def add_member_source(self, key: SourceKey, fields: dict[str, Any]) -> None:
         """A new source record (no earlier version, keys or membership) and its membership."""
@@ -62,6 +62,36 @@ class WriteBuffer:
     def creates_golden(self, golden_id: str) -> bool:
         return golden_id in self._golden_ids
 
+    def golden_row(self, golden_id: str) -> dict[str, Any]:
+        """A held golden record as get_golden.cypher would read it once sent: no other
+        write reaches it while it is held (every other statement sends it first)."""
+        fields = self._golden_ids[golden_id]
+        node = {
+            "id": golden_id,
+            "entityType": fields["entityType"],
+            "attributes": fields["attributes"],
+            "version": fields["version"],
+            "createdAt": fields["at"],
+            "updatedAt": fields["updatedAt"],
+            "status": "ACTIVE",
+        }
+        if fields["ruleSetHash"] is not None:
+            node["ruleSetHash"] = fields["ruleSetHash"]
+        members = self.with_held_members(golden_id, [])
+        return {"golden": node, "members": members, "overrides": [], "mergedFrom": None}
+
+    def update_golden(self, golden_id: str, attributes: str, rule_set_hash: str, at: Any) -> int:
+        """What update_golden.cypher does, to a held golden record; its new version."""
+        fields = self._golden_ids[golden_id]
+        fields.update(
+            attributes=attributes,
+            ruleSetHash=rule_set_hash,
+            version=fields["version"] + 1,
+            updatedAt=at,
+        )
+        version: int = fields["version"]
+        return version
+
     def with_held_members(self, golden_id: str, members: list[dict[str, Any]]) -> list[Any]:
         """A golden record's member maps as read, with its held new members added, in the
         read's order (system, then source ID, compared as Neo4j compares strings)."""
@@ -79,7 +109,7 @@ class WriteBuffer:
         source records never sees them). Raises NotFound when a membership's golden record
         is missing."""
         goldens, sources = self._goldens, self._sources
-        self._goldens, self._sources, self._golden_ids, self._members = [], [], set(), {}
+        self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
         self._source_keys, self._match_keys = set(), set()
         if goldens:
             await run(Query.CREATE_GOLDENS, goldens=goldens)
