@@ -33,7 +33,7 @@ class Query(StrEnum):
     MERGE_GOLDEN = "merge_golden"
     REVIVE_GOLDEN = "revive_golden"
     DECIDE_MATCH_CANDIDATE = "decide_match_candidate"
-    ADD_MATCH_CANDIDATE = "add_match_candidate"
+    ADD_MATCH_CANDIDATES = "add_match_candidates"
     GET_MATCH_CANDIDATE = "get_match_candidate"
     QUEUE_SIZES = "queue_sizes"
     LIST_MATCH_CANDIDATES = "list_match_candidates"

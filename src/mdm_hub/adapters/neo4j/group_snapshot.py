@@ -36,11 +36,19 @@ class GroupSnapshot:
         hits: Mapping[str, list[dict[str, Any]]],
         read_keys: Sequence[str],
         limit: int,
+        blocked: Mapping[SourceKey, Sequence[str]],
     ) -> None:
         """`sources`: every hinted record, None when not stored; `hits`: per key read (all
         of `read_keys`), its live records as group_candidates.cypher returns them, at most
-        `limit`: a key with `limit` may have more."""
+        `limit`: a key with `limit` may have more; `blocked`: per stored record, what
+        blocked_goldens.cypher returns."""
         self._sources = dict(sources)
+        self._blocked = {key: set(ids) for key, ids in blocked.items()}
+        # Steward separations among `_separable` (set by `separated`), and the goldens the
+        # group created (members all new: no not-a-match of theirs keeps them apart).
+        self._separated: set[frozenset[str]] = set()
+        self._separable: set[str] = set()
+        self._created: set[str] = set()
         self._hits = {key: list(hits.get(key, ())) for key in read_keys}
         self._limit = limit
         # Golden record creation times, of every golden a hit or a created record names.
@@ -60,6 +68,30 @@ class GroupSnapshot:
 
     def golden_created(self, golden_id: str, at: datetime) -> None:
         self._created_at[golden_id] = at
+        self._created.add(golden_id)
+
+    def hit_goldens(self) -> list[str]:
+        """The golden records of every hit read, sorted."""
+        return sorted({hit["goldenId"] for hits in self._hits.values() for hit in hits} - {None})
+
+    def separated(self, golden_ids: Sequence[str], pairs: set[frozenset[str]]) -> None:
+        """What separated_goldens.cypher returned for `golden_ids`."""
+        self._separable.update(golden_ids)
+        self._separated |= pairs
+
+    def separations(
+        self, key: SourceKey, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]] | None:
+        """What blocked_goldens.cypher and separated_goldens.cypher would return now, or
+        None when the snapshot cannot tell (a record not hinted, a golden not read). Only
+        stewards make separations, and every membership move drops the snapshot."""
+        if key not in self._sources:
+            return None
+        wanted = set(golden_ids)
+        if not wanted <= self._separable | self._created:
+            return None
+        pairs = {pair for pair in self._separated if pair <= wanted}
+        return set(self._blocked.get(key, ())), pairs
 
     def add_source(self, fields: Mapping[str, Any], keys: Sequence[str], golden_id: str) -> bool:
         """A new source record this group wrote (put_source's parameters), joining

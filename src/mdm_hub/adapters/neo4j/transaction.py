@@ -123,7 +123,8 @@ class Neo4jTransaction(
     async def prefetch(self, hints: Sequence[WorkHint]) -> None:
         """Lock and read what the group's works will ask first (group_snapshot.py): every
         record's key, then the match keys of those not stored as sent, in sorted order, in
-        two statements; `get_source` and `candidates` answer from them while they hold."""
+        two statements, and the separations among the goldens those keys found in a third;
+        `get_source`, `candidates` and `separations` answer from them while they hold."""
         now = datetime.now(UTC)
         keys = sorted({hint.source for hint in hints}, key=_key_order)
         rows = await self._run(
@@ -131,10 +132,12 @@ class Neo4jTransaction(
         )
         stored: dict[SourceKey, Stored] = dict.fromkeys(keys)
         held_keys: dict[SourceKey, list[str]] = {}
+        blocked: dict[SourceKey, list[str]] = {}
         for row in rows:
             found = _stored_with_membership(row)
             stored[found[0].key] = found
             held_keys[found[0].key] = row["keys"]
+            blocked[found[0].key] = row["blocked"]
         read: set[str] = set()
         dropped: set[str] = set()
         for hint in hints:
@@ -156,7 +159,12 @@ class Neo4jTransaction(
             else []
         )
         hits = {row["key"]: row["hits"] for row in found_hits}
-        self._snapshot = GroupSnapshot(stored, hits, sorted(read), limit)
+        snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
+        goldens = snapshot.hit_goldens()
+        if len(goldens) > 1:  # separations among the goldens any record may weigh
+            pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
+            snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})
+        self._snapshot = snapshot
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         snapshot = self._snapshot
@@ -204,6 +212,11 @@ class Neo4jTransaction(
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
+        snapshot = self._snapshot
+        if snapshot is not None and key not in self._held.written_sources:
+            known = snapshot.separations(key, golden_ids)
+            if known is not None:
+                return known
         # Stewards' separations: no held write makes or moves one.
         blocked = await self._run(Query.BLOCKED_GOLDENS, **key_params(key))
         pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=list(golden_ids))
@@ -265,14 +278,16 @@ class Neo4jTransaction(
         return [match_candidate_from_fields(row["candidate"]) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
-        await self._rows(
-            Query.ADD_MATCH_CANDIDATE,
-            id=candidate.id,
-            **key_params(candidate.source),
-            goldenId=candidate.golden_id,
-            status=str(candidate.status),
-            createdAt=candidate.created_at,
-            candidates=scored_goldens_to_json(candidate.candidates),
+        # Held: every read of the review queue in this transaction sends it first.
+        self._held.add_candidate(
+            {
+                "id": candidate.id,
+                **key_params(candidate.source),
+                "goldenId": candidate.golden_id,
+                "status": str(candidate.status),
+                "createdAt": candidate.created_at,
+                "candidates": scored_goldens_to_json(candidate.candidates),
+            }
         )
 
     async def create_golden(

@@ -34,10 +34,11 @@ class WriteBuffer:
         self._sources: list[dict[str, Any]] = []
         self._source_keys: set[SourceKey] = set()
         self._match_keys: set[str] = set()
+        self._candidates: list[dict[str, Any]] = []
         self._events: list[AuditEvent] = []
 
     def __bool__(self) -> bool:
-        return bool(self._goldens or self._sources or self._events)
+        return bool(self._goldens or self._sources or self._candidates or self._events)
 
     def add_golden(self, fields: dict[str, Any]) -> None:
         self._goldens.append(fields)
@@ -51,6 +52,11 @@ class WriteBuffer:
         self._match_keys.update(fields["keys"])
         node = {name: fields[name] for name in _MEMBER_PROPERTIES if fields[name] is not None}
         self._members.setdefault(fields["goldenId"], []).append(node)
+
+    def add_candidate(self, fields: dict[str, Any]) -> None:
+        """A review candidate (add_match_candidates.cypher's row): only reads of the
+        review queue see it, and each of those sends it first."""
+        self._candidates.append(fields)
 
     def add_events(self, events: Sequence[AuditEvent]) -> None:
         """Sealed events, in chain order, after those already held."""
@@ -104,12 +110,14 @@ class WriteBuffer:
         return not self._match_keys.isdisjoint(keys)
 
     async def flush(self, run: Run, *, audit: bool = True) -> None:
-        """Send what is held, goldens first (memberships point at them), in one statement
+        """Send what is held, goldens first (memberships point at them), then source
+        records, then review candidates (they point at source records), in one statement
         each, then forget it; with `audit` False the events stay held (a read of goldens or
         source records never sees them). Raises NotFound when a membership's golden record
         is missing."""
-        goldens, sources = self._goldens, self._sources
+        goldens, sources, candidates = self._goldens, self._sources, self._candidates
         self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
+        self._candidates = []
         self._source_keys, self._match_keys = set(), set()
         if goldens:
             await run(Query.CREATE_GOLDENS, goldens=goldens)
@@ -118,6 +126,8 @@ class WriteBuffer:
             if row["linked"] != len(sources):
                 missing = sorted({s["goldenId"] for s in sources})
                 raise NotFound(f"a golden record of {missing} is missing for its new members")
+        if candidates:  # after the new source records they are for
+            await run(Query.ADD_MATCH_CANDIDATES, candidates=candidates)
         if audit and self._events:
             events, self._events = self._events, []
             await run(

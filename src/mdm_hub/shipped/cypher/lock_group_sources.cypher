@@ -5,8 +5,9 @@
 // record take turns from the start, whichever path each then takes. The records arrive
 // sorted (no deadlock cycles between groups); each stored one is then locked itself (as
 // get_source.cypher does, so a retirement waits too) and read after its locks.
-// Returns, per stored record, what get_source.cypher returns (no membership: no row) and
-// the match keys it holds now (an update drops them, so they are locked with the others).
+// Returns, per stored record, what get_source.cypher returns (no membership: no row), the
+// match keys it holds now (an update drops them, so they are locked with the others) and
+// what blocked_goldens.cypher returns for it.
 UNWIND $sources AS src
 MERGE (l:SourceLock {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
 SET l.lockedAt = $now
@@ -18,5 +19,7 @@ WITH s
 MATCH (s)-[m:MEMBER_OF]->(g:Golden)
 OPTIONAL MATCH (s)-[:HAS_KEY]->(k:MatchKey)
 WITH s, m, g, collect(k.key) AS keys
+OPTIONAL MATCH (s)-[:NOT_A_MATCH]-(:SourceRecord)-[:MEMBER_OF]->(b:Golden)
+WITH s, m, g, keys, collect(DISTINCT b.id) AS blocked
 RETURN s {.*} AS source, g.id AS goldenId, m.since AS since, m.decidedBy AS decidedBy,
-       m.score AS score, m.explanation AS explanation, keys
+       m.score AS score, m.explanation AS explanation, keys, blocked
