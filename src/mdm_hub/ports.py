@@ -7,6 +7,7 @@ adapter implements whole, one mixin per part where the part stands alone."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -48,6 +49,20 @@ from mdm_hub.errors import RecordRejected
 
 T = TypeVar("T")
 Work = Callable[["StoreTransaction"], Awaitable[T]]
+
+
+@dataclass(frozen=True)
+class WorkHint:
+    """What one upsert given to `Store.write_each` will ask first: its source record's stored
+    version, and, unless that has `content_hash` already, the candidates of its match keys
+    (`per_key_limit` records a key at most). A store may read these for a whole group at
+    once; the answers must be those each work would get asking when it runs."""
+
+    source: SourceKey
+    content_hash: str
+    keys: tuple[str, ...]
+    per_key_limit: int
+
 
 Clock = Callable[[], datetime]
 GoldenIdFactory = Callable[[EntityType], str]
@@ -298,11 +313,14 @@ class StoreLifecycle(Protocol):
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Run `work` in one transaction; commit if it returns, roll back if it raises."""
 
-    async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
+    async def write_each(
+        self, works: Sequence[Work[T]], hints: Sequence[WorkHint] | None = None
+    ) -> list[T | RecordRejected]:
         """Run each work in turn, each all-or-nothing, as `write` would, in order: a work
         that raises RecordRejected changes nothing and its slot holds the rejection. A store
         may commit several works at once (group commit). Any other error is raised; the works
-        before it stay written."""
+        before it stay written. `hints`, one per work, say what each will read first (a store
+        may prefetch it per group, or ignore them)."""
 
 
 class GoldenReads(Protocol):

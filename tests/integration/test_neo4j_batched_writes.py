@@ -1,6 +1,7 @@
 """Neo4j holds a group's new records, goldens and audit events and writes them once per group
-(adapters/neo4j/write_buffer.py): a batched load must decide exactly what a record-at-a-time
-load decides, on Neo4j and on the embedded store alike."""
+(adapters/neo4j/write_buffer.py), and reads every record's stored version and candidates once
+per group (adapters/neo4j/group_snapshot.py): a batched load must decide exactly what a
+record-at-a-time load decides, on Neo4j and on the embedded store alike."""
 
 from __future__ import annotations
 
@@ -48,6 +49,42 @@ def _records() -> list[RawRecord]:
         raws.insert(
             rng.randrange(len(raws) - 150, len(raws)),
             RawRecord(raw.system, raw.entity_type, raw.source_id, changed),
+        )
+    return raws
+
+
+def _crowded_records() -> list[RawRecord]:
+    """Customers of three systems with duplicates inside one batch; a name's first token
+    shared by more records than a key may return (customer.yaml: per_key_limit 100), so
+    records asking for it are answered by the live query; records sent twice in one batch,
+    unchanged and changed."""
+    companies = generate_companies(count=150, seed=11)
+    raws = [
+        RawRecord(r.system, companies.entity_type, r.source_id, r.attributes)
+        for r in companies.records
+    ]
+    rng = random.Random(13)
+    for n in range(130):
+        raws.insert(
+            rng.randrange(len(raws) + 1),
+            RawRecord(
+                "CRM",
+                "CUSTOMER",
+                f"crowd-{n}",
+                {
+                    "name": f"Nordwind {rng.choice(('Kalo', 'Mira', 'Tenso'))}{n} Handel",
+                    "tax_id": f"DE{rng.randrange(10**8, 10**9)}",
+                    "country": "DE",
+                },
+            ),
+        )
+    for raw in rng.sample(raws[:300], 20):
+        attributes = dict(raw.attributes)  # type: ignore[call-overload]
+        if rng.random() < 0.5:
+            attributes["city"] = "Bremen"
+        raws.insert(
+            rng.randrange(300, 400),
+            RawRecord(raw.system, raw.entity_type, raw.source_id, attributes),
         )
     return raws
 
@@ -147,3 +184,26 @@ async def test_neo4j_orders_strings_as_the_held_members_are_merged_in(
     )
     in_neo4j = [record["text"] for record in records]
     assert in_neo4j == sorted(texts, key=lambda text: text.encode("utf-16-be"))
+
+
+async def test_a_group_read_at_once_decides_as_each_record_asking_alone(
+    neo4j_store: Neo4jStore,
+) -> None:
+    raws = _crowded_records()
+    batched = await _load(neo4j_store, raws, 500)  # groups of 100, all in one call
+    await clear_graph(neo4j_store)
+    one_by_one = await _load(neo4j_store, raws, 1)
+    embedded = EmbeddedStore(":memory:")
+    await embedded.open()
+    try:
+        reference = await _load(embedded, raws, 1)
+    finally:
+        await embedded.close()
+
+    assert all(load.chain_intact for load in (batched, one_by_one, reference))
+    assert batched.results == one_by_one.results == reference.results
+    assert batched.clusters == one_by_one.clusters == reference.clusters
+    assert batched.actions == one_by_one.actions == reference.actions
+    assert batched.questions == one_by_one.questions == reference.questions
+    outcomes = {outcome for outcome, _ in batched.results}
+    assert {"LINKED", "CREATED", "UPDATED", "UNCHANGED"} <= outcomes

@@ -57,3 +57,31 @@ def test_held_members_join_the_stored_ones_in_neo4j_string_order() -> None:
     ]
     assert "sent" not in merged[1]  # a null property is absent from a node's map
     assert held.with_held_members("g2", stored) == stored
+
+
+def test_a_held_golden_is_read_and_recomputed_where_it_is_held() -> None:
+    held = WriteBuffer()
+    held.add_golden(
+        {
+            "id": "g1",
+            "entityType": "CUSTOMER",
+            "at": "t0",
+            "updatedAt": "t0",
+            "attributes": "[]",
+            "ruleSetHash": None,
+            "version": 1,
+        }
+    )
+    held.add_member_source(SourceKey("CRM", EntityType.CUSTOMER, "a"), _member("CRM", "a"))
+    row = held.golden_row("g1")
+    assert row["golden"]["version"] == 1
+    assert "ruleSetHash" not in row["golden"]
+    assert [m["sourceId"] for m in row["members"]] == ["a"]
+    assert held.update_golden("g1", '["v"]', "rules", "t1") == 2
+    row = held.golden_row("g1")["golden"]
+    assert (row["attributes"], row["ruleSetHash"], row["createdAt"], row["updatedAt"]) == (
+        '["v"]',
+        "rules",
+        "t0",
+        "t1",
+    )

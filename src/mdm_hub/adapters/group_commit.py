@@ -20,9 +20,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from mdm_hub.errors import RecordRejected
-from mdm_hub.ports import StoreTransaction, Work
+from mdm_hub.ports import StoreTransaction, Work, WorkHint
 
 T = TypeVar("T")
+# Writes one group in one transaction, with the group's hints (None: none were given).
+GroupWrite = Callable[[Work[list[T]], Sequence[WorkHint] | None], Awaitable[list[T]]]
 
 
 class _Stopped(Exception):
@@ -35,21 +37,26 @@ class _Stopped(Exception):
 
 
 async def write_in_groups(
-    write: Callable[[Work[list[T]]], Awaitable[list[T]]],
+    write: GroupWrite[T],
     works: Sequence[Work[T]],
     size: int,
     passthrough: tuple[type[BaseException], ...] = (),
+    hints: Sequence[WorkHint] | None = None,
 ) -> list[T | RecordRejected]:
-    """Run `works` through `write` (one transaction per call), up to `size` per call.
-    Errors of a `passthrough` type leave the group as they are (a driver retries the whole
-    transaction on a transient one)."""
+    """Run `works` through `write` (one transaction per call), up to `size` per call, each
+    group with its works' `hints`. Errors of a `passthrough` type leave the group as they
+    are (a driver retries the whole transaction on a transient one)."""
+    if hints is not None and len(hints) != len(works):
+        raise ValueError(f"{len(hints)} hints for {len(works)} works")
     results: list[T | RecordRejected] = []
     pending = list(works)
     limit = size
     while pending:
         group = pending[:limit]
+        done = len(results)
+        group_hints = hints[done : done + len(group)] if hints is not None else None
         try:
-            results += await write(_in_order(group, passthrough))
+            results += await write(_in_order(group, passthrough), group_hints)
         except _Stopped as stopped:
             if stopped.index > 0:
                 limit = stopped.index  # write the ones before it, then meet it first

@@ -17,7 +17,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client.metrics import Counter, Histogram
 
 from mdm_hub.observability.metrics import STORE_CALLS, STORE_LATENCY
-from mdm_hub.ports import Store, StoreTransaction, Work
+from mdm_hub.ports import Store, StoreTransaction, Work, WorkHint
 
 T = TypeVar("T")
 
@@ -84,8 +84,10 @@ class InstrumentedStore(_Instrumented):
         result: T = await self._write(self._counting(work))
         return result
 
-    async def write_each(self, works: Sequence[Work[T]]) -> list[Any]:
-        results: list[Any] = await self._write_each([self._counting(work) for work in works])
+    async def write_each(
+        self, works: Sequence[Work[T]], hints: Sequence[WorkHint] | None = None
+    ) -> list[Any]:
+        results: list[Any] = await self._write_each([self._counting(work) for work in works], hints)
         return results
 
     def _counting(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> Work[T]:

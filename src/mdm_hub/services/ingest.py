@@ -25,8 +25,9 @@ from mdm_hub.domain.systems import SystemRegistry
 from mdm_hub.errors import InvalidInput, Problem, RecordRejected
 from mdm_hub.matching.decide import MatchOutcome, rule_name
 from mdm_hub.matching.explain import explanation_to_dict
+from mdm_hub.matching.prepare import PreparedRecord
 from mdm_hub.onboarding.systems_file import shipped_systems
-from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction
+from mdm_hub.ports import Clock, GoldenIdFactory, Store, StoreTransaction, WorkHint
 from mdm_hub.reference.code_sets import CodeSets
 from mdm_hub.services.changes import record_change
 from mdm_hub.services.ids import random_candidate_id, random_golden_id
@@ -164,28 +165,35 @@ class IngestService:
                 ]
             )
         parsed: list[IncomingRecord | RecordRejected] = []
+        # Each valid record standardised for matching, once: its keys are the store's hint.
+        prepared: list[PreparedRecord] = []
         for index, raw in enumerate(raws):
             if index % ADMIT_BETWEEN_YIELDS == 0 and index:
                 await asyncio.sleep(0)  # other requests go on beside a long batch
             try:
-                parsed.append(
-                    admit(
-                        raw.system,
-                        raw.entity_type,
-                        raw.source_id,
-                        raw.attributes,
-                        raw.observed_at,
-                        self._systems,
-                        self._codes,
-                    )
+                record = admit(
+                    raw.system,
+                    raw.entity_type,
+                    raw.source_id,
+                    raw.attributes,
+                    raw.observed_at,
+                    self._systems,
+                    self._codes,
                 )
             except RecordRejected as rejected:
                 parsed.append(_in_batch(rejected, index, len(raws)))
+                continue
+            parsed.append(record)
+            prepared.append(self._matcher.prepare(record))
         await self._keep_rejects(raws, parsed, correlation_id)
         # Each record still matches on its own, against everything written before it
-        # (earlier records of this batch too); the store may commit several at once.
+        # (earlier records of this batch too); the store may commit several at once, and
+        # read what each will ask first for all of them (the hints).
         valid = [item for item in parsed if isinstance(item, IncomingRecord)]
-        written = await self._store.write_each([self._upsert_work(r, context) for r in valid])
+        written = await self._store.write_each(
+            [self._upsert_work(r, p, context) for r, p in zip(valid, prepared, strict=True)],
+            [self._hint(r, p) for r, p in zip(valid, prepared, strict=True)],
+        )
         outcomes = iter(written)
         results: list[UpsertResult | RecordRejected] = []
         refused: list[tuple[RawRecord, RecordRejected]] = []
@@ -220,17 +228,21 @@ class IngestService:
         if rejects:
             await self._store.record_rejects(rejects)
 
+    def _hint(self, record: IncomingRecord, prepared: PreparedRecord) -> WorkHint:
+        limits = self._matcher.rules_for(record.key.entity_type).rules.candidates
+        return WorkHint(record.key, record.content_hash, tuple(prepared.keys), limits.per_key_limit)
+
     def _upsert_work(
-        self, record: IncomingRecord, context: AuditContext
+        self, record: IncomingRecord, prepared: PreparedRecord, context: AuditContext
     ) -> Callable[[StoreTransaction], Awaitable[UpsertResult]]:
         async def work(tx: StoreTransaction) -> UpsertResult:
             now = self._clock()
             entries: list[AuditEntry] = []
             existing = await tx.get_source(record.key)
             if existing is not None:
-                result = await self._update(tx, record, *existing, now, context, entries)
+                result = await self._update(tx, record, prepared, *existing, now, context, entries)
             else:
-                result = await self._create(tx, record, now, context, entries)
+                result = await self._create(tx, record, prepared, now, context, entries)
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
@@ -263,6 +275,7 @@ class IngestService:
         self,
         tx: StoreTransaction,
         record: IncomingRecord,
+        prepared: PreparedRecord,
         stored: StoredSource,
         membership: Membership,
         now: datetime,
@@ -270,12 +283,14 @@ class IngestService:
         entries: list[AuditEntry],
     ) -> UpsertResult:
         if membership.retired is not None and await tx.revive_source(record.key):
-            return await self._revive(tx, record, stored, membership, now, context, entries)
+            return await self._revive(
+                tx, record, prepared, stored, membership, now, context, entries
+            )
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
         # A known record keeps its golden record: matching decides on arrival, stewards after.
         version = self._stored(record, stored.version + 1, now)
-        await tx.put_source(version, self._matcher.prepare(record).keys)
+        await tx.put_source(version, prepared.keys)
         await self._recompute(tx, membership.golden_id, now, context)
         result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
         entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
@@ -285,6 +300,7 @@ class IngestService:
         self,
         tx: StoreTransaction,
         record: IncomingRecord,
+        prepared: PreparedRecord,
         stored: StoredSource,
         membership: Membership,
         now: datetime,
@@ -297,7 +313,7 @@ class IngestService:
         version = stored.version
         if stored.content_hash != record.content_hash:
             written = self._stored(record, stored.version + 1, now)
-            await tx.put_source(written, self._matcher.prepare(record).keys)
+            await tx.put_source(written, prepared.keys)
             version = written.version
         await self._recompute(tx, membership.golden_id, now, context)
         result = UpsertResult(membership.golden_id, UpsertOutcome.REVIVED, version)
@@ -308,11 +324,11 @@ class IngestService:
         self,
         tx: StoreTransaction,
         record: IncomingRecord,
+        prepared: PreparedRecord,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
     ) -> UpsertResult:
-        prepared = self._matcher.prepare(record)
         decision = await self._matcher.match(tx, record, prepared)
         stored = self._stored(record, 1, now)
         explanation = explanation_to_dict(decision.explanation) if decision.explanation else None

@@ -41,7 +41,7 @@ from mdm_hub.domain.records import (
 )
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreUnavailable
-from mdm_hub.ports import StoreTransaction, Work
+from mdm_hub.ports import StoreTransaction, Work, WorkHint
 
 T = TypeVar("T")
 
@@ -244,9 +244,15 @@ class EmbeddedStore(
                 self._checkpointer.committed()
             return result
 
-    async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
+    async def write_each(
+        self, works: Sequence[Work[T]], hints: Sequence[WorkHint] | None = None
+    ) -> list[T | RecordRejected]:
+        # The hints go unused: a read here costs no round trip.
+        async def write_group(work: Work[list[T]], _: Sequence[WorkHint] | None) -> list[T]:
+            return await self.write(work)
+
         try:
-            return await write_in_groups(self.write, works, GROUP_COMMIT_SIZE)
+            return await write_in_groups(write_group, works, GROUP_COMMIT_SIZE)
         except sqlite3.Error as exc:  # raised by a work, after the works before it were written
             _raise_translated(self._path, exc)
 

@@ -51,7 +51,7 @@ from mdm_hub.domain.records import (
 )
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
-from mdm_hub.ports import StoreTransaction, Work
+from mdm_hub.ports import StoreTransaction, Work, WorkHint
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -155,8 +155,15 @@ class Neo4jStore(
             raise StoreUnavailable(f"Neo4j at {self._uri} refused the connection: {exc}") from exc
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        return await self._write(work, None)
+
+    async def _write(
+        self, work: Callable[[StoreTransaction], Awaitable[T]], hints: Sequence[WorkHint] | None
+    ) -> T:
         async def in_transaction(tx: AsyncManagedTransaction) -> T:
             store_tx = Neo4jTransaction(tx, self._catalog)
+            if hints:
+                await store_tx.prefetch(hints)  # the group's first reads, and its locks
             result = await work(store_tx)
             await store_tx.flush()  # the writes it held, before commit
             await store_tx.finish()
@@ -176,10 +183,16 @@ class Neo4jStore(
                 log.info("constraint conflict with a concurrent writer; retrying (%d)", attempt)
         raise StoreError("unreachable: write retries exhausted")  # pragma: no cover
 
-    async def write_each(self, works: Sequence[Work[T]]) -> list[T | RecordRejected]:
+    async def write_each(
+        self, works: Sequence[Work[T]], hints: Sequence[WorkHint] | None = None
+    ) -> list[T | RecordRejected]:
         # Driver errors pass through, so a transient one retries the whole group.
         return await write_in_groups(
-            self.write, works, GROUP_COMMIT_SIZE, passthrough=(Neo4jError, DriverError)
+            self._write,
+            works,
+            GROUP_COMMIT_SIZE,
+            passthrough=(Neo4jError, DriverError),
+            hints=hints,
         )
 
     def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncSession:

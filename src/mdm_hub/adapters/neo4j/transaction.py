@@ -29,6 +29,7 @@ from mdm_hub.adapters.codecs.sources import (
 from mdm_hub.adapters.codecs.values import as_datetime, dumps, optional_json
 from mdm_hub.adapters.neo4j.catalog import CypherCatalog, Query
 from mdm_hub.adapters.neo4j.graph_reads import golden_view
+from mdm_hub.adapters.neo4j.group_snapshot import GroupSnapshot, Stored
 from mdm_hub.adapters.neo4j.outbox import Neo4jOutboxWrites
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
@@ -53,6 +54,21 @@ from mdm_hub.domain.records import (
 from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges
 from mdm_hub.errors import AuditHeadMissing, NotFound
 from mdm_hub.matching.rarity import key_weights
+from mdm_hub.ports import WorkHint
+
+# Statements that change source records, their memberships or retirement in ways the group
+# snapshot cannot follow: after one, the transaction asks Neo4j (group_snapshot.py).
+_MOVES_SOURCES = frozenset(
+    {
+        Query.PUT_SOURCE,
+        Query.PUT_MEMBER_SOURCE,
+        Query.SET_MEMBERSHIP,
+        Query.MERGE_GOLDEN,
+        Query.REVIVE_GOLDEN,
+        Query.RETIRE_SOURCE,
+        Query.REVIVE_SOURCE,
+    }
+)
 
 
 class Neo4jTransaction(
@@ -70,6 +86,8 @@ class Neo4jTransaction(
         self._held = WriteBuffer()
         # Whether any reference is parked, once asked (None: not known in this transaction).
         self._any_pending: bool | None = None
+        # The group's first reads, made at once (prefetch), while they still hold.
+        self._snapshot: GroupSnapshot | None = None
 
     async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Run `query` after the held writes: it may read what they write."""
@@ -77,6 +95,8 @@ class Neo4jTransaction(
         return await self._run(query, **params)
 
     async def _run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        if query in _MOVES_SOURCES:
+            self._snapshot = None
         result = await self._tx.run(self._q[query], params)
         return [record.data() async for record in result]
 
@@ -105,23 +125,65 @@ class Neo4jTransaction(
         self._held.add_events(events)
         return events
 
+    async def prefetch(self, hints: Sequence[WorkHint]) -> None:
+        """Lock and read what the group's works will ask first (group_snapshot.py): every
+        record's key, then the match keys of those not stored as sent, in sorted order, in
+        two statements, and the separations among the goldens those keys found in a third;
+        `get_source`, `candidates` and `separations` answer from them while they hold."""
+        now = datetime.now(UTC)
+        keys = sorted({hint.source for hint in hints}, key=_key_order)
+        rows = await self._run(
+            Query.LOCK_GROUP_SOURCES, sources=[key_params(k) for k in keys], now=now
+        )
+        stored: dict[SourceKey, Stored] = dict.fromkeys(keys)
+        held_keys: dict[SourceKey, list[str]] = {}
+        blocked: dict[SourceKey, list[str]] = {}
+        for row in rows:
+            found = _stored_with_membership(row)
+            stored[found[0].key] = found
+            held_keys[found[0].key] = row["keys"]
+            blocked[found[0].key] = row["blocked"]
+        read: set[str] = set()
+        dropped: set[str] = set()
+        for hint in hints:
+            before = stored[hint.source]
+            if before is not None and before[0].content_hash == hint.content_hash:
+                continue  # unchanged (or revived as it was): no candidates, no key written
+            read.update(hint.keys)
+            dropped.update(held_keys.get(hint.source, ()))
+        limit = max(hint.per_key_limit for hint in hints) + 1
+        found_hits = (
+            await self._run(
+                Query.GROUP_CANDIDATES,
+                lockKeys=sorted(read | dropped),
+                keys=sorted(read),
+                limit=limit,
+                now=now,
+            )
+            if read or dropped
+            else []
+        )
+        hits = {row["key"]: row["hits"] for row in found_hits}
+        snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
+        goldens = snapshot.hit_goldens()
+        if len(goldens) > 1:  # separations among the goldens any record may weigh
+            pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
+            snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})
+        self._snapshot = snapshot
+
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
+        snapshot = self._snapshot
+        if (
+            snapshot is not None
+            and snapshot.knows_source(key)
+            and key not in self._held.written_sources
+        ):
+            return snapshot.source(key)
         # Only a held write of this very record changes the answer.
         if self._held.holds_source(key):
             await self._flush_records()
         rows = await self._run(Query.GET_SOURCE, **key_params(key))
-        if not rows:
-            return None
-        row = rows[0]
-        membership = Membership(
-            row["goldenId"],
-            as_datetime(row["since"]),
-            row["decidedBy"],
-            row["score"],
-            optional_json(row["explanation"]),
-            retirement_from_fields(row["source"]),
-        )
-        return stored_source_from_fields(row["source"]), membership
+        return _stored_with_membership(rows[0]) if rows else None
 
     async def lock_keys(self, keys: Sequence[str]) -> None:
         if keys:
@@ -130,6 +192,10 @@ class Neo4jTransaction(
     async def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate]:
+        if self._snapshot is not None:
+            found = self._snapshot.candidates(entity_type, keys, per_key_limit, top_k)
+            if found is not None:
+                return found
         # Only a held record sharing one of these keys changes the answer (its rarity or
         # its rows); the held goldens are those of held records.
         if self._held.holds_any_key(keys):
@@ -151,6 +217,11 @@ class Neo4jTransaction(
     async def separations(
         self, key: SourceKey, golden_ids: Sequence[str]
     ) -> tuple[set[str], set[frozenset[str]]]:
+        snapshot = self._snapshot
+        if snapshot is not None and key not in self._held.written_sources:
+            known = snapshot.separations(key, golden_ids)
+            if known is not None:
+                return known
         # Stewards' separations: no held write makes or moves one.
         blocked = await self._run(Query.BLOCKED_GOLDENS, **key_params(key))
         pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=list(golden_ids))
@@ -212,14 +283,16 @@ class Neo4jTransaction(
         return [match_candidate_from_fields(row["candidate"]) for row in rows]
 
     async def add_match_candidate(self, candidate: MatchCandidate) -> None:
-        await self._rows(
-            Query.ADD_MATCH_CANDIDATE,
-            id=candidate.id,
-            **key_params(candidate.source),
-            goldenId=candidate.golden_id,
-            status=str(candidate.status),
-            createdAt=candidate.created_at,
-            candidates=scored_goldens_to_json(candidate.candidates),
+        # Held: every read of the review queue in this transaction sends it first.
+        self._held.add_candidate(
+            {
+                "id": candidate.id,
+                **key_params(candidate.source),
+                "goldenId": candidate.golden_id,
+                "status": str(candidate.status),
+                "createdAt": candidate.created_at,
+                "candidates": scored_goldens_to_json(candidate.candidates),
+            }
         )
 
     async def create_golden(
@@ -235,12 +308,15 @@ class Neo4jTransaction(
                 "id": golden_id,
                 "entityType": str(entity_type),
                 "at": at,
+                "updatedAt": at,
                 "attributes": attributes,
                 "ruleSetHash": rule_set_hash,
                 "version": version,
             }
         )
         self._golden_versions[golden_id] = version
+        if self._snapshot is not None:
+            self._snapshot.golden_created(golden_id, at)
 
     async def put_source(
         self,
@@ -265,6 +341,10 @@ class Neo4jTransaction(
         if record.version == 1:
             # A new record with its membership: held, sent with the group's others.
             self._held.add_member_source(record.key, {**source, **_membership_params(membership)})
+            if self._snapshot is not None and not self._snapshot.add_source(
+                source, strong_keys, membership.golden_id
+            ):
+                self._snapshot = None
             return
         # The record and its membership in one round trip.
         rows = await self._rows(Query.PUT_MEMBER_SOURCE, **source, **_membership_params(membership))
@@ -349,11 +429,12 @@ class Neo4jTransaction(
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
-        # Held writes matter only when they create this golden record (flushed first) or
-        # add it a member (added to the read); they never merge one, so the survivor a
-        # merged-away ID leads to is never a held one.
+        # Held writes matter only when they create this golden record (then nothing else
+        # could reach it: it is answered from them, and no one else can lock it) or add it a
+        # member (added to the read); they never merge one, so the survivor a merged-away ID
+        # leads to is never a held one.
         if self._held.creates_golden(golden_id):
-            await self._flush_records()
+            return golden_view(self._held.golden_row(golden_id), with_values)
         locked = await self._run(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
         if not locked:
             return None
@@ -377,20 +458,41 @@ class Neo4jTransaction(
         at: datetime,
         rule_set_hash: str,
     ) -> int:
+        values = golden_attributes_to_json(attributes)
         if self._held.creates_golden(golden_id):
-            await self._flush_records()
-        rows = await self._run(
-            Query.UPDATE_GOLDEN,
-            goldenId=golden_id,
-            attributes=golden_attributes_to_json(attributes),
-            ruleSetHash=rule_set_hash,
-            at=at,
-        )
-        if not rows:
-            raise NotFound(f"golden record {golden_id} does not exist")
-        version: int = rows[0]["version"]
+            # Not sent yet: updated where it is held (write_buffer.py).
+            version = self._held.update_golden(golden_id, values, rule_set_hash, at)
+        else:
+            rows = await self._run(
+                Query.UPDATE_GOLDEN,
+                goldenId=golden_id,
+                attributes=values,
+                ruleSetHash=rule_set_hash,
+                at=at,
+            )
+            if not rows:
+                raise NotFound(f"golden record {golden_id} does not exist")
+            version = int(rows[0]["version"])
         self._golden_versions[golden_id] = version
         return version
+
+
+def _stored_with_membership(row: Mapping[str, Any]) -> tuple[StoredSource, Membership]:
+    """A source record and its membership, as get_source.cypher returns them."""
+    membership = Membership(
+        row["goldenId"],
+        as_datetime(row["since"]),
+        row["decidedBy"],
+        row["score"],
+        optional_json(row["explanation"]),
+        retirement_from_fields(row["source"]),
+    )
+    return stored_source_from_fields(row["source"]), membership
+
+
+def _key_order(key: SourceKey) -> tuple[str, str, str]:
+    # One order for every group: their record locks then form no cycle.
+    return key.system, str(key.entity_type), key.source_id
 
 
 def _membership_params(membership: Membership) -> dict[str, Any]:

@@ -1,0 +1,166 @@
+"""The first reads of a group of upserts, made once for the whole group.
+
+Each upsert asks for its record's stored version (`get_source`) and for the candidates of its
+match keys (`candidates`): two round trips per record. With the group's hints
+(`Store.write_each`) the transaction reads both for every record of the group in two
+statements, after taking the group's locks (lock_group_sources.cypher,
+group_candidates.cypher), and answers from here, adding what earlier records of the group
+created: the answer a record gets is the one the live query would give at that point.
+
+Only what this module can account for is answered: new source records joining a golden
+record whose creation time is known. Anything else the group writes to source records or
+memberships (an update, a merge, a relink, a retirement) makes the transaction drop the
+snapshot and ask Neo4j from then on; so does a key holding more records than a record's
+per-key limit (the live query's LIMIT picks which).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from mdm_hub.adapters.codecs.sources import stored_candidate_from_fields
+from mdm_hub.adapters.codecs.values import as_datetime
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import Membership, SourceKey, StoredCandidate, StoredSource
+from mdm_hub.matching.rarity import key_weights
+
+Stored = tuple[StoredSource, Membership] | None
+
+
+class GroupSnapshot:
+    def __init__(
+        self,
+        sources: Mapping[SourceKey, Stored],
+        hits: Mapping[str, list[dict[str, Any]]],
+        read_keys: Sequence[str],
+        limit: int,
+        blocked: Mapping[SourceKey, Sequence[str]],
+    ) -> None:
+        """`sources`: every hinted record, None when not stored; `hits`: per key read (all
+        of `read_keys`), its live records as group_candidates.cypher returns them, at most
+        `limit`: a key with `limit` may have more; `blocked`: per stored record, what
+        blocked_goldens.cypher returns."""
+        self._sources = dict(sources)
+        self._blocked = {key: set(ids) for key, ids in blocked.items()}
+        # Steward separations among `_separable` (set by `separated`), and the goldens the
+        # group created (members all new: no not-a-match of theirs keeps them apart).
+        self._separated: set[frozenset[str]] = set()
+        self._separable: set[str] = set()
+        self._created: set[str] = set()
+        self._hits = {key: list(hits.get(key, ())) for key in read_keys}
+        self._limit = limit
+        # Golden record creation times, of every golden a hit or a created record names.
+        self._created_at: dict[str, datetime] = {}
+        for key_hits in self._hits.values():
+            for hit in key_hits:
+                if hit["goldenId"] is not None:
+                    at = as_datetime(hit["goldenCreatedAt"])
+                    hit["goldenCreatedAt"] = at
+                    self._created_at[hit["goldenId"]] = at
+
+    def knows_source(self, key: SourceKey) -> bool:
+        return key in self._sources
+
+    def source(self, key: SourceKey) -> Stored:
+        return self._sources[key]
+
+    def golden_created(self, golden_id: str, at: datetime) -> None:
+        self._created_at[golden_id] = at
+        self._created.add(golden_id)
+
+    def hit_goldens(self) -> list[str]:
+        """The golden records of every hit read, sorted."""
+        return sorted({hit["goldenId"] for hits in self._hits.values() for hit in hits} - {None})
+
+    def separated(self, golden_ids: Sequence[str], pairs: set[frozenset[str]]) -> None:
+        """What separated_goldens.cypher returned for `golden_ids`."""
+        self._separable.update(golden_ids)
+        self._separated |= pairs
+
+    def separations(
+        self, key: SourceKey, golden_ids: Sequence[str]
+    ) -> tuple[set[str], set[frozenset[str]]] | None:
+        """What blocked_goldens.cypher and separated_goldens.cypher would return now, or
+        None when the snapshot cannot tell (a record not hinted, a golden not read). Only
+        stewards make separations, and every membership move drops the snapshot."""
+        if key not in self._sources:
+            return None
+        wanted = set(golden_ids)
+        if not wanted <= self._separable | self._created:
+            return None
+        pairs = {pair for pair in self._separated if pair <= wanted}
+        return set(self._blocked.get(key, ())), pairs
+
+    def add_source(self, fields: Mapping[str, Any], keys: Sequence[str], golden_id: str) -> bool:
+        """A new source record this group wrote (put_source's parameters), joining
+        `golden_id`. False when the snapshot cannot account for it (its golden record's
+        creation time is unknown here): the caller drops the snapshot."""
+        created_at = self._created_at.get(golden_id)
+        if created_at is None:
+            return False
+        hit = {
+            "system": fields["system"],
+            "entityType": fields["entityType"],
+            "sourceId": fields["sourceId"],
+            "attributes": fields["attributes"],
+            "contentHash": fields["contentHash"],
+            "goldenId": golden_id,
+            "goldenCreatedAt": created_at,
+        }
+        for key in set(keys):
+            held = self._hits.get(key)
+            if held is None:
+                # A key this group did not read: no record asks for it through here.
+                continue
+            held.append(hit)
+        return True
+
+    def candidates(
+        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+    ) -> list[StoredCandidate] | None:
+        """What candidates.cypher would return now, or None when the snapshot cannot tell
+        (a key not read, or holding more records than `per_key_limit`)."""
+        weights = key_weights(per_key_limit)
+        found: dict[tuple[str, str, str], list[Any]] = {}  # record -> [shared, weight, hit]
+        for key in set(keys):  # a key repeated is still one key shared
+            hits = self._hits.get(key)
+            if hits is None or len(hits) > per_key_limit or len(hits) >= self._limit:
+                return None
+            if not hits:
+                continue
+            weight = weights[len(hits)]
+            for hit in hits:
+                ident = (hit["system"], hit["entityType"], hit["sourceId"])
+                entry = found.get(ident)
+                if entry is None:
+                    found[ident] = [1, weight, hit]
+                else:
+                    entry[0] += 1
+                    entry[1] += weight
+        wanted = str(entity_type)
+        ranked = [
+            (shared, weight, hit)
+            for shared, weight, hit in found.values()
+            if hit["entityType"] == wanted and hit["goldenId"] is not None
+        ]
+        ranked.sort(key=_rank)
+        return [
+            stored_candidate_from_fields(hit, shared, weight)
+            for shared, weight, hit in ranked[:top_k]
+        ]
+
+
+def _rank(entry: tuple[int, int, dict[str, Any]]) -> tuple[Any, ...]:
+    # candidates.cypher's ORDER BY weight DESC, shared DESC, goldenCreatedAt, goldenId, system,
+    # sourceId; Neo4j orders strings by UTF-16 code unit, as their UTF-16-BE bytes compare.
+    shared, weight, hit = entry
+    return (
+        -weight,
+        -shared,
+        hit["goldenCreatedAt"],
+        hit["goldenId"].encode("utf-16-be"),
+        hit["system"].encode("utf-16-be"),
+        hit["sourceId"].encode("utf-16-be"),
+    )

@@ -1,0 +1,81 @@
+"""A group's first reads, made once (adapters/neo4j/group_snapshot.py), answer each record's
+candidate and separation questions as Neo4j's own queries would at that point, and refuse
+what they cannot tell. The answers against Neo4j itself: test_neo4j_batched_writes.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mdm_hub.adapters.neo4j.group_snapshot import GroupSnapshot
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import SourceKey
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+NEW = SourceKey("CRM", EntityType.CUSTOMER, "new-1")
+
+
+def _hit(source_id: str, golden_id: str, minutes: int, entity_type: str = "CUSTOMER") -> Any:
+    return {
+        "system": "ERP",
+        "entityType": entity_type,
+        "sourceId": source_id,
+        "attributes": "{}",
+        "contentHash": f"h-{source_id}",
+        "goldenId": golden_id,
+        "goldenCreatedAt": T0 + timedelta(minutes=minutes),
+    }
+
+
+def _snapshot(hits: dict[str, list[Any]], limit: int = 4) -> GroupSnapshot:
+    return GroupSnapshot({NEW: None}, hits, sorted(hits), limit, {})
+
+
+def _ranked(snapshot: GroupSnapshot, keys: list[str], per_key_limit: int = 3) -> list[str]:
+    found = snapshot.candidates(EntityType.CUSTOMER, keys, per_key_limit, top_k=10)
+    assert found is not None
+    return [c.key.source_id for c in found]
+
+
+def test_candidates_rank_by_rarer_keys_then_more_keys_then_older_golden() -> None:
+    snapshot = _snapshot(
+        {
+            "rare": [_hit("a", "g-a", 5)],  # one hit: the heaviest key
+            "common": [_hit("b", "g-b", 1), _hit("c", "g-c", 2), _hit("a", "g-a", 5)],
+            "other": [_hit("p", "g-p", 0, entity_type="PROJECT")],
+        }
+    )
+    assert _ranked(snapshot, ["common", "rare", "other", "rare"]) == ["a", "b", "c"]
+    [first, *_] = snapshot.candidates(EntityType.CUSTOMER, ["rare", "common"], 3, 10) or []
+    assert (first.shared_keys, first.golden_id) == (2, "g-a")
+
+
+def test_a_record_the_group_created_is_a_candidate_of_the_next() -> None:
+    snapshot = _snapshot({"k": [_hit("a", "g-a", 1)]})
+    snapshot.golden_created("g-new", T0)
+    fields = {**_hit("n", "g-new", 0), "system": "CRM"}
+    assert snapshot.add_source(fields, ["k", "k", "unread"], "g-new")
+    assert _ranked(snapshot, ["k"]) == ["n", "a"]  # same weight, older golden first
+    # A golden whose creation time the snapshot never saw cannot be ranked: it refuses.
+    assert not snapshot.add_source(_hit("m", "g-elsewhere", 0), ["k"], "g-elsewhere")
+
+
+def test_a_key_with_more_records_than_its_limit_is_asked_live() -> None:
+    crowded = [_hit(f"r{n}", f"g{n}", n) for n in range(4)]
+    snapshot = _snapshot({"crowded": crowded, "k": crowded[:3]}, limit=4)
+    assert snapshot.candidates(EntityType.CUSTOMER, ["crowded"], 3, 10) is None
+    assert snapshot.candidates(EntityType.CUSTOMER, ["never-read"], 3, 10) is None
+    assert _ranked(snapshot, ["k"]) == ["r0", "r1", "r2"]
+    snapshot.golden_created("g-new", T0)
+    assert snapshot.add_source(_hit("n", "g-new", 0), ["k"], "g-new")
+    assert snapshot.candidates(EntityType.CUSTOMER, ["k"], 3, 10) is None  # now 4 > 3
+
+
+def test_separations_are_answered_only_among_goldens_read() -> None:
+    snapshot = GroupSnapshot({NEW: None}, {}, [], 4, {})
+    snapshot.separated(["g1", "g2", "g3"], {frozenset(("g1", "g2"))})
+    snapshot.golden_created("g-new", T0)
+    assert snapshot.separations(NEW, ["g1", "g2", "g-new"]) == (set(), {frozenset(("g1", "g2"))})
+    assert snapshot.separations(NEW, ["g1", "g3"]) == (set(), set())
+    assert snapshot.separations(NEW, ["g1", "g9"]) is None
+    assert snapshot.separations(SourceKey("CRM", EntityType.CUSTOMER, "other"), ["g1"]) is None
