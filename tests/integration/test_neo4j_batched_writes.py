@@ -8,20 +8,23 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from mdm_hub.adapters.embedded.store import EmbeddedStore
 from mdm_hub.adapters.neo4j.store import Neo4jStore
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey, UpsertResult
+from mdm_hub.domain.records import Membership, SourceKey, StoredSource, UpsertResult
 from mdm_hub.errors import RecordRejected
 from mdm_hub.evaluation.companies import generate_companies
 from mdm_hub.evaluation.harness import evaluation_systems
 from mdm_hub.evaluation.landscape.dataset import landscape_dataset
 from mdm_hub.evaluation.landscape.generate import Scale
-from mdm_hub.ports import Store
+from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.merges import MergeService
+from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.conftest import clear_graph
 
@@ -207,3 +210,38 @@ async def test_a_group_read_at_once_decides_as_each_record_asking_alone(
     assert batched.questions == one_by_one.questions == reference.questions
     outcomes = {outcome for outcome, _ in batched.results}
     assert {"LINKED", "CREATED", "UPDATED", "UNCHANGED"} <= outcomes
+
+
+async def test_a_member_written_to_a_golden_merged_away_meanwhile_joins_its_survivor(
+    neo4j_store: Neo4jStore,
+) -> None:
+    """Matching chose a golden record a steward merged away before the group committed (the
+    group's reads were made at its start): the membership lands in the survivor, where the
+    merge moved every other member, never in the merged-away record."""
+    ingest = IngestService(neo4j_store, shipped_matcher(), rules=shipped_rules())
+    chosen = await ingest.upsert(RawRecord("CRM", "CUSTOMER", "a", {"name": "Acme Inc"}))
+    other = await ingest.upsert(RawRecord("ERP", "CUSTOMER", "b", {"name": "Globex Ltd"}))
+    versions = []
+    for golden_id in (chosen.golden_id, other.golden_id):
+        view = await neo4j_store.get_golden(golden_id)
+        assert view is not None
+        versions.append(ExpectedVersion(golden_id, view.golden.version))
+    merges = MergeService(neo4j_store, shipped_rules())
+    await merges.merge([chosen.golden_id, other.golden_id], other.golden_id, versions, "one", "jo")
+
+    key = SourceKey("PSA", EntityType.CUSTOMER, "late")
+    now = datetime.now(UTC)
+    late = StoredSource(key, {"name": "Acme Inc"}, "h", 1, now, now)
+    membership = Membership(chosen.golden_id, now, "customer.yaml#test", 0.99, None)
+
+    async def link_to_the_stale_choice(tx: StoreTransaction) -> None:
+        await tx.put_source(late, [], membership)
+
+    await neo4j_store.write(link_to_the_stale_choice)
+
+    [found] = await neo4j_store.resolve_many([key])
+    assert found is not None
+    assert found.golden_id == other.golden_id
+    survivor = await neo4j_store.get_golden(other.golden_id)
+    assert survivor is not None
+    assert key in {m.key for m in survivor.members}

@@ -18,7 +18,12 @@ FOREACH (key IN $keys |
   MERGE (s)-[:HAS_KEY]->(k)
 )
 WITH s
-MATCH (g:Golden {id: $goldenId})
+// A golden record a steward merged away since matching chose it: its survivor (the merge
+// moved every member there, and so must this one be).
+MATCH (asked:Golden {id: $goldenId})
+OPTIONAL MATCH (asked)-[:MERGED_INTO*1..]->(survivor:Golden)
+WHERE survivor.mergedInto IS NULL
+WITH s, coalesce(survivor, asked) AS g
 OPTIONAL MATCH (s)-[oldMembership:MEMBER_OF]->()
 DELETE oldMembership
 WITH DISTINCT s, g

@@ -22,7 +22,12 @@ CALL (src) {
     MERGE (s)-[:HAS_KEY]->(k)
   )
   WITH s
-  MATCH (g:Golden {id: src.goldenId})
+  // A golden record a steward merged away since matching chose it (committed while this
+  // group ran): its survivor, where the merge moved every other member.
+  MATCH (asked:Golden {id: src.goldenId})
+  OPTIONAL MATCH (asked)-[:MERGED_INTO*1..]->(survivor:Golden)
+  WHERE survivor.mergedInto IS NULL
+  WITH s, coalesce(survivor, asked) AS g
   OPTIONAL MATCH (s)-[oldMembership:MEMBER_OF]->()
   DELETE oldMembership
   WITH DISTINCT s, g
