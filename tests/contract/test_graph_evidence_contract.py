@@ -92,6 +92,10 @@ async def test_projects_of_one_golden_customer_named_in_each_systems_ids_link(
     # The two references differ as sent; they agree as golden records.
     assert by_name["customer"].level == ">=1"
     assert by_name["customer"].weight > 0
+    # The client's words (the golden customer's name, however each system spells it) are out
+    # of both names.
+    name = by_name["name"]
+    assert (name.incoming, name.candidate, name.level) == (*("close consolidation",) * 2, ">=1")
 
 
 async def test_a_project_of_another_golden_customer_does_not_link(store: Store) -> None:
@@ -342,34 +346,6 @@ async def test_explain_match_shows_a_common_values_lower_weight(store: Store) ->
 
 def shipped_rules_employee() -> MatchRules:
     return shipped_matcher().rules_for(EntityType.EMPLOYEE)
-
-
-async def test_project_names_are_compared_without_their_golden_customers_name(
-    store: Store,
-) -> None:
-    ingest = ingest_service(store)
-    await _two_customers_in_two_systems(ingest)
-    erp = await ingest.upsert(
-        project(
-            "netsuite",
-            "2843",
-            "Northwind Holdings : Close & Consolidation",
-            ref("netsuite", "1808"),
-        )
-    )
-    psa = await ingest.upsert(
-        project(
-            "psa", "PRJ-21247", "Close & Consolidation (Northwind Hldgs)", ref("psa", "NORTHW01")
-        )
-    )
-    assert psa.golden_id == erp.golden_id
-    explained = await review_service(store).explain(
-        SourceKey("psa", EntityType.PROJECT, "PRJ-21247"), psa.golden_id
-    )
-    name = {c.name: c for c in explained.explanation.comparisons}["name"]
-    # The client's words (the golden customer's name, however each system spells it) are out.
-    assert (name.incoming, name.candidate) == ("close consolidation",) * 2
-    assert name.level == ">=1"
 
 
 async def test_a_projects_name_keeps_its_words_while_its_customer_is_unresolved(

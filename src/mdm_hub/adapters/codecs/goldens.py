@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -112,6 +112,15 @@ def _attribute_to_dict(a: AttributeValue) -> dict[str, Any]:
     if a.parts:
         item["parts"] = [_attribute_to_dict(part) for part in a.parts]
     return item
+
+
+def golden_names_in_order(
+    rows: Iterable[Mapping[str, Any]], golden_ids: Sequence[str]
+) -> list[str | None]:
+    """The name of each golden record asked for, in input order, from rows of its `id`,
+    `entityType` and stored `attributes` (None for one not among them or without a name)."""
+    found = {r["id"]: golden_name_from_json(r["entityType"], r["attributes"]) for r in rows}
+    return [found.get(golden_id) for golden_id in golden_ids]
 
 
 def golden_name_from_json(entity_type: str, text: str) -> str | None:

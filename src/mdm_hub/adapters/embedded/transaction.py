@@ -17,7 +17,7 @@ from mdm_hub.adapters.codecs.candidates import (
 from mdm_hub.adapters.codecs.goldens import (
     golden_attributes_to_json,
     golden_from_fields,
-    golden_name_from_json,
+    golden_names_in_order,
     merged_by,
     new_golden_fields,
 )
@@ -507,8 +507,7 @@ class EmbeddedTransaction(
             "(SELECT value FROM json_each(?))",
             (ids_param(golden_ids),),
         )
-        found = {r["id"]: golden_name_from_json(r["entityType"], r["attributes"]) for r in rows}
-        return [found.get(golden_id) for golden_id in golden_ids]
+        return golden_names_in_order(rows, golden_ids)
 
     async def referrer_goldens(
         self, targets: Sequence[SourceKey], referrer_type: EntityType, attribute: str
