@@ -145,11 +145,12 @@ async def _load(store: Store, raws: list[RawRecord], batch: int) -> Outcome:
     return Outcome(summary, clusters, [str(e.action) for e in events], questions, status.intact)
 
 
-async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
-    neo4j_store: Neo4jStore,
-) -> None:
-    raws = _records()
-    batched = await _load(neo4j_store, raws, BATCH)
+async def _three_loads(
+    neo4j_store: Neo4jStore, raws: list[RawRecord], batch: int
+) -> tuple[Outcome, Outcome, Outcome]:
+    """The records loaded in batches on Neo4j, one by one on Neo4j (the graph emptied
+    between) and one by one on the embedded store."""
+    batched = await _load(neo4j_store, raws, batch)
     await clear_graph(neo4j_store)
     one_by_one = await _load(neo4j_store, raws, 1)
     embedded = EmbeddedStore(":memory:")
@@ -158,6 +159,13 @@ async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
         reference = await _load(embedded, raws, 1)
     finally:
         await embedded.close()
+    return batched, one_by_one, reference
+
+
+async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
+    neo4j_store: Neo4jStore,
+) -> None:
+    batched, one_by_one, reference = await _three_loads(neo4j_store, _records(), BATCH)
 
     assert all(load.chain_intact for load in (batched, one_by_one, reference))
     assert batched.results == one_by_one.results == reference.results
@@ -192,16 +200,8 @@ async def test_neo4j_orders_strings_as_the_held_members_are_merged_in(
 async def test_a_group_read_at_once_decides_as_each_record_asking_alone(
     neo4j_store: Neo4jStore,
 ) -> None:
-    raws = _crowded_records()
-    batched = await _load(neo4j_store, raws, 500)  # groups of 100, all in one call
-    await clear_graph(neo4j_store)
-    one_by_one = await _load(neo4j_store, raws, 1)
-    embedded = EmbeddedStore(":memory:")
-    await embedded.open()
-    try:
-        reference = await _load(embedded, raws, 1)
-    finally:
-        await embedded.close()
+    # Groups of 100, all in one call.
+    batched, one_by_one, reference = await _three_loads(neo4j_store, _crowded_records(), 500)
 
     assert all(load.chain_intact for load in (batched, one_by_one, reference))
     assert batched.results == one_by_one.results == reference.results
