@@ -37,7 +37,9 @@ async def test_the_merge_and_unmerge_examples_run(gql: GraphQLClient) -> None:
     merged = (await gql.data(MERGE, {"ids": ids, "versions": versions}))["merge"]
     assert merged["id"] == ids[0]
     assert len(merged["crosswalk"]) == 2
-    undo = UNMERGE.replace("cus_a", ids[0]).replace("cus_b", ids[1])
+    # Quoted, and both at once: a random ID can itself begin with "cus_b".
+    names = {'"cus_a"': f'"{ids[0]}"', '"cus_b"': f'"{ids[1]}"'}
+    undo = re.sub(r'"cus_[ab]"', lambda m: names[m.group(0)], UNMERGE)
     survivor = [{"goldenId": ids[0], "version": merged["version"]}]
     unmerged = (await gql.data(undo, {"versions": survivor}))["unmerge"]
     assert unmerged["target"]["id"] == ids[1]
