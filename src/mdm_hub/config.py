@@ -79,10 +79,12 @@ class Settings(BaseSettings):
     change_retention_days: int = Field(default=30, ge=1)
     # Webhooks: subscribers on loopback or private addresses are refused (SSRF) unless this
     # is true (development and tests). The dispatcher runs in `serve` unless turned off here
-    # (then run `mdm-hub dispatch`); a delivery is tried this often before its dead letter.
+    # (then run `mdm-hub dispatch`). A delivery is tried this often before its dead letter,
+    # the subscriber waiting behind it; the retries wait from the base delay, doubling, up to
+    # the maximum: by default at least 24.7 hours in all (docs/change-events.md).
     webhook_allow_private: bool = False
     webhook_dispatcher: bool = True
-    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_max_attempts: int = Field(default=600, ge=1)
     webhook_base_delay_seconds: float = Field(default=1.0, gt=0)
     webhook_max_delay_seconds: float = Field(default=300.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -189,18 +189,24 @@ class Services:
         return replace(services, api_keys=keys, live_changes=live)
 
 
-def build_dispatcher(settings: Settings, store: Store) -> tuple[Dispatcher, HttpSender]:
-    """The webhook dispatcher over `store`, posting over HTTP (close the sender after)."""
-    sender = HttpSender(settings.webhook_timeout_seconds)
-    policy = DeliveryPolicy(
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
         max_attempts=settings.webhook_max_attempts,
         base_delay_seconds=settings.webhook_base_delay_seconds,
         max_delay_seconds=settings.webhook_max_delay_seconds,
         lease_seconds=settings.webhook_lease_seconds,
         poll_seconds=settings.webhook_poll_seconds,
     )
+
+
+def build_dispatcher(settings: Settings, store: Store) -> tuple[Dispatcher, HttpSender]:
+    """The webhook dispatcher over `store`, posting over HTTP (close the sender after)."""
+    sender = HttpSender(settings.webhook_timeout_seconds)
     dispatcher = Dispatcher(
-        store, sender, allow_private=settings.webhook_allow_private, policy=policy
+        store,
+        sender,
+        allow_private=settings.webhook_allow_private,
+        policy=delivery_policy(settings),
     )
     return dispatcher, sender
 

@@ -3,7 +3,7 @@ shown once, dead letters listed and replayed, deletion."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mdm_hub.domain.access import Role
@@ -18,7 +18,8 @@ mutation Create($url: String!, $events: [String!], $systems: [String!]) {
     secret webhook { id url events entityTypes systems cursor }
   }
 }"""
-LIST = "{ webhooks { id url cursor deadLetters { cursor attempts lastError replayQueued } } }"
+LIST = """{ webhooks { id url cursor failedAttempts
+                      deadLetters { cursor attempts lastError replayQueued } } }"""
 REPLAY = "mutation R($id: ID!) { replayWebhookDeliveries(id: $id) }"
 DELETE = "mutation D($id: ID!) { deleteWebhook(id: $id) }"
 PUBLIC = "https://93.184.216.34/mdm"
@@ -45,12 +46,17 @@ async def test_an_admin_registers_lists_replays_and_deletes_a_webhook(store: Sto
         ["CRM", "ERP"],
     )
     await store.put_dead_letter(DeadLetter(webhook["id"], 4, 8, "HTTP 500", datetime.now(UTC)))
+    # A dispatcher has failed 7 times at the event after position 5: the subscriber waits.
+    now = datetime.now(UTC)
+    assert await store.lease_webhook(webhook["id"], "d1", now, now + timedelta(seconds=30))
+    assert await store.advance_webhook(webhook["id"], "d1", 5, 7)
     listed = (await _as(store, Role.ADMIN, LIST, {}))["data"]["webhooks"]
     assert listed == [
         {
             "id": webhook["id"],
             "url": PUBLIC,
-            "cursor": "change:0",
+            "cursor": "change:5",
+            "failedAttempts": 7,
             "deadLetters": [
                 {
                     "cursor": "change:4",

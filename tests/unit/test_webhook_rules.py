@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import re
 import time
 from typing import Any
 
 import pytest
 
+from mdm_hub.config import Settings
 from mdm_hub.domain.webhooks import delivery_id, signature
 from mdm_hub.errors import InvalidInput
 from mdm_hub.services.webhooks.addresses import check_url
@@ -60,6 +62,24 @@ def test_retries_back_off_exponentially_with_jitter_up_to_a_cap() -> None:
         delays = {policy.backoff(failures) for _ in range(50)}
         assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
         assert len(delays) > 1  # jittered
+
+
+def test_by_default_an_event_is_retried_for_over_a_day_before_its_dead_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A subscriber down for hours loses nothing: with the shipped settings, the retries of
+    one event, every jitter at its lowest, wait more than 24 hours in all, none over the cap."""
+    defaults = {name: info.default for name, info in Settings.model_fields.items()}
+    policy = DeliveryPolicy(
+        max_attempts=defaults["webhook_max_attempts"],
+        base_delay_seconds=defaults["webhook_base_delay_seconds"],
+        max_delay_seconds=defaults["webhook_max_delay_seconds"],
+    )
+    monkeypatch.setattr(random, "uniform", lambda low, high: low)
+    waits = [policy.backoff(failures) for failures in range(1, policy.max_attempts)]
+    assert sum(waits) > 24 * 3600
+    assert max(waits) <= defaults["webhook_max_delay_seconds"]
+    assert policy.shortest_retry_span() == pytest.approx(sum(waits))  # what the log says
 
 
 def test_the_docs_verification_code_accepts_a_real_signature_and_refuses_a_forged_one() -> None:

@@ -58,7 +58,8 @@ def create(
 
 @webhooks_app.command("list")
 def list_webhooks() -> None:
-    """Every subscriber with its cursor and dead letters."""
+    """Every subscriber with its cursor, the failed attempts at its next event and its dead
+    letters."""
 
     async def read(service: WebhookService) -> list[tuple[Webhook, int]]:
         return [(h, len(await service.dead_letters(h.id))) for h in await service.all()]
@@ -74,8 +75,8 @@ def list_webhooks() -> None:
             if values
         )
         _out.print(
-            f"{hook.id} {escape(hook.url)} cursor={hook.cursor} deadLetters={dead}"
-            + (f" {escape(selects)}" if selects else "")
+            f"{hook.id} {escape(hook.url)} cursor={hook.cursor} failedAttempts={hook.attempts} "
+            f"deadLetters={dead}" + (f" {escape(selects)}" if selects else "")
         )
 
 

@@ -40,6 +40,12 @@ class Webhook:
     systems: list[str] | None
     created_at: datetime
     cursor: str = strawberry.field(description="The last event delivered or dead-lettered.")
+    failed_attempts: int = strawberry.field(
+        description=(
+            "Failed attempts at the event after the cursor, which the subscriber waits "
+            "behind (0: it is keeping up)."
+        )
+    )
     dead_letters: list[WebhookDeadLetter]
 
     @classmethod
@@ -52,6 +58,7 @@ class Webhook:
             systems=list(hook.systems) if hook.systems is not None else None,
             created_at=hook.created_at,
             cursor=cursor_of(hook.cursor),
+            failed_attempts=hook.attempts,
             dead_letters=[WebhookDeadLetter.of(letter) for letter in letters],
         )
 

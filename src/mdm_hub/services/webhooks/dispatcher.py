@@ -6,8 +6,11 @@ waits for it (it only appends to the outbox). A subscriber is served by whoever 
 in the store, so several dispatchers (several serve processes, or `mdm-hub dispatch`) are safe:
 one delivers, the others wait for the lease. The cursor moves only after a 2xx answer, so a
 dispatcher killed mid-delivery delivers that event again once the lease passes on. A failing
-delivery is retried with exponential backoff and jitter; after `max_attempts` the event goes
-to the subscriber's dead letters and the next one is delivered (replay sends it again).
+delivery is retried with exponential backoff and jitter, capped, and the subscriber waits
+behind it (in order); after `max_attempts` the event goes to the subscriber's dead letters and
+the next one is delivered. The defaults keep retrying for over a day, so a subscriber that is
+down for hours gets everything when it is back; only an event it keeps refusing (a poison
+event) ends in the dead letters. Replay sends a dead letter again, a few times at most.
 """
 
 from __future__ import annotations
@@ -45,9 +48,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    max_attempts: int = 8  # then the event is dead-lettered
+    # Then the event is dead-lettered. With the delays below, 600 attempts span 24.7 to 49
+    # hours: an outage of a day costs a subscriber nothing; a poison event holds it up as long.
+    max_attempts: int = 600
     base_delay_seconds: float = 1.0  # the first retry's delay; doubled each time after
     max_delay_seconds: float = 300.0
+    # A replayed dead letter gets this many attempts, not max_attempts: an admin's replay
+    # of an event still refused must not hold the subscriber up for another day.
+    replay_attempts: int = 3
     lease_seconds: float = 30.0  # how long another dispatcher waits for a silent one
     poll_seconds: float = 1.0  # how often an idle subscriber looks for new events
     batch: int = 100
@@ -55,10 +63,18 @@ class DeliveryPolicy:
     def backoff(self, failures: int) -> float:
         """Exponential, capped, with jitter (half fixed, half random), so subscribers that
         fail together do not retry together."""
-        ceiling: float = min(
-            self.max_delay_seconds, self.base_delay_seconds * 2.0 ** (failures - 1)
-        )
+        ceiling = self._ceiling(failures)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not secrets
+
+    def shortest_retry_span(self) -> float:
+        """Seconds an event is retried at least (every jitter at its lowest) before it is
+        dead-lettered: how long a subscriber may be down and lose nothing."""
+        return sum(self._ceiling(failures) / 2 for failures in range(1, self.max_attempts))
+
+    def _ceiling(self, failures: int) -> float:
+        # The exponent is bounded so a large failure count cannot overflow a float.
+        doubled = self.base_delay_seconds * 2.0 ** min(failures - 1, 64)
+        return min(self.max_delay_seconds, doubled)
 
 
 class DispatcherStore(ChangeFeed, WebhookStore, Protocol):
@@ -116,6 +132,10 @@ class Dispatcher:
     async def run(self) -> None:
         """Serve every subscriber until cancelled: new ones are picked up, deleted ones
         dropped, each within a poll."""
+        log.info(
+            "webhooks: an event is retried for at least %.1f hours before its dead letter",
+            self._policy.shortest_retry_span() / 3600,
+        )
         try:
             while True:
                 try:
@@ -181,16 +201,11 @@ class Dispatcher:
             if not await self._renew(webhook.id):
                 raise _LeaseLost
             if webhook.selects(event):
-                error = await self._attempts(webhook, event, attempts, advance=True)
+                limit = self._policy.max_attempts
+                error = await self._attempts(webhook, event, attempts, limit, advance=True)
                 if error is not None:
                     await self._store.put_dead_letter(
-                        DeadLetter(
-                            webhook.id,
-                            event.position,
-                            self._policy.max_attempts,
-                            error,
-                            self._clock(),
-                        )
+                        DeadLetter(webhook.id, event.position, limit, error, self._clock())
                     )
                     log.warning("webhook %s: event %d dead-lettered", webhook.id, event.position)
             attempts = 0
@@ -206,19 +221,20 @@ class Dispatcher:
             if not found or found[0].position != letter.position:
                 await self._store.drop_dead_letter(webhook.id, letter.position)  # pruned
                 continue
-            error = await self._attempts(webhook, found[0], 0, advance=False)
+            limit = self._policy.replay_attempts
+            error = await self._attempts(webhook, found[0], 0, limit, advance=False)
             if error is None:
                 await self._store.drop_dead_letter(webhook.id, letter.position)
             else:
-                attempts = letter.attempts + self._policy.max_attempts
+                attempts = letter.attempts + limit
                 again = DeadLetter(webhook.id, letter.position, attempts, error, self._clock())
                 await self._store.put_dead_letter(again)
         return bool(letters)
 
     async def _attempts(
-        self, webhook: Webhook, event: ChangeEvent, failed: int, *, advance: bool
+        self, webhook: Webhook, event: ChangeEvent, failed: int, limit: int, *, advance: bool
     ) -> str | None:
-        """Post `event` until it is taken (None) or `max_attempts` failed (the last error).
+        """Post `event` until it is taken (None) or `limit` attempts failed (the last error).
         `failed` attempts were made before (by a dispatcher that stopped); with `advance`,
         each failure is recorded on the subscriber, so a restart counts on."""
         body = delivery_body(webhook, event)
@@ -230,7 +246,7 @@ class Dispatcher:
             log.info(
                 "webhook %s: event %d attempt %d: %s", webhook.id, event.position, failed, error
             )
-            if failed >= self._policy.max_attempts:
+            if failed >= limit:
                 return error
             if advance and not await self._store.advance_webhook(
                 webhook.id, self.owner, event.position - 1, failed
