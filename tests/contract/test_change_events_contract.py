@@ -102,7 +102,8 @@ async def test_a_matching_record_links_and_the_changed_values_name_old_and_new(
         ("member.linked", golden_id),
         ("golden.attributes_changed", golden_id),
     ]
-    assert events[0].source == key("CRM", "K9")
+    # The values changed because that record arrived: both events name it.
+    assert [e.source for e in events] == [key("CRM", "K9")] * 2
     assert events[1].change == {
         "attributes": [{"attribute": "email", "old": None, "new": "ap@acme.de"}]
     }
@@ -117,6 +118,7 @@ async def test_an_update_that_changes_a_value_reports_it(hub: Hub) -> None:
     assert changed.kind == "golden.attributes_changed"
     assert changed.change["attributes"] == [{"attribute": "city", "old": "Berlin", "new": "Munich"}]
     assert changed.golden_version == await hub.version(golden_id) == 2
+    assert (changed.source, changed.actor) == (key("ERP", "C1"), "jane")
     # The same content again changes nothing, and says nothing.
     await hub.post("ERP", "CUSTOMER", "C1", **{**ACME, "city": "Munich"})
     assert await hub.new_events() == []
@@ -136,6 +138,22 @@ async def test_retiring_a_member_reports_it(hub: Hub) -> None:
     assert retired.golden_version == await hub.version(golden_id)
 
 
+async def test_retiring_a_member_that_gave_a_value_names_it_as_the_cause(hub: Hub) -> None:
+    golden_id = await hub.post("ERP", "CUSTOMER", "C1", **ACME)
+    assert await hub.post("CRM", "CUSTOMER", "K9", **ACME, email="ap@acme.de") == golden_id
+    await hub.new_events()
+    await hub.ingest.retire(key("CRM", "K9"), "archived", None, audit=WHO)
+    events = await hub.new_events()
+    assert kinds(events) == [
+        ("member.retired", golden_id),
+        ("golden.attributes_changed", golden_id),
+    ]
+    assert events[1].change["attributes"] == [
+        {"attribute": "email", "old": "ap@acme.de", "new": None}
+    ]
+    assert [e.source for e in events] == [key("CRM", "K9")] * 2
+
+
 async def test_a_steward_merge_names_the_survivor_and_every_merged_id(hub: Hub) -> None:
     a = await hub.post("ERP", "CUSTOMER", "C1", **ACME)
     b = await hub.post("CRM", "CUSTOMER", "K1", **GLOBEX)
@@ -146,6 +164,7 @@ async def test_a_steward_merge_names_the_survivor_and_every_merged_id(hub: Hub) 
     assert events[0].change == {"survivorId": a, "mergedIds": [b], "by": "steward"}
     assert events[0].golden_version == survivor.golden.version
     assert events[0].actor == "jane"
+    assert [e.source for e in events] == [None, None]  # a steward's act, no record's arrival
 
 
 async def test_a_bridging_merge_is_reported(hub: Hub) -> None:
@@ -162,9 +181,19 @@ async def test_a_bridging_merge_is_reported(hub: Hub) -> None:
 async def test_a_rematch_merge_is_reported(hub: Hub) -> None:
     for record in [*PROJECTS, *CUSTOMERS]:
         await hub.ingest.upsert(record)
-    merged = [e for e in await hub.new_events() if e.kind == "golden.merged"]
+    events = await hub.new_events()
+    merged = [e for e in events if e.kind == "golden.merged"]
     assert [e.change["by"] for e in merged] == ["rematch"]
     assert merged[0].entity_type == "PROJECT"
+    # The values the merge gave the survivor have the merge's cause: the record ingested.
+    values = [
+        e
+        for e in events
+        if (e.kind, e.golden_id, e.golden_version)
+        == ("golden.attributes_changed", merged[0].golden_id, merged[0].golden_version)
+    ]
+    assert [e.source for e in values] == [merged[0].source]
+    assert merged[0].source is not None
     [loser] = merged[0].change["mergedIds"]
     assert (await hub.store.get_golden(loser)).golden.id == merged[0].golden_id  # type: ignore[union-attr]
 
@@ -244,6 +273,7 @@ async def test_overrides_set_and_cleared_are_reported(hub: Hub) -> None:
     assert events[1].change["attributes"] == [
         {"attribute": "name", "old": "Acme Inc", "new": "ACME AG"}
     ]
+    assert events[1].source is None
     version = await hub.version(golden_id)
     await hub.overrides.clear_override(golden_id, "name", version, "registry was wrong", "jane")
     events = await hub.new_events()

@@ -254,7 +254,7 @@ class IngestService:
                 )
                 if linked:
                     # What referred to this record can now be matched by it.
-                    await self._rematch.after_links(tx, linked, now, context, entries)
+                    await self._rematch.after_links(tx, linked, record.key, now, context, entries)
                 if result.outcome is UpsertOutcome.LINKED:
                     # Joining others, it may give two copies of what it refers to a shared
                     # referrer.
@@ -291,7 +291,7 @@ class IngestService:
         # A known record keeps its golden record: matching decides on arrival, stewards after.
         version = self._stored(record, stored.version + 1, now)
         await tx.put_source(version, prepared.keys)
-        await self._recompute(tx, membership.golden_id, now, context)
+        await self._recompute(tx, membership.golden_id, now, context, record.key)
         result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
         entries.append(_ingest_entry(record, result, (stored, membership), None, now, context))
         return result
@@ -315,7 +315,7 @@ class IngestService:
             written = self._stored(record, stored.version + 1, now)
             await tx.put_source(written, prepared.keys)
             version = written.version
-        await self._recompute(tx, membership.golden_id, now, context)
+        await self._recompute(tx, membership.golden_id, now, context, record.key)
         result = UpsertResult(membership.golden_id, UpsertOutcome.REVIVED, version)
         entries.append(revived_entry(record, stored, membership, result, now, context))
         return result
@@ -372,7 +372,7 @@ class IngestService:
                 )
             )
         if outcome is not UpsertOutcome.CREATED:  # a new golden record has its values already
-            await self._recompute(tx, golden_id, now, context)
+            await self._recompute(tx, golden_id, now, context, record.key)
         return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 
     @staticmethod
@@ -389,11 +389,18 @@ class IngestService:
         )
 
     async def _recompute(
-        self, tx: StoreTransaction, golden_id: str, now: datetime, context: AuditContext
+        self,
+        tx: StoreTransaction,
+        golden_id: str,
+        now: datetime,
+        context: AuditContext,
+        cause: SourceKey,
     ) -> None:
         # Membership or a member's content changed: the golden record's version moves even
         # when no value does, so readers of the crosswalk see the change.
-        await self._golden.recompute(tx, golden_id, now, only_if_changed=False, context=context)
+        await self._golden.recompute(
+            tx, golden_id, now, only_if_changed=False, context=context, source=cause
+        )
 
 
 def _in_batch(rejected: RecordRejected, index: int, size: int) -> RecordRejected:

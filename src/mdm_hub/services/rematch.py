@@ -33,7 +33,8 @@ from mdm_hub.matching.explain import explanation_to_dict
 from mdm_hub.ports import StoreTransaction
 from mdm_hub.services.matching import RecordMatcher
 
-Recompute = Callable[[StoreTransaction, str, datetime, AuditContext], Awaitable[None]]
+# Recompute a golden record in the transaction; the key is the ingested record that caused it.
+Recompute = Callable[[StoreTransaction, str, datetime, AuditContext, SourceKey], Awaitable[None]]
 
 
 class Rematcher:
@@ -48,19 +49,21 @@ class Rematcher:
         self,
         tx: StoreTransaction,
         linked: Sequence[LinkedReference],
+        cause: SourceKey,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
     ) -> None:
-        """Match again every record whose parked reference just linked, where its rules weigh
-        that reference (other references cannot change a decision)."""
+        """Match again every record whose parked reference just linked (by the arrival of
+        `cause`), where its rules weigh that reference (other references cannot change a
+        decision)."""
         attributes: dict[SourceKey, list[str]] = {}
         for link in linked:
             attributes.setdefault(link.referrer, []).append(link.attribute)
         for referrer, names in attributes.items():
             if self._matcher.compares_references(referrer.entity_type):
                 reason = f"once its {', '.join(sorted(names))} resolved"
-                await self._rematch(tx, referrer, reason, now, context, entries)
+                await self._rematch(tx, referrer, reason, cause, now, context, entries)
 
     async def after_join(
         self,
@@ -109,13 +112,14 @@ class Rematcher:
             }
             if own is not None and elsewhere:
                 reason = f"once {key} shared its {attribute} referrers"
-                await self._rematch(tx, target, reason, now, context, entries)
+                await self._rematch(tx, target, reason, key, now, context, entries)
 
     async def _rematch(
         self,
         tx: StoreTransaction,
         key: SourceKey,
         reason: str,
+        cause: SourceKey,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
@@ -132,7 +136,7 @@ class Rematcher:
             tx, record, self._matcher.prepare(record), own_golden=own
         )
         if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
-            await self._merge(tx, key, own, decision, reason, now, context, entries)
+            await self._merge(tx, key, own, decision, reason, cause, now, context, entries)
         elif decision.outcome is MatchOutcome.REVIEW:
             if await _already_asked(tx, key, decision):
                 return  # a second reference resolving asks the stewards nothing new
@@ -148,6 +152,7 @@ class Rematcher:
         own: str,
         decision: MatchDecision,
         reason: str,
+        cause: SourceKey,
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
@@ -161,7 +166,7 @@ class Rematcher:
         for loser in losers:
             await tx.merge_golden(loser, survivor, now)
             await tx.merge_relationships(loser, survivor)
-        await self._recompute(tx, survivor, now, context)
+        await self._recompute(tx, survivor, now, context, cause)
         entries.append(
             AuditEntry(
                 now,

@@ -138,7 +138,9 @@ class Retirements:
             view = await tx.golden_for_update(membership.golden_id)
             if view is None:  # pragma: no cover - a member's golden record always exists
                 raise NotFound(f"golden record {membership.golden_id} does not exist")
-            await self._golden.apply(tx, view, now, only_if_changed=False, context=context)
+            await self._golden.apply(
+                tx, view, now, only_if_changed=False, context=context, source=key
+            )
             status = status_of(len(view.members))
             golden_id = view.golden.id
             entry = _retired_entry(

@@ -17,7 +17,7 @@ from mdm_hub.domain.audit import SYSTEM, AuditContext
 from mdm_hub.domain.changes import ChangeEntry, ChangeKind, attribute_changes
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideEvent, active_pins
-from mdm_hub.domain.records import GoldenValues, GoldenView, StoredSource
+from mdm_hub.domain.records import GoldenValues, GoldenView, SourceKey, StoredSource
 from mdm_hub.domain.retirement import status_of
 from mdm_hub.errors import NotFound
 from mdm_hub.ports import StoreTransaction
@@ -64,13 +64,16 @@ class GoldenRecomputer:
         *,
         only_if_changed: bool,
         context: AuditContext = SYSTEM,
+        source: SourceKey | None = None,
     ) -> Refresh:
         """Lock and recompute one golden record."""
         # Its current values are read too: the change event names the old ones.
         view = await tx.golden_for_update(golden_id)
         if view is None:
             raise NotFound(f"golden record {golden_id} does not exist")
-        return await self.apply(tx, view, now, only_if_changed=only_if_changed, context=context)
+        return await self.apply(
+            tx, view, now, only_if_changed=only_if_changed, context=context, source=source
+        )
 
     async def apply(
         self,
@@ -80,9 +83,12 @@ class GoldenRecomputer:
         *,
         only_if_changed: bool,
         context: AuditContext = SYSTEM,
+        source: SourceKey | None = None,
     ) -> Refresh:
         """Recompute from `view` (with its values), read under the golden record's lock in
-        this transaction; values that changed are recorded as a change event by `context`.
+        this transaction; values that changed are recorded as a change event by `context`,
+        caused by `source` (the record an ingest or retirement wrote; None for a steward's
+        action or a rules recompute).
 
         With `only_if_changed`, a CURRENT result writes nothing (a rules refresh); without it,
         the golden record's version moves anyway, since its members or pins changed, and the
@@ -104,9 +110,10 @@ class GoldenRecomputer:
             changed = attribute_changes(golden.attributes, computed.attributes)
             if changed:
                 body = {"attributes": changed}
-                await tx.append_changes(
-                    [ChangeEntry(ChangeKind.ATTRIBUTES_CHANGED, golden.id, body, now, context)]
+                entry = ChangeEntry(
+                    ChangeKind.ATTRIBUTES_CHANGED, golden.id, body, now, context, source
                 )
+                await tx.append_changes([entry])
         status = status_of(len(view.members))
         if status is not golden.status:
             await tx.set_golden_status(golden.id, status)
