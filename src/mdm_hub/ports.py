@@ -341,9 +341,11 @@ class GoldenReads(Protocol):
         limit: int,
         after: str | None,
         updated_since: datetime | None = None,
+        systems: Sequence[str] | None = None,
     ) -> Page[GoldenView]:
         """Golden records of one entity type, oldest first, resuming after a page cursor;
-        with `updated_since`, only those whose version moved at or after it."""
+        with `updated_since`, only those whose version moved at or after it; with `systems`,
+        only those holding a member (live or retired) from one of them, as `changes` does."""
 
     async def golden_ids(self, entity_type: EntityType, after: str, limit: int) -> list[str]:
         """A page of golden IDs of one entity type, in ID order, each greater than `after`

@@ -1,5 +1,6 @@
 """The change feed over GraphQL, on every store: ordered pages resumable by cursor, filters,
-and who may read it (integrations, scoped to their systems, and auditors)."""
+and who may read it (integrations, scoped to their systems, and auditors); and
+`goldenRecords(updatedSince)`, which integrations may page through, scoped the same way."""
 
 from __future__ import annotations
 
@@ -104,15 +105,18 @@ query Since($since: DateTime) {
 
 
 async def test_golden_records_updated_since_a_time(store: Store) -> None:
+    """What an integration (the API consumer) pages through, as a steward does."""
     writer = await new_key(store, Role.INTEGRATION, "loader")
     await _post(store, UPSERT, {"input": record("CRM", "c1", name="Acme")}, writer)
     since = datetime.now(UTC)
     await _post(store, UPSERT, {"input": record("ERP", "e1", name="Globex")}, writer)
+    consumer = await new_key(store, Role.INTEGRATION, "bi-sync")
     steward = await new_key(store, Role.STEWARD)
 
-    async def names(since: datetime | None) -> list[str]:
+    async def names(since: datetime | None, token: str = consumer) -> list[str]:
         variables = {"since": since.isoformat() if since else None}
-        body = await _post(store, GOLDENS_SINCE, variables, steward)
+        body = await _post(store, GOLDENS_SINCE, variables, token)
+        assert "errors" not in body, body
         return [
             attribute["value"]
             for edge in body["data"]["goldenRecords"]["edges"]
@@ -124,3 +128,51 @@ async def test_golden_records_updated_since_a_time(store: Store) -> None:
     assert await names(since) == ["Globex"]
     await _post(store, UPSERT, {"input": record("CRM", "c1", name="Acme Corp")}, writer)
     assert await names(since) == ["Acme Corp", "Globex"]
+    assert await names(since, steward) == ["Acme Corp", "Globex"]
+
+
+LISTED = """
+query Listed {
+  goldenRecords(entityType: CUSTOMER) {
+    edges { node { id parent { id } related(type: CHILD_OF) { golden { id } } } }
+  }
+}"""
+ACME = {"name": "Acme Inc", "tax_id": "DE111", "city": "Berlin"}
+
+
+async def test_a_key_limited_to_systems_lists_only_golden_records_holding_their_members(
+    store: Store,
+) -> None:
+    """As the feed: a CRM-only key sees golden records with a CRM member (one that has ERP
+    members too included), not ERP-only ones, neither listed nor as a related record."""
+    writer = await new_key(store, Role.INTEGRATION, "loader")
+
+    async def upsert(system: str, source_id: str, **attributes: Any) -> str:
+        body = await _post(
+            store, UPSERT, {"input": record(system, source_id, **attributes)}, writer
+        )
+        golden_id: str = body["data"]["upsertSourceRecord"]["goldenId"]
+        return golden_id
+
+    acme = await upsert("CRM", "c1", **ACME)
+    assert await upsert("ERP", "e2", **ACME) == acme
+    globex = await upsert("ERP", "e1", name="Globex", tax_id="FR333", city="Paris")
+    initech = await upsert(
+        "CRM", "c2", name="Initech", tax_id="US444", parent={"system": "ERP", "sourceId": "e1"}
+    )
+
+    async def listed(token: str) -> dict[str, Any]:
+        body = await _post(store, LISTED, {}, token)
+        assert "errors" not in body, body
+        return {edge["node"]["id"]: edge["node"] for edge in body["data"]["goldenRecords"]["edges"]}
+
+    everything = await listed(await new_key(store, Role.INTEGRATION, "all"))
+    assert set(everything) == {acme, globex, initech}
+    assert everything[initech]["parent"] == {"id": globex}
+    assert everything[initech]["related"] == [{"golden": {"id": globex}}]
+
+    crm = await listed(await new_key(store, Role.INTEGRATION, "crm-sync", systems=["CRM"]))
+    assert set(crm) == {acme, initech}
+    assert (crm[initech]["parent"], crm[initech]["related"]) == (None, [])
+    erp = await listed(await new_key(store, Role.INTEGRATION, "erp-sync", systems=["ERP"]))
+    assert set(erp) == {acme, globex}

@@ -15,6 +15,7 @@ from mdm_hub.adapters.codecs.relationships import (
     relationships_from_rows,
 )
 from mdm_hub.adapters.codecs.sources import members_from_rows
+from mdm_hub.adapters.codecs.values import dumps
 from mdm_hub.adapters.cursors import after_position, golden_position, page_of, pending_position
 from mdm_hub.adapters.embedded.sql import ids_param
 from mdm_hub.adapters.embedded.transaction import MEMBER_COLUMNS, view_following_merges
@@ -69,10 +70,14 @@ WHERE r.targetPk IS NULL AND {_AFTER.format(at="r.recordedAt", key="r.key")}
 ORDER BY r.recordedAt, r.key LIMIT :limit
 """  # noqa: S608 - constant fragments only
 
+# The systems filter is the change feed's (outbox.py): a member, live or retired, from one.
 _GOLDENS_OF_TYPE = f"""
-SELECT * FROM golden WHERE entityType = :entityType AND mergedInto IS NULL
+SELECT * FROM golden g WHERE entityType = :entityType AND mergedInto IS NULL
   AND {_AFTER.format(at="createdAt", key="id")}
   AND (:updatedSince IS NULL OR updatedAt >= :updatedSince)
+  AND (:systems IS NULL OR EXISTS (
+    SELECT 1 FROM source_record s
+    WHERE s.goldenId = g.id AND s.system IN (SELECT value FROM json_each(:systems))))
 ORDER BY createdAt, id LIMIT :limit
 """  # noqa: S608 - constant fragments only
 
@@ -119,9 +124,15 @@ def goldens_of_type(
     limit: int,
     after: str | None,
     updated_since: datetime | None = None,
+    systems: Sequence[str] | None = None,
 ) -> list[GoldenView]:
     since = iso_text(updated_since.astimezone(UTC)) if updated_since is not None else None
-    params = {"entityType": str(entity_type), "limit": limit, "updatedSince": since}
+    params = {
+        "entityType": str(entity_type),
+        "limit": limit,
+        "updatedSince": since,
+        "systems": dumps(list(systems)) if systems is not None else None,
+    }
     rows = db.execute(_GOLDENS_OF_TYPE, {**params, **_after(after)}).fetchall()
     return _views(db, rows)
 
@@ -177,9 +188,10 @@ class EmbeddedGraphReads(ABC):
         limit: int,
         after: str | None,
         updated_since: datetime | None = None,
+        systems: Sequence[str] | None = None,
     ) -> Page[GoldenView]:
         views = await self._reading(
-            lambda db: goldens_of_type(db, entity_type, limit + 1, after, updated_since)
+            lambda db: goldens_of_type(db, entity_type, limit + 1, after, updated_since, systems)
         )
         return page_of(views, limit, golden_position)
 

@@ -65,6 +65,7 @@ class Neo4jGraphReads(ABC):
         limit: int,
         after: str | None,
         updated_since: datetime | None = None,
+        systems: Sequence[str] | None = None,
     ) -> Page[GoldenView]:
         rows = await self._read(
             Query.LIST_GOLDENS,
@@ -72,6 +73,7 @@ class Neo4jGraphReads(ABC):
             limit=limit + 1,
             # As an offset time, as stored (Neo4j orders zone-named times apart).
             updatedSince=updated_since.astimezone(UTC) if updated_since else None,
+            systems=list(systems) if systems is not None else None,
             **_after(after),
         )
         return page_of([golden_view(row) for row in rows], limit, golden_position)

@@ -27,7 +27,9 @@ RULES: Mapping[str, frozenset[Role]] = {
     "Query.resolve": RESOLVERS,
     "Query.resolveMany": RESOLVERS,
     "Query.goldenRecord": READERS,
-    "Query.goldenRecords": READERS,
+    # Paging through golden records (updatedSince: what changed) is for API consumers too;
+    # a key limited to some systems lists only golden records holding a member of them.
+    "Query.goldenRecords": RESOLVERS,
     "Query.searchGoldenRecords": READERS,
     "Query.matchCandidates": READERS,
     "Query.matchCandidate": READERS,

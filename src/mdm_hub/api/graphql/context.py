@@ -34,7 +34,10 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loaders = Loaders(self.services.store)
+        self.loaders = Loaders(self.services.store, self._limited_to)
+
+    def _limited_to(self) -> frozenset[str] | None:
+        return self.principal.systems if self.principal is not None else None
 
     async def still_authenticated(self) -> None:
         """Unauthenticated if the connection's credentials no longer hold (nothing to check

@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from mdm_hub.api.auth.scopes import may_see
 from mdm_hub.domain.records import GoldenView
 from mdm_hub.domain.relationships import (
     Direction,
@@ -61,11 +62,23 @@ def _anchor(edge: Relationship, direction: Direction) -> str:
 
 
 class Loaders:
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, systems: Callable[[], frozenset[str] | None] = lambda: None
+    ) -> None:
+        """`systems`: those the caller's key is limited to (None: any), asked when a read
+        runs (a WebSocket's caller is known only after it connects)."""
         self._store = store
-        self.goldens = DataLoader[str, GoldenView | None](load_fn=store.get_goldens)
+        self._systems = systems
+        self.goldens = DataLoader[str, GoldenView | None](load_fn=self._goldens)
         self.edges = DataLoader[EdgesOf, list[Relationship]](load_fn=self._edges)
         self.walks = DataLoader[WalkFrom, list[HierarchyStep]](load_fn=self._walks)
+
+    async def _goldens(self, golden_ids: Sequence[str]) -> list[GoldenView | None]:
+        # A neighbour a system-limited key may not see reads as absent, so no relationship
+        # field leads it to a golden record `goldenRecords` would not list.
+        systems = self._systems()
+        views = await self._store.get_goldens(golden_ids)
+        return [view if view is None or may_see(systems, view) else None for view in views]
 
     async def _edges(self, asks: Sequence[EdgesOf]) -> list[list[Relationship]]:
         found: dict[EdgesOf, list[Relationship]] = defaultdict(list)

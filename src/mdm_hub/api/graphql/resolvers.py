@@ -146,7 +146,8 @@ class Query:
     @strawberry.field(
         description="Golden records of one entity type, oldest first, by page; with "
         "updatedSince, only those whose version moved at or after that time (merged-away IDs "
-        "are left out: the change feed tells of merges)."
+        "are left out: the change feed tells of merges). A key limited to some systems sees "
+        "only golden records holding a member of them."
     )
     async def golden_records(
         self,
@@ -156,8 +157,14 @@ class Query:
         after: str | None = None,
         updated_since: datetime | None = None,
     ) -> Connection[GoldenRecord]:
+        principal = info.context.principal
+        systems = principal.systems if principal is not None else None
         page = await info.context.services.store.list_goldens(
-            entity_type, _page(first), after, updated_since
+            entity_type,
+            _page(first),
+            after,
+            updated_since,
+            sorted(systems) if systems is not None else None,
         )
         return Connection.of(page, GoldenRecord.of)
 
