@@ -98,8 +98,8 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 50
     max_tokens: int = 50_000
-    # What one query may cost before it runs: the objects it may resolve, each list field
-    # counted by its page size (`first`) or usual fan-out, nested lists multiplied.
+    # What one query or mutation may cost before it runs: the objects it may resolve, each
+    # list field counted by its page size (`first`) or usual fan-out, nested lists multiplied.
     max_query_cost: int = Field(default=50_000, ge=1)
     # A query (not a mutation: its records are written each whole) still running after this
     # long is stopped with QUERY_TIMEOUT. 0: no limit.

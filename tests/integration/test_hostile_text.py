@@ -9,8 +9,10 @@ import json
 
 from mdm_hub.domain.access import Role
 from mdm_hub.ports import Store
+from mdm_hub.services.ingest import RawRecord
 from tests.integration.conftest import client_for
-from tests.support.raw_requests import post_raw
+from tests.support.raw_requests import post_raw, problem_fields
+from tests.support.services import ingest_service
 
 UPSERT_MANY = (
     "mutation U($inputs: [SourceRecordInput!]!) "
@@ -92,3 +94,30 @@ async def test_other_arguments_with_a_lone_surrogate_are_bad_input(store: Store)
         key = await post_raw(http, create + '"variables": {"n": "k\\ud800"}}')
     assert key["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "lone surrogate" in key["errors"][0]["message"]
+
+
+async def test_a_pinned_value_with_a_lone_surrogate_is_refused_naming_where(store: Store) -> None:
+    """overrideAttribute's `value` is JSON: a surrogate in it, as text, in an object or in a
+    list, is refused naming `value` and the path inside it, and nothing is pinned."""
+    created = await ingest_service(store).upsert(RawRecord("CRM", "CUSTOMER", "p", {"name": "P"}))
+    golden_id = created.golden_id
+    pin = json.dumps(
+        {
+            "query": "mutation P($id: ID!, $v: JSON!) { overrideAttribute(goldenId: $id, "
+            'attribute: "name", value: $v, expectedVersion: 1, reason: "r") { id } }'
+        }
+    ).removesuffix("}")
+    sent = {'"x\\ud800"': "value", '{"k": "x\\ud800"}': "value.k", '["x\\ud800"]': "value[0]"}
+    async with client_for(store) as http:
+        for value, field in sent.items():
+            body = await post_raw(
+                http, pin + f', "variables": {{"id": "{golden_id}", "v": {value}}}}}'
+            )
+            [error] = body["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", value
+            assert problem_fields(error) == [field]
+            assert "lone surrogate" in error["message"]
+    view = await store.get_golden(golden_id)
+    assert view is not None
+    assert view.golden.version == 1
+    assert view.override_history == ()

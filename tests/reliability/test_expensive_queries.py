@@ -9,6 +9,7 @@ from typing import Any
 
 from mdm_hub.config import Settings
 from mdm_hub.domain.access import Role
+from mdm_hub.domain.audit import Action
 from mdm_hub.ports import Store
 from tests.integration.conftest import client_for
 from tests.support.counting_store import CountingStore
@@ -108,3 +109,38 @@ async def test_a_long_query_is_stopped_and_other_clients_are_answered_meanwhile(
     assert resolved["resolve"]["goldenId"] == parent
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"] == {"code": "QUERY_TIMEOUT", "seconds": 0.5}
+
+
+async def test_a_mutation_answering_a_deep_selection_is_refused_before_it_writes(
+    store: Store,
+) -> None:
+    """A steward mutation answers a GoldenRecord, which can nest lists as deep as a query: it
+    is priced the same way and refused before anything is written (in the issue's audit it
+    ran 33 s and answered 6 MB)."""
+    parent, _ = await family(store)
+    selection = DEEP.split("goldenRecord(id: $id) ")[1].removesuffix(" }")
+    pin = (
+        'mutation Pin($id: ID!) { overrideAttribute(goldenId: $id, attribute: "city", '
+        'value: "Basel", expectedVersion: 1, reason: "probe") SELECTION }'
+    )
+    counting = CountingStore(store)
+    async with client_for(counting) as http:  # type: ignore[arg-type]
+        gql = GraphQLClient(http)
+        counting.calls.clear()
+        refused = await gql.post(pin.replace("SELECTION", selection), {"id": parent})
+        calls = set(counting.calls)
+        unchanged = await store.get_golden(parent)
+        pins = [e for e in await store.audit_events(0, 1000) if e.action == Action.OVERRIDE]
+        allowed = await gql.post(pin.replace("SELECTION", "{ id version }"), {"id": parent})
+    [error] = refused["errors"]
+    assert refused["data"] is None
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["limit"] == Settings().max_query_cost
+    assert error["extensions"]["cost"] > error["extensions"]["limit"]
+    assert f"mutation cost {error['extensions']['cost']}" in error["message"]
+    assert calls <= {"put_api_key", "get_api_key"}  # the key's, and nothing else
+    assert unchanged is not None
+    assert unchanged.golden.version == 1
+    assert pins == []
+    # The same pin answering less is written.
+    assert allowed["data"]["overrideAttribute"] == {"id": parent, "version": 2}

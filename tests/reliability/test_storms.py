@@ -24,7 +24,8 @@ from tests.support.reliability import assert_whole, count_records
 from tests.support.services import ingest_service
 
 # Neo4j serialises upserts of one record on its lock, at 50-130 ms each with a hundred
-# waiting on this machine: a thousand there would take minutes, so it gets fewer.
+# waiting on this machine: a thousand there took 138 s (load average 4-5), far beyond the
+# ~40 s a test here may take, so it gets fewer.
 SAME_KEY_UPSERTS = {"embedded": 1000, "neo4j": 200}
 # Requests in flight at once: as many as the Neo4j driver's connection pool holds.
 IN_FLIGHT = 100

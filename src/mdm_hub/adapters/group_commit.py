@@ -8,9 +8,10 @@ Refusals are rare (a hierarchy cycle), so the replay costs little.
 
 Between works the event loop gets a turn: on the embedded store a work runs on the loop
 itself, so without it a 1,000-record batch would hold every other request (not just the
-store) for its whole length. Other requests now get as far as the store while a group is
-being written, and the store's FIFO lock lets them in when the group commits: a read waits
-for at most the rest of one group.
+store) for its whole length. Other requests run between two works: on an embedded file
+store, resolves and golden record reads go through a second connection, beside the group's
+transaction; other reads of the embedded store wait on its FIFO lock for at most the rest of
+one group.
 """
 
 from __future__ import annotations

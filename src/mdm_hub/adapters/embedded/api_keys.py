@@ -35,6 +35,10 @@ class EmbeddedApiKeys(ABC):
     async def _locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the connection while no other request uses it."""
 
+    @abstractmethod
+    async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """Run reads in one read transaction, beside the writer where the store can."""
+
     async def put_api_key(self, key: ApiKey) -> None:
         def insert(db: sqlite3.Connection) -> None:
             try:
@@ -45,7 +49,8 @@ class EmbeddedApiKeys(ABC):
         await self._locked(insert)
 
     async def get_api_key(self, prefix: str) -> ApiKey | None:
-        row = await self._locked(
+        # Every request authenticates: it must not queue behind a batch's group.
+        row = await self._reading(
             lambda db: db.execute("SELECT * FROM api_key WHERE prefix = ?", (prefix,)).fetchone()
         )
         return api_key_from_fields(row) if row else None

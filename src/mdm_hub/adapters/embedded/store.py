@@ -23,6 +23,7 @@ from mdm_hub.adapters.embedded.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from mdm_hub.adapters.embedded.graph_reads import EmbeddedGraphReads
 from mdm_hub.adapters.embedded.match_keys import upgrade_text_keys
 from mdm_hub.adapters.embedded.outbox import EmbeddedChangeFeed
+from mdm_hub.adapters.embedded.reader import open_reader
 from mdm_hub.adapters.embedded.sql import key_params
 from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
@@ -130,12 +131,15 @@ class EmbeddedStore(
     EmbeddedChangeFeed,
     EmbeddedWebhooks,
 ):
-    """One connection, one transaction at a time: SQLite serialises writers anyway, and the
-    asyncio lock keeps one request's reads from seeing another's uncommitted writes."""
+    """One connection for writes, one transaction at a time: SQLite serialises writers anyway,
+    and the asyncio lock keeps one request's reads on it from seeing another's uncommitted
+    writes. On a file, the reads that answer most requests go through a second connection
+    instead, beside the writer (reader.py)."""
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._db: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None  # see reader.py; None: reads queue here
         self._lock = asyncio.Lock()
         self._checkpointer: WalCheckpointer | None = None
         self._file: OpenedFile | None = None
@@ -167,6 +171,8 @@ class EmbeddedStore(
                 "writable and the hub restarted"
             )
             log.error("%s; reads are served", self._read_only)
+        if self._reader is None and self._checkpointer is not None and self._read_only is None:
+            self._reader = self._open_reader()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -183,6 +189,12 @@ class EmbeddedStore(
             raise StoreUnavailable(f"cannot open embedded store {self._path!r}: {exc}") from exc
         return db
 
+    def _open_reader(self) -> sqlite3.Connection:
+        try:
+            return open_reader(self._path)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open embedded store {self._path!r}: {exc}") from exc
+
     @property
     def wal_checkpoints(self) -> int:
         """How many WAL checkpoints have run beside the writer since `open`."""
@@ -192,6 +204,9 @@ class EmbeddedStore(
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -214,6 +229,20 @@ class EmbeddedStore(
                 yield db
             except sqlite3.Error as exc:
                 _raise_translated(self._path, exc)
+
+    @asynccontextmanager
+    async def _read_session(self) -> AsyncIterator[sqlite3.Connection]:
+        """A connection for reads that do not await while they hold it (reader.py)."""
+        if self._reader is None:
+            async with self._session() as db:
+                yield db
+            return
+        if self._file is not None:
+            self._file.check()
+        try:
+            yield self._reader
+        except sqlite3.Error as exc:
+            _raise_translated(self._path, exc)
 
     async def ping(self) -> None:
         """Rewrite the heartbeat row: the file must still be there and take a write."""
@@ -258,7 +287,7 @@ class EmbeddedStore(
 
     async def resolve_many(self, keys: Sequence[SourceKey]) -> list[Resolution | None]:
         refs = dumps([key_params(key) for key in keys])
-        async with self._session() as db:
+        async with self._read_session() as db:
             rows = db.execute(_RESOLVE_MANY, (refs,)).fetchall()
         # Rows come ordered by ref index: one pass, no per-row enum lookups (profiled: the
         # enum constructor was a third of this method on a 1,000-ref call).
@@ -284,7 +313,7 @@ class EmbeddedStore(
 
     async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
         """Run reads in one read transaction, so together they see one state of the store."""
-        async with self._session() as db:
+        async with self._read_session() as db:
             db.execute("BEGIN")  # one snapshot for the golden, its members and its history
             try:
                 return read(db)

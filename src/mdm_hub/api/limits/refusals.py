@@ -10,12 +10,12 @@ from mdm_hub.errors import MdmError
 class QueryTooCostly(MdmError):
     code = "QUERY_TOO_COSTLY"
 
-    def __init__(self, cost: int, limit: int) -> None:
+    def __init__(self, cost: int, limit: int, operation: str = "query") -> None:
         self.cost = cost
         self.limit = limit
         super().__init__(
-            f"query cost {cost} exceeds the limit of {limit} (MDM_MAX_QUERY_COST): ask for "
-            "smaller pages (`first`) or fewer nested lists"
+            f"{operation} cost {cost} exceeds the limit of {limit} (MDM_MAX_QUERY_COST): ask "
+            "for smaller pages (`first`) or fewer nested lists"
         )
 
     def details(self) -> dict[str, Any]:

@@ -60,9 +60,14 @@ class RequestChecks(SchemaExtension):
         if problems:
             return InvalidInput(problems)
         if operation.operation is OperationType.MUTATION:
-            return _too_many_records(operation, fragments_of(document), variables)
+            too_many = _too_many_records(operation, fragments_of(document), variables)
+            if too_many is not None:
+                return too_many
+        # A mutation is priced too: what it answers may nest lists as deep as a query's.
         cost = query_cost(execution.schema._schema, document, operation, variables)
-        return QueryTooCostly(cost, self._max_cost) if cost > self._max_cost else None
+        if cost <= self._max_cost:
+            return None
+        return QueryTooCostly(cost, self._max_cost, operation.operation.value)
 
 
 def _too_many_records(
