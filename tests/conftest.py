@@ -86,7 +86,10 @@ async def clear_graph(store: Neo4jStore) -> None:
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
     """An open, empty store of each kind."""
     if request.param == "embedded":
-        embedded = EmbeddedStore(":memory:")
+        # A file, as deployed: WAL mode, the checkpointer and the reader beside the writer
+        # are then under test too (":memory:" has one connection and no WAL).
+        folder = request.getfixturevalue("tmp_path")
+        embedded = EmbeddedStore(str(folder / "hub.db"))
         await embedded.open()
         yield embedded
         await embedded.close()
