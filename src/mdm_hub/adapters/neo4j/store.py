@@ -35,6 +35,7 @@ from mdm_hub.adapters.neo4j.graph_reads import Neo4jGraphReads
 from mdm_hub.adapters.neo4j.outbox import Neo4jChangeFeed
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.search import lucene_query
+from mdm_hub.adapters.neo4j.search_upgrade import upgrade_search
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
 from mdm_hub.adapters.neo4j.webhooks import Neo4jWebhooks
@@ -137,6 +138,7 @@ class Neo4jStore(
                 if exc.code not in SCHEMA_ALREADY_THERE:
                     raise
                 log.debug("schema %s was applied by another process", name)
+        await upgrade_search(self._write_one)
 
     async def close(self) -> None:
         if self._driver is not None:
