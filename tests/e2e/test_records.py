@@ -7,13 +7,19 @@ from playwright.async_api import Page, expect
 
 from mdm_hub.domain.access import Role
 from tests.e2e.conftest import Hub, screenshot, sign_in
-from tests.support.graphql_client import UPSERT_MANY, record
+from tests.support.graphql_client import OVERRIDE, UPSERT_MANY, record
 
 CUSTOMERS = [
     record("CRM", "c1", name="Acme Corporation", tax_id="DE811907980", city="Berlin"),
     record("CRM", "c3", name="Initech Limited", city="Austin"),
     record("ERP", "e3", name="Initech Software", email="ap@initech.example"),
 ]
+MERGE = """
+mutation Merge($ids: [ID!]!, $survivor: ID, $versions: [GoldenVersionInput!]!) {
+  merge(goldenIds: $ids, survivorId: $survivor, expectedVersions: $versions, reason: "one firm") {
+    id
+  }
+}"""
 PLAIN_UPSERT_MANY = """
 mutation UpsertMany($inputs: [SourceRecordInput!]!) {
   upsertSourceRecords(inputs: $inputs) { goldenId }
@@ -74,6 +80,57 @@ async def test_a_steward_searches_merges_unmerges_overrides_and_reads_lineage(
     await expect(lineage).to_contain_text("legal name per registry")
     await screenshot(page, "golden", hub.store)
     assert initech_software != initech
+
+
+async def test_a_steward_undoes_a_merge_from_the_survivors_page(hub: Hub, page: Page) -> None:
+    _, initech, software = await _customers(hub)
+    pin = {
+        "goldenId": software,
+        "attribute": "name",
+        "value": "Initech Software GmbH",
+        "expectedVersion": 1,
+        "reason": "registry",
+    }
+    await hub.api.data(OVERRIDE, pin)
+    versions = [{"goldenId": initech, "version": 1}, {"goldenId": software, "version": 2}]
+    await hub.api.data(
+        MERGE, {"ids": [initech, software], "survivor": initech, "versions": versions}
+    )
+    await sign_in(page, hub, Role.STEWARD, "jane")
+    await page.goto(f"{hub.url}/ui/goldens/{initech}")
+    merged = page.get_by_test_id("merged-in")
+    await expect(merged.locator("tbody tr")).to_have_count(1)
+    await expect(merged).to_contain_text(software)
+    await expect(merged).to_contain_text("ERP/e3")  # the record it brought
+
+    await page.get_by_label(f"Reason to undo the merge of {software}").fill("two firms after all")
+    await page.get_by_role("button", name=f"Undo merge of {software}").click()
+    await expect(page.get_by_role("status")).to_contain_text("unmerged")
+    await expect(page.get_by_test_id("crosswalk").locator("tbody tr")).to_have_count(1)
+    await expect(page.get_by_test_id("merged-in")).to_have_count(0)
+
+    await page.get_by_role("status").get_by_role("link", name=software).click()
+    assert page.url.endswith(f"/ui/goldens/{software}")  # its own ID again, not a new one
+    await expect(page.get_by_test_id("crosswalk")).to_contain_text("ERP/e3")
+    await expect(page.get_by_test_id("values")).to_contain_text("Initech Software GmbH")  # pin
+    await expect(page.get_by_text("was merged into this golden record")).to_have_count(0)
+
+
+async def test_a_steward_merges_into_the_survivor_they_choose(hub: Hub, page: Page) -> None:
+    _, initech, software = await _customers(hub)
+    await sign_in(page, hub, Role.STEWARD, "jane")
+    await page.goto(f"{hub.url}/ui/merge?id={initech}&id={software}")
+    survivor = page.get_by_role("radio", name=software)
+    await expect(page.get_by_role("radio", name=initech)).to_be_checked()  # the default
+    await survivor.check()
+    await page.get_by_label("Reason").fill("the software arm is the parent")
+    await page.get_by_role("button", name="Merge", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("merged")
+    assert page.url.endswith(f"/ui/goldens/{software}?done=merged")
+    await expect(page.get_by_test_id("crosswalk").locator("tbody tr")).to_have_count(2)
+    await page.goto(f"{hub.url}/ui/goldens/{initech}")  # the other ID resolves to the survivor
+    await expect(page.get_by_text(f"{initech} was merged into this golden record")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(software)
 
 
 async def test_the_record_as_of_a_past_moment_offers_no_action(hub: Hub, page: Page) -> None:
