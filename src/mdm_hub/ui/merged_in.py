@@ -39,7 +39,7 @@ def merged_in(lineage: list[dict[str, Any]], golden_id: str) -> list[MergedIn]:
             for merged in after["mergedIds"]:
                 found[merged] = MergedIn(merged, event["at"], event["actor"], event["reason"])
         elif event["action"] == Action.UNMERGE:
-            found.pop(after.get("goldenId"), None)
+            found.pop(str(after.get("goldenId")), None)
     found.pop(golden_id, None)
     return sorted(found.values(), key=lambda m: m.at, reverse=True)[:SHOWN]
 
