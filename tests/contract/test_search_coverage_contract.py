@@ -27,6 +27,7 @@ from tests.support.services import ingest_service
 PINNED = "Zorblax Holdings"
 SCHEMA_SQL = SHIPPED.parent / "adapters" / "embedded" / "schema.sql"
 OLD_NEO4J = Path(__file__).parents[1] / "support" / "search_before_golden_search.cypher"
+INDEX_NAMES = Path(__file__).parents[1] / "support" / "index_names.cypher"
 
 
 async def _customer(store: Store, source_id: str, attributes: dict[str, object]) -> str:
@@ -165,5 +166,5 @@ async def test_a_neo4j_store_made_before_golden_search_is_indexed_on_open(
 
 
 async def _indexes(store: Neo4jStore) -> set[str]:
-    records, _, _ = await store.driver.execute_query("SHOW INDEXES YIELD name")
+    records, _, _ = await store.driver.execute_query(cast(LiteralString, INDEX_NAMES.read_text()))
     return {record["name"] for record in records}

@@ -81,6 +81,9 @@ CREATE TABLE IF NOT EXISTS rejected_record (
   problems       TEXT NOT NULL,
   correlationId  TEXT
 );
+-- The reject queue filtered by the system its payload names, newest first (seq: the rowid).
+CREATE INDEX IF NOT EXISTS rejected_record_system
+  ON rejected_record (json_extract(payload, '$.system'));
 
 -- Steward not-a-match decisions between two source records (aPk < bPk).
 CREATE TABLE IF NOT EXISTS not_a_match (

@@ -96,6 +96,8 @@ class Query(StrEnum):
     SCHEMA_UPGRADE_DONE = "schema_upgrade_done"
     MARK_SCHEMA_UPGRADE = "mark_schema_upgrade"
     AWAIT_GOLDEN_SEARCH = "await_golden_search"
+    UNSYSTEMED_REJECTS = "unsystemed_rejects"
+    SET_REJECT_SYSTEMS = "set_reject_systems"
     OPEN_CANDIDATES_FOR = "open_candidates_for"
     APPEND_CHANGES = "append_changes"
     CHANGES = "changes"
