@@ -3,6 +3,9 @@ browser, on each store; an auditor reads the same pages with nothing to act on."
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from playwright.async_api import Page, expect
 
 from mdm_hub.domain.access import Role
@@ -133,15 +136,27 @@ async def test_a_steward_merges_into_the_survivor_they_choose(hub: Hub, page: Pa
     await expect(page.get_by_role("heading", level=1)).to_contain_text(software)
 
 
-async def test_the_record_as_of_a_past_moment_offers_no_action(hub: Hub, page: Page) -> None:
+async def test_the_record_as_of_a_past_moment_shows_what_it_was_then(hub: Hub, page: Page) -> None:
     _, initech, _ = await _customers(hub)
+    await asyncio.sleep(1.1)  # the as-of field reads to the second
+    then = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    renamed = record("CRM", "c3", name="Initech Holdings", city="Austin")
+    await hub.api.data(UPSERT_MANY, {"inputs": [renamed]})
     await sign_in(page, hub, Role.STEWARD, "jane")
     await page.goto(f"{hub.url}/ui/goldens/{initech}")
-    await page.get_by_label("As of (UTC)").fill("2999-01-01T00:00")
+    name_row = page.get_by_test_id("values").locator("tr", has_text="name").first
+    await expect(name_row).to_contain_text("Initech Holdings")
+    await expect(name_row).to_contain_text("CRM/c3 v2")  # which member, which version
+
+    await page.get_by_label("As of (UTC)").fill(then)
     await page.get_by_role("button", name="Show").click()
-    await expect(page.get_by_test_id("as-of")).to_contain_text("2999-01-01")
-    await expect(page.get_by_test_id("values")).to_contain_text("Initech Limited")
+    await expect(page.get_by_test_id("as-of")).to_contain_text(then)
+    await expect(name_row).to_contain_text("Initech Limited")
+    await expect(name_row).to_contain_text("CRM/c3 v1")
+    await expect(page.get_by_test_id("values")).not_to_contain_text("Initech Holdings")
     await expect(page.get_by_test_id("override")).to_have_count(0)
+    await expect(page.get_by_role("button")).to_have_count(2)  # sign out, as-of "Show"
+    await expect(page.locator("form[method=post]:not([action='/ui/signout'])")).to_have_count(0)
 
 
 async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: Page) -> None:
