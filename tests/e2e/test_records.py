@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from playwright.async_api import Page, expect
 
 from mdm_hub.domain.access import Role
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.reference import UnmappedCode
 from tests.e2e.conftest import Hub, screenshot, sign_in
 from tests.support.graphql_client import OVERRIDE, UPSERT_MANY, record
 
@@ -23,6 +25,8 @@ mutation Merge($ids: [ID!]!, $survivor: ID, $versions: [GoldenVersionInput!]!) {
     id
   }
 }"""
+CUSTOMER_C9 = {"system": "CRM", "sourceId": "c9"}
+DORMANT = UnmappedCode("CRM", EntityType.CUSTOMER, "status", "record_status", "Dormant")
 PLAIN_UPSERT_MANY = """
 mutation UpsertMany($inputs: [SourceRecordInput!]!) {
   upsertSourceRecords(inputs: $inputs) { goldenId }
@@ -106,6 +110,7 @@ async def test_a_steward_undoes_a_merge_from_the_survivors_page(hub: Hub, page: 
     await expect(merged).to_contain_text(software)
     await expect(merged).to_contain_text("ERP/e3")  # the record it brought
 
+    await screenshot(page, "undo-merge", hub.store)
     await page.get_by_label(f"Reason to undo the merge of {software}").fill("two firms after all")
     await page.get_by_role("button", name=f"Undo merge of {software}").click()
     await expect(page.get_by_role("status")).to_contain_text("unmerged")
@@ -181,14 +186,29 @@ async def test_an_auditor_reads_records_with_no_action_offered(hub: Hub, page: P
     await expect(page.locator("form[method=post]:not([action='/ui/signout'])")).to_have_count(0)
 
 
-async def test_the_queues_list_rejected_records_with_counts(hub: Hub, page: Page) -> None:
+async def test_the_queues_list_their_entries_with_counts_and_filter_by_system(
+    hub: Hub, page: Page
+) -> None:
     bad = record("NOPE", "x1", name="Nobody")
     body = await hub.api.post(PLAIN_UPSERT_MANY, {"inputs": [bad]})
     assert body["errors"]
+    waiting = record("PSA", "p1", "PROJECT", code="P1", name="Relaunch", customer=CUSTOMER_C9)
+    await hub.api.data(UPSERT_MANY, {"inputs": [waiting]})
+    await hub.store.write(lambda tx: tx.count_unmapped_codes([DORMANT, DORMANT], datetime.now(UTC)))
     await sign_in(page, hub, Role.STEWARD, "jane")
     await page.get_by_role("link", name="Queues").click()
     rejects = page.get_by_test_id("rejects")
     await expect(rejects).to_contain_text("NOPE/CUSTOMER/x1")
     await expect(rejects).to_contain_text("is not declared")
     await expect(page.get_by_role("heading", name="Rejected records (1)")).to_be_visible()
+    await expect(page.get_by_test_id("pending")).to_contain_text("CRM/CUSTOMER/c9")
+    await expect(page.get_by_role("heading", name="Pending references (1)")).to_be_visible()
+    await expect(page.get_by_test_id("unmapped")).to_contain_text("Dormant")
+    await expect(page.get_by_role("heading", name="Unmapped codes (1)")).to_be_visible()
     await screenshot(page, "queues", hub.store)
+
+    await page.get_by_label("Source system").fill("CRM")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.get_by_role("heading", name="Rejected records (0)")).to_be_visible()
+    await expect(page.get_by_test_id("pending")).to_contain_text("PSA/p1")  # waits for CRM
+    await expect(page.get_by_test_id("unmapped")).to_contain_text("Dormant")

@@ -53,6 +53,9 @@ async def _status(hub: Hub, candidate_id: str) -> str:
 
 async def test_a_steward_matches_one_candidate_and_rejects_another(hub: Hub, page: Page) -> None:
     ann, unsure = await _queue_two(hub)
+    await page.goto(f"{hub.url}/ui/signin")
+    await expect(page.get_by_label("API key")).to_be_visible()
+    await screenshot(page, "signin", hub.store)
     await sign_in(page, hub, Role.STEWARD, "jane")
     await expect(page.get_by_test_id("chain")).to_contain_text("Intact")
     await expect(page.get_by_test_id("count-candidates")).to_have_text("2")
