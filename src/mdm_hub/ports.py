@@ -388,8 +388,11 @@ class GraphReads(Protocol):
         """Golden records reachable from each of these along `relationship` edges within
         `max_depth` steps (OUT: ancestors, IN: descendants), each once at its nearest depth."""
 
-    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
-        """References still waiting for their target, oldest first, after a page cursor."""
+    async def pending_references(
+        self, limit: int, after: str | None, system: str | None = None
+    ) -> Page[PendingReference]:
+        """References still waiting for their target, oldest first, after a page cursor; with
+        `system`, only those whose referring record or target is of that system."""
 
 
 class QueueReads(Protocol):
@@ -414,8 +417,9 @@ class QueueReads(Protocol):
     async def record_rejects(self, rejects: Sequence[RejectedRecord]) -> None:
         """Keep rejected input with its reasons (outside any master-data transaction)."""
 
-    async def list_rejects(self, limit: int) -> list[RejectedRecord]:
-        """The most recent rejected records, newest first."""
+    async def list_rejects(self, limit: int, system: str | None = None) -> list[RejectedRecord]:
+        """The most recent rejected records, newest first; with `system`, only those whose
+        payload names that system."""
 
     async def unmapped_codes(
         self,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mdm_hub.ui.gateway import OperationError
 from mdm_hub.ui.workbench import Workbench
 
 SHOWN = 100
+EMPTY: dict[str, Any] = {
+    "rejectedRecords": [],
+    "pendingReferences": {"edges": [], "pageInfo": {"hasNextPage": False}},
+    "unmappedCodes": {"edges": [], "pageInfo": {"hasNextPage": False}},
+}
 
 
 def queues_router(wb: Workbench) -> APIRouter:
@@ -16,21 +24,18 @@ def queues_router(wb: Workbench) -> APIRouter:
     @router.get("/queues", response_class=HTMLResponse)
     async def queues(request: Request) -> Response:
         user = await wb.user(request)
-        data = await wb.run(request, user, "Queues", {"first": SHOWN})
-        system = request.query_params.get("system", "")
+        # Filtered by the API, over each whole queue: a page of the first entries filtered
+        # here would miss (and miscount) the rest.
+        system = request.query_params.get("system", "").strip()
+        variables = {"first": SHOWN, "system": system or None}
+        error = None
+        try:
+            data = await wb.run(request, user, "Queues", variables)
+        except OperationError as failed:  # a system code too long, say: nothing to show
+            error, data = failed, EMPTY
         pending = [e["node"] for e in data["pendingReferences"]["edges"]]
         unmapped = [e["node"] for e in data["unmappedCodes"]["edges"]]
         rejects = data["rejectedRecords"]
-        if system:
-            pending = [
-                p for p in pending if system in (p["referrer"]["system"], p["target"]["system"])
-            ]
-            unmapped = [u for u in unmapped if u["system"] == system]
-            rejects = [
-                r
-                for r in rejects
-                if isinstance(r["payload"], dict) and r["payload"].get("system") == system
-            ]
         return wb.render(
             request,
             "queues.html",
@@ -43,6 +48,7 @@ def queues_router(wb: Workbench) -> APIRouter:
             unmapped=unmapped,
             unmapped_more=data["unmappedCodes"]["pageInfo"]["hasNextPage"],
             shown=SHOWN,
+            error=error,
         )
 
     return router

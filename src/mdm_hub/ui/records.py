@@ -1,5 +1,5 @@
 """Search, the golden record page (values, pins, crosswalk, relationships, lineage, as of a
-date), and the steward's actions on it: override, clear a pin, unmerge."""
+date), and the steward's actions on it: override, clear a pin, unmerge, undo a merge."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mdm_hub.domain.access import Principal
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ui.forms import expected_version, expected_versions, text
 from mdm_hub.ui.gateway import OperationError
+from mdm_hub.ui.merged_in import with_members
 from mdm_hub.ui.session import may
 from mdm_hub.ui.workbench import Workbench
 
@@ -102,6 +103,8 @@ def records_router(wb: Workbench) -> APIRouter:
             "sources": sources,
             "versions": expected_versions(form),
             "reason": text(form, "reason"),
+            # Set by "undo merge": the merged-away record the members go back to.
+            "target": text(form, "target") or None,
         }
         try:
             result = (await wb.run(request, user, "Unmerge", variables))["unmerge"]
@@ -167,6 +170,7 @@ async def _golden_page(
     lineage: list[dict[str, Any]] = []
     if may(user, "Query.lineage"):
         lineage = (await wb.run(request, user, "Lineage", {"id": found["id"]}))["lineage"]
+    merged = [] if as_of else await with_members(wb, request, user, found, lineage)
     status = 200 if error is None else (409 if error.code == "VERSION_CONFLICT" else 400)
     return wb.render(
         request,
@@ -178,6 +182,7 @@ async def _golden_page(
         as_of=as_of,
         as_of_input=request.query_params.get("asOf", ""),
         lineage=lineage,
+        merged_in=merged,
         error=error,
         done=request.query_params.get("done"),
         target=request.query_params.get("target"),

@@ -30,6 +30,12 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
     )
 
 
+def payload_system(payload: Mapping[str, Any]) -> str:
+    """The system a reject's payload names ("" when none): what the queue is filtered by."""
+    system = payload.get("system") if isinstance(payload, Mapping) else None
+    return system if isinstance(system, str) else ""
+
+
 def payload_to_json(payload: Mapping[str, Any]) -> str:
     # A reject's payload may hold anything a caller sent; never fail to keep it, and keep it
     # as JSON every client can read back (see kept_as_json).

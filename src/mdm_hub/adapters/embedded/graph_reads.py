@@ -67,6 +67,7 @@ SELECT s.system, s.entityType, s.sourceId, s.goldenId, r.attribute, r.type, r.ta
        r.targetEntityType, r.targetSourceId, r.sourceVersion, r.recordedAt
 FROM reference r JOIN source_record s ON s.pk = r.sourcePk
 WHERE r.targetPk IS NULL AND {_AFTER.format(at="r.recordedAt", key="r.key")}
+  AND (:system IS NULL OR s.system = :system OR r.targetSystem = :system)
 ORDER BY r.recordedAt, r.key LIMIT :limit
 """  # noqa: S608 - constant fragments only
 
@@ -166,8 +167,10 @@ def walk(
     return [HierarchyStep(row["anchorId"], row["goldenId"], row["depth"]) for row in rows]
 
 
-def pending(db: sqlite3.Connection, limit: int, after: str | None) -> list[PendingReference]:
-    rows = db.execute(_PENDING, {"limit": limit, **_after(after)}).fetchall()
+def pending(
+    db: sqlite3.Connection, limit: int, after: str | None, system: str | None
+) -> list[PendingReference]:
+    rows = db.execute(_PENDING, {"limit": limit, "system": system, **_after(after)}).fetchall()
     return [pending_reference_from_fields(row) for row in rows]
 
 
@@ -216,6 +219,8 @@ class EmbeddedGraphReads(ABC):
             lambda db: walk(db, golden_ids, relationship, direction, max_depth)
         )
 
-    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
-        found = await self._reading(lambda db: pending(db, limit + 1, after))
+    async def pending_references(
+        self, limit: int, after: str | None, system: str | None = None
+    ) -> Page[PendingReference]:
+        found = await self._reading(lambda db: pending(db, limit + 1, after, system))
         return page_of(found, limit, pending_position)

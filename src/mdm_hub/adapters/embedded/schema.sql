@@ -81,6 +81,9 @@ CREATE TABLE IF NOT EXISTS rejected_record (
   problems       TEXT NOT NULL,
   correlationId  TEXT
 );
+-- The reject queue filtered by the system its payload names, newest first (seq: the rowid).
+CREATE INDEX IF NOT EXISTS rejected_record_system
+  ON rejected_record (json_extract(payload, '$.system'));
 
 -- Steward not-a-match decisions between two source records (aPk < bPk).
 CREATE TABLE IF NOT EXISTS not_a_match (
@@ -251,6 +254,35 @@ END;
 INSERT INTO source_search (rowid, entityType, body)
 SELECT pk, entityType, body FROM source_search_row
 WHERE NOT EXISTS (SELECT 1 FROM source_search);
+
+-- The same values of what stewards pinned (overrides in force), one row per golden record, so
+-- a record is found by its pinned name too. Rewritten by a trigger when a pin is set or
+-- cleared, in that transaction. Keyed by golden ID, not rowid: golden's rowid may change in
+-- a VACUUM; finding a row by ID scans only the pinned records. A file made before it is
+-- indexed once. Merged-away records keep their pins (an unmerge revives them): the search
+-- leaves them out.
+CREATE VIRTUAL TABLE IF NOT EXISTS pin_search USING fts5 (
+  goldenId UNINDEXED, entityType, body, tokenize = 'trigram'
+);
+CREATE VIEW IF NOT EXISTS pin_search_row (goldenId, entityType, body) AS
+SELECT o.goldenId, g.entityType, group_concat(json_extract(o.value, '$'), ' ')
+FROM steward_override o JOIN golden g ON g.id = o.goldenId
+WHERE o.action = 'PIN'
+  AND o.attribute IN ('name', 'legal_name', 'given_name', 'middle_name', 'family_name',
+                      'email', 'tax_id', 'employee_number', 'code')
+  AND o.revision = (
+    SELECT max(l.revision) FROM steward_override l
+    WHERE l.goldenId = o.goldenId AND l.attribute = o.attribute
+  )
+GROUP BY o.goldenId;
+CREATE TRIGGER IF NOT EXISTS pin_search_override AFTER INSERT ON steward_override BEGIN
+  DELETE FROM pin_search WHERE goldenId = NEW.goldenId;
+  INSERT INTO pin_search (goldenId, entityType, body)
+  SELECT goldenId, entityType, body FROM pin_search_row WHERE goldenId = NEW.goldenId;
+END;
+INSERT INTO pin_search (goldenId, entityType, body)
+SELECT goldenId, entityType, body FROM pin_search_row
+WHERE NOT EXISTS (SELECT 1 FROM pin_search);
 
 -- The outbox: change events for downstream systems (domain/changes.py), written with the
 -- change they describe. AUTOINCREMENT: a position is never reused, even after pruning.

@@ -1,5 +1,6 @@
-"""Golden record search on the embedded store: the FTS5 trigram index of source records
-(schema.sql keeps it), ranked by bm25 over the trigrams shared with the text."""
+"""Golden record search on the embedded store: the FTS5 trigram indexes of source records and
+of steward pins (schema.sql keeps them), ranked by bm25 over the trigrams shared with the
+text."""
 
 from __future__ import annotations
 
@@ -10,16 +11,30 @@ from mdm_hub.domain.search import SearchText
 
 MAX_TRIGRAMS = 64
 
+# Each index proposes at most `pool` rows (bounded cost); a golden record is ranked by its
+# best row. A pin's row stands for its golden record itself, unless that was merged away.
 _SEARCH = """
-SELECT s.goldenId AS id, min(f.rank) AS best
+SELECT id, min(rank) AS best
 FROM (
-  SELECT rowid, rank FROM source_search WHERE source_search MATCH ? ORDER BY rank LIMIT ?
-) AS f
-JOIN source_record s ON s.pk = f.rowid
-WHERE s.entityType = ? AND s.goldenId IS NOT NULL
-GROUP BY s.goldenId
+  SELECT s.goldenId AS id, f.rank
+  FROM (
+    SELECT rowid, rank FROM source_search WHERE source_search MATCH :match
+    ORDER BY rank LIMIT :pool
+  ) AS f
+  JOIN source_record s ON s.pk = f.rowid
+  WHERE s.entityType = :entityType AND s.goldenId IS NOT NULL
+  UNION ALL
+  SELECT p.goldenId, p.rank
+  FROM (
+    SELECT goldenId, rank FROM pin_search WHERE pin_search MATCH :match
+    ORDER BY rank LIMIT :pool
+  ) AS p
+  JOIN golden g ON g.id = p.goldenId
+  WHERE g.entityType = :entityType AND g.mergedInto IS NULL
+)
+GROUP BY id
 ORDER BY best, id
-LIMIT ?
+LIMIT :limit
 """
 
 
@@ -42,5 +57,11 @@ def search_goldens(
     expression = match_expression(entity_type, text)
     if expression is None:
         return []
-    rows = db.execute(_SEARCH, (expression, pool, entity_type.value, limit)).fetchall()
+    parameters = {
+        "match": expression,
+        "pool": pool,
+        "entityType": entity_type.value,
+        "limit": limit,
+    }
+    rows = db.execute(_SEARCH, parameters).fetchall()
     return [row[0] for row in rows]

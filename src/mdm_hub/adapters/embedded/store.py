@@ -404,11 +404,18 @@ class EmbeddedStore(
                 ],
             )
 
-    async def list_rejects(self, limit: int) -> list[RejectedRecord]:
+    async def list_rejects(self, limit: int, system: str | None = None) -> list[RejectedRecord]:
         async with self._session() as db:
-            rows = db.execute(
-                "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
-            ).fetchall()
+            if system is None:
+                rows = db.execute(
+                    "SELECT * FROM rejected_record ORDER BY seq DESC LIMIT ?", (limit,)
+                ).fetchall()
+            else:  # the expression of index rejected_record_system
+                rows = db.execute(
+                    "SELECT * FROM rejected_record WHERE json_extract(payload, '$.system') = ? "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (system, limit),
+                ).fetchall()
         return [reject_from_fields(row) for row in rows]
 
 

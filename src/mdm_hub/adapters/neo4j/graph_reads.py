@@ -108,8 +108,12 @@ class Neo4jGraphReads(ABC):
         )
         return [HierarchyStep(row["anchorId"], row["goldenId"], row["depth"]) for row in rows]
 
-    async def pending_references(self, limit: int, after: str | None) -> Page[PendingReference]:
-        rows = await self._read(Query.PENDING_REFERENCES, limit=limit + 1, **_after(after))
+    async def pending_references(
+        self, limit: int, after: str | None, system: str | None = None
+    ) -> Page[PendingReference]:
+        rows = await self._read(
+            Query.PENDING_REFERENCES, limit=limit + 1, system=system, **_after(after)
+        )
         return page_of(
             [pending_reference_from_fields(row) for row in rows], limit, pending_position
         )

@@ -1,5 +1,5 @@
-"""Golden record search on Neo4j: a Lucene query for the full-text index of source records
-(cypher/schema/12_source_record_search.cypher)."""
+"""Golden record search on Neo4j: a Lucene query for the full-text index of source records and
+pinned golden records (cypher/schema/15_golden_search.cypher)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,12 @@ from neo4j import (
 from neo4j.exceptions import ClientError, ConstraintError, DriverError, Neo4jError
 
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
-from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
+from mdm_hub.adapters.codecs.rejects import (
+    payload_system,
+    payload_to_json,
+    problems_to_json,
+    reject_from_fields,
+)
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
 from mdm_hub.adapters.codecs.values import entity_type_from_text, golden_status_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
@@ -37,6 +42,7 @@ from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.search import lucene_query
 from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
+from mdm_hub.adapters.neo4j.upgrades import upgrade_data
 from mdm_hub.adapters.neo4j.webhooks import Neo4jWebhooks
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.queues import QueueSizes
@@ -137,6 +143,7 @@ class Neo4jStore(
                 if exc.code not in SCHEMA_ALREADY_THERE:
                     raise
                 log.debug("schema %s was applied by another process", name)
+        await upgrade_data(self._write_one)
 
     async def close(self) -> None:
         if self._driver is not None:
@@ -314,13 +321,14 @@ class Neo4jStore(
                 "payload": payload_to_json(r.payload),
                 "problems": problems_to_json(r.problems),
                 "correlationId": r.correlation_id,
+                "system": payload_system(r.payload),
             }
             for r in rejects
         ]
         await self._write_one(Query.RECORD_REJECTS, rejects=params)
 
-    async def list_rejects(self, limit: int) -> list[RejectedRecord]:
-        rows = await self._read(Query.LIST_REJECTS, limit=limit)
+    async def list_rejects(self, limit: int, system: str | None = None) -> list[RejectedRecord]:
+        rows = await self._read(Query.LIST_REJECTS, limit=limit, system=system)
         return [reject_from_fields(row["reject"]) for row in rows]
 
 

@@ -52,6 +52,7 @@ from mdm_hub.domain.records import (
     StoredSource,
 )
 from mdm_hub.domain.relationships import LinkedReference, ReferenceChanges
+from mdm_hub.domain.search import SEARCHED_ATTRIBUTES, search_text
 from mdm_hub.errors import AuditHeadMissing, NotFound
 from mdm_hub.matching.rarity import key_weights
 from mdm_hub.ports import WorkHint
@@ -327,6 +328,7 @@ class Neo4jTransaction(
         source = {
             **key_params(record.key),
             "attributes": record.attributes_json or dumps(record.attributes),
+            "searchText": search_text(record.attributes),
             "contentHash": record.content_hash,
             "version": record.version,
             "observedAt": record.observed_at,
@@ -449,6 +451,10 @@ class Neo4jTransaction(
         )
         if rows[0]["added"] != 1:
             raise NotFound(f"golden record {golden_id} does not exist")
+        # Search finds the record by its pins in force: kept in the pin's transaction.
+        await self._run(
+            Query.REFRESH_PIN_SEARCH, goldenIds=[golden_id], searched=list(SEARCHED_ATTRIBUTES)
+        )
 
     async def update_golden(
         self,

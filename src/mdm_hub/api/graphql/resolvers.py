@@ -25,6 +25,7 @@ from mdm_hub.api.graphql.types import (
     UpsertResult,
 )
 from mdm_hub.api.graphql.upsert_metrics import count_upserts
+from mdm_hub.domain.attributes import SYSTEM_CODE_MAX
 from mdm_hub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from mdm_hub.domain.records import SourceKey, utc_now
 from mdm_hub.domain.text import check_encodable
@@ -59,6 +60,12 @@ def _page(first: int) -> int:
     if not 0 < first <= MAX_PAGE_SIZE:
         raise InvalidInput([Problem("first", f"must be 1 to {MAX_PAGE_SIZE}")])
     return first
+
+
+def _system(system: str | None) -> str | None:
+    if system is not None and not 0 < len(system) <= SYSTEM_CODE_MAX:
+        raise InvalidInput([Problem("system", f"must be 1 to {SYSTEM_CODE_MAX} characters")])
+    return system
 
 
 def _raw(record: SourceRecordInput) -> RawRecord:
@@ -169,18 +176,34 @@ class Query:
         return Connection.of(page, GoldenRecord.of)
 
     @strawberry.field(
-        description="References to records the hub has not seen yet, oldest first, by page."
+        description=(
+            "References to records the hub has not seen yet, oldest first, by page; with "
+            "`system`, only those whose referring record or target is of that system."
+        )
     )
     async def pending_references(
-        self, info: AppInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self,
+        info: AppInfo,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        system: str | None = None,
     ) -> Connection[PendingReference]:
-        page = await info.context.services.store.pending_references(_page(first), after)
+        page = await info.context.services.store.pending_references(
+            _page(first), after, _system(system)
+        )
         now = utc_now()
         return Connection.of(page, lambda pending: PendingReference.of(pending, now))
 
-    @strawberry.field(description="Records that failed validation, newest first.")
-    async def rejected_records(self, info: AppInfo, first: int = 50) -> list[RejectedRecord]:
-        rejects = await info.context.services.store.list_rejects(_page(first))
+    @strawberry.field(
+        description=(
+            "Records that failed validation, newest first; with `system`, only those that name "
+            "that system."
+        )
+    )
+    async def rejected_records(
+        self, info: AppInfo, first: int = 50, system: str | None = None
+    ) -> list[RejectedRecord]:
+        rejects = await info.context.services.store.list_rejects(_page(first), _system(system))
         return [RejectedRecord.of(r) for r in rejects]
 
     @strawberry.field(description="Every API key, revoked and expired ones too (admins).")

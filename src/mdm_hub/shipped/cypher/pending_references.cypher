@@ -1,6 +1,9 @@
-// References still waiting for their target, oldest first, one page after a cursor position.
+// References still waiting for their target, oldest first, one page after a cursor position;
+// with $system, only those whose referring record or target is of that system.
 MATCH (r:Pending)
-WHERE $afterAt IS NULL OR r.recordedAt > $afterAt OR (r.recordedAt = $afterAt AND r.key > $afterKey)
+WHERE ($afterAt IS NULL OR r.recordedAt > $afterAt OR (r.recordedAt = $afterAt AND r.key > $afterKey))
+  AND ($system IS NULL OR r.targetSystem = $system
+       OR EXISTS { MATCH (:SourceRecord {system: $system})-[:ASSERTS]->(r) })
 WITH r ORDER BY r.recordedAt, r.key LIMIT $limit
 MATCH (s:SourceRecord)-[:ASSERTS]->(r)
 MATCH (s)-[:MEMBER_OF]->(g:Golden)

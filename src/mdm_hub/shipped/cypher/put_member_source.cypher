@@ -2,7 +2,8 @@
 // put_source and set_membership statements one after the other. No golden record: no row,
 // and the caller rolls the whole transaction back.
 MERGE (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
-SET s.attributes = $attributes, s.contentHash = $contentHash, s.version = $version,
+SET s.attributes = $attributes, s.searchText = $searchText,
+    s.contentHash = $contentHash, s.version = $version,
     s.observedAt = $observedAt, s.recordedAt = $recordedAt, s.sent = $sent
 CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
   version: $version, attributes: $attributes, contentHash: $contentHash,

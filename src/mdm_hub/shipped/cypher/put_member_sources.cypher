@@ -7,7 +7,8 @@
 UNWIND $sources AS src
 CALL (src) {
   CREATE (s:SourceRecord {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
-  SET s.attributes = src.attributes, s.contentHash = src.contentHash, s.version = src.version,
+  SET s.attributes = src.attributes, s.searchText = src.searchText,
+      s.contentHash = src.contentHash, s.version = src.version,
       s.observedAt = src.observedAt, s.recordedAt = src.recordedAt, s.sent = src.sent
   CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
     version: src.version, attributes: src.attributes, contentHash: src.contentHash,

@@ -1,6 +1,7 @@
 // Insert a source record or store its new version; every version is kept as a node.
 MERGE (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
-SET s.attributes = $attributes, s.contentHash = $contentHash, s.version = $version,
+SET s.attributes = $attributes, s.searchText = $searchText,
+    s.contentHash = $contentHash, s.version = $version,
     s.observedAt = $observedAt, s.recordedAt = $recordedAt, s.sent = $sent
 CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
   version: $version, attributes: $attributes, contentHash: $contentHash,
