@@ -5,6 +5,7 @@ mappings), then validated strictly. What was sent for each converted value is ke
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 
 from mdm_hub.domain.attributes import AttributeProblems, validate_attributes
 from mdm_hub.domain.entity_types import EntityType
@@ -80,13 +81,19 @@ def _declared(
         return Problem(
             "system",
             f"system {code!r} is not declared: declare it (code, name, kind) in "
-            f"{systems.origin}; `mdm-hub systems` lists the declared systems",
+            f"{_file_name(systems)}; `mdm-hub systems` lists the declared systems",
         )
     if not declared.sends(entity_type):
         sends = ", ".join(declared.entity_types)
         return Problem(
             "system",
             f"system {code!r} is declared to send {sends}, not {entity_type}: add "
-            f"{entity_type} to its entity_types in {systems.origin}",
+            f"{entity_type} to its entity_types in {_file_name(systems)}",
         )
     return declared
+
+
+def _file_name(systems: SystemRegistry) -> str:
+    # The file's name only: these reasons reach API clients and the reject queue, which have
+    # no business knowing where the hub is installed; the operator knows MDM_SYSTEMS_FILE.
+    return f"{PurePath(systems.origin).name} (MDM_SYSTEMS_FILE)"

@@ -134,7 +134,9 @@ def test_an_undeclared_system_is_refused_naming_it_and_where_to_declare_it() -> 
     [problem] = refused.value.problems
     assert problem.field == "system"
     assert "'BILLING' is not declared" in problem.reason
-    assert "/etc/mdm/systems.yaml" in problem.reason
+    # The file and its setting, never where the hub is installed: API clients read this.
+    assert "systems.yaml (MDM_SYSTEMS_FILE)" in problem.reason
+    assert "/etc/mdm" not in problem.reason
     assert "mdm-hub systems" in problem.reason
 
 
