@@ -14,6 +14,7 @@ from mdm_hub.adapters.codecs.values import (
     optional_field,
 )
 from mdm_hub.domain.records import RejectedRecord
+from mdm_hub.domain.text import printable
 from mdm_hub.errors import Problem
 
 
@@ -33,7 +34,8 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
 def payload_system(payload: Mapping[str, Any]) -> str:
     """The system a reject's payload names ("" when none): what the queue is filtered by."""
     system = payload.get("system") if isinstance(payload, Mapping) else None
-    return system if isinstance(system, str) else ""
+    # Escaped as the payload is (kept_as_json): a refused system may hold a lone surrogate.
+    return printable(system) if isinstance(system, str) else ""
 
 
 def payload_to_json(payload: Mapping[str, Any]) -> str:
