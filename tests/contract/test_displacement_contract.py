@@ -11,11 +11,13 @@ import pytest
 
 from mdm_hub.domain.audit import Action, AuditContext
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.records import SourceKey, UpsertOutcome, UpsertResult
 from mdm_hub.domain.relationships import Direction, RelationshipType
+from mdm_hub.matching.rules import MatchRules
 from mdm_hub.ports import Store
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.merges import MergeService
 from mdm_hub.services.versions import ExpectedVersion
 from mdm_hub.wiring import shipped_matcher, shipped_rules
@@ -290,3 +292,97 @@ async def test_a_subsidiary_held_by_more_evidence_than_its_parent_has_stays(
     else:
         assert membership < score
         assert (parent, child != holding) == (holding, True)
+
+
+def _weighing_parents() -> RecordMatcher:
+    """The shipped rules, with customers also compared by the golden record their parent
+    reference resolves to: a customer is then matched again when its parent arrives."""
+    shipped = shipped_matcher()
+    rules = {t: shipped.rules_for(t) for t in EntityType}
+    document = rules[EntityType.CUSTOMER].rules.model_dump(mode="json", exclude_none=True)
+    document["comparisons"].append(
+        {
+            "attributes": ["parent"],
+            "comparator": "reference",
+            "levels": [{"min": 1.0, "m": 0.9, "u": 0.02}],
+            "otherwise": {"m": 0.1, "u": 0.98},
+        }
+    )
+    rules[EntityType.CUSTOMER] = MatchRules.parse(document, "customer.yaml")
+    return RecordMatcher(rules)
+
+
+PARIS = {**LYON, "address_line1": "12 Rue de la Paix", "city": "Paris", "postal_code": "75002"}
+GROUP = [
+    customer("salesforce", "S_GP", **PARIS, name="Bellows Group SA"),
+    customer(
+        "salesforce", "S_H", **LYON, name="Bellows Holdings SAS", parent=ref("salesforce", "S_GP")
+    ),
+    # The ERP's subsidiary joins the CRM holding's golden record before its own parent comes.
+    customer(
+        "netsuite",
+        "N_F",
+        **LYON,
+        name="Bellows Financial Services SAS",
+        parent=ref("netsuite", "N_H"),
+    ),
+    # Its parent says little of itself: on arrival it matches that golden record less well
+    # than the subsidiary does, and stays apart.
+    customer(
+        "netsuite",
+        "N_H",
+        name="Bellows Holdings SAS",
+        city="Lyon",
+        country="FR",
+        parent=ref("netsuite", "N_GP"),
+    ),
+    # Its own parent arrives: matched again, it now agrees with the CRM holding's parent too.
+    customer("netsuite", "N_GP", **PARIS, name="Bellows Group SA"),
+]
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "batched"])
+async def test_a_parent_matched_again_displaces_its_subsidiary(store: Store, batched: bool) -> None:
+    ingest = IngestService(store, _weighing_parents(), rules=shipped_rules(), clock=ticking_clock())
+    if batched:
+        results = await ingest.upsert_many(GROUP)
+    else:
+        results = [await ingest.upsert(record) for record in GROUP]
+    _, _, child, parent, _ = results
+    assert isinstance(child, UpsertResult)
+    assert isinstance(parent, UpsertResult)
+    assert parent.outcome is UpsertOutcome.CREATED  # kept apart on arrival
+    assert parent.score is not None
+    assert child.score is not None
+    assert parent.score < child.score
+
+    keys = [SourceKey(str(r.system), EntityType.CUSTOMER, str(r.source_id)) for r in GROUP]
+    found: dict[str, set[str]] = {}
+    for record, resolution in zip(GROUP, await store.resolve_many(keys), strict=True):
+        assert resolution is not None
+        found.setdefault(resolution.golden_id, set()).add(str(record.source_id))
+    assert set(map(frozenset, found.values())) == {
+        frozenset({"S_GP", "N_GP"}),
+        frozenset({"S_H", "N_H"}),
+        frozenset({"N_F"}),
+    }
+    events = await store.audit_events(0, 1000)
+    moves = [e for e in events if e.action in (Action.REMATCH_SPLIT, Action.REMATCH_MERGE)]
+    assert [e.action for e in moves] == [Action.REMATCH_SPLIT, Action.REMATCH_MERGE]
+    split, merge = moves
+    assert split.after["sources"] == ["source:netsuite/CUSTOMER/N_F"]
+    assert split.after["score"] > split.before["score"] == child.score
+    assert merge.reason is not None
+    assert "netsuite/CUSTOMER/N_H matches it once its parent resolved" in merge.reason
+    # The hierarchy follows: subsidiary -> holding -> group.
+    sub, hold, group = await store.resolve_many([keys[2], keys[1], keys[0]])
+    assert sub is not None
+    assert hold is not None
+    assert group is not None
+    up = await store.relationships(
+        [sub.golden_id, hold.golden_id], RelationshipType.CHILD_OF, Direction.OUT
+    )
+    assert {(e.from_id, e.to_id) for e in up} == {
+        (sub.golden_id, hold.golden_id),
+        (hold.golden_id, group.golden_id),
+    }
