@@ -221,6 +221,7 @@ async def test_an_unmerge_reports_the_split_the_new_golden_and_each_moved_member
     assert unmerged.change == {
         "targetId": target,
         "sources": ["source:CRM/CUSTOMER/K9"],
+        "by": "steward",
     }
     moved = next(e for e in events if e.kind == "member.moved")
     assert moved.source == key("CRM", "K9")

@@ -45,6 +45,10 @@ class Action(StrEnum):
     BRIDGING_MERGE = "golden.bridging_merge"  # a new record matched several golden records
     # A record matched again once a reference of it resolved, and it matched another golden
     REMATCH_MERGE = "golden.rematch_merge"
+    # A record joined a golden record that held its subsidiary (a member naming it as its
+    # parent, placed by the matcher on less evidence): the subsidiary moved out to a new golden
+    # record of its own, to be matched again (matching/displacement.py)
+    REMATCH_SPLIT = "golden.rematch_split"
     MERGE = "golden.merge"  # a steward merged golden records
     UNMERGE = "golden.unmerge"  # a steward moved source records out of a golden record
     CANDIDATE_DECIDED = "candidate.decided"
@@ -54,6 +58,11 @@ class Action(StrEnum):
     RECOMPUTE = "golden.recompute"  # a rule rollout changed or restamped a golden record
     SOURCE_RETIRED = "source.retired"  # its system deleted or archived a source record
     SOURCE_REVIVED = "source.revived"  # a retired source record was sent again: live again
+
+
+# Events that move source records out of a golden record: `before` and `after` name the golden
+# records (`goldenId`) and the moved records (`sources`, as source subjects).
+MEMBER_MOVES = (Action.UNMERGE, Action.REMATCH_SPLIT)
 
 
 def source_subject(key: SourceKey) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from mdm_hub.domain.audit import Action, AuditContext, AuditEntry
+from mdm_hub.domain.audit import MEMBER_MOVES, Action, AuditContext, AuditEntry
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import AttributeValue, SourceKey
 
@@ -153,10 +153,10 @@ def _changes_of(entry: AuditEntry) -> list[ChangeEntry]:
             "by": _MERGED_BY[action],
         }
         return [change(ChangeKind.GOLDEN_MERGED, after["survivorId"], body)]
-    if action == Action.UNMERGE:
+    if action in MEMBER_MOVES:
         source_id, target_id = before["goldenId"], after["goldenId"]
         moved = list(after["sources"])
-        unmerged = {"targetId": target_id, "sources": moved}
+        unmerged = {"targetId": target_id, "sources": moved, "by": _MOVED_BY[action]}
         return [
             change(ChangeKind.GOLDEN_UNMERGED, source_id, unmerged),
             *(
@@ -185,6 +185,7 @@ _MERGED_BY: dict[str, str] = {
     Action.BRIDGING_MERGE: "bridging",
     Action.REMATCH_MERGE: "rematch",
 }
+_MOVED_BY: dict[str, str] = {Action.UNMERGE: "steward", Action.REMATCH_SPLIT: "rematch"}
 _SOURCE_PREFIX = "source:"
 
 

@@ -216,6 +216,21 @@ class Membership(NamedTuple):
     retired: Retirement | None = None
 
 
+# How a membership a steward placed (a merge, an unmerge, a decided candidate) names its
+# decider: `steward:<actor>`. The matcher never moves such a membership on its own.
+STEWARD_DECIDER = "steward:"
+
+
+def steward_decided_by(actor: str) -> str:
+    """How a membership a steward moved names its decider."""
+    return f"{STEWARD_DECIDER}{actor}"
+
+
+def placed_by_steward(membership: Membership) -> bool:
+    """Whether a steward, not the matcher, decided this membership."""
+    return membership.decided_by.startswith(STEWARD_DECIDER)
+
+
 @dataclass(frozen=True)
 class StoredSource:
     """A source record version as the store keeps it: canonical `attributes` (what matching

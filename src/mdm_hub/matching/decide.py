@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mdm_hub.domain.records import SourceKey
+from mdm_hub.matching.displacement import Displaced
 from mdm_hub.matching.prepare import SCOPE_SEPARATOR, PreparedRecord
 from mdm_hub.matching.rules import IdentifierScope, MatchRules
 from mdm_hub.matching.scoring import AttributeComparison, ScoredPairs, score_many
@@ -91,6 +92,9 @@ class MatchDecision(NamedTuple):
     score: float | None = None
     explanation: MatchExplanation | None = None
     review: tuple[GoldenScore, ...] = ()
+    # Members of `golden_id` that name the record as their parent and leave it as the record
+    # joins (matching/displacement.py).
+    displaced: tuple[Displaced, ...] = ()
 
 
 def rule_name(rules: MatchRules) -> str:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from mdm_hub.domain.audit import (
     GENESIS,
+    MEMBER_MOVES,
     Action,
     AuditEvent,
     ChainStatus,
@@ -209,7 +210,7 @@ def _golden_after(event: AuditEvent, subject: str) -> str | None:
     if event.action in (Action.INGEST_CREATED, Action.INGEST_LINKED, Action.SOURCE_REVIVED):
         golden: str = event.after["goldenId"]
         return golden
-    if event.action == Action.UNMERGE and subject in event.after["sources"]:
+    if event.action in MEMBER_MOVES and subject in event.after["sources"]:
         target: str = event.after["goldenId"]
         return target
     return None

@@ -11,18 +11,13 @@ from mdm_hub.domain.audit import AuditContext
 from mdm_hub.domain.changes import ChangeEntry, ChangeKind
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import StewardNote
-from mdm_hub.domain.records import GoldenView, Membership, SourceKey
+from mdm_hub.domain.records import GoldenView, Membership, SourceKey, steward_decided_by
 from mdm_hub.domain.relationships import HIERARCHY_OF, RelationshipType
 from mdm_hub.errors import InvalidInput, Problem, RelationshipCycle
 from mdm_hub.ports import GoldenIdFactory, StoreTransaction
 from mdm_hub.services.relationships import hierarchy_lock
 from mdm_hub.services.survivorship import GoldenRecomputer
 from mdm_hub.services.versions import ExpectedVersions
-
-
-def steward_decided_by(actor: str) -> str:
-    """How a membership a steward moved names its decider."""
-    return f"steward:{actor}"
 
 
 class CrosswalkEditor:
@@ -100,23 +95,45 @@ class CrosswalkEditor:
             )
         entity_type = view.golden.entity_type
         if target_id is None:
-            target = self._new_golden_id(entity_type)
-            await tx.create_golden(target, entity_type, now)
-            created = {"unmergedFrom": golden_id}
-            await tx.append_changes(
-                [ChangeEntry(ChangeKind.GOLDEN_CREATED, target, created, now, context)]
-            )
+            target = await split_off(tx, golden_id, entity_type, self._new_golden_id, now, context)
         else:
             target = await _named_target(tx, views[target_id], target_id, view, versions, now)
-        for key in sources:
-            await tx.set_membership(key, Membership(target, now, steward_decided_by(note.actor)))
-        await tx.move_relationships(sources, golden_id)
+        await move_members(
+            tx, sources, golden_id, Membership(target, now, steward_decided_by(note.actor))
+        )
         for moved in sources:
             for remaining in sorted(members - set(sources)):
                 await tx.record_not_a_match(moved, remaining, now)
         for changed in sorted({golden_id, target}):
             await self._golden.recompute(tx, changed, now, only_if_changed=False, context=context)
         return target
+
+
+async def split_off(
+    tx: StoreTransaction,
+    golden_id: str,
+    entity_type: EntityType,
+    new_golden_id: GoldenIdFactory,
+    now: datetime,
+    context: AuditContext,
+) -> str:
+    """A new golden record for members about to leave `golden_id` (announced as unmerged
+    from it); returns its ID. It has no values until recomputed with them."""
+    target = new_golden_id(entity_type)
+    await tx.create_golden(target, entity_type, now)
+    created = {"unmergedFrom": golden_id}
+    await tx.append_changes([ChangeEntry(ChangeKind.GOLDEN_CREATED, target, created, now, context)])
+    return target
+
+
+async def move_members(
+    tx: StoreTransaction, sources: Sequence[SourceKey], golden_id: str, membership: Membership
+) -> None:
+    """Move `sources` out of `golden_id` into `membership`'s golden record, decided as it
+    says; the relationships they assert or receive follow them."""
+    for key in sources:
+        await tx.set_membership(key, membership)
+    await tx.move_relationships(sources, golden_id)
 
 
 async def _named_target(

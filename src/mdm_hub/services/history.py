@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from mdm_hub.domain.audit import Action, AuditEvent
+from mdm_hub.domain.audit import MEMBER_MOVES, Action, AuditEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.overrides import OverrideAction, OverrideEvent
 from mdm_hub.domain.records import (
@@ -127,7 +127,7 @@ def _replay(events: list[AuditEvent]) -> _State:
                 for source, (golden, retirement) in retired.items():
                     if golden == merged:  # retired members move with a merge too
                         retired[source] = (survivor, retirement)
-        elif event.action == Action.UNMERGE:
+        elif event.action in MEMBER_MOVES:
             state.redirect.pop(after["goldenId"], None)  # a revived golden record answers again
             for source in after["sources"]:
                 owner[source] = after["goldenId"]

@@ -99,7 +99,7 @@ class IngestService:
         self._new_candidate_id = new_candidate_id
         self._golden = GoldenRecomputer(rules, codes)
         self._references = references or ReferenceLinker()
-        self._rematch = Rematcher(self._matcher, self._recompute, new_candidate_id)
+        self._rematch = Rematcher(self._matcher, self._recompute, new_candidate_id, new_golden_id)
         self._systems = systems if systems is not None else shipped_systems()
         # One object for the door (a CodeMapper) and survivorship: both read the same mappings.
         self._codes = codes
@@ -238,11 +238,13 @@ class IngestService:
         async def work(tx: StoreTransaction) -> UpsertResult:
             now = self._clock()
             entries: list[AuditEntry] = []
+            # Members the record displaced from the golden record it joined.
+            displaced: list[SourceKey] = []
             existing = await tx.get_source(record.key)
             if existing is not None:
                 result = await self._update(tx, record, prepared, *existing, now, context, entries)
             else:
-                result = await self._create(tx, record, prepared, now, context, entries)
+                result = await self._create(tx, record, prepared, now, context, entries, displaced)
             if result.outcome is not UpsertOutcome.UNCHANGED:
                 written = self._stored(record, result.source_version, now)
                 previous = existing[0] if existing else None
@@ -254,13 +256,20 @@ class IngestService:
                 )
                 if linked:
                     # What referred to this record can now be matched by it.
-                    await self._rematch.after_links(tx, linked, record.key, now, context, entries)
+                    await self._rematch.after_links(
+                        tx, linked, record.key, now, context, entries, displaced
+                    )
                 if result.outcome is UpsertOutcome.LINKED:
                     # Joining others, it may give two copies of what it refers to a shared
                     # referrer.
                     await self._rematch.after_join(
                         tx, record.key, record.attributes, result.golden_id, now, context, entries
                     )
+                # Last, with the record and its references in place: what it displaced is
+                # matched again knowing where its parent is.
+                await self._rematch.after_displacing(
+                    tx, displaced, record.key, now, context, entries
+                )
                 if record.unmapped:
                     # Codes kept as sent for want of a mapping: the stewards' queue counts
                     # each record version that carries one (a re-send changes nothing).
@@ -328,6 +337,7 @@ class IngestService:
         now: datetime,
         context: AuditContext,
         entries: list[AuditEntry],
+        displaced: list[SourceKey],
     ) -> UpsertResult:
         decision = await self._matcher.match(tx, record, prepared)
         stored = self._stored(record, 1, now)
@@ -348,6 +358,11 @@ class IngestService:
         # candidate follow it.
         decided = UpsertResult(golden_id, outcome, stored.version, decision.score)
         entries.append(_ingest_entry(record, decided, None, decided_by, now, context))
+        if decision.displaced:
+            # Members naming it as their parent leave the golden record it takes.
+            displaced += await self._rematch.displace(
+                tx, record.key, decision, now, context, entries
+            )
         for loser in decision.merge:
             # The record bridges golden records that each match it: they are one thing.
             await tx.merge_golden(loser, golden_id, now)

@@ -21,6 +21,7 @@ from mdm_hub.matching.decide import (
     score_goldens,
     strong_values,
 )
+from mdm_hub.matching.displacement import Member, displaced_by
 from mdm_hub.matching.prepare import (
     PreparedRecord,
     prepare,
@@ -127,14 +128,61 @@ class RecordMatcher:
         record: IncomingRecord,
         prepared: PreparedRecord,
         own_golden: str | None = None,
+        *,
+        displace: bool = True,
     ) -> MatchDecision:
         """The decision for `record`; a record matched again leaves out `own_golden`, the
-        golden record it belongs to."""
+        golden record it belongs to. With `displace`, a golden record left out only because
+        members of it name the record as their parent may take the record all the same, those
+        members leaving it, when the evidence says so (matching/displacement.py)."""
+        decision, kept_out = await self._decide(tx, record, prepared, own_golden)
+        if displace and kept_out:
+            return await self._displacing(tx, record, prepared, own_golden, decision, kept_out)
+        return decision
+
+    async def _displacing(
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        prepared: PreparedRecord,
+        own_golden: str | None,
+        decision: MatchDecision,
+        kept_out: set[str],
+    ) -> MatchDecision:
+        """`decision`, unless a golden record of `kept_out` takes the record once the members
+        that name it as their parent are left out (the decision taken again without them),
+        and the record's score against it beats what holds each of them there: then that
+        link, with those members displaced (the best-scoring such golden record's)."""
+        best = decision
+        for golden_id in sorted(kept_out):
+            children, others = await _children_naming(tx, record.key, golden_id)
+            if not children:
+                continue
+            leaving = frozenset(child.key for child in children)
+            trial, _ = await self._decide(tx, record, prepared, own_golden, leaving)
+            if trial.outcome is not MatchOutcome.LINK or trial.golden_id != golden_id:
+                continue
+            displaced = displaced_by(trial.score, children, others)
+            if displaced and (not best.displaced or _above(trial.score, best.score)):
+                best = trial._replace(displaced=displaced)
+        return best
+
+    async def _decide(
+        self,
+        tx: StoreTransaction,
+        record: IncomingRecord,
+        prepared: PreparedRecord,
+        own_golden: str | None,
+        leaving: frozenset[SourceKey] = frozenset(),
+    ) -> tuple[MatchDecision, set[str]]:
+        """The decision for `record` as if the `leaving` records were in no golden record,
+        and the candidate goldens it left out because members of theirs name the record as
+        their parent (directly, or as a record awaiting it)."""
         rules = self._rules[record.key.entity_type]
         limits = rules.rules.candidates
         # Retrieval locks the record's keys first: concurrent records that could match each
         # other serialise, so two systems posting the same thing cannot both start a golden.
-        top_k = limits.top_k
+        top_k = limits.top_k + len(leaving)
         if own_golden is not None:
             # The record's own golden record shares its keys (the record itself among them):
             # its members would take places the other goldens are owed.
@@ -142,15 +190,17 @@ class RecordMatcher:
         found = await tx.candidates(
             record.key.entity_type, prepared.keys, limits.per_key_limit, top_k
         )
-        if own_golden is not None:
-            found = [c for c in found if c.golden_id != own_golden][: limits.top_k]
+        if own_golden is not None or leaving:
+            found = [c for c in found if c.golden_id != own_golden and c.key not in leaving][
+                : limits.top_k
+            ]
         members = [
             CandidateMember(
                 c.key, c.golden_id, c.golden_created_at, self._prepared_candidate(rules, c)
             )
             for c in found
         ]
-        incoming, members, excluded, parents = await _with_graph_evidence(
+        incoming, members, excluded, parents, kept_out = await _with_graph_evidence(
             rules,
             record.key,
             record.attributes,
@@ -174,7 +224,8 @@ class RecordMatcher:
         for _ in range(LOOP_RETRIES):
             # A hierarchy reference is evidence against a link that would make a thing its
             # own ancestor, never a reason to refuse the record: leave such goldens out.
-            loops = await _closing_loops(tx, record, decision, excluded, parents)
+            loops, holding = await _closing_loops(tx, record, decision, excluded, parents, leaving)
+            kept_out |= holding
             if not loops:
                 break
             excluded = {**excluded, **loops}
@@ -185,11 +236,16 @@ class RecordMatcher:
             # into another). Check every member, not only those retrieval found: two records
             # of one HR system with different numbers are two people, and a subsidiary's
             # golden never merges with its parent's, whichever records a third resembles.
-            sources = await _members_of(tx, [*joining, *decision.merge])
+            sources = [
+                (g, s)
+                for g, s in await _members_of(tx, [*joining, *decision.merge])
+                if s.key not in leaving
+            ]
             apart = await _hierarchy_pairs(record.key.entity_type, sources, tx.golden_ids_of)
             if own_golden is not None:
                 blocked = {*blocked, *(g for pair in apart if own_golden in pair for g in pair)}
                 blocked.discard(own_golden)
+                kept_out |= {g for pair in apart if own_golden in pair for g in pair}
             held = (
                 strong_values(rules, [self._member(rules, g, s) for g, s in sources])
                 if decision.merge
@@ -198,7 +254,8 @@ class RecordMatcher:
             decision = decide(
                 rules, incoming, members, blocked, separated | apart, excluded, held, terms
             )
-        return decision
+        kept_out -= {own_golden, decision.golden_id}
+        return decision, kept_out
 
     def term_changes(self, record: IncomingRecord, previous: StoredSource | None) -> dict[str, int]:
         """How storing `record` (replacing `previous`) moves the hub's term counts."""
@@ -241,7 +298,7 @@ class RecordMatcher:
             )
             for m in members
         ]
-        incoming, candidates, excluded, _ = await _with_graph_evidence(
+        incoming, candidates, excluded, _, _ = await _with_graph_evidence(
             rules, key, attributes, incoming, candidates, [m.attributes for m in members], tx
         )
         incoming, candidates = await _with_referrers(
@@ -270,25 +327,30 @@ async def _closing_loops(
     decision: MatchDecision,
     excluded: Mapping[str, str],
     parents: frozenset[str],
-) -> dict[str, str]:
+    leaving: frozenset[SourceKey] = frozenset(),
+) -> tuple[dict[str, str], set[str]]:
     """The goldens this decision would have the record join (link, merge or review) that its
     hierarchy references would put on a loop: joining one, the record's parent (`parents`,
     its hierarchy references' goldens) would be below it, or a record awaiting it as parent
-    (its subsidiary, its report) above it."""
+    (its subsidiary, its report; none of `leaving`) above it. Also those of them that hold
+    such a record themselves."""
     relationship = HIERARCHY_OF.get(record.key.entity_type)
     if relationship is None or decision.outcome is MatchOutcome.NEW:
-        return {}
+        return {}, set()
     children = {
         link.referrer_golden_id
         for link in await tx.awaiting(record.key)
-        if is_hierarchy(link.relationship)
+        if is_hierarchy(link.relationship) and link.referrer not in leaving
     }
     if not children and not parents:
-        return {}
+        return {}, set()
     joined = [decision.golden_id, *decision.merge, *(g.golden_id for g in decision.review)]
     loops: dict[str, str] = {}
+    holding: set[str] = set()
     for golden_id in dict.fromkeys(g for g in joined if g is not None and g not in excluded):
         for child in children:
+            if child == golden_id:
+                holding.add(golden_id)
             path = (
                 [child]
                 if child == golden_id
@@ -299,7 +361,42 @@ async def _closing_loops(
         for parent in parents:
             if await tx.hierarchy_path(parent, golden_id, relationship) is not None:
                 loops[golden_id] = f"joining it closes a {relationship} loop through {parent}"
-    return loops
+    return loops, holding
+
+
+async def _children_naming(
+    tx: StoreTransaction, parent: SourceKey, golden_id: str
+) -> tuple[list[Member], list[Member]]:
+    """The live members of `golden_id` whose hierarchy reference names `parent`, and the
+    others, with their memberships (none when no member names it)."""
+    sources = await tx.members(golden_id)
+    if not any(_names_as_parent(s.key.entity_type, s.attributes, parent) for s in sources):
+        return [], []
+    children: list[Member] = []
+    others: list[Member] = []
+    for source in sources:
+        found = await tx.get_source(source.key)
+        if found is None or found[1].golden_id != golden_id:
+            continue
+        member = Member(source.key, found[1])
+        if _names_as_parent(source.key.entity_type, source.attributes, parent):
+            children.append(member)
+        else:
+            others.append(member)
+    return children, others
+
+
+def _names_as_parent(
+    entity_type: EntityType, attributes: Mapping[str, Any], parent: SourceKey
+) -> bool:
+    return any(
+        r.target == parent and is_hierarchy(r.relationship)
+        for r in asserted_references(entity_type, attributes)
+    )
+
+
+def _above(score: float | None, other: float | None) -> bool:
+    return score is not None and (other is None or score > other)
 
 
 async def _members_of(
@@ -343,20 +440,20 @@ async def _with_graph_evidence(
     members: list[CandidateMember],
     member_attributes: Sequence[Mapping[str, Any]],
     tx: StoreTransaction,
-) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str], frozenset[str]]:
+) -> tuple[PreparedRecord, list[CandidateMember], dict[str, str], frozenset[str], set[str]]:
     """The record and its candidates with references resolved to golden IDs (one read for
     all) and the related golden records' names taken out of the comparisons compared without
     them (one more read), the candidate goldens the record cannot join (the one its own
     hierarchy reference points at: a subsidiary is not its parent; and those with a member
-    that names this record as its parent), and the goldens its own hierarchy references
-    point at."""
+    that names this record as its parent), the goldens its own hierarchy references point
+    at, and those with a member that names this record as its parent."""
     slots = reference_slots(rules)
     related = related_without(rules)
     own = [
         r for r in asserted_references(key.entity_type, attributes) if is_hierarchy(r.relationship)
     ]
     if not members or not (slots or related or key.entity_type in HIERARCHY_OF):
-        return incoming, members, {}, frozenset()
+        return incoming, members, {}, frozenset(), set()
     wanted = named_keys(slots, [incoming, *(m.prepared for m in members)])
     wanted += [r.target for r in own if r.target not in wanted]
     named = [
@@ -365,7 +462,7 @@ async def _with_graph_evidence(
     wanted += [t for targets in named for t in targets.values() if t not in wanted]
     hierarchy = key.entity_type in HIERARCHY_OF
     if not wanted and not hierarchy:
-        return incoming, members, {}, frozenset()  # no reference: nothing to resolve
+        return incoming, members, {}, frozenset(), set()  # no reference: nothing to resolve
     goldens = dict(zip(wanted, await tx.golden_ids_of(wanted), strict=True)) if wanted else {}
     excluded: dict[str, str] = {}
     parents: set[str] = set()
@@ -374,12 +471,11 @@ async def _with_graph_evidence(
         if parent is not None:
             excluded[parent] = f"{ref.attribute} (the record's own {ref.attribute})"
             parents.add(parent)
+    naming: set[str] = set()
     for member, held in zip(members, member_attributes, strict=True) if hierarchy else ():
-        if any(
-            r.target == key and is_hierarchy(r.relationship)
-            for r in asserted_references(key.entity_type, held)
-        ):
+        if _names_as_parent(key.entity_type, held, key):
             excluded.setdefault(member.golden_id, f"{member.key} names this record as its parent")
+            naming.add(member.golden_id)
     if related:
         incoming, members = await _without_related_names(
             rules, incoming, members, named, goldens, tx.golden_names
@@ -387,7 +483,7 @@ async def _with_graph_evidence(
     if slots:
         incoming = with_goldens(incoming, slots, goldens)
         members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
-    return incoming, members, excluded, frozenset(parents)
+    return incoming, members, excluded, frozenset(parents), naming
 
 
 def _related_targets(
