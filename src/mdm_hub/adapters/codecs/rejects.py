@@ -13,6 +13,7 @@ from mdm_hub.adapters.codecs.values import (
     kept_as_json,
     optional_field,
 )
+from mdm_hub.domain.attributes import SYSTEM_CODE_MAX
 from mdm_hub.domain.records import RejectedRecord
 from mdm_hub.domain.text import printable
 from mdm_hub.errors import Problem
@@ -34,8 +35,11 @@ def reject_from_fields(fields: Mapping[str, Any]) -> RejectedRecord:
 def payload_system(payload: Mapping[str, Any]) -> str:
     """The system a reject's payload names ("" when none): what the queue is filtered by."""
     system = payload.get("system") if isinstance(payload, Mapping) else None
+    if not isinstance(system, str) or len(system) > SYSTEM_CODE_MAX:
+        # Longer than any declared code can be: nothing to filter by, and too large to index.
+        return ""
     # Escaped as the payload is (kept_as_json): a refused system may hold a lone surrogate.
-    return printable(system) if isinstance(system, str) else ""
+    return printable(system)
 
 
 def payload_to_json(payload: Mapping[str, Any]) -> str:
