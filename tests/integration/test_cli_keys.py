@@ -17,6 +17,7 @@ from mdm_hub.neo4j_local import Neo4jEndpoint
 from mdm_hub.ports import Store
 from mdm_hub.services.api_keys import ApiKeyService
 from mdm_hub.wiring import build_store
+from tests.support.integrity import neo4j_at
 
 runner = CliRunner()
 CREATE = ["keys", "create", "--role", "integration"]
@@ -28,12 +29,7 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
         return {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
     request.getfixturevalue("neo4j_store")  # an emptied graph
     endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
-    return {
-        "MDM_STORE": "neo4j",
-        "MDM_NEO4J_URI": endpoint.uri,
-        "MDM_NEO4J_USER": endpoint.user,
-        "MDM_NEO4J_PASSWORD": endpoint.password,
-    }
+    return neo4j_at(endpoint)
 
 
 def _authenticate(env: dict[str, str], token: str) -> str:

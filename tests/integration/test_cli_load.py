@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from mdm_hub.cli import app
 from mdm_hub.neo4j_local import Neo4jEndpoint
 from tests.support.exports import TEST_MAPPINGS, psa_customers, reject_lines, write_psa_csv
+from tests.support.integrity import neo4j_at
 from tests.support.served_hub import KEYS_CREATE, serving
 
 runner = CliRunner()
@@ -26,12 +27,7 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
         return {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
     request.getfixturevalue("neo4j_store")  # an emptied graph
     endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
-    return {
-        "MDM_STORE": "neo4j",
-        "MDM_NEO4J_URI": endpoint.uri,
-        "MDM_NEO4J_USER": endpoint.user,
-        "MDM_NEO4J_PASSWORD": endpoint.password,
-    }
+    return neo4j_at(endpoint)
 
 
 def summary_rows(output: str) -> dict[str, str]:

@@ -40,6 +40,7 @@ from mdm_hub.services.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 from mdm_hub.services.webhooks.registry import WebhookService
 from mdm_hub.wiring import dispatching_webhooks
 from tests.conftest import STORE_KINDS, clear_graph, shared_neo4j_store
+from tests.support.integrity import neo4j_at
 from tests.support.services import ingest_service
 
 WAIT_SECONDS = 60.0  # a bound on waiting for the dispatcher, never an expected duration
@@ -69,12 +70,7 @@ def env(store: Store, request: pytest.FixtureRequest, tmp_path: Path) -> dict[st
         where = {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(tmp_path / "hub.db")}
     else:
         endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
-        where = {
-            "MDM_STORE": "neo4j",
-            "MDM_NEO4J_URI": endpoint.uri,
-            "MDM_NEO4J_USER": endpoint.user,
-            "MDM_NEO4J_PASSWORD": endpoint.password,
-        }
+        where = neo4j_at(endpoint)
     return {
         **os.environ,
         **where,

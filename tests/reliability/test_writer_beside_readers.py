@@ -21,7 +21,7 @@ from mdm_hub.ports import Store
 from tests.support.auth import new_key
 from tests.support.exports import company_name
 from tests.support.graphql_client import RESOLVE, UPSERT_MANY, record
-from tests.support.integrity import integration_key, stored_at
+from tests.support.integrity import integration_key, neo4j_at, stored_at
 from tests.support.served_hub import answered, started
 
 # Ten groups of the embedded store's group commit; three of Neo4j's, which writes ~60 records
@@ -54,10 +54,7 @@ async def _served(store: Store, tmp_path: Path, request: pytest.FixtureRequest) 
         return {**stored_at(database), "MDM_TEST_KEY": await integration_key(database)}
     endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
     return {
-        "MDM_STORE": "neo4j",
-        "MDM_NEO4J_URI": endpoint.uri,
-        "MDM_NEO4J_USER": endpoint.user,
-        "MDM_NEO4J_PASSWORD": endpoint.password,
+        **neo4j_at(endpoint),
         "MDM_WEBHOOK_DISPATCHER": "false",
         "MDM_TEST_KEY": await new_key(store, Role.INTEGRATION, systems=["CRM", "ERP"]),
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.domain.access import Role
 from mdm_hub.domain.records import SourceKey
+from mdm_hub.neo4j_local import Neo4jEndpoint
 from tests.support.auth import new_key
 from tests.support.served_hub import CLI
 
@@ -50,6 +51,16 @@ def assert_audit_intact(env: dict[str, str]) -> None:
 
 def stored_at(database: Path) -> dict[str, str]:
     return {"MDM_STORE": "embedded", "MDM_EMBEDDED_PATH": str(database)}
+
+
+def neo4j_at(endpoint: Neo4jEndpoint) -> dict[str, str]:
+    """The environment that points a hub process at this Neo4j."""
+    return {
+        "MDM_STORE": "neo4j",
+        "MDM_NEO4J_URI": endpoint.uri,
+        "MDM_NEO4J_USER": endpoint.user,
+        "MDM_NEO4J_PASSWORD": endpoint.password,
+    }
 
 
 async def integration_key(database: Path) -> str:
