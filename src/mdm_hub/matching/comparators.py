@@ -61,6 +61,37 @@ def referrers_similarity(a: str, b: str) -> float:
     return len(first & second) / (min(len(first), len(second)) + 1)
 
 
+# Two words are alike when most of their letters agree (Indel similarity: "boods"/"foods"
+# 0.8, "softwar"/"sotware" 0.86; different words such as "holdings"/"services" stay under
+# 0.5), or when the shorter one (3 letters or more) agrees so with the start of the longer:
+# a word cut short, mistyped or not ("pharm", "phara" for "pharmaceuticals").
+LIKE_WORDS = 75.0
+SHORTEST_CUT = 3
+
+
+def _like_words(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if fuzz.ratio(short, long) >= LIKE_WORDS:
+        return True
+    return len(short) >= SHORTEST_CUT and fuzz.ratio(short, long[: len(short)]) >= LIKE_WORDS
+
+
+def compatible_words(a: str, b: str) -> float:
+    """0 when each name has a word, not in the other, that has no like word among the other's
+    own words (each side says something the other contradicts); else 1. One name's words
+    all found in the other ("Bellows", "Bellows Holdings") is compatible."""
+    first, second = a.split(), b.split()
+    shared = set(first) & set(second)
+    own_first = [word for word in first if word not in shared]
+    own_second = [word for word in second if word not in shared]
+
+    def unmatched(words: list[str], others: list[str]) -> bool:
+        return any(not any(_like_words(w, o) for o in others) for w in words)
+
+    conflict = unmatched(own_first, own_second) and unmatched(own_second, own_first)
+    return 0.0 if conflict else 1.0
+
+
 def date_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -96,6 +127,7 @@ COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
     Comparator.TOKEN_SORT_RATIO: _Bulk(fuzz.token_sort_ratio, 100.0),
     Comparator.RATIO: _Bulk(fuzz.ratio, 100.0),
     Comparator.WRATIO: _Bulk(fuzz.WRatio, 100.0),
+    Comparator.COMPATIBLE_WORDS: compatible_words,
     Comparator.EXACT: _exact_pair,
     # Compared once resolved to golden IDs: equal or not.
     Comparator.REFERENCE: _exact_pair,

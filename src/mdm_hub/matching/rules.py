@@ -38,6 +38,10 @@ class Comparator(StrEnum):
     # short ("Stark Pharma"), reordered or mistyped still scores high, while two names sharing
     # only a first word ("Proseware Media", "Proseware Software") do not.
     WRATIO = "wratio"
+    # 1 unless each name has a word the other lacks, with no like word (a typo of it, or it cut
+    # short) on the other side: "Bellows Holdings" and "Bellows Financial Services" name two
+    # companies, "Bellows" and "Bellows Holdings" or "Hooli edia" and "Hooli Media" may be one.
+    COMPATIBLE_WORDS = "compatible_words"
     EXACT = "exact"
     DATE = "date"
     NUMERIC = "numeric"

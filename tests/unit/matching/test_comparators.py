@@ -9,6 +9,7 @@ from mdm_hub.matching.comparators import (
     DATE_WITHIN_MONTH,
     DATE_WITHIN_YEAR,
     compare,
+    compatible_words,
     date_similarity,
     numeric_similarity,
 )
@@ -72,3 +73,33 @@ def test_nicknames_count_as_equal_given_names() -> None:
     with_nicknames = compare(Comparator.JARO_WINKLER, "bob", ["robert", "rob"], nicknames=True)
     assert plain[0] < 0.7
     assert with_nicknames[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("bellows", "bellows holdings"),  # one name's words all in the other
+        ("hooli edia", "hooli media"),  # a letter dropped
+        ("stark boods", "stark foods"),  # a letter mistyped
+        ("lucerne softwar", "lucerne sotware"),  # both mistyped differently
+        ("stark pharm", "stark pharmaceuticals"),  # cut short
+        ("dunder phara", "dunder pharmaceuticals"),  # cut short and mistyped
+        ("northwind holdings", "holdings northwind"),  # reordered
+    ],
+)
+def test_names_that_may_be_one_company_have_compatible_words(first: str, second: str) -> None:
+    assert compatible_words(first, second) == 1.0
+    assert compatible_words(second, first) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("bellows holdings", "bellows financial services"),  # a holding and its subsidiary
+        ("proseware media", "proseware software"),
+        ("margie foods", "margie international retail holdings"),
+    ],
+)
+def test_names_each_with_a_word_of_its_own_are_not_compatible(first: str, second: str) -> None:
+    assert compatible_words(first, second) == 0.0
+    assert compatible_words(second, first) == 0.0

@@ -126,6 +126,20 @@ def test_names_that_disagree_entirely_never_link_on_score_but_an_equal_tax_id_do
     assert decide(CUSTOMER, same, [renamed]).outcome is MatchOutcome.LINK
 
 
+def test_a_holding_and_its_subsidiary_sharing_first_word_address_and_postcode_never_link() -> None:
+    # The parent's CRM copy against the subsidiary's ERP copy: the rare first word, the
+    # street, postcode and city all agree; only the words after the first tell them apart.
+    shared = {"city": "Lyon", "postal_code": "69006", "country": "FR",
+              "address_line1": "275 Boulevard Haussmann"}  # fmt: skip
+    subsidiary = _member(CUSTOMER, {**shared, "name": "Bellows Fin Svcs SAS"}, "cus_1")
+    holding = prepare(CUSTOMER, {**shared, "name": "Bellows Holdings SAS"})
+    assert decide(CUSTOMER, holding, [subsidiary]).outcome is MatchOutcome.REVIEW
+    # The same holding written short in another system still links on that evidence.
+    short = prepare(CUSTOMER, {**shared, "name": "Bellows"})
+    parent = _member(CUSTOMER, {**shared, "name": "Bellows Holdings SAS"}, "cus_2")
+    assert decide(CUSTOMER, short, [parent]).outcome is MatchOutcome.LINK
+
+
 def test_a_different_mailbox_is_no_veto_but_an_equal_one_links() -> None:
     person = {"given_name": "Matthew", "family_name": "Allen", "hire_date": "2014-01-01",
               "employee_number": "9314"}  # fmt: skip
