@@ -84,9 +84,7 @@ def test_a_comparison_over_several_attributes_joins_the_present_ones() -> None:
 
 
 def test_a_reference_key_is_a_lookup_of_the_referenced_record_never_a_stored_key() -> None:
-    document = yaml.safe_load((SHIPPED / "matching" / "project.yaml").read_text())
-    document["blocking"].append({"name": "same_customer", "reference": "customer"})
-    rules = MatchRules.parse(document, "project.yaml")
+    rules = RULES[EntityType.PROJECT]  # blocks on `same_customer`, a reference key
     customer = {"system": "netsuite", "sourceId": "1808"}
     prepared = prepare(rules, {"name": "Close", "customer": customer}, system="netsuite")
     assert prepared.referenced == (

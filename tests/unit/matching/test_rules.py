@@ -178,6 +178,7 @@ def test_an_identifier_prefix_must_be_letters_and_digits() -> None:
 
 def test_a_reference_key_names_a_reference_attribute_and_has_no_parts() -> None:
     document = _document("project")
+    document["blocking"] = [k for k in document["blocking"] if k["name"] != "same_customer"]
     document["blocking"].append({"name": "same_customer", "reference": "customer"})
     MatchRules.parse(document, "matching/project.yaml")
     document["blocking"][-1] = {"name": "same_customer", "reference": "name"}
