@@ -26,6 +26,7 @@ from mdm_hub.domain.records import (
     GoldenView,
     MatchCandidate,
     Membership,
+    ReferenceLookup,
     RejectedRecord,
     Resolution,
     SourceKey,
@@ -83,10 +84,18 @@ class CrosswalkWrites(Protocol):
         """Serialise concurrent writers that share any of these strong keys until commit."""
 
     async def candidates(
-        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+        self,
+        entity_type: EntityType,
+        keys: Sequence[str],
+        per_key_limit: int,
+        top_k: int,
+        references: Sequence[ReferenceLookup] = (),
     ) -> list[StoredCandidate]:
         """Source records (with their golden records) sharing any of these keys, the `top_k`
-        heaviest first. Each key reads at most `per_key_limit` records and weighs
+        heaviest first. Each reference key is one more key: the live records of
+        `entity_type` whose reference attribute points at a member of the golden record its
+        target belongs to now (none while the target is not stored). Each key reads at most
+        `per_key_limit` records and weighs
         `key_weights(per_key_limit)[hits]` by how many it read (rarer keys weigh more); a
         record weighs the sum over the keys it shares. Order: weight, then shared keys, then
         a stable order of the store's own. Keys name their entity type (`prepare` scopes

@@ -14,6 +14,9 @@ from tests.support.services import ingest_service, review_service
 
 PEOPLE = [("Ada", "Lovelace"), ("Alan", "Turing"), ("Grace", "Hopper"), ("Edsger", "Dijkstra")]
 ERP_STRATEGY = SourceKey("netsuite", EntityType.ACCOUNTING_DIMENSION, "department/6")
+# The ERP's spelling: alike (the 0.9 level), not equal, so the people in it decide (an equal
+# name of one kind with nothing against it links by itself).
+ALIKE = "Strategy Consultng"
 HRIS_STRATEGY = SourceKey("workday", EntityType.ACCOUNTING_DIMENSION, "CC-110")
 
 
@@ -55,7 +58,7 @@ async def _golden(store: Store, key: SourceKey) -> str:
 
 
 async def _hris_strategy(ingest: IngestService) -> None:
-    await ingest.upsert(cost_centre("workday", "CC-110", "Strategy", code="CC-110"))
+    await ingest.upsert(cost_centre("workday", "CC-110", "Strategy Consulting", code="CC-110"))
     await ingest.upsert_many(staff("workday", "CC-110", PEOPLE, 100))
 
 
@@ -64,7 +67,7 @@ async def test_a_cost_centre_without_a_code_links_by_the_people_in_it(store: Sto
     await _hris_strategy(ingest)
     await ingest.upsert_many(staff("netsuite", "department/6", PEOPLE, 100))
 
-    erp = await ingest.upsert(cost_centre("netsuite", "department/6", "Strategy"))
+    erp = await ingest.upsert(cost_centre("netsuite", "department/6", ALIKE))
 
     assert erp.outcome is UpsertOutcome.LINKED
     assert erp.golden_id == await _golden(store, HRIS_STRATEGY)
@@ -74,11 +77,11 @@ async def test_a_cost_centre_without_a_code_links_by_the_people_in_it(store: Sto
     assert by_name["employees_in_it"].weight > 0
 
 
-async def test_without_people_in_it_a_name_alone_does_not_link(store: Store) -> None:
+async def test_without_people_in_it_a_like_name_alone_does_not_link(store: Store) -> None:
     ingest = ingest_service(store)
     await _hris_strategy(ingest)
 
-    erp = await ingest.upsert(cost_centre("netsuite", "department/6", "Strategy"))
+    erp = await ingest.upsert(cost_centre("netsuite", "department/6", ALIKE))
 
     assert erp.outcome is UpsertOutcome.CREATED
     explained = await review_service(store).explain(
@@ -91,12 +94,22 @@ async def test_without_people_in_it_a_name_alone_does_not_link(store: Store) -> 
     )
 
 
+async def test_an_equal_name_of_one_kind_with_nothing_against_it_links(store: Store) -> None:
+    ingest = ingest_service(store)
+    await _hris_strategy(ingest)
+
+    erp = await ingest.upsert(cost_centre("netsuite", "department/6", "Strategy Consulting"))
+
+    assert erp.outcome is UpsertOutcome.LINKED
+    assert erp.golden_id == await _golden(store, HRIS_STRATEGY)
+
+
 async def test_the_cost_centre_arriving_before_its_people_links_once_they_join(
     store: Store,
 ) -> None:
     ingest = ingest_service(store)
     await _hris_strategy(ingest)
-    erp = await ingest.upsert(cost_centre("netsuite", "department/6", "Strategy"))
+    erp = await ingest.upsert(cost_centre("netsuite", "department/6", ALIKE))
     assert erp.golden_id != await _golden(store, HRIS_STRATEGY)
 
     # The ERP's employees link to the HRIS's people one by one: each shares the cost centre.

@@ -132,6 +132,15 @@ def hash_of_canonical(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class ReferenceLookup(NamedTuple):
+    """A blocking key on a reference (`reference:` in a rule file): find the records of the
+    matched type whose `attribute` points at a member of the golden record `target` belongs
+    to (the projects of this customer), resolved through the crosswalk when read."""
+
+    attribute: str
+    target: SourceKey
+
+
 @dataclass(frozen=True)
 class IncomingRecord:
     """A validated source record, ready to be upserted: `attributes` canonical, `sent` what

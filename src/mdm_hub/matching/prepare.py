@@ -11,6 +11,8 @@ from weakref import WeakKeyDictionary
 
 import jellyfish
 
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import ReferenceLookup, SourceKey
 from mdm_hub.domain.relationships import REFERENCE_RULES
 from mdm_hub.matching.identifiers import (
     IDENTIFIER,
@@ -45,6 +47,8 @@ class PreparedRecord(NamedTuple):
     strong: Mapping[str, str]
     keys: tuple[str, ...]
     unverified: frozenset[str] = frozenset()
+    # Reference keys (`reference:` blocking rules): found under, never stored.
+    referenced: tuple[ReferenceLookup, ...] = ()
 
     @property
     def strong_keys(self) -> tuple[str, ...]:
@@ -153,6 +157,10 @@ class _Recipe:
     # (label, its standardiser, reference attributes whose related golden record's name is
     # taken out of it: the matcher knows those names, prepare does not)
     related: tuple[tuple[str, Callable[[str], str], tuple[str, ...]], ...] = ()
+    # (attribute, the type it points at) of each reference key
+    references: tuple[tuple[str, EntityType], ...] = ()
+    # (code attribute, name attribute) of `code_in_name`
+    code_in_name: tuple[str, str] | None = None
 
 
 def _compile(spec: RuleFile) -> _Recipe:
@@ -194,7 +202,17 @@ def _compile(spec: RuleFile) -> _Recipe:
     )
     base_standardised, base_pieces = len(standardised), len(pieces)
     blocking_prefix = f"{BLOCKING_PREFIX}{spec.entity_type}|"
-    blocking = tuple(key_recipe(rule, blocking_prefix) for rule in spec.blocking)
+    blocking = tuple(
+        key_recipe(rule, blocking_prefix) for rule in spec.blocking if rule.reference is None
+    )
+    targets = {rule.attribute: rule.target_type for rule in REFERENCE_RULES[spec.entity_type]}
+    reference_keys = tuple(
+        dict.fromkeys(
+            (rule.reference, targets[rule.reference])
+            for rule in spec.blocking
+            if rule.reference is not None
+        )
+    )
     return _Recipe(
         standardised=tuple(
             (COUNTRY_AWARE[name], True, attribute)
@@ -228,6 +246,10 @@ def _compile(spec: RuleFile) -> _Recipe:
             for c in spec.comparisons
             if (related := tuple(a for a in c.without if a in references))
             and c.standardiser not in COUNTRY_AWARE
+        ),
+        references=reference_keys,
+        code_in_name=(
+            (spec.code_in_name.code, spec.code_in_name.name) if spec.code_in_name else None
         ),
     )
 
@@ -310,6 +332,11 @@ def prepare(
     system-scoped identifiers are strong only within its scope (without it they are left
     out of the strong identifiers)."""
     recipe = _recipe(rules)
+    attributes = (
+        attributes
+        if recipe.code_in_name is None
+        else with_code_in_name(attributes, *recipe.code_in_name)
+    )
     record_country = _record_country(attributes)
     standardised, pieces = _standardise(recipe, attributes, record_country, with_keys)
 
@@ -346,7 +373,44 @@ def prepare(
             parts = rule.select(pieces)
             if all(parts):
                 keys.append(rule.prefix + "\x1f".join(sorted(parts) if rule.unordered else parts))
-    return PreparedRecord(values, strong, tuple(sorted(set(keys))), frozenset(unverified))
+    referenced = (
+        _reference_lookups(recipe.references, attributes) if with_keys and recipe.references else ()
+    )
+    return PreparedRecord(
+        values, strong, tuple(sorted(set(keys))), frozenset(unverified), referenced
+    )
+
+
+def with_code_in_name(attributes: Mapping[str, Any], code: str, name: str) -> Mapping[str, Any]:
+    """`attributes`, with `code` taken from the first word of `name` where the record has no
+    code and its name leads with one ("940 Marketing": code 940): a word holding a digit,
+    followed by at least one word with a letter."""
+    if attributes.get(code):
+        return attributes
+    raw = attributes.get(name)
+    if not isinstance(raw, str):
+        return attributes
+    words = raw.split(maxsplit=1)
+    if len(words) != 2:
+        return attributes
+    first = words[0].strip("-:.,")
+    if not any(c.isdigit() for c in first) or not any(c.isalpha() for c in words[1]):
+        return attributes
+    return {**attributes, code: first}
+
+
+def _reference_lookups(
+    references: tuple[tuple[str, EntityType], ...], attributes: Mapping[str, Any]
+) -> tuple[ReferenceLookup, ...]:
+    """The record's reference keys: each referenced record it names."""
+    found = []
+    for attribute, target_type in references:
+        raw = attributes.get(attribute)
+        if isinstance(raw, dict):
+            system, source_id = raw.get("system"), raw.get("sourceId")
+            if isinstance(system, str) and isinstance(source_id, str) and system and source_id:
+                found.append(ReferenceLookup(attribute, SourceKey(system, target_type, source_id)))
+    return tuple(found)
 
 
 def _without(

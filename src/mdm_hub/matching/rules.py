@@ -150,9 +150,22 @@ class KeyPart(_Strict):
 
 class BlockingRule(_Strict):
     name: str
-    parts: list[KeyPart] = Field(min_length=1)
+    parts: list[KeyPart] = Field(default_factory=list)
     # Sort the parts' values before joining, so swapped fields give the same key.
     unordered: bool = False
+    # Graph retrieval instead of parts: a reference attribute of the type. The record is
+    # found with the other records whose same attribute points at the same golden record
+    # (the projects of this customer), resolved through the crosswalk when candidates are
+    # read, so it follows merges; at most `per_key_limit` of them, like any key.
+    reference: str | None = None
+
+    @model_validator(mode="after")
+    def _parts_or_reference(self) -> Self:
+        if self.reference is None and not self.parts:
+            raise ValueError("a key needs parts (or, in blocking, a reference)")
+        if self.reference is not None and (self.parts or self.unordered):
+            raise ValueError("a reference key has no parts and is not unordered")
+        return self
 
 
 class IdentifierScope(StrEnum):
@@ -176,6 +189,8 @@ class StrongIdentifier(BlockingRule):
 
     @model_validator(mode="after")
     def _shared_needs_system_scope(self) -> Self:
+        if self.reference is not None:
+            raise ValueError("a strong identifier has parts, never a reference")
         if self.shared_by and self.scope is not IdentifierScope.SYSTEM:
             raise ValueError("shared_by applies to `scope: system` identifiers only")
         return self
@@ -208,6 +223,16 @@ class Candidates(_Strict):
     per_key_limit: int = Field(default=100, ge=1, le=10_000)
 
 
+class CodeInName(_Strict):
+    """Where a system sends no code but leads the name with it ("940 Marketing"): a record
+    without `code` whose `name` starts with a word holding a digit, followed by more words,
+    takes that word as its `code`, for comparisons and blocking keys alike (a comparison
+    compared `without: [code]` then reads the name without it)."""
+
+    code: str
+    name: str
+
+
 class RuleFile(_Strict):
     entity_type: EntityType
     prior: Probability
@@ -216,6 +241,7 @@ class RuleFile(_Strict):
     strong_identifiers: list[StrongIdentifier] = Field(default_factory=list)
     # Prefixes the `identifier` standardiser drops before digits (E004711 -> 4711).
     identifier_prefixes: list[str] = Field(default_factory=list)
+    code_in_name: CodeInName | None = None
     blocking: list[BlockingRule] = Field(min_length=1)
     comparisons: list[Comparison] = Field(min_length=1)
     never_auto_link: list[NeverAutoLink] = Field(default_factory=list)
@@ -431,6 +457,14 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
         ("strong_identifiers", rules.strong_identifiers),
     ):
         for index, rule in enumerate(key_rules):
+            if rule.reference is not None and rule.reference not in reference_attributes(
+                rules.entity_type
+            ):
+                problems.append(
+                    f"{section}[{index}] ({rule.name}).reference: {rule.reference!r} is not a "
+                    f"reference attribute of {rules.entity_type} "
+                    f"({', '.join(sorted(reference_attributes(rules.entity_type))) or 'none'})"
+                )
             for part_index, part in enumerate(rule.parts):
                 where = f"{section}[{index}] ({rule.name}).parts[{part_index}]"
                 if part.attribute not in known:
@@ -439,6 +473,12 @@ def _semantic_problems(rules: RuleFile) -> list[str]:
                     problems.append(
                         f"{where}.standardiser: unknown standardiser {part.standardiser!r}"
                     )
+    if rules.code_in_name is not None:
+        problems += [
+            f"code_in_name.{field}: unknown attribute {attribute!r}"
+            for field, attribute in rules.code_in_name.model_dump().items()
+            if attribute not in known
+        ]
     problems += [
         f"identifier_prefixes[{i}]: {p!r} must be letters and digits only"
         for i, p in enumerate(rules.identifier_prefixes)

@@ -188,7 +188,11 @@ class RecordMatcher:
             # its members would take places the other goldens are owed.
             top_k += len(await tx.members(own_golden))
         found = await tx.candidates(
-            record.key.entity_type, prepared.keys, limits.per_key_limit, top_k
+            record.key.entity_type,
+            prepared.keys,
+            limits.per_key_limit,
+            top_k,
+            prepared.referenced,
         )
         if own_golden is not None or leaving:
             found = [c for c in found if c.golden_id != own_golden and c.key not in leaving][

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import ReferenceLookup, SourceKey
 from mdm_hub.matching.prepare import BLOCKING_PREFIX, STRONG_PREFIX, prepare
 from mdm_hub.matching.rules import MatchRules, load_match_rules
 from mdm_hub.onboarding.systems_file import shipped_systems
@@ -80,3 +81,33 @@ def test_a_comparison_over_several_attributes_joins_the_present_ones() -> None:
     assert record.values["given_name+middle_name+family_name"] == "ann lee"
     assert record.values["city"] == "oslo"
     assert "given_name+middle_name+family_name" in record.values
+
+
+def test_a_reference_key_is_a_lookup_of_the_referenced_record_never_a_stored_key() -> None:
+    rules = RULES[EntityType.PROJECT]  # blocks on `same_customer`, a reference key
+    customer = {"system": "netsuite", "sourceId": "1808"}
+    prepared = prepare(rules, {"name": "Close", "customer": customer}, system="netsuite")
+    assert prepared.referenced == (
+        ReferenceLookup("customer", SourceKey("netsuite", EntityType.CUSTOMER, "1808")),
+    )
+    assert not any("same_customer" in key for key in prepared.keys)
+    assert prepare(rules, {"name": "Close"}, system="netsuite").referenced == ()
+    assert prepare(rules, {"name": "Close", "customer": customer}, with_keys=False).referenced == ()
+
+
+def test_a_code_leading_the_name_is_the_code_of_a_record_without_one() -> None:
+    rules = RULES[EntityType.ACCOUNTING_DIMENSION]
+    erp = prepare(rules, {"kind": "COST_CENTER", "name": "940 Marketing"}, system="netsuite")
+    hris = prepare(
+        rules, {"kind": "COST_CENTER", "code": "CC-940", "name": "Marketing"}, system="workday"
+    )
+    assert erp.values["code"] == hris.values["code"] == "940"
+    assert erp.values["name"] == hris.values["name"] == "marketing"
+    assert {k for k in erp.keys if "B|" in k and "kind_code" in k} == {
+        k for k in hris.keys if "B|" in k and "kind_code" in k
+    }
+    # A sent code wins; a name that is only a number, or leads with a word, keeps its code.
+    sent = prepare(rules, {"kind": "COST_CENTER", "code": "CC-1", "name": "940 Marketing"})
+    assert sent.values["code"] == "1"
+    for name in ("940", "Marketing 940", "Tier 2 Support"):
+        assert prepare(rules, {"kind": "COST_CENTER", "name": name}).values["code"] == ""

@@ -174,3 +174,32 @@ def test_an_identifier_prefix_must_be_letters_and_digits() -> None:
     with pytest.raises(ConfigurationError) as raised:
         MatchRules.parse(document, "matching/employee.yaml", systems=shipped_systems())
     assert "identifier_prefixes[1]: 'E-'" in str(raised.value)
+
+
+def test_a_reference_key_names_a_reference_attribute_and_has_no_parts() -> None:
+    document = _document("project")
+    document["blocking"] = [k for k in document["blocking"] if k["name"] != "same_customer"]
+    document["blocking"].append({"name": "same_customer", "reference": "customer"})
+    MatchRules.parse(document, "matching/project.yaml")
+    document["blocking"][-1] = {"name": "same_customer", "reference": "name"}
+    assert "'name' is not a reference attribute of PROJECT" in _error(document)
+    document["blocking"][-1] = {
+        "name": "same_customer",
+        "reference": "customer",
+        "parts": [{"attribute": "name"}],
+    }
+    assert "a reference key has no parts" in _error(document)
+    document["blocking"][-1] = {"name": "nothing"}
+    assert "a key needs parts" in _error(document)
+
+
+def test_a_strong_identifier_is_never_a_reference_key() -> None:
+    document = _document("project")
+    document["strong_identifiers"] = [{"name": "by_customer", "reference": "customer"}]
+    assert "a strong identifier has parts, never a reference" in _error(document)
+
+
+def test_code_in_name_names_known_attributes() -> None:
+    document = _document("accounting_dimension")
+    document["code_in_name"] = {"code": "code", "name": "nmae"}
+    assert "code_in_name.name: unknown attribute 'nmae'" in _error(document)

@@ -48,6 +48,7 @@ from mdm_hub.domain.records import (
     GoldenView,
     MatchCandidate,
     Membership,
+    ReferenceLookup,
     SourceKey,
     StoredCandidate,
     StoredSource,
@@ -78,6 +79,17 @@ JOIN reference r ON r.targetSystem = t.value ->> '$[0]'
   AND r.attribute = ?
 JOIN source_record s ON s.pk = r.sourcePk
 WHERE s.entityType = ? AND s.retiredAt IS NULL AND s.goldenId IS NOT NULL
+"""
+# The records of one type whose reference attribute points at a member of the golden record
+# the target belongs to (a reference key), at most LIMIT: read on the crosswalk's indexes
+# (the target's key, source_record_golden, reference_target), stopping at the limit.
+_REFERRED_BY_GOLDEN = """
+SELECT s.pk FROM source_record t
+JOIN source_record m ON m.goldenId = t.goldenId
+JOIN reference r ON r.targetPk = m.pk AND r.attribute = ?
+JOIN source_record s ON s.pk = r.sourcePk AND s.entityType = ? AND s.retiredAt IS NULL
+WHERE t.system = ? AND t.entityType = ? AND t.sourceId = ?
+LIMIT ?
 """
 _UPSERT = (
     "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
@@ -260,18 +272,41 @@ class EmbeddedTransaction(
         return None
 
     async def candidates(
-        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+        self,
+        entity_type: EntityType,
+        keys: Sequence[str],
+        per_key_limit: int,
+        top_k: int,
+        references: Sequence[ReferenceLookup] = (),
     ) -> list[StoredCandidate]:
         distinct = list(dict.fromkeys(keys))  # a key repeated is still one key shared
-        if not distinct:
+        lookups = list(dict.fromkeys(references)) if references else []
+        if not distinct and not lookups:
             return []
         # Ranking a few dozen hits in Python costs less than grouping them in SQL.
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: dozens of rows, read once
-        hits = cursor.execute(
-            _hits_query(len(distinct)),
-            [v for key in distinct for v in (key_hash(key), per_key_limit)],
-        ).fetchall()
+        hits = (
+            cursor.execute(
+                _hits_query(len(distinct)),
+                [v for key in distinct for v in (key_hash(key), per_key_limit)],
+            ).fetchall()
+            if distinct
+            else []
+        )
+        # A reference key is one more key, after the others: its records are read through
+        # the crosswalk (the target's golden record, its members, what refers to them).
+        for position, lookup in enumerate(lookups, start=len(distinct)):
+            target = lookup.target
+            params = (
+                lookup.attribute,
+                str(entity_type),
+                target.system,
+                str(target.entity_type),
+                target.source_id,
+                per_key_limit,
+            )
+            hits.extend((position, pk) for (pk,) in cursor.execute(_REFERRED_BY_GOLDEN, params))
         ranked = rank_hits(hits, per_key_limit, top_k)
         if not ranked:
             return []

@@ -47,6 +47,7 @@ from mdm_hub.domain.records import (
     GoldenView,
     MatchCandidate,
     Membership,
+    ReferenceLookup,
     SourceKey,
     StoredCandidate,
     StoredSource,
@@ -191,19 +192,36 @@ class Neo4jTransaction(
             await self._rows(Query.LOCK_KEYS, keys=list(keys), now=datetime.now(UTC))
 
     async def candidates(
-        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+        self,
+        entity_type: EntityType,
+        keys: Sequence[str],
+        per_key_limit: int,
+        top_k: int,
+        references: Sequence[ReferenceLookup] = (),
     ) -> list[StoredCandidate]:
-        if self._snapshot is not None:
+        # The snapshot holds what keys found; reference keys are read through the graph.
+        if self._snapshot is not None and not references:
             found = self._snapshot.candidates(entity_type, keys, per_key_limit, top_k)
             if found is not None:
                 return found
         # Only a held record sharing one of these keys changes the answer (its rarity or
-        # its rows); the held goldens are those of held records.
-        if self._held.holds_any_key(keys):
+        # its rows); the held goldens are those of held records. A reference key reads
+        # memberships and references: everything held is sent first.
+        if references or self._held.holds_any_key(keys):
             await self._flush_records()
         rows = await self._run(
             Query.CANDIDATES,
             keys=sorted(set(keys)),  # a key repeated is still one key shared
+            references=[
+                {
+                    "lookup": index,
+                    "attribute": lookup.attribute,
+                    "system": lookup.target.system,
+                    "entityType": str(lookup.target.entity_type),
+                    "sourceId": lookup.target.source_id,
+                }
+                for index, lookup in enumerate(dict.fromkeys(references))
+            ],
             now=datetime.now(UTC),
             entityType=str(entity_type),
             perKeyLimit=per_key_limit,
