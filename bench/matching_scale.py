@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Cost per ingested employee record, with fuzzy matching, as the hub grows (embedded store).
+"""Cost per ingested employee record, with fuzzy matching, as the hub grows (either store).
 
-One SQLite file (in a temporary directory) grows from 10 thousand to 1 million golden
-records. The bulk of each step is written without matching, through the real store
-transaction (`create_golden`, `put_source` with the keys `RecordMatcher.prepare` derives and
-the membership, then the golden recompute and reference steps ingest runs), so the
-match-key index is exactly the one ingest would have built. At each scale point a probe
-set goes through the real `IngestService.upsert`, one record at a time: half are new
-people, half corrupted copies of people already in the hub. Reports latency per record,
-where the time goes, how many candidate keys hit the per-key limit, and the outcomes (so a
-reader can see that matching really ran, and was right).
+One store (a SQLite file in a temporary directory, or with `--store neo4j` the Neo4j that
+`provide_neo4j` gives) grows from 10 thousand to 1 million golden records. The bulk of each
+step is written without matching, through the real store transaction (`create_golden`,
+`put_source` with the keys `RecordMatcher.prepare` derives and the membership, then the
+golden recompute and reference steps ingest runs), so the match-key index is exactly the
+one ingest would have built. At each scale point a probe set goes through the real
+`IngestService.upsert`, one record at a time: half are new people, half corrupted copies of
+people already in the hub. Reports latency per record, where the time goes, how many
+candidate keys hit the per-key limit, and the outcomes (so a reader can see that matching
+really ran, and was right), and the memory of the hub process (and of a local Neo4j).
 
     .venv/bin/python bench/matching_scale.py                            # 10k, 100k, 1M
     .venv/bin/python bench/matching_scale.py --scales 10000,50000 --probes 500
+    .venv/bin/python bench/matching_scale.py --store neo4j --scales 10000,100000 --warmup 500
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -28,7 +31,6 @@ import multiprocessing
 import os
 import platform
 import random
-import resource
 import shutil
 import signal
 import sqlite3
@@ -53,6 +55,10 @@ from rich.table import Table
 import mdm_hub
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.embedded.match_keys import key_hash
+from mdm_hub.adapters.neo4j import Neo4jStore
+from mdm_hub.adapters.neo4j.catalog import Query
+from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
+from mdm_hub.datafiles import shipped
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     IncomingRecord,
@@ -66,7 +72,9 @@ from mdm_hub.domain.records import (
 )
 from mdm_hub.matching.decide import MatchDecision, rule_name
 from mdm_hub.matching.prepare import PreparedRecord
-from mdm_hub.ports import StoreTransaction
+from mdm_hub.matching.rarity import key_weights
+from mdm_hub.neo4j_local import Neo4jEndpoint, Neo4jMemory, provide_neo4j
+from mdm_hub.ports import Store, StoreTransaction, WorkHint
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.matching import RecordMatcher
 from mdm_hub.services.relationships import ReferenceLinker
@@ -80,7 +88,10 @@ ENTITY = EntityType.EMPLOYEE
 HUB_SYSTEM = "HRIS"
 PROBE_SYSTEMS = ("PAYROLL", "EXPENSE", "PSA")
 DEFAULT_SCALES = (10_000, 100_000, 1_000_000)
-CHUNK = 10_000  # bulk records per store transaction
+CHUNK = 10_000  # bulk records per store transaction (--chunk)
+# Neo4j holds a transaction's writes in its heap until commit: 5,000 records took up to
+# 1.8 GiB of the bench's 2g heap (more and a --neo4j-heap 2g server may run out).
+NEO4J_CHUNK = 5_000
 FRESH_BASE = 1 << 40  # person indexes of people who are not in the hub start here
 FIRST_BIRTH_DATE = date(1945, 1, 1)
 BIRTH_DATE_DAYS = (date(2004, 12, 31) - FIRST_BIRTH_DATE).days + 1  # 60 years
@@ -481,19 +492,22 @@ def _prepare_chunk(start: int, stop: int) -> list[PreparedRow]:
 
 
 async def bulk_build(
-    store: EmbeddedStore,
+    store: Store,
     writer: _Writer,
     seed: int,
     vocabulary_sizes: tuple[int, int, int, int, int],
     span: tuple[int, int],
     workers: int,
     console: Console,
+    chunk: int = CHUNK,
 ) -> Json:
-    """Hub people [start, stop) as one golden record each, in transactions of CHUNK records,
+    """Hub people [start, stop) as one golden record each, in transactions of `chunk` records,
     stored as `IngestService._create` stores a record that matched nothing (no retrieval).
+    On Neo4j the transaction holds those writes and sends them as one statement per kind
+    (write_buffer.py), so a chunk is a handful of round trips, not a few per record.
     With `workers`, other processes generate, validate and derive keys while this one writes."""
     start, stop = span
-    chunks = [(a, min(a + CHUNK, stop)) for a in range(start, stop, CHUNK)]
+    chunks = [(a, min(a + chunk, stop)) for a in range(start, stop, chunk)]
     began = time.perf_counter()
     last_report = began
     with contextlib.ExitStack() as stack:
@@ -518,7 +532,7 @@ async def bulk_build(
             else:
                 rows = _prepare_chunk(chunk_start, chunk_stop)
             now = utc_now()
-            await store.write(lambda tx, rows=rows, now=now: writer.write(tx, rows, now))
+            await store.write(functools.partial(writer.write, rows=rows, now=now))
             moment = time.perf_counter()
             if moment - last_report > 30 or chunk_stop == stop:
                 done = chunk_stop - start
@@ -535,6 +549,7 @@ async def bulk_build(
         "seconds": round(seconds, 1),
         "records_per_s": round(count / seconds, 1) if seconds else None,
         "workers": workers,
+        "chunk": chunk,
     }
 
 
@@ -570,6 +585,9 @@ class Timings:
     match_ns: int = 0
     retrieval_ns: int = 0
     candidates: int = 0
+    # Neo4j only: the group's first reads, before matching (locks, and the candidate rows of
+    # every key at once, which `candidates` then answers from; see Neo4jTransaction.prefetch).
+    prefetch_ns: int = 0
 
 
 class _TimedTransaction:
@@ -605,12 +623,27 @@ class TimedMatcher(RecordMatcher):
         record: IncomingRecord,
         prepared: PreparedRecord,
         own_golden: str | None = None,
+        *,
+        displace: bool = True,
     ) -> MatchDecision:
         started = time.perf_counter_ns()
         timed = cast("StoreTransaction", _TimedTransaction(tx, self.timings))
-        decision = await super().match(timed, record, prepared, own_golden)
+        decision = await super().match(timed, record, prepared, own_golden, displace=displace)
         self.timings.match_ns += time.perf_counter_ns() - started
         return decision
+
+
+def time_neo4j_prefetch(matcher: TimedMatcher) -> None:
+    """Count Neo4j's prefetch (where its candidate retrieval mostly happens) in the record's
+    timings: the transaction class is wrapped, as the store builds one per attempt."""
+    real = Neo4jTransaction.prefetch
+
+    async def prefetch(self: Neo4jTransaction, hints: Sequence[WorkHint]) -> None:
+        started = time.perf_counter_ns()
+        await real(self, hints)
+        matcher.timings.prefetch_ns += time.perf_counter_ns() - started
+
+    Neo4jTransaction.prefetch = prefetch  # type: ignore[method-assign]
 
 
 def percentile(ordered: Sequence[float], pct: float) -> float:
@@ -647,8 +680,8 @@ def classify(probe: Probe, result: UpsertResult, seed: int) -> str:
 
 @dataclass(frozen=True)
 class Sample:
-    """One timed record: milliseconds in all, in `match`, in candidate retrieval; how many
-    candidates were scored; and what became of it."""
+    """One timed record: milliseconds in all, in `match`, in candidate retrieval, in Neo4j's
+    prefetch; how many candidates were scored; and what became of it."""
 
     probe: Probe
     result: UpsertResult
@@ -656,6 +689,7 @@ class Sample:
     match: float
     retrieval: float
     candidates: int
+    prefetch: float = 0.0
 
     @property
     def scoring(self) -> float:
@@ -681,6 +715,7 @@ async def measure(
                 timings.match_ns / 1e6,
                 timings.retrieval_ns / 1e6,
                 timings.candidates,
+                timings.prefetch_ns / 1e6,
             )
         )
     wall = time.perf_counter() - began
@@ -698,6 +733,7 @@ async def measure(
         "retrieval_ms": summarise([s.retrieval for s in samples]),
         "scoring_ms": summarise([s.scoring for s in samples]),
         "outside_match_ms": summarise([s.latency - s.match for s in samples]),
+        "prefetch_ms": summarise([s.prefetch for s in samples]),
         "candidates_after_top_k": summarise([s.candidates for s in samples], 1),
         "outcomes": {
             "LINKED": outcomes["LINKED"],
@@ -710,6 +746,7 @@ async def measure(
     return stats, samples
 
 
+PROFILED = 100  # probes whose retrieval queries are PROFILEd afterwards (Neo4j)
 CANDIDATE_BUCKETS = ((0, 0), (1, 9), (10, 19), (20, 39), (40, 10**9))
 
 
@@ -741,7 +778,7 @@ def by_candidates(samples: Sequence[Sample], rows_read: Sequence[int]) -> list[J
 
 
 async def wrong_links(
-    store: EmbeddedStore, people: People, samples: Sequence[Sample], seed: int, limit: int
+    store: Store, people: People, samples: Sequence[Sample], seed: int, limit: int
 ) -> list[Json]:
     """A few records linked where they should not have been, with what they were linked to:
     so a reader can judge whether the generator made look-alikes or matching erred."""
@@ -764,39 +801,35 @@ async def wrong_links(
     return out
 
 
-def key_diagnostics(
-    db_path: Path, matcher: RecordMatcher, probes: Sequence[Probe], per_key_limit: int
+def prepare_keys(matcher: RecordMatcher, probe: Probe) -> tuple[str, ...]:
+    """The match keys ingest derived for a probe."""
+    raw = probe.raw
+    record = IncomingRecord.parse(raw.system, raw.entity_type, raw.source_id, raw.attributes)
+    return tuple(matcher.prepare(record).keys)
+
+
+async def key_diagnostics(
+    hub: Hub, matcher: RecordMatcher, probes: Sequence[Probe], per_key_limit: int
 ) -> tuple[Json, list[int]]:
     """After the timed pass (so it warms no cache the timing uses): for each probe's keys,
     how many other records share each one, capped just above the per-key limit. A key at
     the limit is 'saturated': retrieval reads `per_key_limit` rows for it, the oldest first."""
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        keys_per: list[int] = []
-        rows_per: list[int] = []
-        saturated_per: list[int] = []
-        saturated_by_rule: Counter[str] = Counter()
-        for probe in probes:
-            record = IncomingRecord.parse(
-                probe.raw.system, probe.raw.entity_type, probe.raw.source_id, probe.raw.attributes
-            )
-            keys = matcher.prepare(record).keys
-            rows = saturated = 0
-            for key in keys:
-                (count,) = db.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM match_key_hash WHERE keyHash = ? LIMIT ?)",
-                    (key_hash(key), per_key_limit + 2),
-                ).fetchone()
-                others = count - 1  # the probe's own entry is in the index by now
-                rows += min(others, per_key_limit)
-                if others > per_key_limit:
-                    saturated += 1
-                    saturated_by_rule[key.split("|")[2]] += 1
-            keys_per.append(len(keys))
-            rows_per.append(rows)
-            saturated_per.append(saturated)
-    finally:
-        db.close()
+    keys_per: list[int] = []
+    rows_per: list[int] = []
+    saturated_per: list[int] = []
+    saturated_by_rule: Counter[str] = Counter()
+    for probe in probes:
+        keys = prepare_keys(matcher, probe)
+        rows = saturated = 0
+        for key, count in zip(keys, await hub.key_counts(keys, per_key_limit + 2), strict=True):
+            others = count - 1  # the probe's own entry is in the index by now
+            rows += min(others, per_key_limit)
+            if others > per_key_limit:
+                saturated += 1
+                saturated_by_rule[key.split("|")[2]] += 1
+        keys_per.append(len(keys))
+        rows_per.append(rows)
+        saturated_per.append(saturated)
     n = len(probes)
     stats = {
         "keys_per_record": summarise(keys_per, 2),
@@ -810,18 +843,201 @@ def key_diagnostics(
     return stats, rows_per
 
 
-def hub_counts(db_path: Path) -> Json:
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        live, merged = db.execute(
+class Hub:
+    """The store under test, with what the report reads of it beside the store's own API:
+    sizes, how many records hold a key, and the memory of the processes involved."""
+
+    store: Store
+    name: str
+
+    async def counts(self) -> Json:
+        """live_goldens, merged_goldens, source_records, match_keys, db_mib."""
+        raise NotImplementedError
+
+    async def key_counts(self, keys: Sequence[str], cap: int) -> list[int]:
+        """For each key, how many source records hold it, counting at most `cap`."""
+        raise NotImplementedError
+
+    def memory(self) -> Json:
+        """This (the hub's) process's RSS and peak, and the store server's where there is one."""
+        return process_memory("self")
+
+    async def retrieval_work(
+        self, keys_of: Sequence[Sequence[str]], per_key_limit: int, top_k: int
+    ) -> Json:
+        """What the store's own retrieval queries do for these records' keys, in units that
+        do not move with the machine's load (empty where the store says nothing of it)."""
+        return {}
+
+
+class EmbeddedHub(Hub):
+    name = "embedded"
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.store = EmbeddedStore(str(db_path))
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        db = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            return cast("tuple[Any, ...]", db.execute(sql, params).fetchone())
+        finally:
+            db.close()
+
+    async def counts(self) -> Json:
+        live, merged = self._read(
             "SELECT count(*) FILTER (WHERE mergedInto IS NULL), "
             "count(*) FILTER (WHERE mergedInto IS NOT NULL) FROM golden"
-        ).fetchone()
-        (sources,) = db.execute("SELECT count(*) FROM source_record").fetchone()
-        (keys,) = db.execute("SELECT count(*) FROM match_key_hash").fetchone()
-    finally:
-        db.close()
-    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+        )
+        (sources,) = self._read("SELECT count(*) FROM source_record")
+        (keys,) = self._read("SELECT count(*) FROM match_key_hash")
+        files = self.db_path.parent.glob(self.db_path.name + "*")
+        return _counts(live, merged, sources, keys, sum(f.stat().st_size for f in files))
+
+    async def key_counts(self, keys: Sequence[str], cap: int) -> list[int]:
+        return [
+            self._read(
+                "SELECT count(*) FROM (SELECT 1 FROM match_key_hash WHERE keyHash = ? LIMIT ?)",
+                (key_hash(key), cap),
+            )[0]
+            for key in keys
+        ]
+
+
+# Diagnostics only (what the report says of the graph): nothing the hub runs is measured here.
+NEO4J_COUNTS = """
+MATCH (g:Golden) WITH count(g) AS goldens, count(g.mergedInto) AS merged
+MATCH (s:SourceRecord) WITH goldens, merged, count(s) AS sources
+MATCH (k:MatchKey) RETURN goldens - merged AS live, merged, sources, count(k) AS keys
+"""
+NEO4J_KEY_COUNTS = """
+UNWIND range(0, size($keys) - 1) AS i
+CALL (i) {
+  MATCH (:MatchKey {key: $keys[i]})<-[:HAS_KEY]-(s:SourceRecord)
+  WITH s LIMIT $cap
+  RETURN count(s) AS n
+}
+RETURN n ORDER BY i
+"""
+NEO4J_ANY_GOLDEN = "MATCH (g:Golden) RETURN g.id AS id LIMIT 1"
+NEO4J_HEAP = (
+    "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
+    "RETURN attributes.HeapMemoryUsage.value.properties AS heap"
+)
+
+
+class Neo4jHub(Hub):
+    name = "neo4j"
+
+    def __init__(self, endpoint: Neo4jEndpoint) -> None:
+        self.endpoint = endpoint
+        self.store = Neo4jStore(endpoint.uri, endpoint.user, endpoint.password, shipped("cypher"))
+        self._heap: Json | None = None
+
+    async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = await cast("Neo4jStore", self.store).driver.execute_query(query, params)
+        return [record.data() for record in records]
+
+    async def check_empty(self) -> None:
+        """The bulk build writes fixed golden IDs: an earlier run's would collide with them."""
+        if await self._rows(NEO4J_ANY_GOLDEN):
+            raise SystemExit(
+                f"Neo4j at {self.endpoint.uri} holds data: this bench needs an empty database "
+                "(unset MDM_NEO4J_URI to let it start a throwaway one)"
+            )
+
+    async def counts(self) -> Json:
+        [row] = await self._rows(NEO4J_COUNTS)
+        home = _neo4j_home(self.endpoint.pid)
+        self._heap = await self._read_heap()
+        found = _counts(
+            row["live"],
+            row["merged"],
+            row["sources"],
+            row["keys"],
+            _size(home / "data" / "databases") if home else 0,
+        )
+        # Kept apart: the bulk build's transaction logs are most of the data directory, and
+        # are kept (by Neo4j's default retention) whatever the store's size.
+        found["tx_log_mib"] = round(_size(home / "data" / "transactions") / 2**20, 1) if home else 0
+        return found
+
+    async def key_counts(self, keys: Sequence[str], cap: int) -> list[int]:
+        rows = await self._rows(NEO4J_KEY_COUNTS, keys=list(keys), cap=cap)
+        return [int(row["n"]) for row in rows]
+
+    async def retrieval_work(
+        self, keys_of: Sequence[Sequence[str]], per_key_limit: int, top_k: int
+    ) -> Json:
+        """Database hits of the shipped candidate queries, PROFILEd in a transaction rolled
+        back afterwards (they lock keys by writing them): group_candidates.cypher, which
+        the upsert's prefetch runs, and candidates.cypher, which a saturated key falls back
+        to. Hits that grow with the hub where the candidates read do not would be a missing
+        index or an unbounded expansion."""
+        store = cast("Neo4jStore", self.store)
+        now = utc_now()
+        hits: dict[str, list[int]] = {"group_candidates": [], "candidates": []}
+        for keys in keys_of:
+            ordered = sorted(set(keys))
+            hits["group_candidates"].append(
+                await self._profiled(
+                    store.catalog[Query.GROUP_CANDIDATES],
+                    lockKeys=ordered,
+                    keys=ordered,
+                    limit=per_key_limit + 1,
+                    now=now,
+                )
+            )
+            hits["candidates"].append(
+                await self._profiled(
+                    store.catalog[Query.CANDIDATES],
+                    keys=ordered,
+                    now=now,
+                    entityType=str(ENTITY),
+                    perKeyLimit=per_key_limit,
+                    weights=list(key_weights(per_key_limit)),
+                    topK=top_k,
+                )
+            )
+        return {
+            "records_profiled": len(keys_of),
+            "db_hits_per_record": {name: summarise(found, 1) for name, found in hits.items()},
+        }
+
+    async def _profiled(self, query: str, **params: Any) -> int:
+        store = cast("Neo4jStore", self.store)
+        async with store.driver.session() as session:
+            tx = await session.begin_transaction()
+            try:
+                summary = await (await tx.run("PROFILE " + query, params)).consume()
+            finally:
+                await tx.rollback()
+        return _db_hits(summary.profile or {})
+
+    async def _read_heap(self) -> Json | None:
+        try:
+            [row] = await self._rows(NEO4J_HEAP)
+        except Exception:  # JMX may be off: the report then has no heap figure
+            return None
+        heap = row["heap"]
+        return {
+            "used_mib": round(heap["used"] / 2**20, 1),
+            "committed_mib": round(heap["committed"] / 2**20, 1),
+            "max_mib": round(heap["max"] / 2**20, 1),
+        }
+
+    def memory(self) -> Json:
+        found = super().memory()
+        if self.endpoint.pid is not None:
+            found["neo4j"] = {**process_memory(str(self.endpoint.pid)), "heap": self._heap}
+        return found
+
+
+def _db_hits(plan: Json) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
+
+
+def _counts(live: int, merged: int, sources: int, keys: int, size: int) -> Json:
     return {
         "live_goldens": live,
         "merged_goldens": merged,
@@ -831,13 +1047,31 @@ def hub_counts(db_path: Path) -> Json:
     }
 
 
-def memory() -> Json:
-    rss = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        pages = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[1])
-        rss = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return {"rss_mib": rss, "peak_rss_mib": round(peak_kib / 1024, 1)}
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def _neo4j_home(pid: int | None) -> Path | None:
+    """The home directory of a local Neo4j (its command line says), for its data's size."""
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        for arg in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
+            if arg.startswith(b"--home-dir="):
+                return Path(arg.removeprefix(b"--home-dir=").decode())
+    return None
+
+
+def process_memory(pid: str) -> Json:
+    """RSS and peak RSS (VmRSS, VmHWM) of a process on this machine, from /proc."""
+    found: Json = {"rss_mib": None, "peak_rss_mib": None}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition(":")
+            if name in {"VmRSS", "VmHWM"}:
+                mib = round(int(value.split()[0]) / 1024, 1)  # kB
+                found["rss_mib" if name == "VmRSS" else "peak_rss_mib"] = mib
+    return found
 
 
 # --------------------------------------------------------------------------- machine
@@ -892,6 +1126,16 @@ def render(console: Console, report: Json) -> None:
         f"SQLite {machine['sqlite']}; load average start {machine['load_average_at_start']}, "
         f"end {machine['load_average_at_end']}"
     )
+    neo4j = report.get("neo4j")
+    console.print(
+        f"Store: {report['store']}"
+        + (
+            f", Neo4j {neo4j['version']} {neo4j['edition']} ({neo4j['origin']}), "
+            f"page cache {neo4j['pagecache']}, heap {neo4j['heap']}"
+            if neo4j
+            else ""
+        )
+    )
     console.print(
         f"Probes: {params['probes']} per point (half new people, half corrupted copies), "
         f"{params['warmup']} untimed first; per_key_limit={params['per_key_limit']}, "
@@ -920,10 +1164,14 @@ def render(console: Console, report: Json) -> None:
     row("    retrieval p99", ms("retrieval_ms", "p99"))
     row("    scoring + decision (mean)", ms("scoring_ms", "mean"))
     row("  outside match (mean)", ms("outside_match_ms", "mean"))
+    if neo4j:
+        row("    of which prefetch (mean)", ms("prefetch_ms", "mean"))
     row(
         "candidates scored (mean)",
         lambda p: f"{p['ingest']['candidates_after_top_k']['mean']:.1f}",
     )
+    if neo4j:
+        row("db hits: group / single candidates (mean)", _db_hits_cell)
     row("index rows read (mean)", lambda p: f"{p['keys']['rows_read_per_record']['mean']:.0f}")
     row(
         "saturated keys (mean)",
@@ -938,11 +1186,11 @@ def render(console: Console, report: Json) -> None:
     )
     row("copies linked to own golden", lambda p: _share(p["ingest"]["copies"], "linked_own"))
     row("new people created", lambda p: _share(p["ingest"]["fresh"], "created"))
-    row("DB size", lambda p: f"{p['hub_after']['db_mib']:,.0f} MiB")
-    row(
-        "RSS (peak)",
-        lambda p: f"{p['memory']['rss_mib']:,.0f} ({p['memory']['peak_rss_mib']:,.0f}) MiB",
-    )
+    row("DB size", lambda p: _db_size(p["hub_after"]))
+    row("RSS (peak)", lambda p: _rss(p["memory"]))
+    if neo4j:
+        row("Neo4j RSS (peak)", lambda p: _rss(p["memory"].get("neo4j") or {}))
+        row("Neo4j heap used / max", lambda p: _heap(p["memory"].get("neo4j") or {}))
     row("bulk build of this step", lambda p: _bulk(p["bulk"]))
     row(
         "load average (1 min) before/after",
@@ -977,6 +1225,31 @@ def _share(counts: Json, key: str) -> str:
     )
 
 
+def _db_hits_cell(point: Json) -> str:
+    hits = point.get("retrieval_work", {}).get("db_hits_per_record")
+    if not hits:
+        return "-"
+    return f"{hits['group_candidates']['mean']:,.0f} / {hits['candidates']['mean']:,.0f}"
+
+
+def _db_size(counts: Json) -> str:
+    size = f"{counts['db_mib']:,.0f} MiB"
+    if "tx_log_mib" in counts:
+        size += f" (+ {counts['tx_log_mib']:,.0f} MiB tx logs)"
+    return size
+
+
+def _rss(memory: Json) -> str:
+    if memory.get("rss_mib") is None:
+        return "-"
+    return f"{memory['rss_mib']:,.0f} ({memory['peak_rss_mib']:,.0f}) MiB"
+
+
+def _heap(memory: Json) -> str:
+    heap = memory.get("heap")
+    return f"{heap['used_mib']:,.0f} / {heap['max_mib']:,.0f} MiB" if heap else "-"
+
+
 def _bulk(bulk: Json) -> str:
     if not bulk["records"]:
         return "-"
@@ -1008,10 +1281,44 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=1,
         help="processes preparing bulk records while the main one writes (0: none)",
     )
+    parser.add_argument(
+        "--store",
+        choices=("embedded", "neo4j"),
+        default="embedded",
+        help="embedded: a SQLite file; neo4j: MDM_NEO4J_URI (an empty database) if set, "
+        "else a throwaway local Neo4j (provide_neo4j), stopped at the end",
+    )
+    parser.add_argument(
+        "--chunk",
+        type=_positive,
+        default=None,
+        help=f"bulk records per store transaction (default {CHUNK:,}; Neo4j {NEO4J_CHUNK:,})",
+    )
+    parser.add_argument(
+        "--neo4j-pagecache",
+        default="4g",
+        help="page cache of the Neo4j this starts (Neo4j size syntax; default 4g holds the "
+        "store to about 300k goldens, ~12 KiB each: give 1M ~12g; the test default is 256m)",
+    )
+    parser.add_argument(
+        "--neo4j-heap", default="2g", help="heap (initial and maximum) of the Neo4j this starts"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="where the temp DB goes")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"JSON report (default {RESULTS_PATH.name}, with --store neo4j "
+        f"{RESULTS_PATH.stem}_neo4j.json, in {RESULTS_PATH.parent})",
+    )
+    args = parser.parse_args(argv)
+    if args.output is None:
+        name = f"{RESULTS_PATH.stem}_neo4j.json" if args.store == "neo4j" else RESULTS_PATH.name
+        args.output = RESULTS_PATH.with_name(name)
+    if args.chunk is None:
+        args.chunk = NEO4J_CHUNK if args.store == "neo4j" else CHUNK
+    return args
 
 
 def _positive(text: str) -> int:
@@ -1038,9 +1345,11 @@ def _scales(text: str) -> tuple[int, ...]:
     return values
 
 
-async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json:
-    matcher = TimedMatcher.from_directory(RULES_DIR)
+async def run(args: argparse.Namespace, console: Console, hub: Hub) -> Json:
+    matcher = cast("TimedMatcher", TimedMatcher.from_directory(RULES_DIR))
     matcher.timings = Timings()
+    if isinstance(hub, Neo4jHub):
+        time_neo4j_prefetch(matcher)
     limits = matcher.rules_for(ENTITY).rules.candidates
     console.print("building the vocabulary ...")
     vocabulary = build_vocabulary(
@@ -1055,12 +1364,13 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
     )
     report: Json = {
         "machine": machine_facts(),
+        "store": hub.name,
         "parameters": {
             "scales": list(args.scales),
             "probes": args.probes,
             "warmup": args.warmup,
             "seed": args.seed,
-            "chunk": CHUNK,
+            "chunk": args.chunk,
             "build_workers": args.build_workers,
             "per_key_limit": limits.per_key_limit,
             "top_k": limits.top_k,
@@ -1075,18 +1385,28 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
         },
         "points": [],
     }
-    store = EmbeddedStore(str(db_path))
+    store = hub.store
     await store.open()
     try:
+        if isinstance(hub, Neo4jHub):
+            await hub.check_empty()
+            report["neo4j"] = _describe(hub.endpoint, args)
         ingest = IngestService(store, matcher, rules=shipped_rules())
         built = 0
         for point, scale in enumerate(args.scales):
             console.print(f"[bold]{scale:,} goldens[/bold]: building {scale - built:,} ...")
             bulk = await bulk_build(
-                store, writer, args.seed, sizes, (built, scale), args.build_workers, console
+                store,
+                writer,
+                args.seed,
+                sizes,
+                (built, scale),
+                args.build_workers,
+                console,
+                args.chunk,
             )
             built = scale
-            hub_before = hub_counts(db_path)
+            hub_before = await hub.counts()
             warmup = make_probes(people, args.warmup, built, args.seed, point, "warmup")
             probes = make_probes(people, args.probes, built, args.seed, point, "probe")
             for probe in warmup:
@@ -1095,7 +1415,7 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
             console.print(f"  ingesting {len(probes):,} probes one at a time ...")
             stats, samples = await measure(ingest, matcher, probes, args.seed)
             load_after = load_average()
-            keys, rows_read = key_diagnostics(db_path, matcher, probes, limits.per_key_limit)
+            keys, rows_read = await key_diagnostics(hub, matcher, probes, limits.per_key_limit)
             point_report: Json = {
                 "scale": scale,
                 "bulk": bulk,
@@ -1103,10 +1423,15 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
                 "ingest": stats,
                 "keys": keys,
                 "by_candidates": by_candidates(samples, rows_read),
-                "hub_after": hub_counts(db_path),
-                "memory": memory(),
+                "hub_after": await hub.counts(),
+                "memory": hub.memory(),
                 "load_before": load_before,
                 "load_after": load_after,
+                "retrieval_work": await hub.retrieval_work(
+                    [prepare_keys(matcher, probe) for probe in probes[:PROFILED]],
+                    limits.per_key_limit,
+                    limits.top_k,
+                ),
                 "wrong_link_examples": await wrong_links(store, people, samples, args.seed, 6),
             }
             report["points"].append(point_report)
@@ -1122,6 +1447,17 @@ async def run(args: argparse.Namespace, console: Console, db_path: Path) -> Json
     return report
 
 
+def _describe(endpoint: Neo4jEndpoint, args: argparse.Namespace) -> Json:
+    return {
+        "version": endpoint.version,
+        "edition": endpoint.edition,
+        "origin": endpoint.origin,
+        # What this run asked of a server it started (an external one keeps its own).
+        "pagecache": args.neo4j_pagecache if endpoint.origin != "external" else None,
+        "heap": args.neo4j_heap if endpoint.origin != "external" else None,
+    }
+
+
 def write_report(path: Path, report: Json) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -1135,16 +1471,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     console = Console(stderr=True)
-    workdir = Path(tempfile.mkdtemp(prefix="mdm-matching-scale-", dir=args.workdir))
-    db_path = workdir / "hub.db"
     began = time.perf_counter()
-    try:
-        report = asyncio.run(run(args, console, db_path))
-    finally:
-        if args.keep_db:
-            console.print(f"database kept at {db_path}")
+    with contextlib.ExitStack() as stack:
+        hub: Hub
+        if args.store == "neo4j":
+            console.print("providing Neo4j (a local one takes ~10-30 s to start) ...")
+            memory = Neo4jMemory(args.neo4j_pagecache, args.neo4j_heap)
+            hub = Neo4jHub(stack.enter_context(provide_neo4j(memory)))
         else:
-            shutil.rmtree(workdir, ignore_errors=True)
+            workdir = Path(tempfile.mkdtemp(prefix="mdm-matching-scale-", dir=args.workdir))
+            if args.keep_db:
+                stack.callback(console.print, f"database kept at {workdir / 'hub.db'}")
+            else:
+                stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            hub = EmbeddedHub(workdir / "hub.db")
+        report = asyncio.run(run(args, console, hub))
     report["machine"]["load_average_at_end"] = load_average()
     report["total_seconds"] = round(time.perf_counter() - began, 1)
     report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")

@@ -2,7 +2,12 @@
 
 from mdm_hub.neo4j_local.jars import NEO4J_VERSION, JarResolutionError, neo4j_version, resolve_jars
 from mdm_hub.neo4j_local.java import JavaNotFoundError, JavaRuntime, find_java
-from mdm_hub.neo4j_local.provision import Neo4jEndpoint, Neo4jUnavailable, provide_neo4j
+from mdm_hub.neo4j_local.provision import (
+    Neo4jEndpoint,
+    Neo4jMemory,
+    Neo4jUnavailable,
+    provide_neo4j,
+)
 from mdm_hub.neo4j_local.server import (
     LocalNeo4jServer,
     Neo4jStartError,
@@ -19,6 +24,7 @@ __all__ = [
     "JavaRuntime",
     "LocalNeo4jServer",
     "Neo4jEndpoint",
+    "Neo4jMemory",
     "Neo4jStartError",
     "Neo4jUnavailable",
     "ServerState",

@@ -33,6 +33,11 @@ CONSOLE_LOG = "console.log"
 DEFAULT_STARTUP_TIMEOUT_S = 120.0
 DEFAULT_STOP_TIMEOUT_S = 30.0
 _POLL_INTERVAL_S = 0.25
+# Memory of a test server: small, so several fit beside each other (a bulk benchmark asks
+# for more through provide_neo4j's Neo4jMemory).
+DEFAULT_HEAP_MIN = "512m"
+DEFAULT_HEAP_MAX = "1g"
+DEFAULT_PAGECACHE = "256m"
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # The flags Neo4j's own launcher passes; the add-opens are required on Java 17+.
@@ -286,9 +291,9 @@ class LocalNeo4jServer:
         http_port: int | None = None,
         version: str | None = None,
         java: JavaRuntime | None = None,
-        heap_min: str = "512m",
-        heap_max: str = "1g",
-        pagecache: str = "256m",
+        heap_min: str = DEFAULT_HEAP_MIN,
+        heap_max: str = DEFAULT_HEAP_MAX,
+        pagecache: str = DEFAULT_PAGECACHE,
         startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_S,
         stop_timeout: float = DEFAULT_STOP_TIMEOUT_S,
         detach: bool = False,
