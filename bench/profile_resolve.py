@@ -20,12 +20,11 @@ import cProfile
 import json
 import pstats
 import random
+import statistics
 import time
 from typing import Any
 
 import httpx
-import statistics
-
 from profile_resolve_many import open_store
 from resolve_latency import MAX_BATCH, RESOLVE, UPSERT, make_dataset, ref_input
 
@@ -93,7 +92,8 @@ async def run(args: argparse.Namespace) -> None:
                 if profiler is not None:
                     profiler.disable()
                 data = json.loads(answer)
-                assert status == 200 and data["data"]["resolve"] is not None, data
+                assert status == 200, data
+                assert data["data"]["resolve"] is not None, data
 
             app_store = instrumented(store, None)  # as the app wraps it: metrics counted
             reads: list[float] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 import structlog
 from cross_web import HTTPException as ParseRefusal
 from fastapi import HTTPException, Request, Response
@@ -89,6 +90,15 @@ class JsonGraphQLRouter(GraphQLRouter[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_body(data, self.max_variables_depth)
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson writes a 1,000-ref answer several times faster than json.dumps. What it
+        # cannot write (an integer beyond 64 bits in a JSON attribute, a key that is not a
+        # string) is written by json.dumps, as before.
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().encode_json(data)
 
     async def run(self, *args: Any, **kwargs: Any) -> Any:
         # A request refused before GraphQL runs (not JSON, too deep, no query) is answered

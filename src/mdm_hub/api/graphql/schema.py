@@ -69,7 +69,7 @@ class MdmSchema(Schema):
         # One answer per request: a subscription streams, over WebSocket (see `stream`).
         allowed = kwargs.get("allowed_operation_types") or ONE_ANSWER
         kwargs["allowed_operation_types"] = set(allowed) & ONE_ANSWER
-        # Classified here, after every path (a parse error raised inside ParserCache skips
+        # Classified here, after every path (a parse error raised in DocumentChecks skips
         # the extensions' operation hooks), so no error reaches a client unclassified.
         result = await self.time_limit.run(
             super().execute(*args, **kwargs),
