@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Where one `resolve` spends its time in process: the real app over httpx.ASGITransport (no
-sockets), on the embedded store or a local Neo4j, split into layers.
+"""Where one `resolve` spends its time in process: the real app, each POST handed straight to
+its ASGI interface as a server would (no HTTP client, no sockets), on the embedded store or
+Neo4j (`MDM_NEO4J_URI`, else a throwaway local one), split into layers.
 
-Prints the median (and min/max) of `--calls` timed calls of: the whole GraphQL request (wall
-clock and the process's CPU time), the app's store `resolve_many` of one key (the
-instrumented store the app calls), and on Neo4j the driver alone: an auto-commit read of
-`resolve_many.cypher` for one ref and of `RETURN 1` (the round-trip floor), with Neo4j's own
-time from the result summary. `--profile` adds a cProfile of the timed requests.
+Loads `--records` customers (through the app, over httpx.ASGITransport), then prints the
+median, p10, p90 and min of `--calls` timed calls of: the whole GraphQL request (wall clock
+and the process's CPU time), the app's store `resolve_many` of one key (wrapped as the app
+wraps it), and on Neo4j the driver alone: an auto-commit read of `resolve_many.cypher` for
+one ref and of `RETURN 1` (the round-trip floor), with Neo4j's own time from the result
+summary. `--profile` adds a cProfile of the timed requests (`--dump FILE` keeps it).
 
     PYTHONPATH=src .venv/bin/python bench/profile_resolve.py --store embedded
-    MDM_NEO4J_URI=bolt://... PYTHONPATH=src .venv/bin/python bench/profile_resolve.py --store neo4j
+    PYTHONPATH=src .venv/bin/python bench/profile_resolve.py --store neo4j --records 1000
 """
 
 from __future__ import annotations
