@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.extensions import ParserCache
 
+from mdm_hub.api.graphql import direct_answers
 from mdm_hub.api.graphql.direct_answers import DirectExecution
 
 
@@ -125,3 +127,48 @@ def test_a_refused_value_is_reported_where_it_is() -> None:
             ["groups", 1, "members", 0, "name"],
         )
     ]
+
+
+def _cached_schema(case: str, direct: bool) -> strawberry.Schema:
+    """As `_schema`, with the parse cached: each request of a text executes the same document,
+    so the direct pass keeps what it compiled for that operation's next requests."""
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def groups(self) -> list[Group] | None:
+            return CASES[case]()
+
+    cache = [ParserCache(maxsize=16)]
+    common: dict[str, Any] = {"query": Query, "extensions": [lambda: cache[0]]}
+    if direct:
+        return strawberry.Schema(**common, execution_context_class=DirectExecution)
+    return strawberry.Schema(**common)
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=list(QUERIES))
+def test_later_requests_of_a_document_answer_as_the_general_way(query: str) -> None:
+    """Requests of one document, with values and variables that change between them."""
+    for direct in (True, False):
+        schemas = {case: _cached_schema(case, direct) for case in CASES}
+        answers = []
+        for yes in (True, False, True):
+            for schema in schemas.values():
+                result = schema.execute_sync(query, variable_values={"yes": yes})
+                answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+        if direct:
+            direct_answers = answers
+        else:
+            assert direct_answers == answers
+
+
+def test_a_document_is_compiled_once_unless_its_variables_can_change_its_selection() -> None:
+    schema = _cached_schema("clean", direct=True)
+    shared_before = len(direct_answers._shared)
+    for _ in range(3):  # a text no other test sends
+        assert not schema.execute_sync("{ groups { onlyHere: id members { name } } }").errors
+    assert len(direct_answers._shared) == shared_before + 1
+    varying = "query ($yes: Boolean!) { groups { onlyHere: id @skip(if: $yes) } }"
+    for yes in (True, False):
+        assert not schema.execute_sync(varying, {"yes": yes}).errors
+    assert len(direct_answers._shared) == shared_before + 1  # compiled per request

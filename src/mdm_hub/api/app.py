@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from mdm_hub import __version__
 from mdm_hub.api.auth.authenticate import Authenticator
 from mdm_hub.api.bookmarks import CausalConsistency
-from mdm_hub.api.correlation import correlation_middleware
+from mdm_hub.api.correlation import CorrelationIds
 from mdm_hub.api.graphql.router import graphql_router
 from mdm_hub.api.limits.body_size import BodySizeLimit
 from mdm_hub.api.metrics_endpoint import metrics_router
@@ -91,14 +91,18 @@ def create_app(
         openapi_url="/openapi.json" if docs else None,
     )
     app.add_middleware(RequestLog)  # inside the correlation middleware: it needs the ID
-    app.middleware("http")(correlation_middleware)
+    app.add_middleware(CorrelationIds)
     # The request's causal chain (X-MDM-Bookmark) spans everything it runs.
     app.add_middleware(CausalConsistency)
     # Outermost: an oversized body is refused before any other work is done for it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Checking credentials needs the store (an API key not cached): 503 too when it is away.
     app.add_exception_handler(StoreUnavailable, store_unavailable_response)
-    app.include_router(graphql_router(services, settings, authenticator, limits), prefix="/graphql")
+    graphql = graphql_router(services, settings, authenticator, limits)
+    app.include_router(graphql, prefix="/graphql")
+    # POST /graphql, the API's traffic, is answered by a plain route put first (the
+    # router's own still answer GET, WebSocket and the OpenAPI document).
+    app.router.routes.insert(0, graphql.post_route("/graphql"))
     if settings.metrics:
         app.include_router(metrics_router(the_store))
     if tracing is not None:

@@ -8,21 +8,28 @@ That was over half of the request in process.
 
 Here a selection whose every field Strawberry resolves with its default resolver (no resolver
 function, no field extension, no arguments), of scalars, enums and lists or objects of them,
-is completed by one compiled function per request and selection: read the attribute, coerce
-the leaf. Anything else takes the general way, and so does any value the direct pass does not
-finish cleanly (a null where the schema forbids one, a value a scalar refuses, a list that is
-not a list, an error): the general way then gives exactly the answer and error it always gave
+is completed by one compiled function per selection: read the attribute, coerce the leaf.
+The compiled functions of an operation are kept for its next requests (the parser cache hands
+back the same document for the same text) when nothing in it depends on a request's variables:
+no directive anywhere (`@skip`, `@include`, `@defer`...) and no fragment variables, so what is
+selected follows from the document and the types alone; otherwise they are compiled again for
+each request. Anything else takes the general way, and so does any value the direct pass does
+not finish cleanly (a null where the schema forbids one, a value a scalar refuses, a list that
+is not a list, an error): the general way then gives exactly the answer and error it always gave
 (reading an attribute twice is harmless).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from enum import Enum
 from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    BREAK,
+    FragmentDefinitionNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -32,8 +39,10 @@ from graphql import (
     is_list_type,
     is_non_null_type,
     is_object_type,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.language import Node, OperationDefinitionNode, Visitor
 from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -44,6 +53,12 @@ _SIMPLE = frozenset({str, int, float, bool})
 _LISTS = frozenset({list, tuple})
 Complete = Callable[[Any], Any]
 Read = Callable[[Any], Any]
+# By (type, the selection's field nodes): the compiled pass (None: the general way), with the
+# type and nodes kept alive so their ids are not reused.
+Passes = dict[tuple[int, ...], tuple[object, Complete | None]]
+# Operations whose compiled passes are kept across requests; as many as the parser keeps.
+SHARED_OPERATIONS = 1024
+_shared: OrderedDict[int, tuple[OperationDefinitionNode, Passes]] = OrderedDict()
 
 
 class _GeneralWay(Exception):
@@ -58,9 +73,12 @@ class DirectExecution(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         # A field middleware (an extension's `resolve` hook) must see every field.
         self._direct = manager is None or not manager.middlewares
-        # By (type, selection): the compiled pass (None: general way), with the selection kept
-        # alive so its id is not reused (graphql-core memoizes its sub-fields the same way).
-        self._passes: dict[tuple[int, int], tuple[FieldDetailsList, Complete | None]] = {}
+        # Compiled passes: the operation's, shared by its requests, when what it selects does
+        # not depend on the variables; else this request's own, by the selection's identity
+        # (graphql-core memoizes sub-fields the same way).
+        shared = _shared_passes(self.operation, self.fragment_definitions) if self._direct else None
+        self._shared = shared is not None
+        self._passes: Passes = shared if shared is not None else {}
         # By field: its read and coercion from the parent object (None: general way).
         self._leaves: dict[int, tuple[GraphQLField, Complete | None]] = {}
 
@@ -74,10 +92,15 @@ class DirectExecution(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> AwaitableOrValue[Any]:
         if self._direct and result is not None and not isinstance(result, Exception):
-            key = (id(return_type), id(field_details_list))
+            key = (
+                (id(return_type), *[id(details.node) for details in field_details_list])
+                if self._shared
+                else (id(return_type), id(field_details_list))
+            )
             known = self._passes.get(key)
             if known is None:
-                known = (field_details_list, self._compile(return_type, field_details_list))
+                alive = (return_type, field_details_list)
+                known = (alive, self._compile(return_type, field_details_list))
                 self._passes[key] = known
             complete = known[1]
             if complete is not None:
@@ -154,6 +177,40 @@ class DirectExecution(StrawberryGraphQLCoreExecutionContext):
                 return None
             fields.append((response_name, read, complete))
         return _object(tuple(fields))
+
+
+def _shared_passes(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> Passes | None:
+    """The passes shared by the requests of `operation`, or None when what it selects may
+    depend on a request's variables."""
+    known = _shared.get(id(operation))
+    if known is not None and known[0] is operation:
+        _shared.move_to_end(id(operation))
+        return known[1]
+    if _varies(operation) or any(_varies(fragment) for fragment in fragments.values()):
+        return None
+    passes: Passes = {}
+    _shared[id(operation)] = (operation, passes)
+    if len(_shared) > SHARED_OPERATIONS:
+        _shared.popitem(last=False)
+    return passes
+
+
+def _varies(node: Node) -> bool:
+    """Whether a directive or a fragment variable may make the fields it selects vary."""
+    if isinstance(node, FragmentDefinitionNode) and node.variable_definitions:
+        return True
+    found = False
+
+    class Directives(Visitor):
+        def enter_directive(self, *_: Any) -> Any:
+            nonlocal found
+            found = True
+            return BREAK
+
+    visit(node, Directives())
+    return found
 
 
 def _plain_read(field: GraphQLField) -> Read | None:

@@ -8,14 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry import Schema
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StreamResult
 from strawberry.tools import merge_types
@@ -27,6 +20,7 @@ from mdm_hub.api.graphql.audit import AuditQuery
 from mdm_hub.api.graphql.changes import ChangesQuery
 from mdm_hub.api.graphql.context import Context
 from mdm_hub.api.graphql.direct_answers import DirectExecution
+from mdm_hub.api.graphql.documents import DocumentCache, document_checks
 from mdm_hub.api.graphql.errors import classify, log_errors
 from mdm_hub.api.graphql.merge_preview import MergePreviewQuery
 from mdm_hub.api.graphql.observation import Observation
@@ -75,7 +69,7 @@ class MdmSchema(Schema):
         # One answer per request: a subscription streams, over WebSocket (see `stream`).
         allowed = kwargs.get("allowed_operation_types") or ONE_ANSWER
         kwargs["allowed_operation_types"] = set(allowed) & ONE_ANSWER
-        # Classified here, after every path (a parse error raised inside ParserCache skips
+        # Classified here, after every path (a parse error raised in DocumentChecks skips
         # the extensions' operation hooks), so no error reaches a client unclassified.
         result = await self.time_limit.run(
             super().execute(*args, **kwargs),
@@ -118,6 +112,7 @@ def build_schema(settings: Settings) -> MdmSchema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    documents = DocumentCache(DOCUMENT_CACHE_SIZE, settings.max_tokens, limits)
     schema = MdmSchema(
         query=Query,
         mutation=Mutation,
@@ -126,10 +121,8 @@ def build_schema(settings: Settings) -> MdmSchema:
         execution_context_class=DirectExecution,
         # Factories: strawberry builds fresh extension instances for every request.
         extensions=[
-            lambda: AddValidationRules(limits),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            # The token limit, the parse and the validation (with the limits' rules), cached.
+            document_checks(documents),
             Observation,
             Authorization,
             WakeFollowers,
