@@ -41,16 +41,17 @@ def customer(system: str, source_id: str, **attributes: Any) -> RawRecord:
     return RawRecord(system, "CUSTOMER", source_id, attributes)
 
 
-# A holding and its financial-services subsidiary, each in the CRM and the ERP; both share
-# the holding's address, the ERP's subsidiary looks like the holding (as in the generated
-# landscape's "Bellows" group).
+# A holding and its finance subsidiary, each in the CRM and the ERP; both share the holding's
+# address, and the subsidiary's name is the holding's with a word more, so the two names do
+# not contradict each other (`compatible_words`) and the subsidiary can pass for a copy of
+# the holding until its parent arrives.
 RECORDS = {
     "crm-holding": customer("salesforce", "S_H", **LYON, name="Bellows Holdings SAS"),
     "crm-subsidiary": customer(
         "salesforce",
         "S_F",
         **{**LYON, "address_line1": "275 Bd Haussmann"},
-        name="Bellows Financial Services SAS",
+        name="Bellows Holdings Finance SAS",
         phone="03 62 25 98 12",
         website="http://bellowsholdings.com",
         tax_id="FR 740 856 30101",
@@ -68,7 +69,7 @@ RECORDS = {
         "netsuite",
         "N_F",
         **LYON,
-        name="Bellows Fin Svcs SAS",
+        name="Bellows Holdings Fin SAS",
         phone="+33 3 62 25 98 12",
         website="https://www.bellowsholdings.com",
         parent=ref("netsuite", "N_H"),
@@ -201,7 +202,7 @@ async def test_the_subsidiary_is_moved_out_audited_and_matched_again(store: Stor
 # ("weak"), or also by the holding's name, phone and website ("strong", a higher score than X
 # gets against that golden record).
 SUBSIDIARY = {
-    "weak": {**LYON, "name": "Bellows Financial Services SAS"},
+    "weak": {**LYON, "name": "Bellows Holdings Finance SAS"},
     "strong": {
         **LYON,
         "name": "Bellows Holdings SAS",
@@ -323,7 +324,7 @@ GROUP = [
         "netsuite",
         "N_F",
         **LYON,
-        name="Bellows Financial Services SAS",
+        name="Bellows Holdings Finance SAS",
         parent=ref("netsuite", "N_H"),
     ),
     # Its parent says little of itself: on arrival it matches that golden record less well
