@@ -133,10 +133,7 @@ async def test_an_embedded_file_made_before_the_index_is_indexed_on_open(tmp_pat
     ids = await _load(store)
     await store.close()
     with sqlite3.connect(path) as db:  # as a file made before search existed
-        db.executescript(
-            "DROP TRIGGER source_search_insert; DROP TRIGGER source_search_update; "
-            "DROP TRIGGER source_search_delete; DROP TABLE source_search;"
-        )
+        db.executescript("DROP TRIGGER source_search_delete; DROP TABLE source_search;")
     reopened = EmbeddedStore(path)
     await reopened.open()
     try:
