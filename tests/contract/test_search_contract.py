@@ -98,6 +98,18 @@ async def test_a_new_version_is_found_by_its_new_values_only(store: Store) -> No
     assert ids["CRM-7790"] not in await _found(store, EntityType.CUSTOMER, "Initech Limited")
 
 
+async def test_a_record_sent_twice_in_one_batch_is_found_by_its_last_values(
+    store: Store,
+) -> None:
+    # One transaction writes both versions (the embedded store indexes it as it ends).
+    first = RawRecord("CRM", "CUSTOMER", "c-1", {"name": "Initech Limited"})
+    second = RawRecord("CRM", "CUSTOMER", "c-1", {"name": "Umbrella Holdings"})
+    _, updated = await ingest_service(store).upsert_many([first, second])
+    assert not isinstance(updated, Exception)
+    assert await _found(store, EntityType.CUSTOMER, "Umbrella Holdings") == [updated.golden_id]
+    assert await _found(store, EntityType.CUSTOMER, "Initech Limited") == []
+
+
 async def test_pages_follow_on_without_repeats(store: Store) -> None:
     await _load(store)
     service = SearchService(store)
