@@ -98,6 +98,18 @@ async def test_a_new_version_is_found_by_its_new_values_only(store: Store) -> No
     assert ids["CRM-7790"] not in await _found(store, EntityType.CUSTOMER, "Initech Limited")
 
 
+async def test_a_record_sent_twice_in_one_batch_is_found_by_its_last_values(
+    store: Store,
+) -> None:
+    # One transaction writes both versions (the embedded store indexes it as it ends).
+    first = RawRecord("CRM", "CUSTOMER", "c-1", {"name": "Initech Limited"})
+    second = RawRecord("CRM", "CUSTOMER", "c-1", {"name": "Umbrella Holdings"})
+    _, updated = await ingest_service(store).upsert_many([first, second])
+    assert not isinstance(updated, Exception)
+    assert await _found(store, EntityType.CUSTOMER, "Umbrella Holdings") == [updated.golden_id]
+    assert await _found(store, EntityType.CUSTOMER, "Initech Limited") == []
+
+
 async def test_pages_follow_on_without_repeats(store: Store) -> None:
     await _load(store)
     service = SearchService(store)
@@ -133,10 +145,7 @@ async def test_an_embedded_file_made_before_the_index_is_indexed_on_open(tmp_pat
     ids = await _load(store)
     await store.close()
     with sqlite3.connect(path) as db:  # as a file made before search existed
-        db.executescript(
-            "DROP TRIGGER source_search_insert; DROP TRIGGER source_search_update; "
-            "DROP TRIGGER source_search_delete; DROP TABLE source_search;"
-        )
+        db.executescript("DROP TRIGGER source_search_delete; DROP TABLE source_search;")
     reopened = EmbeddedStore(path)
     await reopened.open()
     try:

@@ -31,6 +31,7 @@ from mdm_hub.domain.text import (
     check_encodable,
     check_identifier_text,
     check_no_control_characters,
+    has_surrogate,
     printable,
 )
 from mdm_hub.errors import Problem
@@ -206,7 +207,7 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
     if not isinstance(raw, dict):
         raise AttributeProblems([Problem("attributes", "must be a JSON object")])
     model = ATTRIBUTE_MODELS[entity_type]
-    unstorable = _unstorable(raw, "attributes")
+    unstorable = [] if _plainly_storable(raw) else _unstorable(raw, "attributes")
     if unstorable:
         raise AttributeProblems(unstorable)
     try:
@@ -214,6 +215,20 @@ def validate_attributes(entity_type: EntityType, raw: object) -> JsonAttributes:
     except ValidationError as exc:
         raise AttributeProblems(_problems(exc)) from None
     return parsed.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+def _plainly_storable(raw: dict[Any, Any]) -> bool:
+    """Whether `raw` is the usual record: text names and text (or absent) values, none with a
+    lone surrogate. Settled in one scan; anything else is checked value by value, by
+    `_unstorable`, which names each problem."""
+    texts: list[str] = []
+    for name, value in raw.items():
+        if type(name) is not str or (type(value) is not str and value is not None):
+            return False
+        texts.append(name)
+        if value is not None:
+            texts.append(value)
+    return not has_surrogate("".join(texts))
 
 
 def _unstorable(value: object, path: str) -> list[Problem]:

@@ -30,6 +30,11 @@ def check_no_control_characters(value: str) -> str:
     return value
 
 
+def has_surrogate(value: str) -> bool:
+    """Whether `value` holds a lone surrogate (what `check_encodable` refuses)."""
+    return _SURROGATE.search(value) is not None
+
+
 def check_encodable(value: str) -> str:
     """Reject a lone surrogate, which cannot be stored or sent as UTF-8."""
     found = _SURROGATE.search(value)

@@ -322,7 +322,7 @@ async def _term_adjustments(
         return None
     wanted = sorted({key for pair in keys.values() for key in pair})
     counts = dict(zip(wanted, await count(wanted), strict=True))
-    return adjustments(rules, incoming, counts)
+    return adjustments(rules, incoming, counts, keys)
 
 
 async def _closing_loops(

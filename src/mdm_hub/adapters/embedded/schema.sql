@@ -219,8 +219,12 @@ CREATE TABLE IF NOT EXISTS audit_head (
 -- and identifying values (names, e-mail, tax ID, numbers, code) as one text, in a trigram
 -- full-text index (fuzzy matching ranks by trigrams shared). Only those values: indexing every
 -- attribute (addresses, dates) cost a febrl3 ingest a fifth more instructions for no search a
--- steward makes. Kept by triggers, so no write path has to remember it; a file made before it
--- is indexed once.
+-- steward makes. A transaction that writes a record's attributes indexes it when it finishes,
+-- all its records in one statement (EmbeddedTransaction.finish): FTS5 flushes what it holds
+-- into a new segment at the end of every statement that writes to it, and through the insert
+-- and update triggers it had before, that was one segment per record (a tenth of a febrl3
+-- ingest's instructions). A deleted record leaves by trigger. A file made before it is indexed
+-- once.
 CREATE VIRTUAL TABLE IF NOT EXISTS source_search USING fts5 (
   entityType, body, tokenize = 'trigram'
 );
@@ -238,16 +242,8 @@ SELECT pk, entityType,
     coalesce(json_extract(attributes, '$.employee_number'), '') || ' ' ||
     coalesce(json_extract(attributes, '$.code'), '')
 FROM source_record;
-CREATE TRIGGER IF NOT EXISTS source_search_insert AFTER INSERT ON source_record BEGIN
-  INSERT INTO source_search (rowid, entityType, body)
-  SELECT pk, entityType, body FROM source_search_row WHERE pk = NEW.pk;
-END;
-CREATE TRIGGER IF NOT EXISTS source_search_update AFTER UPDATE OF attributes ON source_record
-BEGIN
-  DELETE FROM source_search WHERE rowid = OLD.pk;
-  INSERT INTO source_search (rowid, entityType, body)
-  SELECT pk, entityType, body FROM source_search_row WHERE pk = NEW.pk;
-END;
+DROP TRIGGER IF EXISTS source_search_insert;  -- files made before: see above
+DROP TRIGGER IF EXISTS source_search_update;
 CREATE TRIGGER IF NOT EXISTS source_search_delete AFTER DELETE ON source_record BEGIN
   DELETE FROM source_search WHERE rowid = OLD.pk;
 END;

@@ -91,6 +91,19 @@ JOIN source_record s ON s.pk = r.sourcePk AND s.entityType = ? AND s.retiredAt I
 WHERE t.system = ? AND t.entityType = ? AND t.sourceId = ?
 LIMIT ?
 """
+# The search index rows of the records a transaction wrote, in one statement each for new
+# and for changed records (schema.sql says why not by trigger). Replacing costs FTS5 a read
+# and two deletes a row, so records new in the transaction are plainly inserted.
+_INDEX_FOR_SEARCH = """
+INSERT {how} INTO source_search (rowid, entityType, body)
+SELECT pk, entityType, body FROM source_search_row WHERE pk IN (SELECT value FROM json_each(?))
+"""
+_INDEX_NEW = _INDEX_FOR_SEARCH.format(how="")
+_INDEX_CHANGED = _INDEX_FOR_SEARCH.format(how="OR REPLACE")
+_COUNT_TERM = (
+    "INSERT INTO term_count (term, count) VALUES (?, ?) "
+    "ON CONFLICT (term) DO UPDATE SET count = count + excluded.count"
+)
 _UPSERT = (
     "ON CONFLICT (system, entityType, sourceId) DO UPDATE SET "
     "attributes = excluded.attributes, "
@@ -230,6 +243,13 @@ class EmbeddedTransaction(
         self._has_rows = {}
         self._changes = []
         self._golden_versions = {}
+        # Source records whose attributes this transaction wrote, by pk: whether the record
+        # is new in it (never indexed yet). `finish` indexes them.
+        self._unindexed: dict[int, bool] = {}
+        # Term count changes not written yet, by term: `finish` writes each term once for the
+        # transaction (a group's records move the same per-comparison totals), and reads add
+        # them. Every term touched is written, a net zero too, as per-record writes left it.
+        self._term_deltas: dict[str, int] = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -240,12 +260,26 @@ class EmbeddedTransaction(
 
     def finish(self) -> None:
         """The work is done and about to commit: store what must be stored once."""
+        if self._unindexed:
+            self._index_for_search()
+        if self._term_deltas:
+            self._db.executemany(_COUNT_TERM, sorted(self._term_deltas.items()))
+            self._term_deltas = {}
         self.flush_changes()
         if self._sealed:
             audit.insert(self._db, self._sealed)
             self._sealed = []
         if self._audit_head is not None:
             audit.write_head(self._db, self._audit_head)
+
+    def _index_for_search(self) -> None:
+        new = [pk for pk, is_new in self._unindexed.items() if is_new]
+        changed = [pk for pk, is_new in self._unindexed.items() if not is_new]
+        if new:
+            self._db.execute(_INDEX_NEW, (dumps(new),))
+        if changed:
+            self._db.execute(_INDEX_CHANGED, (dumps(changed),))
+        self._unindexed = {}
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         row = self._db.execute(
@@ -471,6 +505,8 @@ class EmbeddedTransaction(
                 (*key_params(record.key), *values, packed, *_membership_values(membership)),
             ).fetchone()["pk"]
         self._sources[record.key] = (pk, packed)
+        # New unless it was there before this transaction (written earlier in it: still new).
+        self._unindexed[pk] = self._unindexed.get(pk, known is None)
         if old:
             self._db.executemany(
                 "DELETE FROM match_key_hash WHERE keyHash = ? AND sourcePk = ?",
@@ -518,14 +554,13 @@ class EmbeddedTransaction(
             tuple(keys),
         ).fetchall()
         found = {row["term"]: int(row["count"]) for row in rows}
-        return [found.get(key, 0) for key in keys]
+        pending = self._term_deltas
+        return [found.get(key, 0) + pending.get(key, 0) for key in keys]
 
     async def count_terms(self, changes: Mapping[str, int]) -> None:
-        self._db.executemany(
-            "INSERT INTO term_count (term, count) VALUES (?, ?) "
-            "ON CONFLICT (term) DO UPDATE SET count = count + excluded.count",
-            sorted(changes.items()),
-        )
+        pending = self._term_deltas
+        for term, delta in changes.items():
+            pending[term] = pending.get(term, 0) + delta
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:
