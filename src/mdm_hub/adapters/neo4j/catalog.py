@@ -49,6 +49,7 @@ class Query(StrEnum):
     MEMBERS = "members"
     UPDATE_GOLDEN = "update_golden"
     LOCK_READ_GOLDEN = "lock_read_golden"
+    LOCK_READ_GOLDENS = "lock_read_goldens"
     UPDATE_GOLDENS = "update_goldens"
     ADD_OVERRIDE_EVENT = "add_override_event"
     RESOLVE_MANY = "resolve_many"

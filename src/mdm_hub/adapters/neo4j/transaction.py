@@ -94,6 +94,7 @@ _KEEPS_GOLDENS = frozenset(
         Query.ADD_MATCH_CANDIDATES,
         Query.UPDATE_GOLDENS,
         Query.LOCK_READ_GOLDEN,
+        Query.LOCK_READ_GOLDENS,
         Query.MEMBERS,
         Query.GOLDEN_IDS_OF,
         Query.GOLDEN_ATTRIBUTES,
@@ -148,16 +149,20 @@ class Neo4jTransaction(
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         if not entries:
             return []
+        head = await self._lock_audit_head()
+        events = seal_all(entries, *head)
+        self._audit_head = (events[-1].seq, events[-1].hash)
+        # Sealed here in order; appended with the group's other events in one statement.
+        self._held.add_events(events)
+        return events
+
+    async def _lock_audit_head(self) -> tuple[int, str]:
         if self._audit_head is None:
             [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
             if head["lastSeq"] is not None:  # rolled back, with the head this MERGE made
                 raise AuditHeadMissing(head["seq"] or None, int(head["lastSeq"]))
             self._audit_head = (int(head["seq"]), str(head["hash"]))
-        events = seal_all(entries, *self._audit_head)
-        self._audit_head = (events[-1].seq, events[-1].hash)
-        # Sealed here in order; appended with the group's other events in one statement.
-        self._held.add_events(events)
-        return events
+        return self._audit_head
 
     async def prefetch(self, hints: Sequence[WorkHint]) -> None:
         """Lock and read what the group's works will ask first (group_snapshot.py): every
@@ -207,6 +212,20 @@ class Neo4jTransaction(
             pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
             snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})
         self._snapshot = snapshot
+        if goldens:
+            await self._lock_read_goldens(goldens, now)
+
+    async def _lock_read_goldens(self, golden_ids: Sequence[str], now: datetime) -> None:
+        """Lock and read, in one statement, every golden record the group's candidates name
+        (the goldens its records may link to), known to the buffer from then on. The audit
+        head is locked first, as every group locks it (at its first record's end otherwise):
+        whoever holds a golden lock taken here holds the head already, so no group waits for
+        the head while holding goldens another group wants."""
+        await self._lock_audit_head()
+        rows = await self._run(Query.LOCK_READ_GOLDENS, goldenIds=list(golden_ids), now=now)
+        for row in rows:
+            if row["mergedInto"] is None:
+                self._known_row({**row, "mergedFrom": None, "lockedId": row["golden"]["id"]})
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         snapshot = self._snapshot
