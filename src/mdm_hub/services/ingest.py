@@ -230,7 +230,10 @@ class IngestService:
 
     def _hint(self, record: IncomingRecord, prepared: PreparedRecord) -> WorkHint:
         limits = self._matcher.rules_for(record.key.entity_type).rules.candidates
-        return WorkHint(record.key, record.content_hash, tuple(prepared.keys), limits.per_key_limit)
+        terms = self._matcher.term_keys(record.key.entity_type, prepared)
+        return WorkHint(
+            record.key, record.content_hash, tuple(prepared.keys), limits.per_key_limit, terms
+        )
 
     def _upsert_work(
         self, record: IncomingRecord, prepared: PreparedRecord, context: AuditContext

@@ -104,6 +104,11 @@ class RecordMatcher:
         self._remember(entity_type, system, record.content_hash, kept)
         return prepared
 
+    def term_keys(self, entity_type: EntityType, prepared: PreparedRecord) -> tuple[str, ...]:
+        """The term counts matching `prepared` will read (unless graph evidence adds values)."""
+        keys = term_keys(self._rules[entity_type], prepared)
+        return tuple(sorted({key for pair in keys.values() for key in pair}))
+
     def compares_references(self, entity_type: EntityType) -> bool:
         """Whether the rules of `entity_type` weigh graph evidence (a resolved reference can
         change a decision)."""

@@ -72,6 +72,38 @@ _MOVES_SOURCES = frozenset(
     }
 )
 
+# Statements that change no golden record's properties, members (their properties included)
+# or overrides, other than as the write buffer records it: the golden records this
+# transaction locked stay known to it across them (write_buffer.py).
+_KEEPS_GOLDENS = frozenset(
+    {
+        Query.LOCK_GROUP_SOURCES,
+        Query.GROUP_CANDIDATES,
+        Query.SEPARATED_GOLDENS,
+        Query.BLOCKED_GOLDENS,
+        Query.GET_SOURCE,
+        Query.CANDIDATES,
+        Query.LOCK_KEYS,
+        Query.TERM_COUNTS,
+        Query.COUNT_TERMS,
+        Query.ANY_PENDING,
+        Query.LOCK_AUDIT_HEAD,
+        Query.APPEND_AUDIT,
+        Query.APPEND_CHANGES,
+        Query.CREATE_GOLDENS,
+        Query.PUT_MEMBER_SOURCES,
+        Query.ADD_MATCH_CANDIDATES,
+        Query.UPDATE_GOLDENS,
+        Query.LOCK_READ_GOLDEN,
+        Query.LOCK_READ_GOLDENS,
+        Query.MEMBERS,
+        Query.GOLDEN_IDS_OF,
+        Query.GOLDEN_ATTRIBUTES,
+        Query.REFERRER_GOLDENS,
+        Query.OPEN_CANDIDATES_FOR,
+    }
+)
+
 
 class Neo4jTransaction(
     Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRetirementWrites, Neo4jOutboxWrites
@@ -99,6 +131,8 @@ class Neo4jTransaction(
     async def _run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         if query in _MOVES_SOURCES:
             self._snapshot = None
+        if query not in _KEEPS_GOLDENS:
+            self._held.forget_goldens()
         result = await self._tx.run(self._q[query], params)
         return [record.data() async for record in result]
 
@@ -116,16 +150,20 @@ class Neo4jTransaction(
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         if not entries:
             return []
+        head = await self._lock_audit_head()
+        events = seal_all(entries, *head)
+        self._audit_head = (events[-1].seq, events[-1].hash)
+        # Sealed here in order; appended with the group's other events in one statement.
+        self._held.add_events(events)
+        return events
+
+    async def _lock_audit_head(self) -> tuple[int, str]:
         if self._audit_head is None:
             [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
             if head["lastSeq"] is not None:  # rolled back, with the head this MERGE made
                 raise AuditHeadMissing(head["seq"] or None, int(head["lastSeq"]))
             self._audit_head = (int(head["seq"]), str(head["hash"]))
-        events = seal_all(entries, *self._audit_head)
-        self._audit_head = (events[-1].seq, events[-1].hash)
-        # Sealed here in order; appended with the group's other events in one statement.
-        self._held.add_events(events)
-        return events
+        return self._audit_head
 
     async def prefetch(self, hints: Sequence[WorkHint]) -> None:
         """Lock and read what the group's works will ask first (group_snapshot.py): every
@@ -166,12 +204,29 @@ class Neo4jTransaction(
             else []
         )
         hits = {row["key"]: row["hits"] for row in found_hits}
+        terms = sorted({term for hint in hints for term in hint.terms})
+        if terms:
+            await self._read_terms(terms)
         snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
         goldens = snapshot.hit_goldens()
         if len(goldens) > 1:  # separations among the goldens any record may weigh
             pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
             snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})
         self._snapshot = snapshot
+        if goldens:
+            await self._lock_read_goldens(goldens, now)
+
+    async def _lock_read_goldens(self, golden_ids: Sequence[str], now: datetime) -> None:
+        """Lock and read, in one statement, every golden record the group's candidates name
+        (the goldens its records may link to), known to the buffer from then on. The audit
+        head is locked first, as every group locks it (at its first record's end otherwise):
+        whoever holds a golden lock taken here holds the head already, so no group waits for
+        the head while holding goldens another group wants."""
+        await self._lock_audit_head()
+        rows = await self._run(Query.LOCK_READ_GOLDENS, goldenIds=list(golden_ids), now=now)
+        for row in rows:
+            if row["mergedInto"] is None:
+                self._known_row({**row, "mergedFrom": None, "lockedId": row["golden"]["id"]})
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         snapshot = self._snapshot
@@ -408,14 +463,25 @@ class Neo4jTransaction(
     async def term_counts(self, keys: Sequence[str]) -> list[int]:
         if not keys:
             return []
-        rows = await self._rows(Query.TERM_COUNTS, terms=list(keys))
+        # Only count_terms changes the counts, and the buffer holds those and keeps what was
+        # read (the group's terms are read up front): no flush.
+        known = self._held.term_counts(keys)
+        if known is not None:
+            return known
+        read = await self._read_terms(keys)
+        return [read[key] + self._held.held_term_change(key) for key in keys]
+
+    async def _read_terms(self, keys: Sequence[str]) -> dict[str, int]:
+        """The stored counts of `keys` (0: never counted), kept by the buffer."""
+        rows = await self._run(Query.TERM_COUNTS, terms=list(keys))
         found = {row["term"]: int(row["count"]) for row in rows}
-        return [found.get(key, 0) for key in keys]
+        read = {key: found.get(key, 0) for key in keys}
+        self._held.read_term_counts(read)
+        return read
 
     async def count_terms(self, changes: Mapping[str, int]) -> None:
-        if changes:
-            rows = [{"term": k, "delta": d} for k, d in sorted(changes.items())]
-            await self._rows(Query.COUNT_TERMS, changes=rows)
+        # Held, summed by term, and sent with the group's other held writes.
+        self._held.add_term_changes(changes)
 
     async def golden_ids_of(self, keys: Sequence[SourceKey]) -> list[str | None]:
         if not keys:
@@ -451,17 +517,35 @@ class Neo4jTransaction(
         # Held writes matter only when they create this golden record (then nothing else
         # could reach it: it is answered from them, and no one else can lock it) or add it a
         # member (added to the read); they never merge one, so the survivor a merged-away ID
-        # leads to is never a held one.
+        # leads to is never a held one. A golden record locked earlier in this transaction is
+        # answered as the buffer knows it (write_buffer.py).
         if self._held.creates_golden(golden_id):
             return golden_view(self._held.golden_row(golden_id), with_values)
-        locked = await self._run(Query.LOCK_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
+        known = self._held.known_golden(golden_id)
+        if known is not None:
+            return golden_view(known, with_values)
+        locked = await self._run(Query.LOCK_READ_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
         if not locked:
             return None
-        survivor = locked[0]["id"]
-        [row] = await self._run(Query.GET_GOLDEN, goldenId=survivor)
-        row["members"] = self._held.with_held_members(survivor, row["members"])
-        view = golden_view(row, with_values)  # the survivor, read after taking its lock
-        return replace(view, merged_from=golden_id) if locked[0]["id"] != golden_id else view
+        [row] = locked
+        survivor = row["golden"]["id"]
+        if row["mergedFrom"] is None:
+            # Read after taking its lock: known from here on (a survivor known already, the
+            # end of a merged-away ID's chain, is as the buffer has it).
+            row = self._held.known_golden(survivor) or self._known_row(row)
+        view = golden_view(row, with_values)
+        return replace(view, merged_from=golden_id) if row["lockedId"] != golden_id else view
+
+    def _known_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        known = {
+            "golden": row["golden"],
+            "members": self._held.with_held_members(row["golden"]["id"], row["members"]),
+            "overrides": row["overrides"],
+            "mergedFrom": None,
+            "lockedId": row["lockedId"],
+        }
+        self._held.locked_golden(known)
+        return known
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         rows = await self._rows(
@@ -482,8 +566,8 @@ class Neo4jTransaction(
         rule_set_hash: str,
     ) -> int:
         values = golden_attributes_to_json(attributes)
-        if self._held.creates_golden(golden_id):
-            # Not sent yet: updated where it is held (write_buffer.py).
+        if self._held.updates(golden_id):
+            # Held, or locked and read here: updated where it is held (write_buffer.py).
             version = self._held.update_golden(golden_id, values, rule_set_hash, at)
         else:
             rows = await self._run(

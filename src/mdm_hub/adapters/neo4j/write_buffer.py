@@ -7,11 +7,18 @@ here and go to Neo4j as three `UNWIND` statements per group instead of three rou
 record. Before any read that could see them the transaction flushes (see Neo4jTransaction:
 every query flushes first except the few whose dependencies are known here), so every read
 answers exactly as it would record-at-a-time, and the commit flushes what is left.
+
+A golden record the transaction has locked (read under its lock, or created here) is also
+known here as a read of it would give it, kept up to date with what the transaction does to it
+through this buffer (new members, recomputed values): no other transaction can change it until
+commit, so a later recompute of it in the group reads it here, and its new values are held and
+sent with the others (`update_goldens.cypher`). Any statement the transaction cannot follow
+here makes it forget them (`forget_goldens`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from mdm_hub.adapters.codecs.audit import audit_event_to_fields
@@ -36,9 +43,45 @@ class WriteBuffer:
         self._match_keys: set[str] = set()
         self._candidates: list[dict[str, Any]] = []
         self._events: list[AuditEvent] = []
+        # Locked golden records as get_golden.cypher would read them now, by ID, and the held
+        # updates of those among them that were sent before (update_goldens.cypher's rows).
+        self._known: dict[str, dict[str, Any]] = {}
+        self._updates: dict[str, dict[str, Any]] = {}
+        # Term count changes, summed by term: only term_counts.cypher reads the counts, and
+        # the transaction adds these to its answers. Counts read in this transaction, with
+        # the changes sent since: only count_terms.cypher moves them.
+        self._terms: dict[str, int] = {}
+        self._counts: dict[str, int] = {}
 
     def __bool__(self) -> bool:
-        return bool(self._goldens or self._sources or self._candidates or self._events)
+        return bool(
+            self._goldens
+            or self._sources
+            or self._candidates
+            or self._events
+            or self._updates
+            or self._terms
+        )
+
+    def add_term_changes(self, changes: Mapping[str, int]) -> None:
+        for term, delta in changes.items():
+            self._terms[term] = self._terms.get(term, 0) + delta
+
+    def read_term_counts(self, counts: Mapping[str, int]) -> None:
+        """Counts as term_counts.cypher read them, held changes not added."""
+        self._counts.update(counts)
+
+    def held_term_change(self, term: str) -> int:
+        """How far the held changes move `term`'s count."""
+        return self._terms.get(term, 0)
+
+    def term_counts(self, terms: Sequence[str]) -> list[int] | None:
+        """The count of each term as term_counts.cypher would read it after the held changes
+        are sent, or None when one of them was not read in this transaction."""
+        counts, held = self._counts, self._terms
+        if not all(term in counts for term in terms):
+            return None
+        return [counts[term] + held.get(term, 0) for term in terms]
 
     def add_golden(self, fields: dict[str, Any]) -> None:
         self._goldens.append(fields)
@@ -51,7 +94,11 @@ class WriteBuffer:
         self.written_sources.add(key)
         self._match_keys.update(fields["keys"])
         node = {name: fields[name] for name in _MEMBER_PROPERTIES if fields[name] is not None}
-        self._members.setdefault(fields["goldenId"], []).append(node)
+        golden_id = fields["goldenId"]
+        self._members.setdefault(golden_id, []).append(node)
+        known = self._known.get(golden_id)
+        if known is not None:
+            known["members"] = sorted([*known["members"], node], key=_member_order)
 
     def add_candidate(self, fields: dict[str, Any]) -> None:
         """A review candidate (add_match_candidates.cypher's row): only reads of the
@@ -87,16 +134,49 @@ class WriteBuffer:
         return {"golden": node, "members": members, "overrides": [], "mergedFrom": None}
 
     def update_golden(self, golden_id: str, attributes: str, rule_set_hash: str, at: Any) -> int:
-        """What update_golden.cypher does, to a held golden record; its new version."""
-        fields = self._golden_ids[golden_id]
-        fields.update(
-            attributes=attributes,
-            ruleSetHash=rule_set_hash,
-            version=fields["version"] + 1,
-            updatedAt=at,
-        )
-        version: int = fields["version"]
+        """What update_golden.cypher does, to a held or known golden record (`updates`
+        says which); its new version."""
+        held = self._golden_ids.get(golden_id)
+        if held is not None:
+            held.update(
+                attributes=attributes,
+                ruleSetHash=rule_set_hash,
+                version=held["version"] + 1,
+                updatedAt=at,
+            )
+            version: int = held["version"]
+            return version
+        node = self._known[golden_id]["golden"]
+        node.update(attributes=attributes, ruleSetHash=rule_set_hash, version=node["version"] + 1)
+        node["updatedAt"] = at
+        version = node["version"]
+        self._updates[golden_id] = {
+            "goldenId": golden_id,
+            "attributes": attributes,
+            "ruleSetHash": rule_set_hash,
+            "version": version,
+            "at": at,
+        }
         return version
+
+    def updates(self, golden_id: str) -> bool:
+        """Whether `update_golden` can update this golden record here."""
+        return golden_id in self._golden_ids or golden_id in self._known
+
+    def known_golden(self, golden_id: str) -> dict[str, Any] | None:
+        """A locked golden record (not a held one) as get_golden.cypher would read it now,
+        or None when not known here."""
+        return self._known.get(golden_id)
+
+    def locked_golden(self, row: dict[str, Any]) -> None:
+        """A golden record as read under its lock (get_golden.cypher's row), held members
+        added: known here from now on."""
+        self._known[row["golden"]["id"]] = row
+
+    def forget_goldens(self) -> None:
+        """A statement changed what this buffer cannot follow: read known golden records
+        again (their held updates stay held)."""
+        self._known.clear()
 
     def with_held_members(self, golden_id: str, members: list[dict[str, Any]]) -> list[Any]:
         """A golden record's member maps as read, with its held new members added, in the
@@ -116,11 +196,20 @@ class WriteBuffer:
         source records never sees them). Raises NotFound when a membership's golden record
         is missing."""
         goldens, sources, candidates = self._goldens, self._sources, self._candidates
+        updates = list(self._updates.values())
+        # The held goldens, sent, stay known: created here, they are locked here.
+        for golden_id in self._golden_ids:
+            self._known[golden_id] = self.golden_row(golden_id)
         self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
-        self._candidates = []
+        self._candidates, self._updates = [], {}
         self._source_keys, self._match_keys = set(), set()
         if goldens:
             await run(Query.CREATE_GOLDENS, goldens=goldens)
+        if updates:
+            [row] = await run(Query.UPDATE_GOLDENS, updates=updates)
+            if row["updated"] != len(updates):
+                missing = sorted(u["goldenId"] for u in updates)
+                raise NotFound(f"a golden record of {missing} is missing for its update")
         if sources:
             [row] = await run(Query.PUT_MEMBER_SOURCES, sources=sources)
             if row["linked"] != len(sources):
@@ -128,6 +217,15 @@ class WriteBuffer:
                 raise NotFound(f"a golden record of {missing} is missing for its new members")
         if candidates:  # after the new source records they are for
             await run(Query.ADD_MATCH_CANDIDATES, candidates=candidates)
+        if self._terms:
+            # Sorted, as count_terms.cypher wants them (one lock order for every writer); a
+            # term whose changes cancel out is still sent, as record by record it was.
+            terms, self._terms = self._terms, {}
+            rows = [{"term": term, "delta": delta} for term, delta in sorted(terms.items())]
+            for term, delta in terms.items():
+                if term in self._counts:
+                    self._counts[term] += delta
+            await run(Query.COUNT_TERMS, changes=rows)
         if audit and self._events:
             events, self._events = self._events, []
             await run(

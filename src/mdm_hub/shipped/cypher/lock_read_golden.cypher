@@ -1,0 +1,26 @@
+// lock_golden.cypher and get_golden.cypher in one round trip: take the write lock of the
+// golden record asked for (a merged-away ID: the survivor at the end of its MERGED_INTO
+// chain), then read, after the lock, the end of the locked one's chain with its members and
+// override history. `lockedId` is the record locked; `mergedFrom` is set only when the locked
+// one was merged away while this waited for its lock.
+MATCH (asked:Golden {id: $goldenId})
+OPTIONAL MATCH (asked)-[:MERGED_INTO*1..]->(survivor:Golden)
+WHERE survivor.mergedInto IS NULL
+WITH coalesce(survivor, asked) AS locked
+SET locked.lockedAt = $now
+WITH locked
+OPTIONAL MATCH (locked)-[:MERGED_INTO*1..]->(later:Golden)
+WHERE later.mergedInto IS NULL
+WITH locked, coalesce(later, locked) AS g
+CALL (g) {
+  OPTIONAL MATCH (g)<-[:MEMBER_OF]-(s:SourceRecord)
+  WITH s ORDER BY s.system, s.sourceId
+  RETURN collect(s {.*}) AS members
+}
+CALL (g) {
+  OPTIONAL MATCH (g)-[:HAS_OVERRIDE]->(o:StewardOverride)
+  WITH o ORDER BY o.revision
+  RETURN collect(o {.*}) AS overrides
+}
+RETURN locked.id AS lockedId, g {.*} AS golden, members, overrides,
+       CASE WHEN g = locked THEN null ELSE locked.id END AS mergedFrom
