@@ -63,6 +63,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import (
     IncomingRecord,
     Membership,
+    ReferenceLookup,
     SourceKey,
     StoredCandidate,
     StoredSource,
@@ -603,10 +604,15 @@ class _TimedTransaction:
         return getattr(self._tx, name)
 
     async def candidates(
-        self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
+        self,
+        entity_type: EntityType,
+        keys: Sequence[str],
+        per_key_limit: int,
+        top_k: int,
+        references: Sequence[ReferenceLookup] = (),
     ) -> list[StoredCandidate]:
         started = time.perf_counter_ns()
-        found = await self._tx.candidates(entity_type, keys, per_key_limit, top_k)
+        found = await self._tx.candidates(entity_type, keys, per_key_limit, top_k, references)
         self._timings.retrieval_ns += time.perf_counter_ns() - started
         self._timings.candidates += len(found)
         return found
