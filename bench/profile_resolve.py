@@ -26,17 +26,11 @@ import statistics
 import time
 from typing import Any
 
-import httpx
-from profile_resolve_many import open_store
-from resolve_latency import MAX_BATCH, RESOLVE, UPSERT, make_dataset, ref_input
+from profile_resolve_many import loaded_hub
+from resolve_latency import RESOLVE, ref_input
 
-from mdm_hub.api.app import create_app
-from mdm_hub.config import Settings
-from mdm_hub.domain.access import Role
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.observability.store_calls import instrumented
-from mdm_hub.runtime import tune_garbage_collector
-from mdm_hub.services.api_keys import ApiKeyService
 
 
 def ms(values: list[float]) -> str:
@@ -52,58 +46,37 @@ def _nearest(values: list[float], pct: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    dataset = make_dataset(args.records, args.seed, tag=f"P{random.randrange(10**6):06d}")
-    async with open_store(args.store) as store:
-        _, token = await ApiKeyService(store).create("profile", Role.STEWARD, None, None)
-        app = create_app(Settings(), store=store)
-        tune_garbage_collector()  # as `mdm-hub serve` does once the app is loaded
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://hub",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=300,
-        ) as http:
+    async with loaded_hub(args.store, args.records, args.seed) as hub:
+        store, app, token, post, dataset = hub.store, hub.app, hub.token, hub.post, hub.dataset
+        rng = random.Random(args.seed)
+        refs = [rng.choice(dataset.refs) for _ in range(args.calls)]
+        for ref in refs[: args.warmup]:
+            await post(RESOLVE, ref_input(ref))
 
-            async def post(query: str, variables: dict[str, Any]) -> dict[str, Any]:
-                response = await http.post(
-                    "/graphql", json={"query": query, "variables": variables}
-                )
-                body: dict[str, Any] = response.json()
-                if response.status_code != 200 or body.get("errors"):
-                    raise RuntimeError(str(body)[:2000])
-                return body["data"]
+        whole: list[float] = []
+        cpu: list[float] = []
+        profiler = cProfile.Profile() if args.profile else None
+        for ref in refs:
+            body = json.dumps({"query": RESOLVE, "variables": ref_input(ref)}).encode()
+            if profiler is not None:
+                profiler.enable()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            status, answer = await asgi_post(app, body, token)
+            whole.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            if profiler is not None:
+                profiler.disable()
+            data = json.loads(answer)
+            assert status == 200, data
+            assert data["data"]["resolve"] is not None, data
 
-            for start in range(0, len(dataset.records), MAX_BATCH):
-                await post(UPSERT, {"inputs": dataset.records[start : start + MAX_BATCH]})
-            rng = random.Random(args.seed)
-            refs = [rng.choice(dataset.refs) for _ in range(args.calls)]
-            for ref in refs[: args.warmup]:
-                await post(RESOLVE, ref_input(ref))
-
-            whole: list[float] = []
-            cpu: list[float] = []
-            profiler = cProfile.Profile() if args.profile else None
-            for ref in refs:
-                body = json.dumps({"query": RESOLVE, "variables": ref_input(ref)}).encode()
-                if profiler is not None:
-                    profiler.enable()
-                started, started_cpu = time.perf_counter(), time.process_time()
-                status, answer = await asgi_post(app, body, token)
-                whole.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-                if profiler is not None:
-                    profiler.disable()
-                data = json.loads(answer)
-                assert status == 200, data
-                assert data["data"]["resolve"] is not None, data
-
-            app_store = instrumented(store, None)  # as the app wraps it: metrics counted
-            reads: list[float] = []
-            for system, source_id in refs:
-                key = SourceKey.parse(system, "CUSTOMER", source_id)
-                started = time.perf_counter()
-                await app_store.resolve_many([key])
-                reads.append((time.perf_counter() - started) * 1000)
+        app_store = instrumented(store, None)  # as the app wraps it: metrics counted
+        reads: list[float] = []
+        for system, source_id in refs:
+            key = SourceKey.parse(system, "CUSTOMER", source_id)
+            started = time.perf_counter()
+            await app_store.resolve_many([key])
+            reads.append((time.perf_counter() - started) * 1000)
 
         print(f"{args.store}: {args.calls} resolve requests, {args.records} records")
         print(f"  whole request, ASGI in process  {ms(whole)}")

@@ -22,9 +22,9 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from resolve_latency import MAX_BATCH, RESOLVE_MANY, UPSERT, make_dataset, ref_input
@@ -74,9 +74,22 @@ def ms(values: list[float]) -> str:
     return f"p50 {statistics.median(values):.1f} ms (min {min(values):.1f}, max {max(values):.1f})"
 
 
-async def run(args: argparse.Namespace) -> None:
-    dataset = make_dataset(args.records, args.seed, tag=f"P{random.randrange(10**6):06d}")
-    async with open_store(args.store) as store:
+class LoadedHub(NamedTuple):
+    """The app on a store holding the loaded customers, and how to post GraphQL to it."""
+
+    store: Store
+    app: Any
+    token: str
+    dataset: Any
+    post: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@contextlib.asynccontextmanager
+async def loaded_hub(kind: str, records: int, seed: int) -> AsyncIterator[LoadedHub]:
+    """The real app on `kind`'s store with `records` customers loaded through it, each POST
+    handed to its ASGI interface by httpx (no sockets)."""
+    dataset = make_dataset(records, seed, tag=f"P{random.randrange(10**6):06d}")
+    async with open_store(kind) as store:
         _, token = await ApiKeyService(store).create("profile", Role.STEWARD, None, None)
         app = create_app(Settings(), store=store)
         tune_garbage_collector()  # as `mdm-hub serve` does once the app is loaded
@@ -94,39 +107,44 @@ async def run(args: argparse.Namespace) -> None:
                 body: dict[str, Any] = response.json()
                 if response.status_code != 200 or body.get("errors"):
                     raise RuntimeError(str(body)[:2000])
-                return body["data"]
+                data: dict[str, Any] = body["data"]
+                return data
 
             for start in range(0, len(dataset.records), MAX_BATCH):
                 await post(UPSERT, {"inputs": dataset.records[start : start + MAX_BATCH]})
-            rng = random.Random(args.seed)
-            batches = [rng.sample(dataset.refs, MAX_BATCH) for _ in range(args.calls)]
-            bodies = [{"refs": [ref_input(r) for r in refs]} for refs in batches]
-            for variables in bodies[: args.warmup]:
-                await post(RESOLVE_MANY, variables)
+            yield LoadedHub(store, app, token, dataset, post)
 
-            whole: list[float] = []
-            cpu: list[float] = []
-            profiler = cProfile.Profile() if args.profile else None
-            for variables in bodies:
-                if profiler is not None:
-                    profiler.enable()
-                started, started_cpu = time.perf_counter(), time.process_time()
-                data = await post(RESOLVE_MANY, variables)
-                whole.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-                if profiler is not None:
-                    profiler.disable()
-                assert len(data["resolveMany"]) == MAX_BATCH
-                assert all(answer is not None for answer in data["resolveMany"])
 
-            reads: list[float] = []
-            for refs in batches:
-                keys = [
-                    SourceKey.parse(system, "CUSTOMER", source_id) for system, source_id in refs
-                ]
-                started = time.perf_counter()
-                await store.resolve_many(keys)
-                reads.append((time.perf_counter() - started) * 1000)
+async def run(args: argparse.Namespace) -> None:
+    async with loaded_hub(args.store, args.records, args.seed) as hub:
+        store, dataset, post = hub.store, hub.dataset, hub.post
+        rng = random.Random(args.seed)
+        batches = [rng.sample(dataset.refs, MAX_BATCH) for _ in range(args.calls)]
+        bodies = [{"refs": [ref_input(r) for r in refs]} for refs in batches]
+        for variables in bodies[: args.warmup]:
+            await post(RESOLVE_MANY, variables)
+
+        whole: list[float] = []
+        cpu: list[float] = []
+        profiler = cProfile.Profile() if args.profile else None
+        for variables in bodies:
+            if profiler is not None:
+                profiler.enable()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            data = await post(RESOLVE_MANY, variables)
+            whole.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            if profiler is not None:
+                profiler.disable()
+            assert len(data["resolveMany"]) == MAX_BATCH
+            assert all(answer is not None for answer in data["resolveMany"])
+
+        reads: list[float] = []
+        for refs in batches:
+            keys = [SourceKey.parse(system, "CUSTOMER", source_id) for system, source_id in refs]
+            started = time.perf_counter()
+            await store.resolve_many(keys)
+            reads.append((time.perf_counter() - started) * 1000)
 
         print(f"{args.store}: {args.calls} resolveMany of {MAX_BATCH} refs, {args.records} records")
         print(f"  whole request in process   {ms(whole)}")

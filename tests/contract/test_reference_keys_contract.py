@@ -15,30 +15,8 @@ from mdm_hub.matching.rarity import key_weights
 from mdm_hub.ports import Store, StoreTransaction
 from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import shipped_matcher
+from tests.contract.test_graph_evidence_contract import CONTOSO, NORTHWIND, customer, ref
 from tests.support.services import ingest_service
-
-NORTHWIND = {
-    "name": "Northwind Holdings",
-    "country": "US",
-    "city": "New York",
-    "address_line1": "317 Market Street",
-    "postal_code": "10086",
-}
-CONTOSO = {
-    "name": "Contoso Manufacturing",
-    "country": "GB",
-    "city": "Leeds",
-    "address_line1": "38 High Street",
-    "postal_code": "LS8 6GP",
-}
-
-
-def ref(system: str, source_id: str) -> dict[str, str]:
-    return {"system": system, "sourceId": source_id}
-
-
-def customer(system: str, source_id: str, base: dict[str, Any]) -> RawRecord:
-    return RawRecord(system, "CUSTOMER", source_id, dict(base))
 
 
 def project(system: str, source_id: str, name: str, customer_ref: dict[str, str]) -> RawRecord:
