@@ -111,8 +111,16 @@ async def _read_records(
     await store.open()
     try:
         keys, attributes = await _members(store, entity_type)
-        slots = reference_slots(rules)
-        wanted = named_keys(slots, [prepare(rules, a, with_keys=False) for a in attributes])
+        prepared = [prepare(rules, a) for a in attributes]
+        # What reference comparisons compare, and what reference keys find candidates by.
+        wanted = list(
+            dict.fromkeys(
+                [
+                    *named_keys(reference_slots(rules), prepared),
+                    *(lookup.target for record in prepared for lookup in record.referenced),
+                ]
+            )
+        )
         found = await store.resolve_many(wanted) if wanted else []
         goldens = {k: r.golden_id if r else None for k, r in zip(wanted, found, strict=True)}
         return keys, attributes, goldens

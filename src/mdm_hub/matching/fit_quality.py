@@ -39,7 +39,7 @@ def linked_pairs(
     connected components. `goldens` resolves references as the matcher does."""
     prepared = with_goldens_all(rules, [prepare(rules, record) for record in attributes], goldens)
     partners: defaultdict[int, list[int]] = defaultdict(list)
-    for a, b in candidate_pairs(prepared, rules.rules.candidates.per_key_limit):
+    for a, b in candidate_pairs(prepared, rules.rules.candidates.per_key_limit, goldens):
         partners[a].append(b)
     parent = list(range(len(prepared)))
 

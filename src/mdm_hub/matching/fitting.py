@@ -32,6 +32,8 @@ Pattern = tuple[int, ...]
 FLOOR = 1e-6
 RANDOM_BATCH = 100  # random partners scored per call: one bulk comparison each
 MAX_ITERATIONS = 100
+# A reference key's holders, apart from stored keys (`S|`, `B|`): attribute and golden ID.
+_REFERENCE_KEY = "R|"
 TOLERANCE = 1e-5
 
 
@@ -159,14 +161,25 @@ def _shares(counts: Sequence[float], total: float, unknown: Sequence[float]) -> 
     return tuple(min(max(r / scale, FLOOR), 1 - FLOOR) for r in raw)
 
 
-def candidate_pairs(records: Sequence[PreparedRecord], per_key_limit: int) -> set[tuple[int, int]]:
+def candidate_pairs(
+    records: Sequence[PreparedRecord],
+    per_key_limit: int,
+    goldens: Mapping[SourceKey, str | None] | None = None,
+) -> set[tuple[int, int]]:
     """Pairs of records (by index, lower first) sharing a key the matcher looks records up
-    by. A key held by more than `per_key_limit` records is skipped: the matcher reads only
-    that many records per key, so such a key is no evidence of a candidate."""
+    by: a stored key, or a reference key whose target belongs to the same golden record
+    (`goldens`: the golden record of each record a reference names; without it reference
+    keys find nothing, as in a store holding none of their targets). A key held by more
+    than `per_key_limit` records is skipped: the matcher reads only that many records per
+    key, so such a key is no evidence of a candidate."""
     holders: defaultdict[str, list[int]] = defaultdict(list)
+    resolved = goldens or {}
     for index, record in enumerate(records):
         for key in record.keys:
             holders[key].append(index)
+        for lookup in record.referenced:
+            if golden := resolved.get(lookup.target):
+                holders[f"{_REFERENCE_KEY}{lookup.attribute}\x1f{golden}"].append(index)
     pairs: set[tuple[int, int]] = set()
     for members in holders.values():
         if 1 < len(members) <= per_key_limit:
@@ -253,7 +266,7 @@ def fit_rules(
     prepared = with_goldens_all(rules, [prepare(rules, record) for record in attributes], goldens)
     comparisons = rules.rules.comparisons
     u = estimate_u(rules, random_pair_patterns(rules, prepared, sample, seed))
-    pairs = candidate_pairs(prepared, rules.rules.candidates.per_key_limit)
+    pairs = candidate_pairs(prepared, rules.rules.candidates.per_key_limit, goldens)
     found = candidate_pair_patterns(rules, prepared, pairs)
     all_pairs = len(prepared) * (len(prepared) - 1) / 2
     # The rule's prior, as a share of the candidate pairs, is where the share starts.

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.records import ReferenceLookup, SourceKey
 from mdm_hub.matching.fit_file import fitted_rules_text
 from mdm_hub.matching.fitting import (
     MISSING,
@@ -145,6 +147,26 @@ def test_candidate_pairs_share_a_key_but_not_one_held_by_too_many() -> None:
     records = [record("a", "common"), record("a", "common"), record("b", "common"), record("b")]
     assert candidate_pairs(records, per_key_limit=2) == {(0, 1), (2, 3)}
     assert candidate_pairs(records, per_key_limit=3) == {(0, 1), (0, 2), (1, 2), (2, 3)}
+
+
+def test_candidate_pairs_by_reference_follow_the_targets_golden_records() -> None:
+    """Two systems' projects of one customer (each naming its own copy of the customer) are a
+    candidate pair once both copies are one golden record, as the matcher's reference key
+    finds them; a customer not yet in the hub finds nothing."""
+
+    def project(system: str, customer: str) -> PreparedRecord:
+        target = SourceKey(system, EntityType.CUSTOMER, customer)
+        return PreparedRecord({}, {}, (), referenced=(ReferenceLookup("customer", target),))
+
+    records = [project("crm", "C1"), project("erp", "9001"), project("erp", "9002")]
+    goldens = {
+        SourceKey("crm", EntityType.CUSTOMER, "C1"): "cus_a",
+        SourceKey("erp", EntityType.CUSTOMER, "9001"): "cus_a",
+        SourceKey("erp", EntityType.CUSTOMER, "9002"): None,
+    }
+    assert candidate_pairs(records, per_key_limit=5, goldens=goldens) == {(0, 1)}
+    assert candidate_pairs(records, per_key_limit=5) == set()
+    assert candidate_pairs(records, per_key_limit=1, goldens=goldens) == set()
 
 
 def test_fitted_rules_are_a_file_the_loader_accepts() -> None:
