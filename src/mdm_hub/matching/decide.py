@@ -148,6 +148,7 @@ def _rank(
     pairs = score_many(rules, incoming, [m.prepared for m in members], terms)
     probabilities: list[float] = pairs.probabilities.tolist()
     auto_threshold = rules.rules.thresholds.auto_match
+    within_system = rules.vetoes_within_system
     best: dict[str, tuple[tuple[bool, float, str, str], int, bool]] = {}
     conflicted: dict[str, set[str]] = {}
     for index, member in enumerate(members):
@@ -161,6 +162,8 @@ def _rank(
         unmet = pairs.unmet(index, identified=strong and not conflicts)
         if unmet:  # a required agreement failed: as good as a conflicting identifier
             conflicts = conflicts | set(unmet)
+        if within_system and incoming.named:
+            conflicts = conflicts | _within_system(incoming, member.prepared, within_system)
         if member.golden_id in excluded:
             conflicts = conflicts | {excluded[member.golden_id]}
         if conflicts:
@@ -322,6 +325,23 @@ def _conflicts(
     """Differing identifiers that say "another entity": both valid, or both failing (and
     not declared `differing_vetoes: false`)."""
     return _differing(incoming, member) - _typos(incoming, member) - never
+
+
+def _within_system(
+    incoming: PreparedRecord, member: PreparedRecord, labels: Sequence[str]
+) -> set[str]:
+    """`vetoes_within_system` references that name two records of one system, not known to
+    be one golden record (different ones, or one not stored yet): in that system's own IDs,
+    two different things."""
+    found = set()
+    for label in labels:
+        mine, theirs = incoming.named.get(label), member.named.get(label)
+        if mine is None or theirs is None or mine == theirs or mine.system != theirs.system:
+            continue
+        golden = incoming.values[label]
+        if not golden or golden != member.values[label]:
+            found.add(label)
+    return found
 
 
 def _equal_strong(incoming: PreparedRecord, member: PreparedRecord) -> bool:

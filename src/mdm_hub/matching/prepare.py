@@ -49,6 +49,9 @@ class PreparedRecord(NamedTuple):
     unverified: frozenset[str] = frozenset()
     # Reference keys (`reference:` blocking rules): found under, never stored.
     referenced: tuple[ReferenceLookup, ...] = ()
+    # Per reference comparison, once resolved (the value is then the target's golden ID):
+    # the record it named, for `vetoes_within_system`.
+    named: Mapping[str, SourceKey] = {}
 
     @property
     def strong_keys(self) -> tuple[str, ...]:

@@ -118,12 +118,16 @@ def with_goldens(
     slots: Iterable[ReferenceSlot],
     goldens: Mapping[SourceKey, str | None],
 ) -> PreparedRecord:
-    """`record` with each reference replaced by the golden ID it resolves to ("" if none)."""
+    """`record` with each reference replaced by the golden ID it resolves to ("" if none),
+    and the record each one named."""
     values = dict(record.values)
+    named: dict[str, SourceKey] = {}
     for slot in slots:
         key = named_key(values.get(slot.label, ""), slot.target_type)
         values[slot.label] = (goldens.get(key) or "") if key is not None else ""
-    return record._replace(values=values)
+        if key is not None:
+            named[slot.label] = key
+    return record._replace(values=values, named=named)
 
 
 def with_goldens_all(

@@ -118,6 +118,11 @@ class Comparison(_Strict):
     term_frequency: bool = False
     # The `referrers` comparator: the entity type whose `attributes[0]` refers to this one.
     referrer_type: EntityType | None = None
+    # A `reference` comparison: two records that name their targets in one system, where those
+    # are two records of different golden records, never link on the score. Within a system
+    # its IDs are its own (two PSA rate cards of two PSA projects are two rate cards); across
+    # systems a different golden record stays ordinary evidence (the levels below).
+    vetoes_within_system: bool = False
     levels: list[Level] = Field(min_length=1)
     otherwise: Otherwise
 
@@ -139,6 +144,8 @@ class Comparison(_Strict):
             raise ValueError(
                 "term_frequency needs a top level at min 1.0 (exact agreement) on a value"
             )
+        if self.vetoes_within_system and self.comparator is not Comparator.REFERENCE:
+            raise ValueError("vetoes_within_system applies to the reference comparator only")
         return self
 
 
@@ -275,6 +282,9 @@ class MatchRules:
         # Identifiers whose differing values are no conflict (`differing_vetoes: false`).
         self.never_conflicting = frozenset(
             rule.name for rule in rules.strong_identifiers if not rule.differing_vetoes
+        )
+        self.vetoes_within_system = tuple(
+            c.label for c in rules.comparisons if c.vetoes_within_system
         )
 
     def scope_of(self, identifier: str, system: str) -> str:

@@ -101,6 +101,53 @@ def test_the_same_golden_customer_is_evidence_for_and_another_against() -> None:
     assert score(same) > score({}) > score(other)
 
 
+RATE_CARD = RULES[EntityType.RATE_CARD]
+
+
+def test_two_cards_of_two_projects_of_one_system_never_link_unless_one_golden_project() -> None:
+    card = {"name": "Analyst - PRJ-20098 (USD)", "role": "Analyst", "currency": "USD",
+            "rate": "135.00", "unit": "HOUR", "effective_from": "2024-01-01"}  # fmt: skip
+    slots = reference_slots(RATE_CARD)
+    mine = prepare(RATE_CARD, {**card, "project": {"system": "psa", "sourceId": "PRJ-20098"}})
+    other = {"project": {"system": "psa", "sourceId": "PRJ-20845"}}
+    theirs = _member(RATE_CARD, {**card, "name": "Analyst - PRJ-20845 (USD)", **other}, "rtc_1")
+    first, second, erp = (
+        SourceKey("psa", EntityType.PROJECT, "PRJ-20098"),
+        SourceKey("psa", EntityType.PROJECT, "PRJ-20845"),
+        SourceKey("netsuite", EntityType.PROJECT, "20845"),
+    )
+
+    def decision(goldens: dict[SourceKey, str], member: CandidateMember = theirs) -> Any:
+        incoming = with_goldens(mine, slots, goldens)
+        resolved = member._replace(prepared=with_goldens(member.prepared, slots, goldens))
+        return decide(RATE_CARD, incoming, [resolved])
+
+    # One system's two project IDs that are two golden projects, or not stored yet: two cards.
+    for goldens in ({first: "prj_1", second: "prj_2"}, {}):
+        found = decision(goldens)
+        assert found.outcome is MatchOutcome.REVIEW
+        assert "project" in found.review[0].explanation.conflicts
+    # The system's two IDs once known to be one project (a duplicate it holds): one card.
+    assert decision({first: "prj_1", second: "prj_1"}).outcome is MatchOutcome.LINK
+    # From another system a different golden project is evidence against, not a veto.
+    across = _member(RATE_CARD, {**card, "project": {"system": "netsuite", "sourceId": "20845"}},
+                     "rtc_2")  # fmt: skip
+    found = decision({first: "prj_1", erp: "prj_2"}, across)
+    assert "project" not in (found.explanation or found.review[0].explanation).conflicts
+
+
+def test_vetoes_within_system_is_for_reference_comparisons_only() -> None:
+    bad = {
+        "attributes": ["name"],
+        "comparator": "exact",
+        "vetoes_within_system": True,
+        "levels": [{"min": 1.0, "m": 0.9, "u": 0.05}],
+        "otherwise": {"m": 0.1, "u": 0.95},
+    }
+    with pytest.raises(ConfigurationError, match=r"vetoes_within_system"):
+        MatchRules.parse(_rule_file(bad), "project.yaml")
+
+
 def test_a_golden_the_record_cannot_be_is_neither_linked_nor_reviewed() -> None:
     attributes = {"name": "Northwind", "city": "New York", "postal_code": "10086",
                   "address_line1": "317 Market Street", "country": "US"}  # fmt: skip
