@@ -111,6 +111,18 @@ def date_similarity(a: str, b: str) -> float:
     return DATE_WITHIN_YEAR if days <= 366 else 0.0
 
 
+# Two mailboxes at two domains: no evidence either way in the shipped rules' levels.
+MAILBOX_OTHER_DOMAIN = 0.5
+
+
+def mailbox_similarity(a: str, b: str) -> float:
+    """1 for one address; 0.5 for addresses at two domains; 0 for two mailboxes at one
+    domain (standardised values: lower case, trimmed)."""
+    if a == b:
+        return 1.0
+    return 0.0 if a.rpartition("@")[2] == b.rpartition("@")[2] else MAILBOX_OTHER_DOMAIN
+
+
 def numeric_similarity(a: str, b: str) -> float:
     """1 minus the relative difference: 100 vs 110 is 0.909."""
     try:
@@ -129,6 +141,7 @@ COMPARATORS: dict[Comparator, _Bulk | _PairScorer] = {
     Comparator.WRATIO: _Bulk(fuzz.WRatio, 100.0),
     Comparator.COMPATIBLE_WORDS: compatible_words,
     Comparator.EXACT: _exact_pair,
+    Comparator.MAILBOX: mailbox_similarity,
     # Compared once resolved to golden IDs: equal or not.
     Comparator.REFERENCE: _exact_pair,
     Comparator.REFERRERS: referrers_similarity,

@@ -43,6 +43,10 @@ class Comparator(StrEnum):
     # companies, "Bellows" and "Bellows Holdings" or "Hooli edia" and "Hooli Media" may be one.
     COMPATIBLE_WORDS = "compatible_words"
     EXACT = "exact"
+    # E-mail addresses: 1 equal, 0.5 at two domains (a person's second domain, a personal
+    # one), 0 at one domain with two mailboxes: a firm gives a person one mailbox per domain,
+    # so benjamin.martin2@ exists because benjamin.martin@ is someone else's.
+    MAILBOX = "mailbox"
     DATE = "date"
     NUMERIC = "numeric"
     # Graph evidence: the attribute is a reference, resolved through the crosswalk to the

@@ -14,6 +14,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.errors import AbbreviationsFileError, ConfigurationError
 from mdm_hub.matching import abbreviations as abbreviation_tables
+from mdm_hub.matching.comparators import mailbox_similarity
 from mdm_hub.matching.decide import CandidateMember, MatchOutcome, decide
 from mdm_hub.matching.prepare import prepare
 from mdm_hub.matching.references import named_key, reference_slots, with_goldens
@@ -195,6 +196,30 @@ def test_a_different_mailbox_is_no_veto_but_an_equal_one_links() -> None:
     decision = decide(EMPLOYEE, psa, [hris])
     assert decision.explanation is not None
     assert "email" not in decision.explanation.conflicts
+
+
+def test_a_second_mailbox_at_one_domain_counts_against_another_domain_not() -> None:
+    assert mailbox_similarity("a.b@firm.com", "a.b@firm.com") == 1.0
+    assert mailbox_similarity("a.b@firm.com", "a.b@firmcg.com") == 0.5
+    assert mailbox_similarity("a.b2@firm.com", "a.b@firm.com") == 0.0
+    # Two people of one name under one manager, hired a year apart: the firm issued the
+    # second a "2" mailbox. The same pair with a personal address links on the rest.
+    person = {"given_name": "Benjamin", "family_name": "Martin", "status": "ACTIVE",
+              "manager": {"system": "psa", "sourceId": "RES-00291"}}  # fmt: skip
+    slots = reference_slots(EMPLOYEE)
+    goldens = {SourceKey("psa", EntityType.EMPLOYEE, "RES-00291"): "emp_manager"}
+
+    def decision(mine: str, theirs: str) -> MatchOutcome:
+        incoming = prepare(
+            EMPLOYEE, {**person, "email": mine, "hire_date": "2020-09-27"}, system="psa"
+        )
+        member = _member(EMPLOYEE, {**person, "email": theirs, "hire_date": "2021-07-10"}, "emp_1")
+        resolved = member._replace(prepared=with_goldens(member.prepared, slots, goldens))
+        return decide(EMPLOYEE, with_goldens(incoming, slots, goldens), [resolved]).outcome
+
+    other = "benjamin.martin@brightline.com"
+    assert decision("benjamin.martin2@brightline.com", other) is MatchOutcome.REVIEW
+    assert decision("ben.martin@gmail.com", other) is MatchOutcome.LINK
 
 
 def test_words_expand_abbreviations_from_data_and_split_letters_from_digits() -> None:
