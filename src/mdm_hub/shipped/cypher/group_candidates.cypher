@@ -7,7 +7,7 @@
 // out), and `records`, each record found once however many keys hold it, with its golden
 // record as candidates.cypher reads it (a hit without one counts, but is no candidate). The
 // golden record's creation time is read as text (adapters/neo4j/times.py).
-CALL {
+CALL () {
   UNWIND $lockKeys AS lockKey
   MERGE (locked:MatchKey {key: lockKey})
   SET locked.lockedAt = $now
