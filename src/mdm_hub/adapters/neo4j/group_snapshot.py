@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from mdm_hub.adapters.codecs.sources import stored_candidate_from_fields
-from mdm_hub.adapters.codecs.values import as_datetime
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import Membership, SourceKey, StoredCandidate, StoredSource
 from mdm_hub.matching.rarity import key_weights
@@ -39,9 +38,9 @@ class GroupSnapshot:
         blocked: Mapping[SourceKey, Sequence[str]],
     ) -> None:
         """`sources`: every hinted record, None when not stored; `hits`: per key read (all
-        of `read_keys`), its live records as group_candidates.cypher returns them, at most
-        `limit`: a key with `limit` may have more; `blocked`: per stored record, what
-        blocked_goldens.cypher returns."""
+        of `read_keys`), its live records as group_candidates.cypher returns them (their
+        golden records' creation times as datetimes), at most `limit`: a key with `limit`
+        may have more; `blocked`: per stored record, what blocked_goldens.cypher returns."""
         self._sources = dict(sources)
         self._blocked = {key: set(ids) for key, ids in blocked.items()}
         # Steward separations among `_separable` (set by `separated`), and the goldens the
@@ -56,9 +55,7 @@ class GroupSnapshot:
         for key_hits in self._hits.values():
             for hit in key_hits:
                 if hit["goldenId"] is not None:
-                    at = as_datetime(hit["goldenCreatedAt"])
-                    hit["goldenCreatedAt"] = at
-                    self._created_at[hit["goldenId"]] = at
+                    self._created_at[hit["goldenId"]] = hit["goldenCreatedAt"]
 
     def knows_source(self, key: SourceKey) -> bool:
         return key in self._sources

@@ -12,6 +12,7 @@ from typing import Any
 
 from mdm_hub.adapters.codecs.changes import change_entry_to_fields, change_event_from_fields
 from mdm_hub.adapters.neo4j.catalog import Query
+from mdm_hub.adapters.neo4j.times import time_texts
 from mdm_hub.domain.changes import ChangeEntry, ChangeEvent, in_causal_order
 from mdm_hub.domain.entity_types import EntityType
 
@@ -33,7 +34,10 @@ class Neo4jOutboxWrites(ABC):
     async def finish(self) -> None:
         """The work is done and about to commit: append the buffered events."""
         if self._changes:
-            rows = [change_entry_to_fields(*item) for item in in_causal_order(self._changes)]
+            rows = [
+                time_texts(change_entry_to_fields(*item), ("at",))
+                for item in in_causal_order(self._changes)
+            ]
             self._changes = []
             await self._rows(Query.APPEND_CHANGES, events=rows, now=datetime.now(UTC))
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, AsyncResult
 
 from mdm_hub.adapters.codecs.candidates import (
     explanation_to_json,
@@ -34,6 +34,12 @@ from mdm_hub.adapters.neo4j.outbox import Neo4jOutboxWrites
 from mdm_hub.adapters.neo4j.params import key_params
 from mdm_hub.adapters.neo4j.relationship_writes import Neo4jRelationshipWrites
 from mdm_hub.adapters.neo4j.retirement_writes import Neo4jRetirementWrites
+from mdm_hub.adapters.neo4j.times import (
+    MEMBER_TIMES,
+    read_golden_times,
+    read_times,
+    time_from_text,
+)
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeWrites
 from mdm_hub.adapters.neo4j.write_buffer import WriteBuffer
 from mdm_hub.domain.audit import GENESIS, AuditEntry, AuditEvent, seal_all
@@ -105,6 +111,27 @@ _KEEPS_GOLDENS = frozenset(
 )
 
 
+# Statements that return only maps, lists and scalars, read many of them (a group's first
+# reads): their rows are taken as the driver decoded them, without `Record.data()`'s walk
+# over every nested value looking for nodes to turn into maps.
+_PLAIN_ROWS = frozenset(
+    {
+        Query.LOCK_GROUP_SOURCES,
+        Query.GROUP_CANDIDATES,
+        Query.LOCK_READ_GOLDENS,
+        Query.LOCK_READ_GOLDEN,
+        Query.TERM_COUNTS,
+    }
+)
+
+
+async def rows_of(query: Query, result: AsyncResult) -> list[dict[str, Any]]:
+    """A statement's rows as maps of column to value."""
+    if query in _PLAIN_ROWS:
+        return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
+    return [record.data() async for record in result]
+
+
 class Neo4jTransaction(
     Neo4jRelationshipWrites, Neo4jUnmappedCodeWrites, Neo4jRetirementWrites, Neo4jOutboxWrites
 ):
@@ -133,8 +160,12 @@ class Neo4jTransaction(
             self._snapshot = None
         if query not in _KEEPS_GOLDENS:
             self._held.forget_goldens()
+        return await self._send(query, params)
+
+    async def _send(self, query: Query, params: dict[str, Any]) -> list[dict[str, Any]]:
+        # Apart from _run so a benchmark can time and profile each statement as sent.
         result = await self._tx.run(self._q[query], params)
-        return [record.data() async for record in result]
+        return await rows_of(query, result)
 
     async def flush(self) -> None:
         """Send the held writes (the store calls this before commit)."""
@@ -179,6 +210,9 @@ class Neo4jTransaction(
         held_keys: dict[SourceKey, list[str]] = {}
         blocked: dict[SourceKey, list[str]] = {}
         for row in rows:
+            read_times(row["source"], MEMBER_TIMES)
+            if row["since"] is not None:
+                row["since"] = time_from_text(row["since"])
             found = _stored_with_membership(row)
             stored[found[0].key] = found
             held_keys[found[0].key] = row["keys"]
@@ -203,7 +237,7 @@ class Neo4jTransaction(
             if read or dropped
             else []
         )
-        hits = {row["key"]: row["hits"] for row in found_hits}
+        hits = _hits_by_key(found_hits[0]) if found_hits else {}
         terms = sorted({term for hint in hints for term in hint.terms})
         if terms:
             await self._read_terms(terms)
@@ -225,6 +259,7 @@ class Neo4jTransaction(
         await self._lock_audit_head()
         rows = await self._run(Query.LOCK_READ_GOLDENS, goldenIds=list(golden_ids), now=now)
         for row in rows:
+            read_golden_times(row)
             if row["mergedInto"] is None:
                 self._known_row({**row, "mergedFrom": None, "lockedId": row["golden"]["id"]})
 
@@ -528,6 +563,7 @@ class Neo4jTransaction(
         if not locked:
             return None
         [row] = locked
+        read_golden_times(row)
         survivor = row["golden"]["id"]
         if row["mergedFrom"] is None:
             # Read after taking its lock: known from here on (a survivor known already, the
@@ -595,6 +631,18 @@ def _stored_with_membership(row: Mapping[str, Any]) -> tuple[StoredSource, Membe
         retirement_from_fields(row["source"]),
     )
     return stored_source_from_fields(row["source"]), membership
+
+
+def _hits_by_key(row: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per key, its hits as group_snapshot.py takes them, from group_candidates.cypher's row
+    (each record once, named by element ID from its keys); a record's map is shared by its
+    keys, its golden record's creation time read back from text."""
+    records: dict[str, dict[str, Any]] = {}
+    for record in row["records"]:
+        if record["goldenCreatedAt"] is not None:
+            record["goldenCreatedAt"] = time_from_text(record["goldenCreatedAt"])
+        records[record.pop("id")] = record
+    return {keyed["key"]: [records[i] for i in keyed["ids"]] for keyed in row["keys"]}
 
 
 def _key_order(key: SourceKey) -> tuple[str, str, str]:

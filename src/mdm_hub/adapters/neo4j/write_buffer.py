@@ -23,6 +23,7 @@ from typing import Any
 
 from mdm_hub.adapters.codecs.audit import audit_event_to_fields
 from mdm_hub.adapters.neo4j.catalog import Query
+from mdm_hub.adapters.neo4j.times import time_texts
 from mdm_hub.domain.audit import AuditEvent
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.errors import NotFound
@@ -89,6 +90,8 @@ class WriteBuffer:
 
     def add_member_source(self, key: SourceKey, fields: dict[str, Any]) -> None:
         """A new source record (no earlier version, keys or membership) and its membership."""
+        # A key listed twice is one HAS_KEY relationship (put_member_sources creates each).
+        fields["keys"] = list(dict.fromkeys(fields["keys"]))
         self._sources.append(fields)
         self._source_keys.add(key)
         self.written_sources.add(key)
@@ -203,20 +206,31 @@ class WriteBuffer:
         self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
         self._candidates, self._updates = [], {}
         self._source_keys, self._match_keys = set(), set()
+        # Times go as text (times.py); the rows held stay as a read would give them.
         if goldens:
-            await run(Query.CREATE_GOLDENS, goldens=goldens)
+            await run(
+                Query.CREATE_GOLDENS, goldens=[time_texts(g, ("at", "updatedAt")) for g in goldens]
+            )
         if updates:
-            [row] = await run(Query.UPDATE_GOLDENS, updates=updates)
+            [row] = await run(
+                Query.UPDATE_GOLDENS, updates=[time_texts(u, ("at",)) for u in updates]
+            )
             if row["updated"] != len(updates):
                 missing = sorted(u["goldenId"] for u in updates)
                 raise NotFound(f"a golden record of {missing} is missing for its update")
         if sources:
-            [row] = await run(Query.PUT_MEMBER_SOURCES, sources=sources)
+            [row] = await run(
+                Query.PUT_MEMBER_SOURCES,
+                sources=[time_texts(src, ("observedAt", "recordedAt", "since")) for src in sources],
+            )
             if row["linked"] != len(sources):
                 missing = sorted({s["goldenId"] for s in sources})
                 raise NotFound(f"a golden record of {missing} is missing for its new members")
         if candidates:  # after the new source records they are for
-            await run(Query.ADD_MATCH_CANDIDATES, candidates=candidates)
+            await run(
+                Query.ADD_MATCH_CANDIDATES,
+                candidates=[time_texts(c, ("createdAt",)) for c in candidates],
+            )
         if self._terms:
             # Sorted, as count_terms.cypher wants them (one lock order for every writer); a
             # term whose changes cancel out is still sent, as record by record it was.

@@ -8,12 +8,12 @@
 // First each key node is written, which takes its write lock until commit: two records that
 // could match each other serialise here, so they cannot both start a golden record. The keys
 // arrive sorted (no deadlock cycles); the reads below come after the locks.
-CALL {
+CALL () {
   UNWIND $keys AS lockKey
   MERGE (locked:MatchKey {key: lockKey})
   SET locked.lockedAt = $now
 }
-CALL {
+CALL () {
   UNWIND $keys AS key
   MATCH (k:MatchKey {key: key})
   CALL (k) {

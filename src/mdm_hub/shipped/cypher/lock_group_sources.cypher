@@ -7,7 +7,8 @@
 // get_source.cypher does, so a retirement waits too) and read after its locks.
 // Returns, per stored record, what get_source.cypher returns (no membership: no row), the
 // match keys it holds now (an update drops them, so they are locked with the others) and
-// what blocked_goldens.cypher returns for it.
+// what blocked_goldens.cypher returns for it. Times are read as text
+// (adapters/neo4j/times.py).
 UNWIND $sources AS src
 MERGE (l:SourceLock {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
 SET l.lockedAt = $now
@@ -21,5 +22,8 @@ OPTIONAL MATCH (s)-[:HAS_KEY]->(k:MatchKey)
 WITH s, m, g, collect(k.key) AS keys
 OPTIONAL MATCH (s)-[:NOT_A_MATCH]-(:SourceRecord)-[:MEMBER_OF]->(b:Golden)
 WITH s, m, g, keys, collect(DISTINCT b.id) AS blocked
-RETURN s {.*} AS source, g.id AS goldenId, m.since AS since, m.decidedBy AS decidedBy,
+RETURN s {
+         .*, observedAt: toString(s.observedAt), recordedAt: toString(s.recordedAt),
+         retiredAt: toString(s.retiredAt), retiredObservedAt: toString(s.retiredObservedAt)
+       } AS source, g.id AS goldenId, toString(m.since) AS since, m.decidedBy AS decidedBy,
        m.score AS score, m.explanation AS explanation, keys, blocked
