@@ -263,6 +263,13 @@ WHERE NOT EXISTS (SELECT 1 FROM source_search);
 INSERT INTO source_search (source_search, rank)
 SELECT 'automerge', 16
 WHERE NOT EXISTS (SELECT 1 FROM source_search_config WHERE k = 'automerge' AND v = 16);
+-- A level that reaches `crisismerge` segments is merged whole, at once, in the commit that
+-- filled it. At its default, 16, that came before automerge's steps (every 64 leaves) on
+-- the smallest level, which can hold a bulk load's large segments: one 100k probe merged
+-- them for 1,065 ms. At 64 the steps merge it, a bounded slice at a time.
+INSERT INTO source_search (source_search, rank)
+SELECT 'crisismerge', 64
+WHERE NOT EXISTS (SELECT 1 FROM source_search_config WHERE k = 'crisismerge' AND v = 64);
 
 -- The same values of what stewards pinned (overrides in force), one row per golden record, so
 -- a record is found by its pinned name too. Rewritten by a trigger when a pin is set or
