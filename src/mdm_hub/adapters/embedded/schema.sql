@@ -250,6 +250,26 @@ END;
 INSERT INTO source_search (rowid, entityType, body)
 SELECT pk, entityType, body FROM source_search_row
 WHERE NOT EXISTS (SELECT 1 FROM source_search);
+-- FTS5 merges a level's segments once it holds `automerge` of them, after every 64 leaf
+-- pages written, up to 64 pages per level in one go; a transaction of one record writes one
+-- leaf. It counts segments, not their size, so a large segment is merged again with three
+-- small ones each time its level fills: at the default of 4, 100k records' index merged into
+-- two 8,000-page segments was being merged again within 1,100 one-record transactions, and
+-- while such a merge lasted one transaction in 64 spent 10-40 ms merging (p99 of ingest
+-- 13-23 ms at 100k). At 16 a level waits for 16 segments, each 16 times larger than the
+-- level's below, so large segments are merged again far more rarely; searches read more
+-- segments, which cost them little beside reading the lists of common trigrams
+-- (bench/README.md). Kept in the file's config.
+INSERT INTO source_search (source_search, rank)
+SELECT 'automerge', 16
+WHERE NOT EXISTS (SELECT 1 FROM source_search_config WHERE k = 'automerge' AND v = 16);
+-- A level that reaches `crisismerge` segments is merged whole, at once, in the commit that
+-- filled it. At its default, 16, that came before automerge's steps (every 64 leaves) on
+-- the smallest level, which can hold a bulk load's large segments: one 100k probe merged
+-- them for 1,065 ms. At 64 the steps merge it, a bounded slice at a time.
+INSERT INTO source_search (source_search, rank)
+SELECT 'crisismerge', 64
+WHERE NOT EXISTS (SELECT 1 FROM source_search_config WHERE k = 'crisismerge' AND v = 64);
 
 -- The same values of what stewards pinned (overrides in force), one row per golden record, so
 -- a record is found by its pinned name too. Rewritten by a trigger when a pin is set or
