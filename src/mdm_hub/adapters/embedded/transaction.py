@@ -250,6 +250,9 @@ class EmbeddedTransaction(
         # transaction (a group's records move the same per-comparison totals), and reads add
         # them. Every term touched is written, a net zero too, as per-record writes left it.
         self._term_deltas: dict[str, int] = {}
+        # Term counts as stored, by term, once read: nothing writes them before `finish`, so
+        # a read stays true for the transaction (every record reads its comparisons' totals).
+        self._term_stored: dict[str, int] = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -265,6 +268,7 @@ class EmbeddedTransaction(
         if self._term_deltas:
             self._db.executemany(_COUNT_TERM, sorted(self._term_deltas.items()))
             self._term_deltas = {}
+            self._term_stored = {}
         self.flush_changes()
         if self._sealed:
             audit.insert(self._db, self._sealed)
@@ -546,16 +550,19 @@ class EmbeddedTransaction(
         return [stored_source_from_fields(row) for row in rows]
 
     async def term_counts(self, keys: Sequence[str]) -> list[int]:
-        if not keys:
-            return []
-        rows = self._db.execute(
-            "SELECT term, count FROM term_count WHERE term IN "  # noqa: S608 - placeholders only
-            f"({', '.join('?' * len(keys))})",
-            tuple(keys),
-        ).fetchall()
-        found = {row["term"]: int(row["count"]) for row in rows}
+        stored = self._term_stored
+        missing = [key for key in dict.fromkeys(keys) if key not in stored]
+        if missing:
+            rows = self._db.execute(
+                "SELECT term, count FROM term_count WHERE term IN "  # noqa: S608 - placeholders only
+                f"({', '.join('?' * len(missing))})",
+                missing,
+            ).fetchall()
+            found = {row[0]: int(row[1]) for row in rows}
+            for key in missing:
+                stored[key] = found.get(key, 0)
         pending = self._term_deltas
-        return [found.get(key, 0) + pending.get(key, 0) for key in keys]
+        return [stored[key] + pending.get(key, 0) for key in keys]
 
     async def count_terms(self, changes: Mapping[str, int]) -> None:
         pending = self._term_deltas
