@@ -243,6 +243,7 @@ class EmbeddedTransaction(
         self._has_rows = {}
         self._changes = []
         self._golden_versions = {}
+        self._golden_types = {}
         # Source records whose attributes this transaction wrote, by pk: whether the record
         # is new in it (never indexed yet). `finish` indexes them.
         self._unindexed: dict[int, bool] = {}
@@ -468,6 +469,7 @@ class EmbeddedTransaction(
             (golden_id, str(entity_type), *new_golden_fields(first), iso_text(at), iso_text(at)),
         )
         self._golden_versions[golden_id] = 0 if first is None else 1
+        self._golden_types[golden_id] = str(entity_type)
 
     async def put_source(
         self,
@@ -621,11 +623,12 @@ class EmbeddedTransaction(
     ) -> int:
         row = self._db.execute(
             "UPDATE golden SET attributes = ?, ruleSetHash = ?, version = version + 1, "
-            "updatedAt = ? WHERE id = ? RETURNING version",
+            "updatedAt = ? WHERE id = ? RETURNING version, entityType",
             (golden_attributes_to_json(attributes), rule_set_hash, iso_text(at), golden_id),
         ).fetchone()
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")
         version: int = row["version"]
         self._golden_versions[golden_id] = version
+        self._golden_types[golden_id] = row["entityType"]
         return version
