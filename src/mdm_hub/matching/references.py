@@ -119,6 +119,9 @@ def with_goldens(
     goldens: Mapping[SourceKey, str | None],
 ) -> PreparedRecord:
     """`record` with each reference replaced by the golden ID it resolves to ("" if none)."""
+    slots = tuple(slots)
+    if all(record.values.get(slot.label) == "" for slot in slots):
+        return record  # no reference in it: every slot stays "" (most records)
     values = dict(record.values)
     for slot in slots:
         key = named_key(values.get(slot.label, ""), slot.target_type)

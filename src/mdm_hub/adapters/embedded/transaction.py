@@ -63,6 +63,7 @@ SOURCE_COLUMNS = (
 # from retired).
 MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
 _ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
+_ANY_OVERRIDE = "SELECT 1 FROM steward_override LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 # Keys arrive as a JSON array of [system, entityType, sourceId]; one indexed seek each.
 _GOLDEN_IDS_OF = """
@@ -189,16 +190,24 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
     return _view_of(db, row) if row is not None else None
 
 
-def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> GoldenView:
+def _view_of(
+    db: sqlite3.Connection, row: Any, with_values: bool = True, overrides: bool = True
+) -> GoldenView:
+    """The view of golden `row`; without `overrides` (the caller knows the store holds none)
+    its override history is not read."""
     golden_id = row["id"]
     members = db.execute(
         f"SELECT {MEMBER_COLUMNS} FROM source_record "  # noqa: S608
         "WHERE goldenId = ? ORDER BY system, sourceId",
         (golden_id,),
     ).fetchall()
-    history = db.execute(
-        "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
-    ).fetchall()
+    history = (
+        db.execute(
+            "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
+        ).fetchall()
+        if overrides
+        else []
+    )
     live, retired = members_from_rows(members)
     return GoldenView(
         golden_from_fields(row, with_values),
@@ -209,15 +218,15 @@ def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> Gold
 
 
 def view_following_merges(
-    db: sqlite3.Connection, golden_id: str, with_values: bool = True
+    db: sqlite3.Connection, golden_id: str, with_values: bool = True, overrides: bool = True
 ) -> GoldenView | None:
     """The golden record an ID stands for: itself, or the survivor it was merged into (with
-    `merged_from` naming the ID asked for)."""
+    `merged_from` naming the ID asked for). Without `overrides`, the store holds none."""
     row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
     if row is None:
         return None
     if row["mergedInto"] is None:  # the usual case: no chain to walk
-        return _view_of(db, row, with_values)
+        return _view_of(db, row, with_values, overrides)
     survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
     view = read_golden_view(db, survivor["id"])
     if view is None or survivor["id"] == golden_id:
@@ -601,12 +610,15 @@ class EmbeddedTransaction(
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
-        # The transaction began IMMEDIATE: it already holds the one write lock.
-        return view_following_merges(self._db, golden_id, with_values)
+        # The transaction began IMMEDIATE: it already holds the one write lock. Until stewards
+        # pin a value, no golden record has an override history to read.
+        overrides = self._any_row(_ANY_OVERRIDE)
+        return view_following_merges(self._db, golden_id, with_values, overrides)
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:
             raise NotFound(f"golden record {golden_id} does not exist")
+        self._row_added(_ANY_OVERRIDE)
         self._db.execute(
             "INSERT INTO steward_override "
             "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
