@@ -10,7 +10,13 @@ from datetime import datetime
 from typing import Any, overload
 
 from mdm_hub.domain.admission import admit
-from mdm_hub.domain.audit import Action, AuditContext, AuditEntry, source_subject
+from mdm_hub.domain.audit import (
+    Action,
+    AuditContext,
+    AuditEntry,
+    canonical_after,
+    source_subject,
+)
 from mdm_hub.domain.records import (
     IncomingRecord,
     Membership,
@@ -503,6 +509,7 @@ def _ingest_entry(
         (result.golden_id, source_subject(record.key)),
         before,
         after,
+        after_json=canonical_after(after, record.attributes_json),
     )
 
 
