@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -172,6 +173,31 @@ def _ranked_rows_query(count: int) -> str:
     )
 
 
+class _WrittenValues:
+    """Golden values this process wrote, by their stored text (the most recent first out of
+    the bound): a golden record read for update whose text is one of them is not decoded.
+    Keyed by the text itself, so a value can never be stale: the text is what was stored, and
+    decoding it gives values equal to these (values, sources, versions and moments alike)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[str, tuple[AttributeValue, ...]] = OrderedDict()
+
+    def get(self, text: str) -> tuple[AttributeValue, ...] | None:
+        return self._values.get(text)
+
+    def put(self, text: str, values: tuple[AttributeValue, ...]) -> None:
+        self._values[text] = values
+        self._values.move_to_end(text)
+        if len(self._values) > self._size:
+            self._values.popitem(last=False)
+
+
+# A linked record's golden record was most often written a little earlier (by this process:
+# the embedded store has one writer): ~2 KiB a golden record, 8 MiB at most.
+_WRITTEN = _WrittenValues(4096)
+
+
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
 SURVIVOR = """
 WITH RECURSIVE chain(id, depth) AS (
@@ -191,10 +217,14 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
 
 
 def _view_of(
-    db: sqlite3.Connection, row: Any, with_values: bool = True, overrides: bool = True
+    db: sqlite3.Connection,
+    row: Any,
+    with_values: bool = True,
+    overrides: bool = True,
+    written: _WrittenValues | None = None,
 ) -> GoldenView:
     """The view of golden `row`; without `overrides` (the caller knows the store holds none)
-    its override history is not read."""
+    its override history is not read; `written` may know its values from their text."""
     golden_id = row["id"]
     members = db.execute(
         f"SELECT {MEMBER_COLUMNS} FROM source_record "  # noqa: S608
@@ -209,8 +239,14 @@ def _view_of(
         else []
     )
     live, retired = members_from_rows(members)
+    known = written.get(row["attributes"]) if written is not None and with_values else None
+    golden = (
+        golden_from_fields(row, with_values)
+        if known is None
+        else replace(golden_from_fields(row, with_values=False), attributes=known)
+    )
     return GoldenView(
-        golden_from_fields(row, with_values),
+        golden,
         live,
         tuple(override_event_from_fields(event) for event in history),
         retired=retired,
@@ -218,15 +254,20 @@ def _view_of(
 
 
 def view_following_merges(
-    db: sqlite3.Connection, golden_id: str, with_values: bool = True, overrides: bool = True
+    db: sqlite3.Connection,
+    golden_id: str,
+    with_values: bool = True,
+    overrides: bool = True,
+    written: _WrittenValues | None = None,
 ) -> GoldenView | None:
     """The golden record an ID stands for: itself, or the survivor it was merged into (with
-    `merged_from` naming the ID asked for). Without `overrides`, the store holds none."""
+    `merged_from` naming the ID asked for). Without `overrides`, the store holds none;
+    `written` may know the values of the record asked for from their text."""
     row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
     if row is None:
         return None
     if row["mergedInto"] is None:  # the usual case: no chain to walk
-        return _view_of(db, row, with_values, overrides)
+        return _view_of(db, row, with_values, overrides, written)
     survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
     view = read_golden_view(db, survivor["id"])
     if view is None or survivor["id"] == golden_id:
@@ -472,11 +513,14 @@ class EmbeddedTransaction(
         at: datetime,
         first: GoldenValues | None = None,
     ) -> None:
+        fields = new_golden_fields(first)
         self._db.execute(
             "INSERT INTO golden (id, entityType, attributes, ruleSetHash, version, createdAt, "
             "updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (golden_id, str(entity_type), *new_golden_fields(first), iso_text(at), iso_text(at)),
+            (golden_id, str(entity_type), *fields, iso_text(at), iso_text(at)),
         )
+        if first is not None:
+            _WRITTEN.put(fields[0], first.attributes)
         self._golden_versions[golden_id] = 0 if first is None else 1
         self._golden_types[golden_id] = str(entity_type)
 
@@ -613,7 +657,7 @@ class EmbeddedTransaction(
         # The transaction began IMMEDIATE: it already holds the one write lock. Until stewards
         # pin a value, no golden record has an override history to read.
         overrides = self._any_row(_ANY_OVERRIDE)
-        return view_following_merges(self._db, golden_id, with_values, overrides)
+        return view_following_merges(self._db, golden_id, with_values, overrides, _WRITTEN)
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:
@@ -633,13 +677,15 @@ class EmbeddedTransaction(
         at: datetime,
         rule_set_hash: str,
     ) -> int:
+        text = golden_attributes_to_json(attributes)
         row = self._db.execute(
             "UPDATE golden SET attributes = ?, ruleSetHash = ?, version = version + 1, "
             "updatedAt = ? WHERE id = ? RETURNING version, entityType",
-            (golden_attributes_to_json(attributes), rule_set_hash, iso_text(at), golden_id),
+            (text, rule_set_hash, iso_text(at), golden_id),
         ).fetchone()
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")
+        _WRITTEN.put(text, tuple(attributes))
         version: int = row["version"]
         self._golden_versions[golden_id] = version
         self._golden_types[golden_id] = row["entityType"]
