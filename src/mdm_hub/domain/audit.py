@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -81,6 +81,9 @@ class AuditEntry:
     before: Any = None
     after: Any = None
     reason: str | None = None
+    # `after` as canonical JSON when the caller has it already (`canonical_after`), so that
+    # sealing does not encode it again.
+    after_json: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,20 @@ def canonical(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
+def canonical_after(after: Mapping[str, Any], attributes_json: str | None) -> str | None:
+    """`canonical(after)` with its "attributes" written as `attributes_json`, their canonical
+    text as hashing a record made it (a record's attributes are most of its event): None
+    when that text is not at hand or may differ (a float JSON has no word for, which
+    `canonical` refuses), and the event is then encoded whole when sealed."""
+    if attributes_json is None or "NaN" in attributes_json or "Infinity" in attributes_json:
+        return None
+    rest = {name: value for name, value in after.items() if name != "attributes"}
+    # Keys are written sorted and "attributes" sorts before every other key of an event.
+    if not rest or min(rest) < "attributes" or "attributes" not in after:
+        return None
+    return '{"attributes":' + attributes_json + "," + canonical(rest)[1:]
+
+
 def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
@@ -164,7 +181,9 @@ def _string(value: str | None) -> str:
 def seal(entry: AuditEntry, seq: int, prev_hash: str) -> AuditEvent:
     """The event `entry` becomes as number `seq` after the event hashed `prev_hash`."""
     before_json = canonical(entry.before) if entry.before is not None else None
-    after_json = canonical(entry.after) if entry.after is not None else None
+    after_json = entry.after_json
+    if after_json is None and entry.after is not None:
+        after_json = canonical(entry.after)
     at = iso_text(entry.at)
     subject_ids = tuple(entry.subject_ids)
     # The canonical text of `hashed_fields()`, assembled from each field's canonical text so

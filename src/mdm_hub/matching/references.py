@@ -120,6 +120,9 @@ def with_goldens(
 ) -> PreparedRecord:
     """`record` with each reference replaced by the golden ID it resolves to ("" if none),
     and the record each one named."""
+    slots = tuple(slots)
+    if all(record.values.get(slot.label) == "" for slot in slots):
+        return record  # no reference in it: every slot stays "" (most records)
     values = dict(record.values)
     named: dict[str, SourceKey] = {}
     for slot in slots:

@@ -491,7 +491,13 @@ async def _with_graph_evidence(
         )
     if slots:
         incoming = with_goldens(incoming, slots, goldens)
-        members = [m._replace(prepared=with_goldens(m.prepared, slots, goldens)) for m in members]
+        members = [
+            m
+            if (resolved := with_goldens(m.prepared, slots, goldens)) is m.prepared
+            # A candidate with no reference is left as it is (most of them).
+            else m._replace(prepared=resolved)
+            for m in members
+        ]
     return incoming, members, excluded, frozenset(parents), naming
 
 

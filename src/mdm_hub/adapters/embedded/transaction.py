@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -63,6 +64,7 @@ SOURCE_COLUMNS = (
 # from retired).
 MEMBER_COLUMNS = f"{SOURCE_COLUMNS}, retiredAt, retiredObservedAt, retiredReason"
 _ANY_NOT_A_MATCH = "SELECT 1 FROM not_a_match LIMIT 1"
+_ANY_OVERRIDE = "SELECT 1 FROM steward_override LIMIT 1"
 _KEY_WHERE = "system = ? AND entityType = ? AND sourceId = ?"
 # Keys arrive as a JSON array of [system, entityType, sourceId]; one indexed seek each.
 _GOLDEN_IDS_OF = """
@@ -171,6 +173,31 @@ def _ranked_rows_query(count: int) -> str:
     )
 
 
+class _WrittenValues:
+    """Golden values this process wrote, by their stored text (the most recent first out of
+    the bound): a golden record read for update whose text is one of them is not decoded.
+    Keyed by the text itself, so a value can never be stale: the text is what was stored, and
+    decoding it gives values equal to these (values, sources, versions and moments alike)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[str, tuple[AttributeValue, ...]] = OrderedDict()
+
+    def get(self, text: str) -> tuple[AttributeValue, ...] | None:
+        return self._values.get(text)
+
+    def put(self, text: str, values: tuple[AttributeValue, ...]) -> None:
+        self._values[text] = values
+        self._values.move_to_end(text)
+        if len(self._values) > self._size:
+            self._values.popitem(last=False)
+
+
+# A linked record's golden record was most often written a little earlier (by this process:
+# the embedded store has one writer): ~2 KiB a golden record, 8 MiB at most.
+_WRITTEN = _WrittenValues(4096)
+
+
 # A merged-away ID answers with the end of its MERGED_INTO chain, however long.
 SURVIVOR = """
 WITH RECURSIVE chain(id, depth) AS (
@@ -189,19 +216,37 @@ def read_golden_view(db: sqlite3.Connection, golden_id: str) -> GoldenView | Non
     return _view_of(db, row) if row is not None else None
 
 
-def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> GoldenView:
+def _view_of(
+    db: sqlite3.Connection,
+    row: Any,
+    with_values: bool = True,
+    overrides: bool = True,
+    written: _WrittenValues | None = None,
+) -> GoldenView:
+    """The view of golden `row`; without `overrides` (the caller knows the store holds none)
+    its override history is not read; `written` may know its values from their text."""
     golden_id = row["id"]
     members = db.execute(
         f"SELECT {MEMBER_COLUMNS} FROM source_record "  # noqa: S608
         "WHERE goldenId = ? ORDER BY system, sourceId",
         (golden_id,),
     ).fetchall()
-    history = db.execute(
-        "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
-    ).fetchall()
+    history = (
+        db.execute(
+            "SELECT * FROM steward_override WHERE goldenId = ? ORDER BY revision", (golden_id,)
+        ).fetchall()
+        if overrides
+        else []
+    )
     live, retired = members_from_rows(members)
+    known = written.get(row["attributes"]) if written is not None and with_values else None
+    golden = (
+        golden_from_fields(row, with_values)
+        if known is None
+        else replace(golden_from_fields(row, with_values=False), attributes=known)
+    )
     return GoldenView(
-        golden_from_fields(row, with_values),
+        golden,
         live,
         tuple(override_event_from_fields(event) for event in history),
         retired=retired,
@@ -209,15 +254,20 @@ def _view_of(db: sqlite3.Connection, row: Any, with_values: bool = True) -> Gold
 
 
 def view_following_merges(
-    db: sqlite3.Connection, golden_id: str, with_values: bool = True
+    db: sqlite3.Connection,
+    golden_id: str,
+    with_values: bool = True,
+    overrides: bool = True,
+    written: _WrittenValues | None = None,
 ) -> GoldenView | None:
     """The golden record an ID stands for: itself, or the survivor it was merged into (with
-    `merged_from` naming the ID asked for)."""
+    `merged_from` naming the ID asked for). Without `overrides`, the store holds none;
+    `written` may know the values of the record asked for from their text."""
     row = db.execute("SELECT * FROM golden WHERE id = ?", (golden_id,)).fetchone()
     if row is None:
         return None
     if row["mergedInto"] is None:  # the usual case: no chain to walk
-        return _view_of(db, row, with_values)
+        return _view_of(db, row, with_values, overrides, written)
     survivor = db.execute(SURVIVOR, (golden_id,)).fetchone()
     view = read_golden_view(db, survivor["id"])
     if view is None or survivor["id"] == golden_id:
@@ -243,6 +293,7 @@ class EmbeddedTransaction(
         self._has_rows = {}
         self._changes = []
         self._golden_versions = {}
+        self._golden_types = {}
         # Source records whose attributes this transaction wrote, by pk: whether the record
         # is new in it (never indexed yet). `finish` indexes them.
         self._unindexed: dict[int, bool] = {}
@@ -250,6 +301,9 @@ class EmbeddedTransaction(
         # transaction (a group's records move the same per-comparison totals), and reads add
         # them. Every term touched is written, a net zero too, as per-record writes left it.
         self._term_deltas: dict[str, int] = {}
+        # Term counts as stored, by term, once read: nothing writes them before `finish`, so
+        # a read stays true for the transaction (every record reads its comparisons' totals).
+        self._term_stored: dict[str, int] = {}
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         events = audit.seal(self._db, entries, self._audit_head)
@@ -265,6 +319,7 @@ class EmbeddedTransaction(
         if self._term_deltas:
             self._db.executemany(_COUNT_TERM, sorted(self._term_deltas.items()))
             self._term_deltas = {}
+            self._term_stored = {}
         self.flush_changes()
         if self._sealed:
             audit.insert(self._db, self._sealed)
@@ -458,12 +513,16 @@ class EmbeddedTransaction(
         at: datetime,
         first: GoldenValues | None = None,
     ) -> None:
+        fields = new_golden_fields(first)
         self._db.execute(
             "INSERT INTO golden (id, entityType, attributes, ruleSetHash, version, createdAt, "
             "updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (golden_id, str(entity_type), *new_golden_fields(first), iso_text(at), iso_text(at)),
+            (golden_id, str(entity_type), *fields, iso_text(at), iso_text(at)),
         )
+        if first is not None:
+            _WRITTEN.put(fields[0], first.attributes)
         self._golden_versions[golden_id] = 0 if first is None else 1
+        self._golden_types[golden_id] = str(entity_type)
 
     async def put_source(
         self,
@@ -546,16 +605,19 @@ class EmbeddedTransaction(
         return [stored_source_from_fields(row) for row in rows]
 
     async def term_counts(self, keys: Sequence[str]) -> list[int]:
-        if not keys:
-            return []
-        rows = self._db.execute(
-            "SELECT term, count FROM term_count WHERE term IN "  # noqa: S608 - placeholders only
-            f"({', '.join('?' * len(keys))})",
-            tuple(keys),
-        ).fetchall()
-        found = {row["term"]: int(row["count"]) for row in rows}
+        stored = self._term_stored
+        missing = [key for key in dict.fromkeys(keys) if key not in stored]
+        if missing:
+            rows = self._db.execute(
+                "SELECT term, count FROM term_count WHERE term IN "  # noqa: S608 - placeholders only
+                f"({', '.join('?' * len(missing))})",
+                missing,
+            ).fetchall()
+            found = {row[0]: int(row[1]) for row in rows}
+            for key in missing:
+                stored[key] = found.get(key, 0)
         pending = self._term_deltas
-        return [found.get(key, 0) + pending.get(key, 0) for key in keys]
+        return [stored[key] + pending.get(key, 0) for key in keys]
 
     async def count_terms(self, changes: Mapping[str, int]) -> None:
         pending = self._term_deltas
@@ -592,12 +654,15 @@ class EmbeddedTransaction(
     async def golden_for_update(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
-        # The transaction began IMMEDIATE: it already holds the one write lock.
-        return view_following_merges(self._db, golden_id, with_values)
+        # The transaction began IMMEDIATE: it already holds the one write lock. Until stewards
+        # pin a value, no golden record has an override history to read.
+        overrides = self._any_row(_ANY_OVERRIDE)
+        return view_following_merges(self._db, golden_id, with_values, overrides, _WRITTEN)
 
     async def add_override_event(self, golden_id: str, event: OverrideEvent) -> None:
         if self._db.execute("SELECT 1 FROM golden WHERE id = ?", (golden_id,)).fetchone() is None:
             raise NotFound(f"golden record {golden_id} does not exist")
+        self._row_added(_ANY_OVERRIDE)
         self._db.execute(
             "INSERT INTO steward_override "
             "(goldenId, revision, attribute, action, value, actor, reason, at) VALUES "
@@ -612,13 +677,16 @@ class EmbeddedTransaction(
         at: datetime,
         rule_set_hash: str,
     ) -> int:
+        text = golden_attributes_to_json(attributes)
         row = self._db.execute(
             "UPDATE golden SET attributes = ?, ruleSetHash = ?, version = version + 1, "
-            "updatedAt = ? WHERE id = ? RETURNING version",
-            (golden_attributes_to_json(attributes), rule_set_hash, iso_text(at), golden_id),
+            "updatedAt = ? WHERE id = ? RETURNING version, entityType",
+            (text, rule_set_hash, iso_text(at), golden_id),
         ).fetchone()
         if row is None:
             raise NotFound(f"golden record {golden_id} does not exist")
+        _WRITTEN.put(text, tuple(attributes))
         version: int = row["version"]
         self._golden_versions[golden_id] = version
+        self._golden_types[golden_id] = row["entityType"]
         return version
