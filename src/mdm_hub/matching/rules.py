@@ -43,9 +43,10 @@ class Comparator(StrEnum):
     # companies, "Bellows" and "Bellows Holdings" or "Hooli edia" and "Hooli Media" may be one.
     COMPATIBLE_WORDS = "compatible_words"
     EXACT = "exact"
-    # E-mail addresses: 1 equal, 0.5 at two domains (a person's second domain, a personal
-    # one), 0 at one domain with two mailboxes: a firm gives a person one mailbox per domain,
-    # so benjamin.martin2@ exists because benjamin.martin@ is someone else's.
+    # E-mail addresses: 1 equal, 0.75 one mailbox name at two domains (a person's second
+    # domain), 0.5 two names at two domains, 0 two mailboxes at one domain: a firm gives a
+    # person one mailbox per domain, so benjamin.martin2@ exists because benjamin.martin@ is
+    # someone else's.
     MAILBOX = "mailbox"
     DATE = "date"
     NUMERIC = "numeric"

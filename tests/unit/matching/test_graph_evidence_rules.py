@@ -198,9 +198,10 @@ def test_a_different_mailbox_is_no_veto_but_an_equal_one_links() -> None:
     assert "email" not in decision.explanation.conflicts
 
 
-def test_a_second_mailbox_at_one_domain_counts_against_another_domain_not() -> None:
+def test_a_second_mailbox_at_one_domain_counts_against_more_than_another_domain() -> None:
     assert mailbox_similarity("a.b@firm.com", "a.b@firm.com") == 1.0
-    assert mailbox_similarity("a.b@firm.com", "a.b@firmcg.com") == 0.5
+    assert mailbox_similarity("a.b@firm.com", "a.b@firmcg.com") == 0.75
+    assert mailbox_similarity("a.b@firm.com", "ab1970@mail.com") == 0.5
     assert mailbox_similarity("a.b2@firm.com", "a.b@firm.com") == 0.0
     # Two people of one name under one manager, hired a year apart: the firm issued the
     # second a "2" mailbox. The same pair with a personal address links on the rest.
