@@ -44,9 +44,10 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.language import Node, OperationDefinitionNode, Visitor
 from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from mdm_hub.api.graphql.flat_variables import FlatVariablesExecution
 
 # Values that are never awaitable and that a scalar or enum coerces without side effects.
 _SIMPLE = frozenset({str, int, float, bool})
@@ -65,8 +66,9 @@ class _GeneralWay(Exception):
     """The direct pass met something only the general way answers properly."""
 
 
-class DirectExecution(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with the direct pass for plain selections and leaves."""
+class DirectExecution(FlatVariablesExecution):
+    """graphql-core's executor, with the direct pass for plain selections and leaves (and
+    flat-list variables coerced in one pass)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
