@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from callgrind import counting, rerun_counting
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.domain.systems import SourceSystem, SystemKind
@@ -39,14 +37,6 @@ from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.wiring import shipped_matcher, shipped_rules
 
 ENTITY = "EMPLOYEE"
-_TOTALS = re.compile(r"^totals: (\d+)", re.MULTILINE)
-
-
-def _callgrind(*args: str) -> None:
-    """Switch instruction collection on or off in this process (when run under callgrind)."""
-    subprocess.run(
-        ["callgrind_control", *args, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
-    )
 
 
 async def _ingest_once(
@@ -65,56 +55,24 @@ async def _ingest_once(
         ingest = IngestService(store, shipped_matcher(), rules=shipped_rules(), systems=systems)
         first = records[0]
         await ingest.upsert_many([RawRecord("WARMUP", ENTITY, "warmup", first.attributes)])
-        if callgrind:
-            _callgrind("--instr=on")
-        started = clock()
-        for start in range(0, len(records), batch):
-            raws = [
-                RawRecord(r.system, ENTITY, r.source_id, r.attributes)
-                for r in records[start : start + batch]
-            ]
-            await ingest.upsert_many(raws)
-        seconds = clock() - started
-        if callgrind:
-            _callgrind("--instr=off")
-        return seconds
+        with counting(callgrind):
+            started = clock()
+            for start in range(0, len(records), batch):
+                raws = [
+                    RawRecord(r.system, ENTITY, r.source_id, r.attributes)
+                    for r in records[start : start + batch]
+                ]
+                await ingest.upsert_many(raws)
+            return clock() - started
     finally:
         await store.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _instructions(args: argparse.Namespace) -> None:
-    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
-        sys.exit("--instructions needs valgrind (with callgrind_control) on PATH")
-    with tempfile.TemporaryDirectory(prefix="mdm-ingest-cost-cg-") as out:
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            # One count per thread: the WAL checkpoint thread works beside the ingest, and
-            # its share depends on how long the (slowed-down) run takes, so it is left out.
-            "--separate-threads=yes",
-            f"--callgrind-out-file={out}/cg.out",
-            sys.executable,
-            __file__,
-            "--under-callgrind",
-            "--records",
-            str(args.records),
-            "--batch",
-            str(args.batch),
-            "--runs",
-            "1",
-        ]
-        if args.workdir:
-            command += ["--workdir", args.workdir]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        main_thread = Path(out) / "cg.out-01"
-        if done.returncode != 0 or not main_thread.exists():
-            sys.exit(f"the callgrind run failed:\n{done.stderr[-2000:]}")
-        found = _TOTALS.search(main_thread.read_text())
-    if found is None:
-        sys.exit(f"no instruction total in {main_thread.name}")
-    per_record = int(found.group(1)) / args.records
+    arguments = ["--under-callgrind", "--records", str(args.records), "--batch", str(args.batch)]
+    arguments += ["--runs", "1", *(["--workdir", args.workdir] if args.workdir else [])]
+    per_record = rerun_counting(__file__, arguments) / args.records
     print(
         f"{per_record:,.0f} instructions per record on the ingesting thread "
         f"({args.records} febrl3 records, batches of {args.batch})"

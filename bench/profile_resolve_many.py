@@ -5,10 +5,15 @@ httpx.ASGITransport (no sockets), on the embedded store or a local Neo4j.
 Prints the median of timed calls split into the whole request (wall clock, and the
 process's CPU time, which other processes on a busy machine disturb less), the store's
 `resolve_many` alone and (Neo4j) the driver's round trip with its record decoding;
-`--profile` adds a cProfile of the timed requests, sorted by own time.
+`--profile` adds a cProfile of the timed requests, sorted by own time. `--instructions`
+counts the instructions a request costs instead (callgrind, collection on around the timed
+requests only; the in-process client's encoding and decoding included): the figure to compare
+two versions of the code by on a machine whose speed moves (needs valgrind; minutes: the load
+runs ~50 times slower).
 
     PYTHONPATH=src .venv/bin/python bench/profile_resolve_many.py --store embedded --profile
     PYTHONPATH=src .venv/bin/python bench/profile_resolve_many.py --store neo4j --records 2000
+    PYTHONPATH=src .venv/bin/python bench/profile_resolve_many.py --instructions --records 1000
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
+from callgrind import counting, rerun_counting
 from resolve_latency import MAX_BATCH, RESOLVE_MANY, UPSERT, make_dataset, ref_input
 
 from mdm_hub.api.app import create_app
@@ -124,6 +130,12 @@ async def run(args: argparse.Namespace) -> None:
         for variables in bodies[: args.warmup]:
             await post(RESOLVE_MANY, variables)
 
+        if args.under_callgrind:
+            with counting():
+                for variables in bodies:
+                    await post(RESOLVE_MANY, variables)
+            return
+
         whole: list[float] = []
         cpu: list[float] = []
         profiler = cProfile.Profile() if args.profile else None
@@ -197,7 +209,19 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=40)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--instructions", action="store_true", help="count instructions")
+    parser.add_argument("--under-callgrind", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.instructions:
+        arguments = ["--under-callgrind", "--store", args.store, "--records", str(args.records)]
+        arguments += ["--calls", str(args.calls), "--warmup", str(args.warmup)]
+        total = rerun_counting(__file__, [*arguments, "--seed", str(args.seed)])
+        print(
+            f"{args.store}: {total / args.calls:,.0f} instructions per resolveMany request of "
+            f"{MAX_BATCH} refs ({args.calls} requests, {args.records} records, in process)"
+        )
+        return
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ from graphql import (
     BREAK,
     FragmentDefinitionNode,
     GraphQLField,
+    GraphQLID,
+    GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLString,
     Undefined,
     is_leaf_type,
     is_list_type,
@@ -51,6 +54,7 @@ from mdm_hub.api.graphql.flat_variables import FlatVariablesExecution
 
 # Values that are never awaitable and that a scalar or enum coerces without side effects.
 _SIMPLE = frozenset({str, int, float, bool})
+_TEXT = (GraphQLString, GraphQLID)
 _LISTS = frozenset({list, tuple})
 Complete = Callable[[Any], Any]
 Read = Callable[[Any], Any]
@@ -150,7 +154,7 @@ class DirectExecution(FlatVariablesExecution):
             item = self._compile(type_.of_type, selection)
             return _list(item) if item is not None else None
         if is_leaf_type(type_):
-            return _leaf(type_.coerce_output_value)
+            return _leaf(type_)
         if is_object_type(type_) and not type_.is_type_of:
             return self._compile_object(type_, selection)
         return None  # an interface or union, or a type that checks its values
@@ -239,7 +243,7 @@ def _leaf_of(field: GraphQLField) -> Complete | None:
     named = field.type.of_type if is_non_null_type(field.type) else field.type
     if read is None or not is_leaf_type(named):
         return None
-    leaf = _leaf(named.coerce_output_value)
+    leaf = _leaf(named)
     non_null = is_non_null_type(field.type)
 
     def complete(source: Any) -> Any:
@@ -274,7 +278,10 @@ def _list(item: Complete) -> Complete:
     return complete
 
 
-def _leaf(coerce: Callable[[Any], Any]) -> Complete:
+def _leaf(type_: GraphQLLeafType) -> Complete:
+    coerce = type_.coerce_output_value
+    # String and ID give back a str as it is: no call for the thousands of them in an answer.
+    text_as_is = type_ in _TEXT
     # An enum member coerces to the same name every time; Strawberry's enum coercion looks
     # through the type's values for it. Keyed with its class: members of two string enums
     # can be equal.
@@ -283,6 +290,8 @@ def _leaf(coerce: Callable[[Any], Any]) -> Complete:
     def complete(value: Any) -> Any:
         if value is None:
             return None
+        if text_as_is and type(value) is str:
+            return value
         if type(value) in _SIMPLE:
             coerced = coerce(value)
         elif isinstance(value, Enum):
