@@ -62,6 +62,26 @@ class _Field:
     nullable: bool
     default: Any  # Undefined: nothing put in when absent
 
+    def put(self, item: dict[str, Any], out: dict[str, Any]) -> bool:
+        """Put this field's coerced value from `item` into `out`; False when graphql-core must
+        take the item (a required field missing, a null it forbids, a value it refuses)."""
+        given = item.get(self.name, Undefined)
+        if given is Undefined:
+            if self.default is not Undefined:
+                out[self.out_name] = self.default
+            return not self.required
+        if given is None:
+            out[self.out_name] = None
+            return self.nullable
+        if self.keeps_text and type(given) is str:
+            out[self.out_name] = given
+            return True
+        try:
+            out[self.out_name] = self.coerce(given)
+        except Exception:  # graphql-core reports it
+            return False
+        return True
+
 
 @dataclass(frozen=True, slots=True)
 class FlatListPlan:
@@ -77,31 +97,15 @@ class FlatListPlan:
             return None
         names, fields, out_type = self.names, self.fields, self.out_type
         coerced: list[Any] = []
-        append = coerced.append
         for item in value:
             if type(item) is not dict or not names.issuperset(item):
                 return None
             out: dict[str, Any] = {}
             for field in fields:
-                given = item.get(field.name, Undefined)
-                if given is Undefined:
-                    if field.required:
-                        return None
-                    if field.default is not Undefined:
-                        out[field.out_name] = field.default
-                elif given is None:
-                    if not field.nullable:
-                        return None
-                    out[field.out_name] = None
-                elif field.keeps_text and type(given) is str:
-                    out[field.out_name] = given
-                else:
-                    try:
-                        out[field.out_name] = field.coerce(given)
-                    except Exception:  # graphql-core reports it
-                        return None
+                if not field.put(item, out):
+                    return None
             try:  # Strawberry checks @oneOf here, by raising
-                append(out_type(out))
+                coerced.append(out_type(out))
             except Exception:  # graphql-core reports it
                 return None
         return coerced
