@@ -420,8 +420,10 @@ def _without(
     recipe: _Recipe, values: dict[str, str], attributes: Mapping[str, Any]
 ) -> dict[str, str]:
     """Each `without` comparison's value with the words of the named attributes taken out
-    (as its own standardiser writes them, and a code's number without leading zeros); the
-    value stays whole when nothing else would be left."""
+    (as its own standardiser writes them, and a code's number without leading zeros; of a
+    reference, the ID it names: "Analyst - PRJ-20098" compares by what it adds to its
+    project's ID, the project itself being compared through the graph); the value stays
+    whole when nothing else would be left."""
     for label, standardiser, names in recipe.without:
         value = values.get(label, "")
         if not value:
@@ -429,6 +431,8 @@ def _without(
         gone: set[str] = set()
         for name in names:
             raw = attributes.get(name)
+            if isinstance(raw, Mapping):
+                raw = raw.get("sourceId")
             if isinstance(raw, str) and raw:
                 gone.update(standardiser(raw).split())
                 gone.add(normalise_identifier(raw).lower())

@@ -137,6 +137,28 @@ def test_two_cards_of_two_projects_of_one_system_never_link_unless_one_golden_pr
     assert "project" not in (found.explanation or found.review[0].explanation).conflicts
 
 
+def test_cards_of_one_rate_grid_are_told_apart_by_role_and_year_not_linked_by_the_name() -> None:
+    """A grid's names differ only by role and year: "Standard Rates 2024 - Consultant (USD)"
+    holds every word of "... - Senior Consultant (USD)" but one. The name is compared without
+    the card's role and currency, so another role or year of the grid is a new card (not a
+    review item), and the same card from a system that words it its own way still links."""
+    card = {"name": "Standard Rates 2024 - Consultant (USD)", "role": "Consultant",
+            "currency": "USD", "rate": "195.00", "unit": "HOUR",
+            "effective_from": "2024-01-01"}  # fmt: skip
+    consultant = _member(RATE_CARD, card, "rtc_1")
+
+    def outcome(attributes: dict[str, Any]) -> MatchOutcome:
+        return decide(RATE_CARD, prepare(RATE_CARD, attributes), [consultant]).outcome
+
+    senior = {**card, "name": "Standard Rates 2024 - Senior Consultant (USD)",
+              "role": "Senior Consultant", "rate": "240.00"}  # fmt: skip
+    next_year = {**card, "name": "Standard Rates 2025 - Consultant (USD)", "rate": "205.00",
+                 "effective_from": "2025-01-01"}  # fmt: skip
+    assert outcome(senior) is MatchOutcome.NEW
+    assert outcome(next_year) is MatchOutcome.NEW
+    assert outcome({**card, "name": "Consultant - Std Rates 2024"}) is MatchOutcome.LINK
+
+
 def test_vetoes_within_system_is_for_reference_comparisons_only() -> None:
     bad = {
         "attributes": ["name"],

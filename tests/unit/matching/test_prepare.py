@@ -111,3 +111,18 @@ def test_a_code_leading_the_name_is_the_code_of_a_record_without_one() -> None:
     assert sent.values["code"] == "1"
     for name in ("940", "Marketing 940", "Tier 2 Support"):
         assert prepare(rules, {"kind": "COST_CENTER", "name": name}).values["code"] == ""
+
+
+def test_a_name_is_compared_by_what_it_adds_to_its_role_currency_and_referenced_id() -> None:
+    rules = RULES[EntityType.RATE_CARD]
+    grid = prepare(rules, {"name": "Standard Rates 2024 - Analyst (USD)", "role": "Analyst",
+                           "currency": "USD"})  # fmt: skip
+    assert grid.values["name"] == "standard rates 2024"
+    project = {"system": "psa", "sourceId": "PRJ-20098"}
+    phase = prepare(rules, {"name": "Analyst - PRJ-20098 Phase 2 (USD)", "role": "Analyst",
+                            "currency": "USD", "project": project})  # fmt: skip
+    assert phase.values["name"] == "phase 2"
+    # Nothing else left: the name stays whole, so two such names still compare.
+    bare = prepare(rules, {"name": "Analyst - PRJ-20098 (USD)", "role": "Analyst",
+                           "currency": "USD", "project": project})  # fmt: skip
+    assert bare.values["name"] == "analyst prj 20098 usd"
