@@ -8,17 +8,13 @@ from datetime import datetime
 from pathlib import PurePath
 
 from mdm_hub.domain.attributes import AttributeProblems, validate_attributes
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import ENTITY_TYPES_BY_TEXT, EntityType
 from mdm_hub.domain.records import IncomingRecord, SourceKey, key_problems, record_label
 from mdm_hub.domain.systems import SourceSystem, SystemRegistry
 from mdm_hub.domain.text import printable
 from mdm_hub.errors import Problem, RecordRejected
 from mdm_hub.standardise.codes import CodeMapper
 from mdm_hub.standardise.record import standardise_record
-
-# EntityType(name) through a plain dict: the enum's own lookup costs more than the door's
-# other checks.
-_ENTITY_TYPES = {str(t): t for t in EntityType}
 
 
 def admit(
@@ -36,7 +32,7 @@ def admit(
     problems = key_problems(system, entity_type, source_id)
     if problems:
         raise RecordRejected(record_label(system, entity_type, source_id), problems)
-    kind = _ENTITY_TYPES[str(entity_type)]
+    kind = ENTITY_TYPES_BY_TEXT[str(entity_type)]
     declared = _declared(systems, str(system), kind)
     if isinstance(declared, Problem):
         raise RecordRejected(record_label(system, entity_type, source_id), [declared])

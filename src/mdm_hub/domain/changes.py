@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from mdm_hub.domain.audit import MEMBER_MOVES, Action, AuditContext, AuditEntry
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import entity_type_from_text
 from mdm_hub.domain.records import AttributeValue, SourceKey
 
 DEFAULT_RETENTION_DAYS = 30
@@ -208,10 +208,4 @@ def parse_source_subject(subject: str) -> SourceKey:
     """The source key `audit.source_subject` named (`source:<system>/<type>/<id>`; the source
     ID is last, so a slash inside it is kept)."""
     system, entity_type, source_id = subject.removeprefix(_SOURCE_PREFIX).split("/", 2)
-    # A dict before the enum's own lookup, which costs several times more (every ingested
-    # record's change events name their source).
-    kind = _ENTITY_TYPES.get(entity_type) or EntityType(entity_type)
-    return SourceKey(system, kind, source_id)
-
-
-_ENTITY_TYPES: dict[str, EntityType] = {str(t): t for t in EntityType}
+    return SourceKey(system, entity_type_from_text(entity_type), source_id)

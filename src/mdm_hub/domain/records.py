@@ -23,7 +23,7 @@ from mdm_hub.domain.attributes import (
     pydantic_reason,
     validate_attributes,
 )
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import ENTITY_TYPES_BY_TEXT, EntityType
 from mdm_hub.domain.overrides import STEWARD, OverrideEvent
 from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.errors import Problem, RecordRejected
@@ -51,7 +51,7 @@ class SourceKey(NamedTuple):
     def parse(cls, system: object, entity_type: object, source_id: object) -> SourceKey:
         """Validate the three parts; raise RecordRejected naming each bad part."""
         if type(system) is str and type(source_id) is str and isinstance(entity_type, str):
-            known = _ENTITY_TYPES.get(entity_type)
+            known = ENTITY_TYPES_BY_TEXT.get(entity_type)
             if known is not None and _plain_key(system, source_id):
                 return cls(system, known, source_id)
         problems = key_problems(system, entity_type, source_id)
@@ -68,7 +68,6 @@ class SourceKey(NamedTuple):
 # no surrogate).
 _PLAIN_SYSTEM = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.\-]{{0,{SYSTEM_CODE_MAX - 1}}}")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ENTITY_TYPES = {str(t): t for t in EntityType}
 
 
 def _plain_key(system: str, source_id: str) -> bool:

@@ -12,11 +12,10 @@ from mdm_hub.adapters.codecs.sources import source_key_from_fields
 from mdm_hub.adapters.codecs.values import (
     as_datetime,
     dumps,
-    entity_type_from_text,
     optional_field,
 )
 from mdm_hub.domain.attributes import NAME_ATTRIBUTES
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import EntityType, entity_type_from_text
 from mdm_hub.domain.moments import iso_text
 from mdm_hub.domain.records import (
     AttributeValue,

@@ -9,9 +9,9 @@ from typing import Any
 
 from mdm_hub.adapters.codecs.values import (
     as_datetime,
-    entity_type_from_text,
     optional_field,
 )
+from mdm_hub.domain.entity_types import entity_type_from_text
 from mdm_hub.domain.records import (
     RetiredMember,
     SourceKey,

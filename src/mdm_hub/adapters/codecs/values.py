@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.numbers import OversizedInteger
 from mdm_hub.domain.records import canonical_json
 from mdm_hub.domain.retirement import GoldenStatus
@@ -18,17 +17,6 @@ from mdm_hub.domain.text import printable
 
 def dumps(value: object) -> str:
     return canonical_json(value)
-
-
-# EntityType(text) through a plain dict: the enum's own lookup is several times slower.
-_ENTITY_TYPES: dict[str, EntityType] = {str(t): t for t in EntityType}
-
-
-def entity_type_from_text(text: str) -> EntityType:
-    try:
-        return _ENTITY_TYPES[text]
-    except (KeyError, TypeError):
-        return EntityType(text)  # which raises as it always did
 
 
 _GOLDEN_STATUSES: dict[str, GoldenStatus] = {str(s): s for s in GoldenStatus}

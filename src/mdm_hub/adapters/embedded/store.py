@@ -14,7 +14,7 @@ from typing import NoReturn, TypeVar
 from mdm_hub.adapters.codecs.candidates import match_candidate_from_fields
 from mdm_hub.adapters.codecs.rejects import payload_to_json, problems_to_json, reject_from_fields
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
-from mdm_hub.adapters.codecs.values import dumps, entity_type_from_text, golden_status_from_text
+from mdm_hub.adapters.codecs.values import dumps, golden_status_from_text
 from mdm_hub.adapters.embedded import search
 from mdm_hub.adapters.embedded.api_keys import EmbeddedApiKeys
 from mdm_hub.adapters.embedded.audit import EmbeddedAuditLog
@@ -29,7 +29,7 @@ from mdm_hub.adapters.embedded.transaction import EmbeddedTransaction
 from mdm_hub.adapters.embedded.unmapped_codes import EmbeddedUnmappedCodeReads
 from mdm_hub.adapters.embedded.webhooks import EmbeddedWebhooks
 from mdm_hub.adapters.group_commit import write_in_groups
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import EntityType, entity_type_from_text
 from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     CandidateStatus,

@@ -28,7 +28,7 @@ from mdm_hub.adapters.codecs.rejects import (
     reject_from_fields,
 )
 from mdm_hub.adapters.codecs.sources import stored_source_from_fields
-from mdm_hub.adapters.codecs.values import entity_type_from_text, golden_status_from_text
+from mdm_hub.adapters.codecs.values import golden_status_from_text
 from mdm_hub.adapters.group_commit import write_in_groups
 from mdm_hub.adapters.neo4j.api_keys import Neo4jApiKeys
 from mdm_hub.adapters.neo4j.audit import Neo4jAuditLog
@@ -44,7 +44,7 @@ from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.adapters.neo4j.unmapped_codes import Neo4jUnmappedCodeReads
 from mdm_hub.adapters.neo4j.upgrades import upgrade_data
 from mdm_hub.adapters.neo4j.webhooks import Neo4jWebhooks
-from mdm_hub.domain.entity_types import EntityType
+from mdm_hub.domain.entity_types import EntityType, entity_type_from_text
 from mdm_hub.domain.queues import QueueSizes
 from mdm_hub.domain.records import (
     CandidateStatus,
