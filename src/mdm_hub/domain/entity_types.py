@@ -18,6 +18,9 @@ class EntityType(StrEnum):
         return _ID_PREFIXES[self]
 
 
+ENTITY_TYPES_BY_TEXT: dict[str, EntityType] = {str(t): t for t in EntityType}
+
+
 def entity_type_from_text(text: str) -> EntityType:
     """The entity type named `text`, through a plain dict: the enum's own lookup costs several
     times more, and stored records, keys and events name their type on every read. An
@@ -35,5 +38,3 @@ _ID_PREFIXES = {
     EntityType.RATE_CARD: "rtc",
     EntityType.ACCOUNTING_DIMENSION: "dim",
 }
-
-ENTITY_TYPES_BY_TEXT: dict[str, EntityType] = {str(t): t for t in EntityType}

@@ -77,13 +77,20 @@ def _nothing(raw: str) -> str:
     return ""
 
 
-def reference_value(raw: object) -> str:
-    """A reference attribute (`{system, sourceId}`) as a prepared value; "" when absent."""
+def reference_parts(raw: object) -> tuple[str, str] | None:
+    """The system and source ID a reference attribute (`{system, sourceId}`) names; None
+    when `raw` is not one."""
     if isinstance(raw, dict):
         system, source_id = raw.get("system"), raw.get("sourceId")
         if isinstance(system, str) and isinstance(source_id, str):
-            return f"{system}{REFERENCE_SEPARATOR}{source_id}"
-    return ""
+            return system, source_id
+    return None
+
+
+def reference_value(raw: object) -> str:
+    """A reference attribute as a prepared value; "" when absent."""
+    parts = reference_parts(raw)
+    return f"{parts[0]}{REFERENCE_SEPARATOR}{parts[1]}" if parts else ""
 
 
 def standardise(name: str, raw: Any, record_country: str | None) -> str:
@@ -408,11 +415,10 @@ def _reference_lookups(
     """The record's reference keys: each referenced record it names."""
     found = []
     for attribute, target_type in references:
-        raw = attributes.get(attribute)
-        if isinstance(raw, dict):
-            system, source_id = raw.get("system"), raw.get("sourceId")
-            if isinstance(system, str) and isinstance(source_id, str) and system and source_id:
-                found.append(ReferenceLookup(attribute, SourceKey(system, target_type, source_id)))
+        parts = reference_parts(attributes.get(attribute))
+        if parts and all(parts):
+            system, source_id = parts
+            found.append(ReferenceLookup(attribute, SourceKey(system, target_type, source_id)))
     return tuple(found)
 
 
@@ -431,8 +437,9 @@ def _without(
         gone: set[str] = set()
         for name in names:
             raw = attributes.get(name)
-            if isinstance(raw, Mapping):
-                raw = raw.get("sourceId")
+            parts = reference_parts(raw)
+            if parts:
+                raw = parts[1]
             if isinstance(raw, str) and raw:
                 gone.update(standardiser(raw).split())
                 gone.add(normalise_identifier(raw).lower())
