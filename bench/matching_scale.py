@@ -1027,6 +1027,7 @@ class Neo4jHub(Hub):
                 await self._profiled(
                     store.catalog[Query.CANDIDATES],
                     keys=ordered,
+                    references=[],  # the population's employees refer to nothing
                     now=now,
                     entityType=str(ENTITY),
                     perKeyLimit=per_key_limit,
