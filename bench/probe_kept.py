@@ -6,9 +6,11 @@ A whole `matching_scale.py` run measures its points minutes apart, and this mach
 moves by tens of percent within minutes, so a ratio between points (or between two versions
 of the code) from separate runs is mostly the machine. Here each run ingests `--probes` records
 (`matching_scale.py`'s probes: half new people, half corrupted copies of hub people) into an
-embedded hub kept on disk, one at a time, and prints what `matching_scale.py` prints for a
-point. Alternate runs of the things compared (each on its own copy of the database; `--round`
-picks the probes, the same for both sides of a pair) and compare the pairs.
+embedded hub kept on disk, one at a time, and prints a line of what `matching_scale.py` reports
+for a point (`--output` writes all of it as JSON). Alternate runs of the things compared (each
+on its own copy of the database; `--round` picks the probes, the same for both sides of a pair)
+and compare the pairs. Keep the file in memory (the OS cache or /dev/shm), one copy at a time,
+or the runs measure the disk.
 
     cp -r kept/ a/; cp -r kept/ b/
     for r in 1 2 3; do
@@ -79,6 +81,7 @@ def main() -> int:
     parser.add_argument("--round", type=int, default=1, help="which probes (1, 2, ...)")
     parser.add_argument("--probes", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--output", type=Path, help="also write the figures here (JSON)")
     args = parser.parse_args()
     if not args.db.exists():
         parser.error(f"{args.db} does not exist")
@@ -91,7 +94,8 @@ def main() -> int:
         f" candidates {report['candidates_after_top_k']['mean']}, outcomes {report['outcomes']},"
         f" copies {report['copies']}, load {report['load']}"
     )
-    print(json.dumps(report))
+    if args.output is not None:
+        args.output.write_text(json.dumps(report, indent=1))
     return 0
 
 
