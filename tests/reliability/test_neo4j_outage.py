@@ -250,9 +250,9 @@ def test_stopping_neo4j_under_resolve_load_is_reported_at_once_and_recovered_fro
     report_within = NEO4J_STOPPING_HOLD_S + BUSY_MACHINE_SLACK_S if held else REPORT_WITHIN_S
     print(  # the measured figures, shown with -s
         f"first 503 {first_refused - stopping:.2f}s after stop began, "
-        f"{first_refused - last_served:.2f}s after the last success{' (held by Neo4j)' * held} "
-        f"(Neo4j gone after "
-        f"{stopped - stopping:.2f}s); slowest answer while stopping and down {slowest:.2f}s, "
+        f"{first_refused - last_served:.2f}s after the last success"
+        f"{' (held by Neo4j)' if held else ''} (Neo4j gone after {stopped - stopping:.2f}s); "
+        f"slowest answer while stopping and down {slowest:.2f}s, "
         f"while starting ({back - starting:.0f}s) {slowest_starting:.2f}s; first success "
         f"{first_ok - back:.2f}s after Neo4j answered again"
     )
