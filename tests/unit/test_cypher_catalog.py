@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def test_catalog_loads_every_query_and_the_schema() -> None:
 
 def test_every_query_is_used_by_the_adapter() -> None:
     code = "".join(p.read_text() for p in ADAPTER.glob("*.py") if p.name != "catalog.py")
-    unused = [q.name for q in Query if f"Query.{q.name}" not in code]
+    # A whole name: Query.CREATE_GOLDENS once hid that Query.CREATE_GOLDEN was unused.
+    unused = [q.name for q in Query if not re.search(rf"\bQuery\.{q.name}\b", code)]
     assert unused == []
 
 

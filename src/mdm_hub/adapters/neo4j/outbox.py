@@ -1,7 +1,7 @@
-"""The Neo4j outbox: change events buffered by the transaction and appended in one statement
-by its `finish`, the transaction's last step (the head's lock is held only for the commit);
-read in position order, optionally only of some entity types or of golden records some
-systems hold a member of."""
+"""The Neo4j outbox: change events buffered by the transaction and appended by its `finish`,
+the transaction's last step, with its other held writes (flush_writes.cypher; the head's lock
+is held only for the commit); read in position order, optionally only of some entity types or
+of golden records some systems hold a member of."""
 
 from __future__ import annotations
 
@@ -26,20 +26,20 @@ class Neo4jOutboxWrites(ABC):
     _golden_versions: dict[str, int]
 
     @abstractmethod
-    async def _rows(self, query: Query, **params: Any) -> list[dict[str, Any]]: ...
+    async def flush(self, changes: Sequence[dict[str, Any]] = ()) -> None: ...
 
     async def append_changes(self, changes: Sequence[ChangeEntry]) -> None:
         self._changes += [(e, self._golden_versions.get(e.golden_id)) for e in changes]
 
     async def finish(self) -> None:
-        """The work is done and about to commit: append the buffered events."""
-        if self._changes:
-            rows = [
-                time_texts(change_entry_to_fields(*item), ("at",))
-                for item in in_causal_order(self._changes)
-            ]
-            self._changes = []
-            await self._rows(Query.APPEND_CHANGES, events=rows, now=datetime.now(UTC))
+        """The work is done and about to commit: send what is held, with the buffered
+        events, in one statement."""
+        rows = [
+            time_texts(change_entry_to_fields(*item), ("at",))
+            for item in in_causal_order(self._changes)
+        ]
+        self._changes = []
+        await self.flush(rows)
 
 
 class Neo4jChangeFeed(ABC):

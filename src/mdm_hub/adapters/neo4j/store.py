@@ -172,8 +172,7 @@ class Neo4jStore(
             if hints:
                 await store_tx.prefetch(hints)  # the group's first reads, and its locks
             result = await work(store_tx)
-            await store_tx.flush()  # the writes it held, before commit
-            await store_tx.finish()
+            await store_tx.finish()  # the writes it held and its change events, before commit
             return result
 
         # execute_write sends the work to the leader and runs it again (a fresh transaction,

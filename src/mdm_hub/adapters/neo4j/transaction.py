@@ -91,15 +91,9 @@ _KEEPS_GOLDENS = frozenset(
         Query.CANDIDATES,
         Query.LOCK_KEYS,
         Query.TERM_COUNTS,
-        Query.COUNT_TERMS,
         Query.ANY_PENDING,
         Query.LOCK_AUDIT_HEAD,
-        Query.APPEND_AUDIT,
-        Query.APPEND_CHANGES,
-        Query.CREATE_GOLDENS,
-        Query.PUT_MEMBER_SOURCES,
-        Query.ADD_MATCH_CANDIDATES,
-        Query.UPDATE_GOLDENS,
+        Query.FLUSH_WRITES,
         Query.LOCK_READ_GOLDEN,
         Query.LOCK_READ_GOLDENS,
         Query.MEMBERS,
@@ -167,10 +161,9 @@ class Neo4jTransaction(
         result = await self._tx.run(self._q[query], params)
         return await rows_of(query, result)
 
-    async def flush(self) -> None:
-        """Send the held writes (the store calls this before commit)."""
-        if self._held:
-            await self._held.flush(self._run)
+    async def flush(self, changes: Sequence[dict[str, Any]] = ()) -> None:
+        """Send the held writes, with `changes` (the outbox's rows: `finish`, before commit)."""
+        await self._held.flush(self._run, changes=changes)
 
     async def _flush_records(self) -> None:
         """Send the held golden and source records, before a read of them; the audit events
@@ -190,7 +183,9 @@ class Neo4jTransaction(
 
     async def _lock_audit_head(self) -> tuple[int, str]:
         if self._audit_head is None:
-            [head] = await self._rows(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
+            # Not after the held writes: the head and its events are all it reads, and no
+            # event is held before the head is known.
+            [head] = await self._run(Query.LOCK_AUDIT_HEAD, genesis=GENESIS, now=datetime.now(UTC))
             if head["lastSeq"] is not None:  # rolled back, with the head this MERGE made
                 raise AuditHeadMissing(head["seq"] or None, int(head["lastSeq"]))
             self._audit_head = (int(head["seq"]), str(head["hash"]))
@@ -199,8 +194,10 @@ class Neo4jTransaction(
     async def prefetch(self, hints: Sequence[WorkHint]) -> None:
         """Lock and read what the group's works will ask first (group_snapshot.py): every
         record's key, then the match keys of those not stored as sent, in sorted order, in
-        two statements, and the separations among the goldens those keys found in a third;
-        `get_source`, `candidates` and `separations` answer from them while they hold."""
+        two statements (the second also reads the group's term counts and whether any
+        reference is parked), and the separations among the goldens those keys found in a
+        third; `get_source`, `candidates` and `separations` answer from them while they
+        hold."""
         now = datetime.now(UTC)
         keys = sorted({hint.source for hint in hints}, key=_key_order)
         rows = await self._run(
@@ -226,20 +223,21 @@ class Neo4jTransaction(
             read.update(hint.keys)
             dropped.update(held_keys.get(hint.source, ()))
         limit = max(hint.per_key_limit for hint in hints) + 1
-        found_hits = (
-            await self._run(
+        terms = sorted({term for hint in hints for term in hint.terms})
+        hits: dict[str, list[dict[str, Any]]] = {}
+        if read or dropped:
+            [row] = await self._run(
                 Query.GROUP_CANDIDATES,
                 lockKeys=sorted(read | dropped),
                 keys=sorted(read),
                 limit=limit,
                 now=now,
+                terms=terms,
             )
-            if read or dropped
-            else []
-        )
-        hits = _hits_by_key(found_hits[0]) if found_hits else {}
-        terms = sorted({term for hint in hints for term in hint.terms})
-        if terms:
+            hits = _hits_by_key(row)
+            self._kept_terms(terms, row["termCounts"])
+            self._any_pending = bool(row["anyPending"])
+        elif terms:
             await self._read_terms(terms)
         snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
         goldens = snapshot.hit_goldens()
@@ -508,7 +506,11 @@ class Neo4jTransaction(
 
     async def _read_terms(self, keys: Sequence[str]) -> dict[str, int]:
         """The stored counts of `keys` (0: never counted), kept by the buffer."""
-        rows = await self._run(Query.TERM_COUNTS, terms=list(keys))
+        return self._kept_terms(keys, await self._run(Query.TERM_COUNTS, terms=list(keys)))
+
+    def _kept_terms(self, keys: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        """The counts of `keys` from term_counts.cypher's rows (0: never counted), kept by the
+        buffer."""
         found = {row["term"]: int(row["count"]) for row in rows}
         read = {key: found.get(key, 0) for key in keys}
         self._held.read_term_counts(read)

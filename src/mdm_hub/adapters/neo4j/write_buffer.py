@@ -2,8 +2,9 @@
 
 Ingest writes a new golden record, a new source record with its membership and an audit
 event for most records, and reads nothing of them until a later record of the same group asks
-about the same key, the same match keys or the same golden record. Those three writes wait
-here and go to Neo4j as three `UNWIND` statements per group instead of three round trips per
+about the same key, the same match keys or the same golden record. Those writes wait here
+and go to Neo4j in one statement (`flush_writes.cypher`, with the term counts, the audit
+events and, at the transaction's end, its change events) instead of several round trips per
 record. Before any read that could see them the transaction flushes (see Neo4jTransaction:
 every query flushes first except the few whose dependencies are known here), so every read
 answers exactly as it would record-at-a-time, and the commit flushes what is left.
@@ -12,13 +13,14 @@ A golden record the transaction has locked (read under its lock, or created here
 known here as a read of it would give it, kept up to date with what the transaction does to it
 through this buffer (new members, recomputed values): no other transaction can change it until
 commit, so a later recompute of it in the group reads it here, and its new values are held and
-sent with the others (`update_goldens.cypher`). Any statement the transaction cannot follow
-here makes it forget them (`forget_goldens`).
+sent with the others. Any statement the transaction cannot follow here makes it forget them
+(`forget_goldens`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from mdm_hub.adapters.codecs.audit import audit_event_to_fields
@@ -44,13 +46,13 @@ class WriteBuffer:
         self._match_keys: set[str] = set()
         self._candidates: list[dict[str, Any]] = []
         self._events: list[AuditEvent] = []
-        # Locked golden records as get_golden.cypher would read them now, by ID, and the held
-        # updates of those among them that were sent before (update_goldens.cypher's rows).
+        # Locked golden records as lock_read_golden.cypher would read them now, by ID, and the held
+        # updates of those among them that were sent before (flush_writes.cypher's `updates`).
         self._known: dict[str, dict[str, Any]] = {}
         self._updates: dict[str, dict[str, Any]] = {}
         # Term count changes, summed by term: only term_counts.cypher reads the counts, and
         # the transaction adds these to its answers. Counts read in this transaction, with
-        # the changes sent since: only count_terms.cypher moves them.
+        # the changes sent since: only flush_writes.cypher moves them.
         self._terms: dict[str, int] = {}
         self._counts: dict[str, int] = {}
 
@@ -119,7 +121,7 @@ class WriteBuffer:
         return golden_id in self._golden_ids
 
     def golden_row(self, golden_id: str) -> dict[str, Any]:
-        """A held golden record as get_golden.cypher would read it once sent: no other
+        """A held golden record as lock_read_golden.cypher would read it once sent: no other
         write reaches it while it is held (every other statement sends it first)."""
         fields = self._golden_ids[golden_id]
         node = {
@@ -167,12 +169,12 @@ class WriteBuffer:
         return golden_id in self._golden_ids or golden_id in self._known
 
     def known_golden(self, golden_id: str) -> dict[str, Any] | None:
-        """A locked golden record (not a held one) as get_golden.cypher would read it now,
+        """A locked golden record (not a held one) as lock_read_golden.cypher would read it now,
         or None when not known here."""
         return self._known.get(golden_id)
 
     def locked_golden(self, row: dict[str, Any]) -> None:
-        """A golden record as read under its lock (get_golden.cypher's row), held members
+        """A golden record as read under its lock (lock_read_golden.cypher's row), held members
         added: known here from now on."""
         self._known[row["golden"]["id"]] = row
 
@@ -192,12 +194,19 @@ class WriteBuffer:
     def holds_any_key(self, keys: Sequence[str]) -> bool:
         return not self._match_keys.isdisjoint(keys)
 
-    async def flush(self, run: Run, *, audit: bool = True) -> None:
-        """Send what is held, goldens first (memberships point at them), then source
-        records, then review candidates (they point at source records), in one statement
-        each, then forget it; with `audit` False the events stay held (a read of goldens or
-        source records never sees them). Raises NotFound when a membership's golden record
-        is missing."""
+    async def flush(
+        self, run: Run, *, audit: bool = True, changes: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Send what is held, with `changes` (the outbox's rows, at the transaction's end), in
+        one statement (flush_writes.cypher: goldens first, as memberships point at them, then
+        source records, review candidates, term counts, audit events, change events), then
+        forget it; nothing is sent when nothing is held. With `audit` False the audit events
+        stay held (a read of goldens or source records never sees them). Raises NotFound
+        when an updated golden record or a membership's golden record is missing."""
+        events = self._events if audit else []
+        held = self._goldens or self._sources or self._candidates or self._updates or self._terms
+        if not (held or events or changes):
+            return
         goldens, sources, candidates = self._goldens, self._sources, self._candidates
         updates = list(self._updates.values())
         # The held goldens, sent, stay known: created here, they are locked here.
@@ -206,48 +215,34 @@ class WriteBuffer:
         self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
         self._candidates, self._updates = [], {}
         self._source_keys, self._match_keys = set(), set()
+        # Sorted, as the term counts want them (one lock order for every writer); a term
+        # whose changes cancel out is still sent, as record by record it was.
+        terms, self._terms = self._terms, {}
+        for term, delta in terms.items():
+            if term in self._counts:
+                self._counts[term] += delta
+        if audit:
+            self._events = []
         # Times go as text (times.py); the rows held stay as a read would give them.
-        if goldens:
-            await run(
-                Query.CREATE_GOLDENS, goldens=[time_texts(g, ("at", "updatedAt")) for g in goldens]
-            )
-        if updates:
-            [row] = await run(
-                Query.UPDATE_GOLDENS, updates=[time_texts(u, ("at",)) for u in updates]
-            )
-            if row["updated"] != len(updates):
-                missing = sorted(u["goldenId"] for u in updates)
-                raise NotFound(f"a golden record of {missing} is missing for its update")
-        if sources:
-            [row] = await run(
-                Query.PUT_MEMBER_SOURCES,
-                sources=[time_texts(src, ("observedAt", "recordedAt", "since")) for src in sources],
-            )
-            if row["linked"] != len(sources):
-                missing = sorted({s["goldenId"] for s in sources})
-                raise NotFound(f"a golden record of {missing} is missing for its new members")
-        if candidates:  # after the new source records they are for
-            await run(
-                Query.ADD_MATCH_CANDIDATES,
-                candidates=[time_texts(c, ("createdAt",)) for c in candidates],
-            )
-        if self._terms:
-            # Sorted, as count_terms.cypher wants them (one lock order for every writer); a
-            # term whose changes cancel out is still sent, as record by record it was.
-            terms, self._terms = self._terms, {}
-            rows = [{"term": term, "delta": delta} for term, delta in sorted(terms.items())]
-            for term, delta in terms.items():
-                if term in self._counts:
-                    self._counts[term] += delta
-            await run(Query.COUNT_TERMS, changes=rows)
-        if audit and self._events:
-            events, self._events = self._events, []
-            await run(
-                Query.APPEND_AUDIT,
-                events=[audit_event_to_fields(event) for event in events],
-                headSeq=events[-1].seq,
-                headHash=events[-1].hash,
-            )
+        [row] = await run(
+            Query.FLUSH_WRITES,
+            goldens=[time_texts(g, ("at", "updatedAt")) for g in goldens],
+            updates=[time_texts(u, ("at",)) for u in updates],
+            sources=[time_texts(src, ("observedAt", "recordedAt", "since")) for src in sources],
+            candidates=[time_texts(c, ("createdAt",)) for c in candidates],
+            terms=[{"term": term, "delta": delta} for term, delta in sorted(terms.items())],
+            events=[audit_event_to_fields(event) for event in events],
+            headSeq=events[-1].seq if events else None,
+            headHash=events[-1].hash if events else None,
+            changes=list(changes),
+            now=datetime.now(UTC),
+        )
+        if row["updated"] != len(updates):
+            missing = sorted(u["goldenId"] for u in updates)
+            raise NotFound(f"a golden record of {missing} is missing for its update")
+        if row["linked"] != len(sources):
+            missing = sorted({s["goldenId"] for s in sources})
+            raise NotFound(f"a golden record of {missing} is missing for its new members")
 
 
 _MEMBER_PROPERTIES = (

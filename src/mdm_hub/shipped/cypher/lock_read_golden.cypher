@@ -1,5 +1,5 @@
-// lock_golden.cypher and get_golden.cypher in one round trip: take the write lock of the
-// golden record asked for (a merged-away ID: the survivor at the end of its MERGED_INTO
+// A golden record locked and read in one round trip: take the write lock of the golden
+// record asked for (a merged-away ID: the survivor at the end of its MERGED_INTO
 // chain), then read, after the lock, the end of the locked one's chain with its members and
 // override history. `lockedId` is the record locked; `mergedFrom` is set only when the locked
 // one was merged away while this waited for its lock. Times are read as text
