@@ -1021,6 +1021,7 @@ class Neo4jHub(Hub):
                     keys=ordered,
                     limit=per_key_limit + 1,
                     now=now,
+                    terms=[],  # the term counts it also reads: left out, as before they rode along
                 )
             )
             hits["candidates"].append(
