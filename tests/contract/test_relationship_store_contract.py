@@ -18,8 +18,10 @@ from mdm_hub.domain.relationships import (
     Relationship,
     RelationshipType,
 )
-from mdm_hub.errors import InvalidInput, NotFound
+from mdm_hub.errors import InvalidInput, NotFound, RecordRejected
 from mdm_hub.ports import Store, StoreTransaction
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import at, key
 from tests.support.graph_builders import assert_references, golden_with, record, ref_to
 
@@ -390,3 +392,33 @@ async def test_references_of_an_unknown_record_are_not_found(store: Store) -> No
 
 def _customer(target: SourceKey) -> AssertedReference:
     return AssertedReference("customer", FOR_CUSTOMER, target)
+
+
+async def test_a_target_ingested_while_its_reference_is_parked_still_links_it(
+    store: Store,
+) -> None:
+    # As above, with the target arriving through the real ingest: a group transaction that
+    # holds its new record until commit and asks early whether anything is parked. The
+    # parked reference commits while the group waits to create its record; it must still link.
+    project = record(PSA_1, customer=ref_to(CRM_A))
+    await golden_with(store, "prj_1", project)
+    parked, release = asyncio.Event(), asyncio.Event()
+
+    async def park(tx: StoreTransaction) -> None:
+        await tx.put_references(project, ReferenceChanges(asserted=(_customer(CRM_A),)))
+        parked.set()
+        await release.wait()
+
+    ingest = IngestService(store, shipped_matcher(), rules=shipped_rules())
+    parking = asyncio.create_task(store.write(park))
+    await parked.wait()
+    arriving = asyncio.create_task(
+        ingest.upsert_many([RawRecord("CRM", "CUSTOMER", "a", {"name": "Acme"})])
+    )
+    await asyncio.sleep(0.5)  # room for the arrival to run ahead, if nothing holds it back
+    release.set()
+    await parking
+    [customer] = await arriving
+    assert not isinstance(customer, RecordRejected)
+    assert (await store.pending_references(10, None)).items == ()
+    assert await edges(store, "prj_1", OUT) == [("prj_1", FOR_CUSTOMER, customer.golden_id)]
