@@ -4,6 +4,8 @@ references, pending references, derived edges with provenance, merges, moves and
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
@@ -25,6 +27,7 @@ from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import at, key
 from tests.support.graph_builders import assert_references, golden_with, record, ref_to
 
+T = TypeVar("T")
 OUT, IN = Direction.OUT, Direction.IN
 CHILD_OF = RelationshipType.CHILD_OF
 FOR_CUSTOMER = RelationshipType.FOR_CUSTOMER
@@ -143,15 +146,6 @@ async def test_a_target_arriving_while_its_reference_is_parked_still_links_it(
     # The referrer's transaction parks a reference and stays open; the target's transaction
     # starts meanwhile. It must wait for the referrer's commit and then link the reference,
     # rather than commit first and leave it pending for good.
-    project = record(PSA_1, customer=ref_to(CRM_A))
-    await golden_with(store, "prj_1", project)
-    parked, release = asyncio.Event(), asyncio.Event()
-
-    async def park(tx: StoreTransaction) -> None:
-        await tx.put_references(project, ReferenceChanges(asserted=(_customer(CRM_A),)))
-        parked.set()
-        await release.wait()
-
     async def arrive(tx: StoreTransaction) -> list[str]:
         await tx.create_golden("cus_a", EntityType.CUSTOMER, at(1))
         await tx.put_source(record(CRM_A), [])
@@ -160,13 +154,7 @@ async def test_a_target_arriving_while_its_reference_is_parked_still_links_it(
         await tx.sync_relationships([link.referrer_golden_id for link in linked])
         return [link.referrer_golden_id for link in linked]
 
-    parking = asyncio.create_task(store.write(park))
-    await parked.wait()
-    arriving = asyncio.create_task(store.write(arrive))
-    await asyncio.sleep(0.5)  # room for the arrival to run ahead, if nothing holds it back
-    release.set()
-    await parking
-    assert await arriving == ["prj_1"]
+    assert await _arriving_while_parked(store, lambda: store.write(arrive)) == ["prj_1"]
     assert (await store.pending_references(10, None)).items == ()
     assert await edges(store, "prj_1", OUT) == [("prj_1", FOR_CUSTOMER, "cus_a")]
 
@@ -400,6 +388,18 @@ async def test_a_target_ingested_while_its_reference_is_parked_still_links_it(
     # As above, with the target arriving through the real ingest: a group transaction that
     # holds its new record until commit and asks early whether anything is parked. The
     # parked reference commits while the group waits to create its record; it must still link.
+    ingest = IngestService(store, shipped_matcher(), rules=shipped_rules())
+    arrival = [RawRecord("CRM", "CUSTOMER", "a", {"name": "Acme"})]
+    [customer] = await _arriving_while_parked(store, lambda: ingest.upsert_many(arrival))
+    assert not isinstance(customer, RecordRejected)
+    assert (await store.pending_references(10, None)).items == ()
+    assert await edges(store, "prj_1", OUT) == [("prj_1", FOR_CUSTOMER, customer.golden_id)]
+
+
+async def _arriving_while_parked(store: Store, arrival: Callable[[], Awaitable[T]]) -> T:
+    """PSA's project prj_1 parks its reference to customer CRM/a in a transaction that stays
+    open while `arrival` starts; the parking commits half a second later (room for the arrival
+    to run ahead, if nothing holds it back). What the arrival returns."""
     project = record(PSA_1, customer=ref_to(CRM_A))
     await golden_with(store, "prj_1", project)
     parked, release = asyncio.Event(), asyncio.Event()
@@ -409,16 +409,10 @@ async def test_a_target_ingested_while_its_reference_is_parked_still_links_it(
         parked.set()
         await release.wait()
 
-    ingest = IngestService(store, shipped_matcher(), rules=shipped_rules())
     parking = asyncio.create_task(store.write(park))
     await parked.wait()
-    arriving = asyncio.create_task(
-        ingest.upsert_many([RawRecord("CRM", "CUSTOMER", "a", {"name": "Acme"})])
-    )
-    await asyncio.sleep(0.5)  # room for the arrival to run ahead, if nothing holds it back
+    arriving = asyncio.create_task(arrival())
+    await asyncio.sleep(0.5)
     release.set()
     await parking
-    [customer] = await arriving
-    assert not isinstance(customer, RecordRejected)
-    assert (await store.pending_references(10, None)).items == ()
-    assert await edges(store, "prj_1", OUT) == [("prj_1", FOR_CUSTOMER, customer.golden_id)]
+    return await arriving
