@@ -8,11 +8,15 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from mdm_hub.adapters.embedded.store import EmbeddedStore
+from mdm_hub.adapters.neo4j.catalog import Query
 from mdm_hub.adapters.neo4j.store import Neo4jStore
+from mdm_hub.adapters.neo4j.transaction import Neo4jTransaction
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import Membership, SourceKey, StoredSource, UpsertResult
 from mdm_hub.errors import RecordRejected
@@ -20,7 +24,7 @@ from mdm_hub.evaluation.companies import generate_companies
 from mdm_hub.evaluation.harness import evaluation_systems
 from mdm_hub.evaluation.landscape.dataset import landscape_dataset
 from mdm_hub.evaluation.landscape.generate import Scale
-from mdm_hub.ports import Store, StoreTransaction
+from mdm_hub.ports import Store, StoreTransaction, WorkHint
 from mdm_hub.services.audit import AuditService
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.services.merges import MergeService
@@ -247,3 +251,64 @@ async def test_a_member_written_to_a_golden_merged_away_meanwhile_joins_its_surv
     survivor = await neo4j_store.get_golden(other.golden_id)
     assert survivor is not None
     assert key in {m.key for m in survivor.members}
+
+
+async def test_a_crowded_key_read_with_the_group_keeps_what_the_live_query_keeps(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key with more live records than a record's per-key limit: the group's read at its
+    start keeps the records candidates.cypher's LIMIT keeps, on a sparse key and on a dense
+    one (over 50 relationships: Neo4j reads them through relationship groups), written in
+    several transactions, for each per-key limit of the group."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    holders = {"sparse": 30, "dense": 70}
+
+    async def write_holders(tx: StoreTransaction, first: int, last: int) -> None:
+        for n in range(first, last):
+            # Golden records older the later they are written: the ranking's order is not
+            # the order written, so a different subset kept would show in the answer.
+            at = start - timedelta(minutes=n)
+            golden_id = f"g-{n:03d}"
+            await tx.create_golden(golden_id, EntityType.CUSTOMER, at)
+            record = StoredSource(
+                SourceKey("ERP", EntityType.CUSTOMER, f"h-{n:03d}"), {}, "h", 1, at, at
+            )
+            keys = [key for key, count in holders.items() if n < count]
+            await tx.put_source(record, keys, Membership(golden_id, at, "test", None, None))
+
+    for first in range(0, 70, 25):
+        await neo4j_store.write(
+            lambda tx, first=first: write_holders(tx, first, min(first + 25, 70))
+        )
+
+    async def ask(
+        tx: StoreTransaction, limits: tuple[int, ...]
+    ) -> dict[tuple[str, int], list[str]]:
+        answers = {}
+        for key in holders:
+            for limit in limits:
+                found = await tx.candidates(EntityType.CUSTOMER, [key], limit, top_k=100)
+                answers[key, limit] = [c.key.source_id for c in found]
+        return answers
+
+    limits = (20, 25)
+    live = await neo4j_store.write(lambda tx: ask(tx, limits))
+    sent: list[Query] = []
+    send = Neo4jTransaction._send
+
+    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
+        sent.append(query)
+        return await send(self, query, params)
+
+    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    new = [SourceKey("CRM", EntityType.CUSTOMER, f"new-{limit}") for limit in limits]
+    hints = [
+        WorkHint(key, "x", tuple(holders), limit) for key, limit in zip(new, limits, strict=True)
+    ]
+    [grouped, _] = await neo4j_store.write_each(
+        [lambda tx: ask(tx, limits), lambda tx: ask(tx, ())], hints=hints
+    )
+    assert Query.GROUP_CANDIDATES in sent
+    assert Query.CANDIDATES not in sent  # answered from the group's read, not asked again
+    assert grouped == live
+    assert {len(ids) for ids in live.values()} == set(limits)

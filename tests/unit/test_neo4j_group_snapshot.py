@@ -60,15 +60,26 @@ def test_a_record_the_group_created_is_a_candidate_of_the_next() -> None:
     assert not snapshot.add_source(_hit("m", "g-elsewhere", 0), ["k"], "g-elsewhere")
 
 
-def test_a_key_with_more_records_than_its_limit_is_asked_live() -> None:
+def test_a_crowded_key_keeps_the_first_records_read_as_the_live_query_limit_does() -> None:
+    # Read in the expand's order, not the ranking's: the live query's LIMIT keeps r3, r0, r2.
+    crowded = [_hit("r3", "g3", 3), _hit("r0", "g0", 0), _hit("r2", "g2", 2), _hit("r1", "g1", 1)]
+    snapshot = _snapshot({"crowded": crowded, "full": crowded[:3]}, limit=4)
+    assert _ranked(snapshot, ["crowded"]) == ["r0", "r2", "r3"]  # r1 not kept, though older
+    assert _ranked(snapshot, ["crowded"], per_key_limit=2) == ["r0", "r3"]
+    # At exactly the limit read (`full` could hold more): the same prefix.
+    assert _ranked(snapshot, ["full"], per_key_limit=2) == ["r0", "r3"]
+    assert snapshot.candidates(EntityType.CUSTOMER, ["never-read"], 3, 10) is None
+
+
+def test_a_crowded_key_the_group_added_to_is_asked_live() -> None:
     crowded = [_hit(f"r{n}", f"g{n}", n) for n in range(4)]
     snapshot = _snapshot({"crowded": crowded, "k": crowded[:3]}, limit=4)
-    assert snapshot.candidates(EntityType.CUSTOMER, ["crowded"], 3, 10) is None
-    assert snapshot.candidates(EntityType.CUSTOMER, ["never-read"], 3, 10) is None
     assert _ranked(snapshot, ["k"]) == ["r0", "r1", "r2"]
     snapshot.golden_created("g-new", T0)
-    assert snapshot.add_source(_hit("n", "g-new", 0), ["k"], "g-new")
+    assert snapshot.add_source(_hit("n", "g-new", 0), ["k", "crowded"], "g-new")
+    # Where Neo4j puts the transaction's own new record among the others is its own affair.
     assert snapshot.candidates(EntityType.CUSTOMER, ["k"], 3, 10) is None  # now 4 > 3
+    assert snapshot.candidates(EntityType.CUSTOMER, ["crowded"], 3, 10) is None
 
 
 def test_separations_are_answered_only_among_goldens_read() -> None:

@@ -10,8 +10,13 @@ created: the answer a record gets is the one the live query would give at that p
 Only what this module can account for is answered: new source records joining a golden
 record whose creation time is known. Anything else the group writes to source records or
 memberships (an update, a merge, a relink, a retirement) makes the transaction drop the
-snapshot and ask Neo4j from then on; so does a key holding more records than a record's
-per-key limit (the live query's LIMIT picks which).
+snapshot and ask Neo4j from then on.
+
+A key holding more records than a record's per-key limit keeps those the live query's LIMIT
+keeps: the first ones its expand meets. The group's read is the same expand in the same
+transaction, so its first records are those, while the group has added no record to the
+key. Where Neo4j puts a record added in the transaction is its own affair: such a key is
+asked live.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class GroupSnapshot:
         self._created: set[str] = set()
         self._hits = {key: list(hits.get(key, ())) for key in read_keys}
         self._limit = limit
+        # Keys the group's own new records hold: their order in the live query is unknown.
+        self._grown: set[str] = set()
         # Golden record creation times, of every golden a hit or a created record names.
         self._created_at: dict[str, datetime] = {}
         for key_hits in self._hits.values():
@@ -112,19 +119,26 @@ class GroupSnapshot:
                 # A key this group did not read: no record asks for it through here.
                 continue
             held.append(hit)
+            self._grown.add(key)
         return True
 
     def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate] | None:
         """What candidates.cypher would return now, or None when the snapshot cannot tell
-        (a key not read, or holding more records than `per_key_limit`)."""
+        (a key not read, or holding more records than `per_key_limit` after the group added
+        some)."""
         weights = key_weights(per_key_limit)
         found: dict[tuple[str, str, str], list[Any]] = {}  # record -> [shared, weight, hit]
         for key in set(keys):  # a key repeated is still one key shared
             hits = self._hits.get(key)
-            if hits is None or len(hits) > per_key_limit or len(hits) >= self._limit:
+            if hits is None:
                 return None
+            if len(hits) > per_key_limit or len(hits) >= self._limit:
+                if key in self._grown:
+                    return None
+                # What the live query's LIMIT keeps: the first records the expand meets.
+                hits = hits[:per_key_limit]
             if not hits:
                 continue
             weight = weights[len(hits)]
