@@ -56,15 +56,16 @@ Work = Callable[["StoreTransaction"], Awaitable[T]]
 class WorkHint:
     """What one upsert given to `Store.write_each` will ask first: its source record's stored
     version, and, unless that has `content_hash` already, the candidates of its match keys
-    (`per_key_limit` records a key at most) and the counts of its `terms` (term frequency).
-    A store may read these for a whole group at once; the answers must be those each work
-    would get asking when it runs."""
+    (`per_key_limit` records a key at most, the `top_k` heaviest of them weighed; None: any
+    it finds) and the counts of its `terms` (term frequency). A store may read these for a
+    whole group at once; the answers must be those each work would get asking when it runs."""
 
     source: SourceKey
     content_hash: str
     keys: tuple[str, ...]
     per_key_limit: int
     terms: tuple[str, ...] = ()
+    top_k: int | None = None
 
 
 Clock = Callable[[], datetime]

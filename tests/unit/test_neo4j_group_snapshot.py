@@ -10,6 +10,7 @@ from typing import Any
 from mdm_hub.adapters.neo4j.group_snapshot import GroupSnapshot
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
+from mdm_hub.ports import WorkHint
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 NEW = SourceKey("CRM", EntityType.CUSTOMER, "new-1")
@@ -90,3 +91,21 @@ def test_separations_are_answered_only_among_goldens_read() -> None:
     assert snapshot.separations(NEW, ["g1", "g3"]) == (set(), set())
     assert snapshot.separations(NEW, ["g1", "g9"]) is None
     assert snapshot.separations(SourceKey("CRM", EntityType.CUSTOMER, "other"), ["g1"]) is None
+
+
+def test_the_goldens_read_up_front_are_those_of_the_candidates_each_record_weighs() -> None:
+    snapshot = _snapshot(
+        {
+            "rare": [_hit("a", "g-a", 5)],
+            "common": [_hit("b", "g-b", 1), _hit("c", "g-c", 2), _hit("a", "g-a", 5)],
+            "other": [_hit("d", "g-d", 3)],
+        }
+    )
+    top_two = WorkHint(NEW, "h", ("rare", "common"), 3, top_k=2)
+    assert snapshot.weighed_goldens([top_two]) == ["g-a", "g-b"]  # not g-c, ranked third
+    # Each record's own candidates; a hint that names no top_k weighs all its keys found.
+    other = WorkHint(SourceKey("CRM", EntityType.CUSTOMER, "new-2"), "h", ("other",), 3)
+    assert snapshot.weighed_goldens([top_two, other]) == ["g-a", "g-b", "g-d"]
+    # A record the snapshot cannot rank (a key it did not read): every golden its keys found.
+    unread = WorkHint(NEW, "h", ("common", "unread"), 3, top_k=1)
+    assert snapshot.weighed_goldens([unread]) == ["g-a", "g-b", "g-c"]

@@ -238,7 +238,12 @@ class IngestService:
         limits = self._matcher.rules_for(record.key.entity_type).rules.candidates
         terms = self._matcher.term_keys(record.key.entity_type, prepared)
         return WorkHint(
-            record.key, record.content_hash, tuple(prepared.keys), limits.per_key_limit, terms
+            record.key,
+            record.content_hash,
+            tuple(prepared.keys),
+            limits.per_key_limit,
+            terms,
+            limits.top_k,
         )
 
     def _upsert_work(

@@ -29,6 +29,7 @@ from mdm_hub.adapters.codecs.sources import stored_candidate_from_fields
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import Membership, SourceKey, StoredCandidate, StoredSource
 from mdm_hub.matching.rarity import key_weights
+from mdm_hub.ports import WorkHint
 
 Stored = tuple[StoredSource, Membership] | None
 
@@ -74,9 +75,24 @@ class GroupSnapshot:
         self._created_at[golden_id] = at
         self._created.add(golden_id)
 
-    def hit_goldens(self) -> list[str]:
-        """The golden records of every hit read, sorted."""
-        return sorted({hit["goldenId"] for hits in self._hits.values() for hit in hits} - {None})
+    def weighed_goldens(self, hints: Sequence[WorkHint]) -> list[str]:
+        """The golden records these records' candidates name, sorted: each record's `top_k`
+        heaviest as ranked now, or every golden its keys found when its hint names no
+        `top_k` or the snapshot cannot rank it. Records of the group joining keys may reorder
+        a later record's candidates: a golden outside these is then read when reached."""
+        found: set[str] = set()
+        for hint in hints:
+            ranked = (
+                self.candidates(hint.source.entity_type, hint.keys, hint.per_key_limit, hint.top_k)
+                if hint.top_k is not None
+                else None
+            )
+            if ranked is not None:
+                found.update(candidate.golden_id for candidate in ranked)
+                continue
+            for key in set(hint.keys):
+                found.update(hit["goldenId"] for hit in self._hits.get(key, ()) if hit["goldenId"])
+        return sorted(found)
 
     def separated(self, golden_ids: Sequence[str], pairs: set[frozenset[str]]) -> None:
         """What separated_goldens.cypher returned for `golden_ids`."""

@@ -195,9 +195,9 @@ class Neo4jTransaction(
         """Lock and read what the group's works will ask first (group_snapshot.py): every
         record's key, then the match keys of those not stored as sent, in sorted order, in
         two statements (the second also reads the group's term counts and whether any
-        reference is parked), and the separations among the goldens those keys found in a
-        third; `get_source`, `candidates` and `separations` answer from them while they
-        hold."""
+        reference is parked), and the separations among the goldens of the candidates each
+        record weighs in a third; `get_source`, `candidates` and `separations` answer from
+        them while they hold."""
         now = datetime.now(UTC)
         keys = sorted({hint.source for hint in hints}, key=_key_order)
         rows = await self._run(
@@ -216,12 +216,14 @@ class Neo4jTransaction(
             blocked[found[0].key] = row["blocked"]
         read: set[str] = set()
         dropped: set[str] = set()
+        matching: list[WorkHint] = []
         for hint in hints:
             before = stored[hint.source]
             if before is not None and before[0].content_hash == hint.content_hash:
                 continue  # unchanged (or revived as it was): no candidates, no key written
             read.update(hint.keys)
             dropped.update(held_keys.get(hint.source, ()))
+            matching.append(hint)
         limit = max(hint.per_key_limit for hint in hints) + 1
         terms = sorted({term for hint in hints for term in hint.terms})
         hits: dict[str, list[dict[str, Any]]] = {}
@@ -240,7 +242,9 @@ class Neo4jTransaction(
         elif terms:
             await self._read_terms(terms)
         snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
-        goldens = snapshot.hit_goldens()
+        # Only the goldens of the candidates each record weighs: a crowded hub's keys find
+        # dozens of records, the rest of which only the ranking reads.
+        goldens = snapshot.weighed_goldens(matching)
         if len(goldens) > 1:  # separations among the goldens any record may weigh
             pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
             snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})

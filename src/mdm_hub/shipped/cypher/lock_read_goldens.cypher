@@ -1,5 +1,5 @@
 // A group's up-front golden reads (after lock_group_sources.cypher, group_candidates.cypher
-// and the audit head): every golden record the group's candidates name, locked in the order
+// and the audit head): the golden records of the candidates each record weighs, locked in the order
 // given (sorted: one order for every group) and read after its lock with its members and
 // override history, as lock_read_golden.cypher reads one. `mergedInto` is set when one was
 // merged away while this waited for its lock (the caller then leaves it to the live query).
