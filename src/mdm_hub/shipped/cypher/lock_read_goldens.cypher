@@ -1,7 +1,7 @@
 // A group's up-front golden reads (after lock_group_sources.cypher, group_candidates.cypher
-// and the audit head): the golden records of the candidates each record weighs, locked in the order
-// given (sorted: one order for every group) and read after its lock with its members and
-// override history, as lock_read_golden.cypher reads one. `mergedInto` is set when one was
+// and the audit head): the golden records of the candidates each record weighs, locked in the
+// order given (sorted: one order for every group) and read after its lock with its members
+// and override history, as lock_read_golden.cypher reads one. `mergedInto` is set when one was
 // merged away while this waited for its lock (the caller then leaves it to the live query).
 // Times are read as text (adapters/neo4j/times.py: the driver's temporal decoding is slow).
 UNWIND $goldenIds AS goldenId
