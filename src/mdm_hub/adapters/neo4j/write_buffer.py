@@ -1,20 +1,21 @@
 """The writes of a group transaction that nothing reads back at once, held and sent together.
 
-Ingest writes a new golden record, a new source record with its membership and an audit
-event for most records, and reads nothing of them until a later record of the same group asks
-about the same key, the same match keys or the same golden record. Those writes wait here
-and go to Neo4j in one statement (`flush_writes.cypher`, with the term counts, the audit
-events and, at the transaction's end, its change events) instead of several round trips per
-record. Before any read that could see them the transaction flushes (see Neo4jTransaction:
-every query flushes first except the few whose dependencies are known here), so every read
-answers exactly as it would record-at-a-time, and the commit flushes what is left.
+Ingest writes a new golden record, a new source record with its membership (or a known
+record's new version) and an audit event for most records, and reads nothing of them until a
+later record of the same group asks about the same key, the same match keys or the same
+golden record. Those writes wait here and go to Neo4j in one statement
+(`flush_writes.cypher`, with the term counts, the audit events and, at the transaction's end,
+its change events) instead of several round trips per record. Before any read that could see
+them the transaction flushes (see Neo4jTransaction: every query flushes first except the few
+whose dependencies are known here), so every read answers exactly as it would
+record-at-a-time, and the commit flushes what is left.
 
 A golden record the transaction has locked (read under its lock, or created here) is also
 known here as a read of it would give it, kept up to date with what the transaction does to it
-through this buffer (new members, recomputed values): no other transaction can change it until
-commit, so a later recompute of it in the group reads it here, and its new values are held and
-sent with the others. Any statement the transaction cannot follow here makes it forget them
-(`forget_goldens`).
+through this buffer (new members, members' new versions, recomputed values): no other
+transaction can change it until commit, so a later recompute of it in the group reads it here,
+and its new values are held and sent with the others. Any statement the transaction cannot
+follow here makes it forget them (`forget_goldens`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class WriteBuffer:
         # Held new members by golden record, as a read of the member node would give them.
         self._members: dict[str, list[dict[str, Any]]] = {}
         self._sources: list[dict[str, Any]] = []
+        # New versions of stored source records (put_source.cypher's parameters), by record.
+        self._versions: dict[SourceKey, dict[str, Any]] = {}
         self._source_keys: set[SourceKey] = set()
         self._match_keys: set[str] = set()
         self._candidates: list[dict[str, Any]] = []
@@ -60,6 +63,7 @@ class WriteBuffer:
         return bool(
             self._goldens
             or self._sources
+            or self._versions
             or self._candidates
             or self._events
             or self._updates
@@ -104,6 +108,34 @@ class WriteBuffer:
         known = self._known.get(golden_id)
         if known is not None:
             known["members"] = sorted([*known["members"], node], key=_member_order)
+
+    def add_source_version(self, key: SourceKey, fields: dict[str, Any], golden_id: str) -> None:
+        """A stored source record's new version, with its match keys replacing its old ones;
+        `golden_id` is the golden record it is a member of, whose member map, where known
+        here, takes the new version's properties as a read of the member node would."""
+        fields["keys"] = list(dict.fromkeys(fields["keys"]))
+        self._versions[key] = fields
+        self._source_keys.add(key)
+        self.written_sources.add(key)
+        known = self._known.get(golden_id)
+        if known is None:
+            return
+        for member in known["members"]:
+            if (member["system"], member["entityType"], member["sourceId"]) == (
+                fields["system"],
+                fields["entityType"],
+                fields["sourceId"],
+            ):
+                for name in _VERSION_PROPERTIES:
+                    if fields[name] is None:
+                        member.pop(name, None)  # a null SET removes the property
+                    else:
+                        member[name] = fields[name]
+
+    def holds_source_versions(self) -> bool:
+        """Whether a stored record's new version is held: its old match keys are not known
+        here, so any read of match keys, and of golden records' members, sends it first."""
+        return bool(self._versions)
 
     def add_candidate(self, fields: dict[str, Any]) -> None:
         """A review candidate (add_match_candidates.cypher's row): only reads of the
@@ -192,28 +224,37 @@ class WriteBuffer:
         return sorted([*members, *held], key=_member_order)
 
     def holds_any_key(self, keys: Sequence[str]) -> bool:
-        return not self._match_keys.isdisjoint(keys)
+        return bool(self._versions) or not self._match_keys.isdisjoint(keys)
 
     async def flush(
         self, run: Run, *, audit: bool = True, changes: Sequence[dict[str, Any]] = ()
     ) -> None:
         """Send what is held, with `changes` (the outbox's rows, at the transaction's end), in
         one statement (flush_writes.cypher: goldens first, as memberships point at them, then
-        source records, review candidates, term counts, audit events, change events), then
-        forget it; nothing is sent when nothing is held. With `audit` False the audit events
-        stay held (a read of goldens or source records never sees them). Raises NotFound
-        when an updated golden record or a membership's golden record is missing."""
+        source records, new versions of stored ones, review candidates, term counts, audit
+        events, change events), then forget it; nothing is sent when nothing is held. With
+        `audit` False the audit events stay held (a read of goldens or source records never
+        sees them). Raises NotFound when an updated golden record, a membership's golden
+        record or a record given a new version is missing."""
         events = self._events if audit else []
-        held = self._goldens or self._sources or self._candidates or self._updates or self._terms
+        held = (
+            self._goldens
+            or self._sources
+            or self._versions
+            or self._candidates
+            or self._updates
+            or self._terms
+        )
         if not (held or events or changes):
             return
         goldens, sources, candidates = self._goldens, self._sources, self._candidates
+        versions = list(self._versions.values())
         updates = list(self._updates.values())
         # The held goldens, sent, stay known: created here, they are locked here.
         for golden_id in self._golden_ids:
             self._known[golden_id] = self.golden_row(golden_id)
         self._goldens, self._sources, self._golden_ids, self._members = [], [], {}, {}
-        self._candidates, self._updates = [], {}
+        self._candidates, self._updates, self._versions = [], {}, {}
         self._source_keys, self._match_keys = set(), set()
         # Sorted, as the term counts want them (one lock order for every writer); a term
         # whose changes cancel out is still sent, as record by record it was.
@@ -229,6 +270,7 @@ class WriteBuffer:
             goldens=[time_texts(g, ("at", "updatedAt")) for g in goldens],
             updates=[time_texts(u, ("at",)) for u in updates],
             sources=[time_texts(src, ("observedAt", "recordedAt", "since")) for src in sources],
+            versions=[time_texts(v, ("observedAt", "recordedAt")) for v in versions],
             candidates=[time_texts(c, ("createdAt",)) for c in candidates],
             terms=[{"term": term, "delta": delta} for term, delta in sorted(terms.items())],
             events=[audit_event_to_fields(event) for event in events],
@@ -240,6 +282,9 @@ class WriteBuffer:
         if row["updated"] != len(updates):
             missing = sorted(u["goldenId"] for u in updates)
             raise NotFound(f"a golden record of {missing} is missing for its update")
+        if row["versioned"] != len(versions):
+            missing = sorted(f"{v['system']}/{v['sourceId']}" for v in versions)
+            raise NotFound(f"a source record of {missing} is missing for its new version")
         if row["linked"] != len(sources):
             missing = sorted({s["goldenId"] for s in sources})
             raise NotFound(f"a golden record of {missing} is missing for its new members")
@@ -250,6 +295,18 @@ _MEMBER_PROPERTIES = (
     "entityType",
     "sourceId",
     "attributes",
+    "contentHash",
+    "version",
+    "observedAt",
+    "recordedAt",
+    "sent",
+)
+
+
+# What a new version sets on a source record node (put_source.cypher).
+_VERSION_PROPERTIES = (
+    "attributes",
+    "searchText",
     "contentHash",
     "version",
     "observedAt",

@@ -4,8 +4,8 @@
 // each sees what the ones before it wrote; a part whose list is empty writes nothing (and
 // the audit and change heads are not touched). Times arrive as ISO text
 // (adapters/neo4j/times.py); datetime() keeps a temporal one as it is.
-// Returns `updated` and `linked` (rows whose golden record was found); fewer than sent and
-// the caller rolls the whole transaction back.
+// Returns `updated`, `linked` (rows whose golden record was found) and `versioned`; fewer
+// than sent and the caller rolls the whole transaction back.
 
 // New golden records: empty (version 0) or with their first values. A null ruleSetHash sets no
 // property, as for a golden record never computed; updatedAt is later than createdAt when a
@@ -64,6 +64,31 @@ CALL () {
   }
   RETURN sum(linkedOne) AS linked
 }
+// New versions of stored source records (put_source.cypher for each): the record's
+// properties set, the version kept as a node, its match keys replaced (each listed once per
+// row). Counted: fewer than sent and the caller rolls the whole transaction back.
+CALL () {
+  UNWIND $versions AS src
+  MATCH (s:SourceRecord {system: src.system, entityType: src.entityType, sourceId: src.sourceId})
+  SET s.attributes = src.attributes, s.searchText = src.searchText,
+      s.contentHash = src.contentHash, s.version = src.version,
+      s.observedAt = datetime(src.observedAt), s.recordedAt = datetime(src.recordedAt),
+      s.sent = src.sent
+  CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
+    version: src.version, attributes: src.attributes, contentHash: src.contentHash,
+    observedAt: s.observedAt, recordedAt: s.recordedAt, sent: src.sent
+  })
+  WITH s, src
+  CALL (s) {
+    MATCH (s)-[old:HAS_KEY]->(:MatchKey)
+    DELETE old
+  }
+  FOREACH (key IN src.keys |
+    MERGE (k:MatchKey {key: key})
+    CREATE (s)-[:HAS_KEY]->(k)
+  )
+  RETURN count(s) AS versioned
+}
 // Review candidates, after the source records they are for: each a MatchCandidate linked to
 // its source record (none when that record is missing).
 CALL () {
@@ -120,4 +145,4 @@ CALL () {
   SET c = e, c.at = datetime(e.at), c.position = position, c.entityType = g.entityType,
       c.goldenVersion = coalesce(e.goldenVersion, g.version)
 }
-RETURN updated, linked
+RETURN updated, linked, versioned
