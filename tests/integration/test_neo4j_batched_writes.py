@@ -98,7 +98,9 @@ def _crowded_records() -> list[RawRecord]:
 
 @dataclass(frozen=True)
 class Outcome:
-    results: list[tuple[str, bool]]  # per record: its outcome, whether it went to review
+    # per record: its outcome, the golden record answered (IDs are made in creation order),
+    # whether it went to review
+    results: list[tuple[str, str | None, bool]]
     # members -> golden values and version (each recompute moves it: a reader's expected
     # version must not depend on how the records were batched)
     clusters: dict[frozenset[SourceKey], tuple[dict[str, Any], int]]
@@ -122,10 +124,10 @@ async def _load(store: Store, raws: list[RawRecord], batch: int) -> Outcome:
     results: list[UpsertResult | RecordRejected] = []
     for start in range(0, len(raws), batch):
         results += await ingest.upsert_many(raws[start : start + batch])
-    summary = [
-        (str(r.outcome), r.match_candidate_id is not None)
+    summary: list[tuple[str, str | None, bool]] = [
+        (str(r.outcome), r.golden_id, r.match_candidate_id is not None)
         if isinstance(r, UpsertResult)
-        else ("REJECTED", False)
+        else ("REJECTED", None, False)
         for r in results
     ]
     keys = list(
@@ -183,9 +185,9 @@ async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
     for load in (batched, one_by_one, reference):
         assert len(load.questions) == len(set(load.questions))
     # The data exercises what the held writes must get right.
-    outcomes = {outcome for outcome, _ in batched.results}
+    outcomes = {outcome for outcome, _, _ in batched.results}
     assert {"LINKED", "CREATED", "UPDATED"} <= outcomes
-    assert any(review for _, review in batched.results)
+    assert any(review for _, _, review in batched.results)
     assert any(len(members) > 1 for members in batched.clusters)
     assert "golden.rematch_merge" in batched.actions or "golden.bridging_merge" in batched.actions
 
@@ -214,7 +216,7 @@ async def test_a_group_read_at_once_decides_as_each_record_asking_alone(
     assert batched.clusters == one_by_one.clusters == reference.clusters
     assert batched.actions == one_by_one.actions == reference.actions
     assert batched.questions == one_by_one.questions == reference.questions
-    outcomes = {outcome for outcome, _ in batched.results}
+    outcomes = {outcome for outcome, _, _ in batched.results}
     assert {"LINKED", "CREATED", "UPDATED", "UNCHANGED"} <= outcomes
 
 
@@ -356,7 +358,7 @@ async def test_new_versions_of_stored_records_are_held_and_decide_as_record_at_a
     assert batched.clusters == one_by_one.clusters == reference.clusters
     assert batched.actions == one_by_one.actions == reference.actions
     assert batched.questions == one_by_one.questions == reference.questions
-    updated = [outcome for outcome, _ in batched.results[len(first) :] if outcome == "UPDATED"]
+    updated = [outcome for outcome, _, _ in batched.results[len(first) :] if outcome == "UPDATED"]
     assert len(updated) == 60
 
     # The same records changed again, in one group: each new version held, sent with the
@@ -386,3 +388,66 @@ async def test_new_versions_of_stored_records_are_held_and_decide_as_record_at_a
         assert view is not None
         [member] = [m for m in view.members if m.key.source_id == raw.source_id]
         assert (member.version, member.attributes["city"]) == (3, "Nordstadt")
+
+
+async def test_a_merge_in_a_group_is_followed_by_its_first_reads_as_the_live_queries_answer(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a golden record is merged away in a group, the group's first reads answer as the
+    live queries would: the loser's members are the survivor's candidates, their stored
+    memberships name the survivor, and no later record asks Neo4j again."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    merged_at = start + timedelta(days=1)
+    stored = [SourceKey("ERP", EntityType.CUSTOMER, f"s-{n}") for n in range(3)]
+    newcomer = SourceKey("CRM", EntityType.CUSTOMER, "new")
+
+    async def write_stored(tx: StoreTransaction) -> None:
+        for n, key in enumerate(stored):
+            golden_id = f"g-{n}"
+            await tx.create_golden(golden_id, EntityType.CUSTOMER, start + timedelta(minutes=n))
+            record = StoredSource(key, {"name": f"s{n}"}, f"h-{n}", 1, start, start)
+            await tx.put_source(record, ["shared"], Membership(golden_id, start, "test"))
+
+    async def merge(tx: StoreTransaction) -> None:
+        await tx.merge_golden("g-0", "g-2", merged_at)
+
+    async def ask(tx: StoreTransaction) -> tuple[Any, ...]:
+        found = await tx.candidates(EntityType.CUSTOMER, ["shared"], 10, top_k=10)
+        sources = [await tx.get_source(key) for key in stored]
+        return [(c.key, c.golden_id) for c in found], sources
+
+    async def answers(grouped: bool) -> tuple[Any, ...]:
+        await clear_graph(neo4j_store)
+        await neo4j_store.write(write_stored)
+        if not grouped:  # each work alone: no group reads, every answer live
+            await neo4j_store.write(merge)
+            return await neo4j_store.write(ask)
+        hints = [WorkHint(newcomer, "x", ("shared",), 10, top_k=10)] + [
+            WorkHint(key, f"h-{n}", ("shared",), 10) for n, key in enumerate(stored)
+        ]
+
+        async def nothing(tx: StoreTransaction) -> None:
+            return None
+
+        # One hint a work: the merge's names the new record, whose keys the group reads.
+        [_, answer, _, _] = await neo4j_store.write_each([merge, ask, nothing, nothing], hints)
+        assert isinstance(answer, tuple)
+        return answer
+
+    live = await answers(grouped=False)
+    sent: list[Query] = []
+    send = Neo4jTransaction._send
+
+    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
+        sent.append(query)
+        return await send(self, query, params)
+
+    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    grouped = await answers(grouped=True)
+    assert Query.MERGE_GOLDEN in sent
+    assert Query.CANDIDATES not in sent
+    assert Query.GET_SOURCE not in sent
+    assert grouped == live
+    candidates, sources = live
+    assert {golden_id for _, golden_id in candidates} == {"g-1", "g-2"}
+    assert sources[0][1].golden_id == "g-2"

@@ -145,3 +145,31 @@ def test_a_full_key_a_new_version_left_is_asked_live() -> None:
     )
     assert snapshot.add_version(stored, _hit("r0", "g0", 0), ["elsewhere"]) == "g0"
     assert snapshot.candidates(EntityType.CUSTOMER, ["full"], 3, 10) is None
+
+
+def test_a_merge_moves_candidates_memberships_and_separations_to_the_survivor() -> None:
+    stored = SourceKey("ERP", EntityType.CUSTOMER, "a")
+    snapshot = GroupSnapshot(
+        {NEW: None, stored: (StoredSource(stored, {}, "h", 1, T0, T0), Membership("g-a", T0, "r"))},
+        {"k": [_hit("a", "g-a", 5), _hit("b", "g-b", 1), _hit("c", "g-c", 3)]},
+        ["k"],
+        4,
+        {stored: ["g-c"]},
+    )
+    snapshot.separated(["g-a", "g-b", "g-c"], {frozenset(("g-a", "g-c"))})
+    at = T0 + timedelta(days=1)
+    assert snapshot.golden_merged("g-a", "g-b", at, "merge:g-a")
+    # Its member ranks as the survivor's now: its creation time, its ID.
+    found = snapshot.candidates(EntityType.CUSTOMER, ["k"], 3, 10) or []
+    assert [(c.key.source_id, c.golden_id) for c in found] == [
+        ("a", "g-b"),
+        ("b", "g-b"),
+        ("c", "g-c"),
+    ]
+    assert snapshot.source(stored) == (
+        StoredSource(stored, {}, "h", 1, T0, T0),
+        Membership("g-b", at, "merge:g-a"),
+    )
+    assert snapshot.separations(stored, ["g-b", "g-c"]) == ({"g-c"}, {frozenset(("g-b", "g-c"))})
+    # A survivor whose creation time the snapshot never saw: the caller drops it.
+    assert not snapshot.golden_merged("g-c", "g-elsewhere", at, "merge:g-c")

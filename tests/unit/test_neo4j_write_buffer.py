@@ -125,3 +125,46 @@ def test_term_counts_add_the_held_changes_to_those_read() -> None:
     assert held.term_counts(["a", "b"]) == [5, -1]
     assert held.term_counts(["a", "c"]) is None
     assert held.held_term_change("c") == 1
+
+
+def test_a_members_new_version_is_held_and_known_where_its_golden_is() -> None:
+    held = WriteBuffer()
+    stored = _stored_golden("g7", 4)
+    stored["members"] = [{**_member("CRM", "c", "g7"), "searchText": "old", "sent": "{}"}]
+    held.locked_golden(stored)
+    key = SourceKey("CRM", EntityType.CUSTOMER, "c")
+    version = {**_member("CRM", "c"), "attributes": '{"name": "New"}', "version": 2}
+    version |= {"searchText": "new", "keys": ["k:c", "k:c", "k:d"]}
+    held.add_source_version(key, version, "g7")
+    assert held.holds_source(key)  # its own read waits for it
+    assert held.holds_any_key(["k:unrelated"])  # its old keys are not known here
+    assert held.holds_source_versions()
+    known = held.known_golden("g7")
+    assert known is not None
+    [member] = known["members"]
+    assert (member["attributes"], member["version"], member["searchText"]) == (
+        '{"name": "New"}',
+        2,
+        "new",
+    )
+    assert "sent" not in member  # a null SET removes the property
+
+
+def test_a_merge_moves_the_losers_known_members_to_the_survivor() -> None:
+    held = WriteBuffer()
+    held.locked_golden(_stored_golden("g7", 4))
+    loser = _stored_golden("g8", 2)
+    loser["members"] = [{"system": "CRM", "sourceId": "b"}, {"system": "ERP", "sourceId": "a"}]
+    held.locked_golden(loser)
+    held.golden_merged("g8", "g7")
+    assert held.known_golden("g8") is None  # read again: its chain leads to the survivor
+    known = held.known_golden("g7")
+    assert known is not None
+    assert [(m["system"], m["sourceId"]) for m in known["members"]] == [
+        ("CRM", "b"),
+        ("CRM", "c"),
+        ("ERP", "a"),
+    ]
+    # A loser not known here: the survivor's members are not either.
+    held.golden_merged("g9", "g7")
+    assert held.known_golden("g7") is None

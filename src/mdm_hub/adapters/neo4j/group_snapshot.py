@@ -8,10 +8,11 @@ group_candidates.cypher), and answers from here, adding what earlier records of 
 created: the answer a record gets is the one the live query would give at that point.
 
 Only what this module can account for is answered: new source records joining a golden
-record whose creation time is known, and new versions of stored records (their match keys
-replaced, their membership kept). Anything else the group writes to source records or
-memberships (a merge, a relink, a retirement) makes the transaction drop the snapshot and ask
-Neo4j from then on.
+record whose creation time is known, new versions of stored records (their match keys
+replaced, their membership kept), and merges into golden records whose creation time is known
+(members, candidates and separations move to the survivor). Anything else the group writes to
+source records or memberships (a relink, a retirement) makes the transaction drop the snapshot
+and ask Neo4j from then on.
 
 A key holding more records than a record's per-key limit keeps those the live query's LIMIT
 keeps: the first ones its expand meets. The group's read is the same expand in the same
@@ -108,6 +109,39 @@ class GroupSnapshot:
             for key in set(hint.keys):
                 found.update(hit["goldenId"] for hit in self._hits.get(key, ()) if hit["goldenId"])
         return sorted(found)
+
+    def golden_merged(self, loser: str, survivor: str, at: datetime, decided_by: str) -> bool:
+        """What merge_golden.cypher did: every member of `loser` is now a member of
+        `survivor`, since `at`, decided by `decided_by`. False when the snapshot cannot
+        account for it (the survivor's creation time unknown here): the caller drops it."""
+        created_at = self._created_at.get(survivor)
+        if created_at is None:
+            return False
+        for key_hits in self._hits.values():
+            for hit in key_hits:
+                if hit["goldenId"] == loser:
+                    hit["goldenId"], hit["goldenCreatedAt"] = survivor, created_at
+        for key, stored in self._sources.items():
+            if stored is not None and stored[1].golden_id == loser:
+                moved = stored[1]._replace(golden_id=survivor, since=at, decided_by=decided_by)
+                self._sources[key] = (stored[0], moved)
+        for blocked in self._blocked.values():
+            if loser in blocked:
+                blocked.discard(loser)
+                blocked.add(survivor)
+        # Separations between members follow them; the survivor's are known here only when
+        # both records' were.
+        if not {loser, survivor} <= self._separable | self._created:
+            self._separable.discard(survivor)
+            self._created.discard(survivor)
+        self._separable.discard(loser)
+        self._created.discard(loser)
+        self._separated = {
+            moved_pair
+            for pair in self._separated
+            if len(moved_pair := frozenset(survivor if g == loser else g for g in pair)) == 2
+        }
+        return True
 
     def separated(self, golden_ids: Sequence[str], pairs: set[frozenset[str]]) -> None:
         """What separated_goldens.cypher returned for `golden_ids`."""

@@ -71,7 +71,6 @@ _MOVES_SOURCES = frozenset(
         Query.PUT_SOURCE,
         Query.PUT_MEMBER_SOURCE,
         Query.SET_MEMBERSHIP,
-        Query.MERGE_GOLDEN,
         Query.REVIVE_GOLDEN,
         Query.RETIRE_SOURCE,
         Query.REVIVE_SOURCE,
@@ -94,6 +93,8 @@ _KEEPS_GOLDENS = frozenset(
         Query.ANY_PENDING,
         Query.LOCK_AUDIT_HEAD,
         Query.FLUSH_WRITES,
+        Query.MERGE_GOLDEN,  # followed by merge_golden
+        Query.MERGE_RELATIONSHIPS,  # edges between golden records only
         Query.LOCK_READ_GOLDEN,
         Query.LOCK_READ_GOLDENS,
         Query.MEMBERS,
@@ -363,15 +364,23 @@ class Neo4jTransaction(
     async def merge_golden(
         self, loser_id: str, survivor_id: str, at: datetime, decided_by: str | None = None
     ) -> None:
+        decided_by = decided_by or merged_by(loser_id)
         rows = await self._rows(
             Query.MERGE_GOLDEN,
             loserId=loser_id,
             survivorId=survivor_id,
             at=at,
-            decidedBy=decided_by or merged_by(loser_id),
+            decidedBy=decided_by,
         )
         if not rows:
             raise NotFound(f"golden record {loser_id} does not exist or was already merged")
+        # Followed where the group's reads and the locked golden records are kept.
+        self._held.golden_merged(loser_id, survivor_id)
+        snapshot = self._snapshot
+        if snapshot is not None and not snapshot.golden_merged(
+            loser_id, survivor_id, at, decided_by
+        ):
+            self._snapshot = None
 
     async def revive_golden(self, golden_id: str, at: datetime) -> None:
         rows = await self._rows(Query.REVIVE_GOLDEN, goldenId=golden_id, at=at)

@@ -12,7 +12,7 @@ record-at-a-time, and the commit flushes what is left.
 
 A golden record the transaction has locked (read under its lock, or created here) is also
 known here as a read of it would give it, kept up to date with what the transaction does to it
-through this buffer (new members, members' new versions, recomputed values): no other
+through this buffer (new members, members' new versions, merges, recomputed values): no
 transaction can change it until commit, so a later recompute of it in the group reads it here,
 and its new values are held and sent with the others. Any statement the transaction cannot
 follow here makes it forget them (`forget_goldens`).
@@ -209,6 +209,19 @@ class WriteBuffer:
         """A golden record as read under its lock (lock_read_golden.cypher's row), held members
         added: known here from now on."""
         self._known[row["golden"]["id"]] = row
+
+    def golden_merged(self, loser: str, survivor: str) -> None:
+        """What merge_golden.cypher did, sent after the held writes: the loser's members are
+        the survivor's now (the loser is read again if asked for: its chain leads to the
+        survivor); a survivor whose loser was not known here is read again too."""
+        moved = self._known.pop(loser, None)
+        kept = self._known.get(survivor)
+        if kept is None:
+            return
+        if moved is None:
+            del self._known[survivor]
+            return
+        kept["members"] = sorted([*kept["members"], *moved["members"]], key=_member_order)
 
     def forget_goldens(self) -> None:
         """A statement changed what this buffer cannot follow: read known golden records
