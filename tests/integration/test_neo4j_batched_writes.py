@@ -170,6 +170,19 @@ async def _three_loads(
     return batched, one_by_one, reference
 
 
+def _record_statements(monkeypatch: pytest.MonkeyPatch) -> list[Query]:
+    """The statements every Neo4j transaction sends from now on, in order."""
+    sent: list[Query] = []
+    send = Neo4jTransaction._send
+
+    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
+        sent.append(query)
+        return await send(self, query, params)
+
+    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    return sent
+
+
 async def test_a_batched_load_on_neo4j_decides_as_record_at_a_time_does(
     neo4j_store: Neo4jStore,
 ) -> None:
@@ -295,14 +308,7 @@ async def test_a_crowded_key_read_with_the_group_keeps_what_the_live_query_keeps
 
     limits = (20, 25)
     live = await neo4j_store.write(lambda tx: ask(tx, limits))
-    sent: list[Query] = []
-    send = Neo4jTransaction._send
-
-    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
-        sent.append(query)
-        return await send(self, query, params)
-
-    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    sent = _record_statements(monkeypatch)
     new = [SourceKey("CRM", EntityType.CUSTOMER, f"new-{limit}") for limit in limits]
     hints = [
         WorkHint(key, "x", tuple(holders), limit) for key, limit in zip(new, limits, strict=True)
@@ -363,14 +369,7 @@ async def test_new_versions_of_stored_records_are_held_and_decide_as_record_at_a
 
     # The same records changed again, in one group: each new version held, sent with the
     # group's other writes, and the group's first reads kept throughout.
-    sent: list[Query] = []
-    send = Neo4jTransaction._send
-
-    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
-        sent.append(query)
-        return await send(self, query, params)
-
-    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    sent = _record_statements(monkeypatch)
     again = [
         RawRecord(r.system, r.entity_type, r.source_id, {**r.attributes, "city": "Nordstadt"})  # type: ignore[dict-item]
         for r in then
@@ -435,14 +434,7 @@ async def test_a_merge_in_a_group_is_followed_by_its_first_reads_as_the_live_que
         return answer
 
     live = await answers(grouped=False)
-    sent: list[Query] = []
-    send = Neo4jTransaction._send
-
-    async def recording(self: Neo4jTransaction, query: Query, params: dict[str, Any]) -> Any:
-        sent.append(query)
-        return await send(self, query, params)
-
-    monkeypatch.setattr(Neo4jTransaction, "_send", recording)
+    sent = _record_statements(monkeypatch)
     grouped = await answers(grouped=True)
     assert Query.MERGE_GOLDEN in sent
     assert Query.CANDIDATES not in sent

@@ -169,16 +169,7 @@ class GroupSnapshot:
         created_at = self._created_at.get(golden_id)
         if created_at is None:
             return False
-        hit = {
-            "system": fields["system"],
-            "entityType": fields["entityType"],
-            "sourceId": fields["sourceId"],
-            "attributes": fields["attributes"],
-            "contentHash": fields["contentHash"],
-            "goldenId": golden_id,
-            "goldenCreatedAt": created_at,
-        }
-        self._add_hit(hit, keys)
+        self._add_hit(_hit(fields, golden_id, created_at), keys)
         return True
 
     def add_version(
@@ -201,16 +192,7 @@ class GroupSnapshot:
             held = self._hits[read_key]
             held[:] = [hit for hit in held if _ident(hit) != ident]
             self._grown.add(read_key)
-        hit = {
-            "system": fields["system"],
-            "entityType": fields["entityType"],
-            "sourceId": fields["sourceId"],
-            "attributes": fields["attributes"],
-            "contentHash": fields["contentHash"],
-            "goldenId": golden_id,
-            "goldenCreatedAt": created_at,
-        }
-        self._add_hit(hit, keys)
+        self._add_hit(_hit(fields, golden_id, created_at), keys)
         return golden_id
 
     def _add_hit(self, hit: dict[str, Any], keys: Sequence[str]) -> None:
@@ -264,6 +246,19 @@ class GroupSnapshot:
             stored_candidate_from_fields(hit, shared, weight)
             for shared, weight, hit in ranked[:top_k]
         ]
+
+
+def _hit(fields: Mapping[str, Any], golden_id: str, created_at: datetime | None) -> dict[str, Any]:
+    """A record the group wrote (put_source's parameters) as group_candidates.cypher reads one."""
+    return {
+        "system": fields["system"],
+        "entityType": fields["entityType"],
+        "sourceId": fields["sourceId"],
+        "attributes": fields["attributes"],
+        "contentHash": fields["contentHash"],
+        "goldenId": golden_id,
+        "goldenCreatedAt": created_at,
+    }
 
 
 def _ident(hit: Mapping[str, Any]) -> Ident:

@@ -585,9 +585,9 @@ class Neo4jTransaction(
         # Held writes matter only when they create this golden record (then nothing else
         # could reach it: it is answered from them, and no one else can lock it), add it a
         # member (added to the read) or give a member a new version (sent first); they never
-        # merge one, so the survivor a merged-away ID
-        # leads to is never a held one. A golden record locked earlier in this transaction is
-        # answered as the buffer knows it (write_buffer.py).
+        # merge one, so the survivor a merged-away ID leads to is never a held one. A golden
+        # record locked earlier in this transaction is answered as the buffer knows it
+        # (write_buffer.py).
         if self._held.creates_golden(golden_id):
             return golden_view(self._held.golden_row(golden_id), with_values)
         known = self._held.known_golden(golden_id)

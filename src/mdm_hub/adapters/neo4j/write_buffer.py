@@ -12,7 +12,7 @@ record-at-a-time, and the commit flushes what is left.
 
 A golden record the transaction has locked (read under its lock, or created here) is also
 known here as a read of it would give it, kept up to date with what the transaction does to it
-through this buffer (new members, members' new versions, merges, recomputed values): no
+through this buffer (new members, members' new versions, merges, recomputed values): no other
 transaction can change it until commit, so a later recompute of it in the group reads it here,
 and its new values are held and sent with the others. Any statement the transaction cannot
 follow here makes it forget them (`forget_goldens`).
