@@ -55,10 +55,11 @@ Work = Callable[["StoreTransaction"], Awaitable[T]]
 @dataclass(frozen=True)
 class WorkHint:
     """What one upsert given to `Store.write_each` will ask first: its source record's stored
-    version, and, unless that has `content_hash` already, the candidates of its match keys
-    (`per_key_limit` records a key at most, the `top_k` heaviest of them weighed; None: any
-    it finds) and the counts of its `terms` (term frequency). A store may read these for a
-    whole group at once; the answers must be those each work would get asking when it runs."""
+    version; when none is stored, the candidates of its match keys (`per_key_limit` records a
+    key at most, the `top_k` heaviest of them weighed; None: any it finds) and the counts of
+    its `terms` (term frequency). Its match keys are written unless the stored version has
+    `content_hash` already. A store may read and lock these for a whole group at once; the
+    answers must be those each work would get asking when it runs."""
 
     source: SourceKey
     content_hash: str

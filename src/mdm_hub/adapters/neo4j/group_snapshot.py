@@ -64,16 +64,14 @@ class GroupSnapshot:
         self._full = {key for key, key_hits in self._hits.items() if len(key_hits) >= limit}
         # Keys whose records the group changed (a record added, or a new version's keys
         # replacing its old ones): their order in the live query is unknown.
-        self._grown: set[str] = set()
-        # The read keys each record was found under.
+        self._changed: set[str] = set()
+        # The read keys each record was found under, and the creation times of every golden
+        # record a hit (or, later, a record the group wrote) names.
         self._keys_of: dict[Ident, list[str]] = {}
+        self._created_at: dict[str, datetime] = {}
         for key, key_hits in self._hits.items():
             for hit in key_hits:
                 self._keys_of.setdefault(_ident(hit), []).append(key)
-        # Golden record creation times, of every golden a hit or a created record names.
-        self._created_at: dict[str, datetime] = {}
-        for key_hits in self._hits.values():
-            for hit in key_hits:
                 if hit["goldenId"] is not None:
                     self._created_at[hit["goldenId"]] = hit["goldenCreatedAt"]
 
@@ -191,7 +189,7 @@ class GroupSnapshot:
         for read_key in self._keys_of.pop(ident, ()):
             held = self._hits[read_key]
             held[:] = [hit for hit in held if _ident(hit) != ident]
-            self._grown.add(read_key)
+            self._changed.add(read_key)
         self._add_hit(_hit(fields, golden_id, created_at), keys)
         return golden_id
 
@@ -203,7 +201,7 @@ class GroupSnapshot:
                 # A key this group did not read: no record asks for it through here.
                 continue
             held.append(hit)
-            self._grown.add(key)
+            self._changed.add(key)
             added.append(key)
         self._keys_of.setdefault(_ident(hit), []).extend(added)
 
@@ -211,8 +209,8 @@ class GroupSnapshot:
         self, entity_type: EntityType, keys: Sequence[str], per_key_limit: int, top_k: int
     ) -> list[StoredCandidate] | None:
         """What candidates.cypher would return now, or None when the snapshot cannot tell
-        (a key not read, or holding more records than `per_key_limit` after the group added
-        some)."""
+        (a key not read, or one that may hold more records than `per_key_limit` and whose
+        records the group changed)."""
         weights = key_weights(per_key_limit)
         found: dict[Ident, list[Any]] = {}  # record -> [shared, weight, hit]
         for key in set(keys):  # a key repeated is still one key shared
@@ -220,7 +218,7 @@ class GroupSnapshot:
             if hits is None:
                 return None
             if len(hits) > per_key_limit or key in self._full:
-                if key in self._grown:
+                if key in self._changed:
                     return None
                 # What the live query's LIMIT keeps: the first records the expand meets.
                 hits = hits[:per_key_limit]

@@ -249,10 +249,9 @@ class Neo4jTransaction(
         elif terms:
             await self._read_terms(terms)
         snapshot = GroupSnapshot(stored, hits, sorted(read), limit, blocked)
-        # Only the goldens of the candidates each record weighs: a crowded hub's keys find
-        # dozens of records, the rest of which only the ranking reads.
-        # A new version's golden record may rank among a later record's candidates (its
-        # member's new keys): weighed with the others.
+        # Only the goldens of the candidates each record weighs (a crowded hub's keys find
+        # dozens of records, the rest of which only the ranking reads), and those of new
+        # versions, which their survivorship reads and a later record may weigh.
         goldens = sorted(versioned.union(snapshot.weighed_goldens(matching)))
         if len(goldens) > 1:  # separations among the goldens any record may weigh
             pairs = await self._run(Query.SEPARATED_GOLDENS, goldenIds=goldens)
