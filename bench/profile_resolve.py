@@ -8,7 +8,8 @@ median, p10, p90 and min of `--calls` timed calls of: the whole GraphQL request 
 and the process's CPU time), the app's store `resolve_many` of one key (wrapped as the app
 wraps it), and on Neo4j the driver alone: an auto-commit read of `resolve_many.cypher` for
 one ref and of `RETURN 1` (the round-trip floor), with Neo4j's own time from the result
-summary. `--profile` adds a cProfile of the timed requests (`--dump FILE` keeps it).
+summary. The app's resolve cache is off unless `--resolve-cache`, so a request reads the
+store. `--profile` adds a cProfile of the timed requests (`--dump FILE` keeps it).
 
     PYTHONPATH=src .venv/bin/python bench/profile_resolve.py --store embedded
     PYTHONPATH=src .venv/bin/python bench/profile_resolve.py --store neo4j --records 1000
@@ -46,7 +47,7 @@ def _nearest(values: list[float], pct: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with loaded_hub(args.store, args.records, args.seed) as hub:
+    async with loaded_hub(args.store, args.records, args.seed, args.resolve_cache) as hub:
         store, app, token, post, dataset = hub.store, hub.app, hub.token, hub.post, hub.dataset
         rng = random.Random(args.seed)
         refs = [rng.choice(dataset.refs) for _ in range(args.calls)]
@@ -168,6 +169,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--resolve-cache",
+        action="store_true",
+        help="with the app's resolve cache on (off by default: a resolve that reads the store)",
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=40)

@@ -91,13 +91,17 @@ class LoadedHub(NamedTuple):
 
 
 @contextlib.asynccontextmanager
-async def loaded_hub(kind: str, records: int, seed: int) -> AsyncIterator[LoadedHub]:
+async def loaded_hub(
+    kind: str, records: int, seed: int, resolve_cache: bool = False
+) -> AsyncIterator[LoadedHub]:
     """The real app on `kind`'s store with `records` customers loaded through it, each POST
-    handed to its ASGI interface by httpx (no sockets)."""
+    handed to its ASGI interface by httpx (no sockets). Its resolve cache is off unless asked
+    for: what is profiled is a resolve that reads the store."""
     dataset = make_dataset(records, seed, tag=f"P{random.randrange(10**6):06d}")
     async with open_store(kind) as store:
         _, token = await ApiKeyService(store).create("profile", Role.STEWARD, None, None)
-        app = create_app(Settings(), store=store)
+        settings = Settings() if resolve_cache else Settings(resolve_cache_size=0)
+        app = create_app(settings, store=store)
         tune_garbage_collector()  # as `mdm-hub serve` does once the app is loaded
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
@@ -122,7 +126,7 @@ async def loaded_hub(kind: str, records: int, seed: int) -> AsyncIterator[Loaded
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with loaded_hub(args.store, args.records, args.seed) as hub:
+    async with loaded_hub(args.store, args.records, args.seed, args.resolve_cache) as hub:
         store, dataset, post = hub.store, hub.dataset, hub.post
         rng = random.Random(args.seed)
         batches = [rng.sample(dataset.refs, MAX_BATCH) for _ in range(args.calls)]
@@ -206,6 +210,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--resolve-cache",
+        action="store_true",
+        help="with the app's resolve cache on (off by default: a resolveMany that reads the store)",
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=40)
@@ -215,6 +224,7 @@ def main() -> None:
     if args.instructions:
         arguments = ["--under-callgrind", "--store", args.store, "--records", str(args.records)]
         arguments += ["--calls", str(args.calls), "--warmup", str(args.warmup)]
+        arguments += ["--resolve-cache"] if args.resolve_cache else []
         total = rerun_counting(__file__, [*arguments, "--seed", str(args.seed)])
         print(
             f"{args.store}: {total / args.calls:,.0f} instructions per resolveMany request of "

@@ -13,6 +13,13 @@ resolves to exactly its expected crosswalk, so a fast wrong answer cannot pass a
 `--warm-load N` first loads N other customers untimed: a Neo4j just started compiles its own
 code (the JVM's JIT) through its first thousands of records, and runs 1.5-2x slower meanwhile;
 a production server has long been warm. The default (0) times a cold server's first load.
+
+Resolves are drawn from every loaded ref alike by default, so most single resolves ask for an
+ID the server has not answered yet. `--hot N` draws them from N refs only (an integration
+posting time and invoices against the same employees, projects and customers all day), which
+the server's resolve cache then answers; `--no-resolve-cache` turns that cache off
+(`MDM_RESOLVE_CACHE_SIZE=0`). Each phase reports how many refs the cache answered (hit), read
+and kept (miss) or sent to the store (bypass), from the server's /metrics.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import math
 import os
 import platform
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -359,10 +367,35 @@ def load(client: httpx.Client, dataset: Dataset, console: Console) -> Json:
     }
 
 
-def measure_single(client: httpx.Client, dataset: Dataset, count: int, rng: random.Random) -> Json:
+def hot_refs(dataset: Dataset, hot: int, rng: random.Random) -> list[Ref]:
+    """The refs resolves are drawn from: all of them, or `hot` of them (`--hot`)."""
+    if not hot or hot >= len(dataset.refs):
+        return dataset.refs
+    return rng.sample(dataset.refs, hot)
+
+
+_CACHE_LINE = re.compile(r'^mdm_resolve_cache_refs_total\{result="(\w+)"\} ([0-9.e+]+)$', re.M)
+
+
+def cache_counts(client: httpx.Client) -> dict[str, float]:
+    """The server's resolve cache counters (/metrics), by result."""
+    response = client.get("/metrics")
+    response.raise_for_status()
+    return {name: float(value) for name, value in _CACHE_LINE.findall(response.text)}
+
+
+def _counted_since(before: dict[str, float], after: dict[str, float]) -> dict[str, int]:
+    return {
+        name: int(after.get(name, 0) - before.get(name, 0)) for name in ("hit", "miss", "bypass")
+    }
+
+
+def measure_single(
+    client: httpx.Client, dataset: Dataset, refs: Sequence[Ref], count: int, rng: random.Random
+) -> Json:
     latencies: list[float] = []
     for _ in range(count):
-        ref = rng.choice(dataset.refs)
+        ref = rng.choice(refs)
         elapsed, data = post(client, RESOLVE, ref_input(ref))
         check_resolution(dataset, ref, data["resolve"])
         latencies.append(elapsed)
@@ -370,21 +403,23 @@ def measure_single(client: httpx.Client, dataset: Dataset, count: int, rng: rand
     return {"requests": count, "ms": summarise(latencies), "first_ms": round(latencies[0], 3)}
 
 
-def _sample_refs(dataset: Dataset, rng: random.Random) -> list[Ref]:
-    if len(dataset.refs) >= MAX_BATCH:
-        return rng.sample(dataset.refs, MAX_BATCH)
-    return rng.choices(dataset.refs, k=MAX_BATCH)  # a small data set repeats refs
+def _sample_refs(refs: Sequence[Ref], rng: random.Random) -> list[Ref]:
+    if len(refs) >= MAX_BATCH:
+        return rng.sample(refs, MAX_BATCH)
+    return rng.choices(refs, k=MAX_BATCH)  # a small data set repeats refs
 
 
-def measure_many(client: httpx.Client, dataset: Dataset, count: int, rng: random.Random) -> Json:
+def measure_many(
+    client: httpx.Client, dataset: Dataset, refs: Sequence[Ref], count: int, rng: random.Random
+) -> Json:
     latencies: list[float] = []
     for _ in range(count):
-        refs = _sample_refs(dataset, rng)
-        elapsed, data = post(client, RESOLVE_MANY, {"refs": [ref_input(r) for r in refs]})
+        sample = _sample_refs(refs, rng)
+        elapsed, data = post(client, RESOLVE_MANY, {"refs": [ref_input(r) for r in sample]})
         answers = data["resolveMany"]
-        if len(answers) != len(refs):
-            raise BenchError(f"resolveMany: {len(refs)} refs sent, {len(answers)} answers")
-        for ref, answer in zip(refs, answers, strict=True):
+        if len(answers) != len(sample):
+            raise BenchError(f"resolveMany: {len(sample)} refs sent, {len(answers)} answers")
+        for ref, answer in zip(sample, answers, strict=True):
             check_resolution(dataset, ref, answer)
         latencies.append(elapsed)
     total_s = sum(latencies) / 1000
@@ -474,11 +509,14 @@ def run_store(
             "MDM_NEO4J_USER": endpoint.user,
             "MDM_NEO4J_PASSWORD": endpoint.password,
         }
+    if not args.resolve_cache:
+        env["MDM_RESOLVE_CACHE_SIZE"] = "0"
     api_key = create_api_key(env, workdir)
     base_url, ready_s = stack.enter_context(running_server(env, workdir))
     result["startup_seconds"] = round(ready_s, 2)
     console.print(f"  mdm-hub ready at {base_url} after {ready_s:.1f}s")
     rng = random.Random(args.seed + 1)
+    refs = hot_refs(dataset, args.hot, rng)
     timeout = httpx.Timeout(REQUEST_TIMEOUT_S, connect=5.0)
     # trust_env=False: an HTTP(S)_PROXY in the environment must not route loopback traffic.
     with httpx.Client(
@@ -495,12 +533,16 @@ def run_store(
         result["load"] = load(client, dataset, console)
         if args.warmup:
             console.print("  warming up (untimed) ...")
-            measure_single(client, dataset, min(WARMUP_SINGLE, args.single), rng)
-            measure_many(client, dataset, min(WARMUP_BATCHES, args.batches), rng)
+            measure_single(client, dataset, refs, min(WARMUP_SINGLE, args.single), rng)
+            measure_many(client, dataset, refs, min(WARMUP_BATCHES, args.batches), rng)
         console.print(f"  {args.single} single resolve requests ...")
-        result["resolve"] = measure_single(client, dataset, args.single, rng)
+        counted = cache_counts(client)
+        result["resolve"] = measure_single(client, dataset, refs, args.single, rng)
+        result["resolve"]["cache"] = _counted_since(counted, cache_counts(client))
         console.print(f"  {args.batches} resolveMany requests of {MAX_BATCH} refs ...")
-        result["resolve_many"] = measure_many(client, dataset, args.batches, rng)
+        counted = cache_counts(client)
+        result["resolve_many"] = measure_many(client, dataset, refs, args.batches, rng)
+        result["resolve_many"]["cache"] = _counted_since(counted, cache_counts(client))
         console.print("  verifying every crosswalk ...")
         result["verify"] = verify_all(client, dataset)
     return result
@@ -544,7 +586,8 @@ def render(console: Console, report: Json) -> None:
     facts.add_row(
         "Parameters",
         f"records={params['records']} single={params['single']} batches={params['batches']} "
-        f"warmup={params['warmup']} warm-load={params.get('warm_load', 0)} seed={params['seed']}",
+        f"warmup={params['warmup']} warm-load={params.get('warm_load', 0)} seed={params['seed']} "
+        f"hot={params.get('hot', 0)} resolve-cache={params.get('resolve_cache', True)}",
     )
     console.print(facts)
 
@@ -573,11 +616,13 @@ def render(console: Console, report: Json) -> None:
         row(f"resolve {key}", _ms("resolve", key, 2))
     row("resolve max", _ms("resolve", "max", 2))
     row("resolve first request", lambda r: f"{r['resolve']['first_ms']:.2f} ms")
+    row("resolve refs: cache hit/miss/bypass", _cache("resolve"))
     table.add_section()
     for key in ("p50", "p99"):
         row(f"resolveMany {key} (1000 refs)", _ms("resolve_many", key, 1))
     row("resolveMany max", _ms("resolve_many", "max", 1))
     row("resolveMany throughput", lambda r: f"{r['resolve_many']['refs_per_s']:,.0f} refs/s")
+    row("resolveMany refs: cache hit/miss/bypass", _cache("resolve_many"))
     if results:
         console.print(table)
     for failed in (r for r in report["results"] if "error" in r):
@@ -587,6 +632,14 @@ def render(console: Console, report: Json) -> None:
 def _ms(section: str, key: str, digits: int) -> Callable[[Json], str]:
     def cell(result: Json) -> str:
         return f"{result[section]['ms'][key]:.{digits}f} ms"
+
+    return cell
+
+
+def _cache(section: str) -> Callable[[Json], str]:
+    def cell(result: Json) -> str:
+        counts = result[section].get("cache", {})
+        return "/".join(f"{counts.get(name, 0):,}" for name in ("hit", "miss", "bypass"))
 
     return cell
 
@@ -624,6 +677,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=0,
         help="first load this many other customers, untimed (a fresh Neo4j's JIT warms up)",
+    )
+    parser.add_argument(
+        "--hot",
+        type=int,
+        default=0,
+        help="draw resolves from this many refs only (0: from every loaded ref)",
+    )
+    parser.add_argument(
+        "--no-resolve-cache",
+        dest="resolve_cache",
+        action="store_false",
+        help="run the server with its resolve cache off (MDM_RESOLVE_CACHE_SIZE=0)",
     )
     parser.add_argument("--seed", type=int, default=42, help="data set and ref sampling seed")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH, help="JSON results file")
@@ -665,6 +730,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "batches": args.batches,
             "warmup": args.warmup,
             "warm_load": args.warm_load,
+            "hot": args.hot,
+            "resolve_cache": args.resolve_cache,
             "seed": args.seed,
             "systems": list(SYSTEMS),
             "entities": len(dataset.groups),

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     # a key revoked elsewhere (another process, `mdm-hub keys revoke`) is refused within
     # this many seconds. 0 reads the key on every request.
     api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    # Resolutions a process keeps (resolve and resolveMany answered without a store round
+    # trip): at most this many refs, and a write made through another process is seen within
+    # this many seconds (writes through the same process, and requests that send
+    # X-MDM-Bookmark, always read current). 0 for either turns the cache off.
+    resolve_cache_size: int = Field(default=20_000, ge=0)
+    resolve_cache_seconds: float = Field(default=0.5, ge=0, le=60)
     # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
     dev_key_file: Path = Path(".mdm-hub-dev-key")
 

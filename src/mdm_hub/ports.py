@@ -47,6 +47,7 @@ from mdm_hub.domain.retirement import GoldenStatus, Retirement
 from mdm_hub.domain.search import SearchText
 from mdm_hub.domain.webhooks import DeadLetter, Webhook
 from mdm_hub.errors import RecordRejected
+from mdm_hub.write_watch import WriteWatch
 
 T = TypeVar("T")
 Work = Callable[["StoreTransaction"], Awaitable[T]]
@@ -313,6 +314,9 @@ class StoreTransaction(
 
 class StoreLifecycle(Protocol):
     """Opening and closing the store, and running transactions."""
+
+    # This process's `write` transactions (those of `write_each` too), counted as they end.
+    writes: WriteWatch
 
     async def open(self) -> None:
         """Connect and apply the schema idempotently."""

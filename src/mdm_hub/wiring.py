@@ -31,6 +31,7 @@ from mdm_hub.services.merge_preview import MergePreviewService
 from mdm_hub.services.merges import MergeService
 from mdm_hub.services.overrides import OverrideService
 from mdm_hub.services.recompute import RecomputeService
+from mdm_hub.services.resolution_cache import ResolutionCache
 from mdm_hub.services.resolve import ResolveService
 from mdm_hub.services.review import ReviewService
 from mdm_hub.services.search import SearchService
@@ -186,7 +187,17 @@ class Services:
         services = cls.over(store, matcher, rules, systems, codes, settings.webhook_allow_private)
         keys = ApiKeyService(store, cache_seconds=settings.api_key_cache_seconds)
         live = LiveChanges(store, settings.subscription_poll_seconds)
-        return replace(services, api_keys=keys, live_changes=live)
+        resolve = ResolveService(store, resolution_cache(settings, store))
+        return replace(services, api_keys=keys, live_changes=live, resolve=resolve)
+
+
+def resolution_cache(settings: Settings, store: Store) -> ResolutionCache | None:
+    """The process's resolve cache, unless the settings turn it off."""
+    if settings.resolve_cache_size == 0 or settings.resolve_cache_seconds == 0:
+        return None
+    return ResolutionCache(
+        store, store.writes, settings.resolve_cache_size, settings.resolve_cache_seconds
+    )
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:

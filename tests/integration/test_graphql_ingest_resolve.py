@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from mdm_hub.ports import Store
 from tests.integration.conftest import client_for
 from tests.support.counting_store import CountingStore
@@ -111,8 +113,35 @@ async def test_resolve_many_of_1000_refs_is_one_store_call(store: Store) -> None
     # Plus the caller's API key: cached since the upsert read it, unless the upsert took
     # longer than MDM_API_KEY_CACHE_SECONDS (then read once more).
     assert counting.calls.pop("get_api_key", 0) <= 1
+    # And the resolve cache reading the outbox beside it (not per resolve: per poll).
+    counting.calls.pop("changes", 0)
+    counting.calls.pop("last_change_position", 0)
     assert dict(counting.calls) == {"resolve_many": 1}
     assert [a["crosswalk"][0]["sourceId"] for a in answers] == [f"c{i}" for i in range(1000)]
+
+
+async def test_a_repeated_resolve_skips_the_store_and_a_write_is_seen_at_once(
+    store: Store,
+) -> None:
+    counting = CountingStore(store)
+    acme = {"system": "CRM", "entityType": "CUSTOMER", "sourceId": "C-1"}
+    async with client_for(counting) as http:  # type: ignore[arg-type]
+        gql = GraphQLClient(http)
+        await gql.data(UPSERT, {"input": record("CRM", "C-1", name="Acme Inc", tax_id="DE111")})
+        # Resolves go to the store until the cache has read the outbox past the upsert.
+        for _ in range(6000):
+            asked = counting.calls["resolve_many"]
+            await gql.data(RESOLVE, acme)
+            if counting.calls["resolve_many"] == asked:
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("every resolve read the store")
+
+        linked = await gql.data(UPSERT, {"input": record("ERP", "400", tax_id="DE111")})
+        assert linked["upsertSourceRecord"]["outcome"] == "LINKED"
+        crosswalk = (await gql.data(RESOLVE, acme))["resolve"]["crosswalk"]
+    assert [ref["system"] for ref in crosswalk] == ["CRM", "ERP"]
 
 
 async def test_resolve_many_refuses_more_than_1000_refs(gql: GraphQLClient) -> None:

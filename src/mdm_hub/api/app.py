@@ -76,6 +76,7 @@ def create_app(
             async with dispatching_webhooks(settings, the_store) if dispatching else nullcontext():
                 yield
         finally:
+            await services.resolve.close()
             if owns_store:
                 await the_store.close()
 

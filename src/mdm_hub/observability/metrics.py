@@ -69,6 +69,14 @@ MATCH_DECISIONS = Counter(
     ["rule", "band"],
 )
 
+RESOLVE_CACHE = Counter(
+    "mdm_resolve_cache_refs",
+    "Refs resolved by resolve and resolveMany, by how: hit (answered from the process's "
+    "resolve cache), miss (read from the store, then kept), bypass (read from the store: the "
+    "cache was catching up with a write, or the request sent X-MDM-Bookmark).",
+    ["result"],
+)
+
 REVIEW_QUEUE = Gauge("mdm_review_queue_size", "Open match candidates awaiting a steward.")
 PENDING_REFERENCES = Gauge(
     "mdm_pending_references", "References waiting for a record the hub has not seen yet."

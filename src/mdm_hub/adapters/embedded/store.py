@@ -43,6 +43,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work, WorkHint
+from mdm_hub.write_watch import WriteWatch
 
 T = TypeVar("T")
 
@@ -154,6 +155,7 @@ class EmbeddedStore(
         self._checkpointer: WalCheckpointer | None = None
         self._file: OpenedFile | None = None
         self._read_only: str | None = None  # why, when the file could only be opened so
+        self.writes = WriteWatch()
 
     async def open(self) -> None:
         """Connect (once) and apply the schema; calling it again only re-applies the schema.
@@ -271,6 +273,10 @@ class EmbeddedStore(
             )
 
     async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        with self.writes.writing():
+            return await self._write(work)
+
+    async def _write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         async with self._session() as db:
             db.execute("BEGIN IMMEDIATE")
             tx = EmbeddedTransaction(db)

@@ -58,6 +58,7 @@ from mdm_hub.domain.records import (
 from mdm_hub.domain.search import SearchText
 from mdm_hub.errors import RecordRejected, StoreError, StoreUnavailable
 from mdm_hub.ports import StoreTransaction, Work, WorkHint
+from mdm_hub.write_watch import WriteWatch
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Neo4jStore(
         # Every session reads at or after the bookmarks of its caller's causal chain (its
         # request's, else the process's) and adds what it commits to them.
         self._bookmarks = ChainBookmarks()
+        self.writes = WriteWatch()
 
     @property
     def catalog(self) -> CypherCatalog:
@@ -165,6 +167,12 @@ class Neo4jStore(
         return await self._write(work, None)
 
     async def _write(
+        self, work: Callable[[StoreTransaction], Awaitable[T]], hints: Sequence[WorkHint] | None
+    ) -> T:
+        with self.writes.writing():
+            return await self._write_retrying(work, hints)
+
+    async def _write_retrying(
         self, work: Callable[[StoreTransaction], Awaitable[T]], hints: Sequence[WorkHint] | None
     ) -> T:
         async def in_transaction(tx: AsyncManagedTransaction) -> T:
