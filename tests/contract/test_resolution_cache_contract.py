@@ -11,7 +11,6 @@ from typing import Any
 
 from mdm_hub.causality import causal_chain
 from mdm_hub.domain.changes import ChangeEvent
-from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import Resolution, SourceKey
 from mdm_hub.ports import Store
 from mdm_hub.services.resolution_cache import ResolutionCache
@@ -41,16 +40,10 @@ class CountingStore:
             await after_read()
         return found
 
-    async def changes(
-        self,
-        after: int,
-        limit: int,
-        entity_types: Sequence[EntityType] | None = None,
-        systems: Sequence[str] | None = None,
-    ) -> list[ChangeEvent]:
+    async def changes(self, after: int, limit: int, *filters: Any) -> list[ChangeEvent]:
         if self.outbox_away:
             raise ConnectionError("the outbox is away")
-        return await self._store.changes(after, limit, entity_types, systems)
+        return await self._store.changes(after, limit, *filters)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

@@ -24,6 +24,7 @@ from mdm_hub.domain.changes import ChangeEvent
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.ports import ChangeFeed
 from mdm_hub.services.change_feed import position_of
+from mdm_hub.services.outages import OutageLog
 
 DEFAULT_POLL_SECONDS = 1.0
 # Events read per round trip; a follower behind by more reads again at once.
@@ -100,19 +101,15 @@ class LiveChanges:
     async def _watch(self) -> None:
         """Read where the outbox ends, each poll or when told something committed, and wake
         the followers when it moved."""
-        failing = False
+        outage = OutageLog(log, "reading the outbox's end")
         while True:
             self._look.clear()
             try:
                 head = await self._feed.last_change_position()
             except Exception:  # the store may be away for a while: try again next poll
-                if not failing:  # once per outage, not once a second
-                    log.warning("reading the outbox's end failed", exc_info=True)
-                failing = True
+                outage.failed()
             else:
-                if failing:
-                    log.info("reading the outbox's end works again")
-                failing = False
+                outage.worked()
                 if head != self._head:
                     self._head = head
                     moved, self._moved = self._moved, asyncio.Event()

@@ -34,6 +34,7 @@ from mdm_hub.domain.changes import ChangeEvent
 from mdm_hub.domain.records import Resolution, SourceKey
 from mdm_hub.observability.metrics import RESOLVE_CACHE
 from mdm_hub.ports import ChangeFeed, GoldenReads
+from mdm_hub.services.outages import OutageLog
 from mdm_hub.write_watch import WriteWatch
 
 # Events read per outbox read; more than this waiting reads again at once.
@@ -182,20 +183,16 @@ class ResolutionCache:
         self._follower = loop.create_task(self._following(), name="mdm-hub-resolution-cache")
 
     async def _following(self) -> None:
-        failing = False
+        outage = OutageLog(log, "reading the outbox for the resolve cache")
         while True:
             self._wake.clear()
             writes, started = self._writes.ended, self._clock()
             try:
                 await self._catch_up(started)
             except Exception:  # the store may be away for a while: nothing served meanwhile
-                if not failing:
-                    log.warning("reading the outbox for the resolve cache failed", exc_info=True)
-                failing = True
+                outage.failed()
             else:
-                if failing:
-                    log.info("reading the outbox for the resolve cache works again")
-                failing = False
+                outage.worked()
                 self._synced_writes, self._synced_at = writes, started
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._staleness / 2)
