@@ -367,6 +367,18 @@ def load(client: httpx.Client, dataset: Dataset, console: Console) -> Json:
     }
 
 
+def measure_floor(client: httpx.Client, count: int) -> Json:
+    """GET /healthz on the same connection: the client, the server's HTTP stack and its
+    middleware without GraphQL or the store, what any request costs at least."""
+    latencies: list[float] = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = client.get("/healthz")
+        latencies.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return {"requests": count, "ms": summarise(latencies)}
+
+
 def hot_refs(dataset: Dataset, hot: int, rng: random.Random) -> list[Ref]:
     """The refs resolves are drawn from: all of them, or `hot` of them (`--hot`)."""
     if not hot or hot >= len(dataset.refs):
@@ -535,6 +547,8 @@ def run_store(
             console.print("  warming up (untimed) ...")
             measure_single(client, dataset, refs, min(WARMUP_SINGLE, args.single), rng)
             measure_many(client, dataset, refs, min(WARMUP_BATCHES, args.batches), rng)
+        console.print(f"  {args.single} GET /healthz requests (the HTTP floor) ...")
+        result["floor"] = measure_floor(client, args.single)
         console.print(f"  {args.single} single resolve requests ...")
         counted = cache_counts(client)
         result["resolve"] = measure_single(client, dataset, refs, args.single, rng)
@@ -612,6 +626,8 @@ def render(console: Console, report: Json) -> None:
     row("load throughput", lambda r: f"{r['load']['records_per_s']:,.0f} records/s")
     row("load batch p50 (1000 rec)", lambda r: f"{r['load']['batch_ms']['p50']:,.0f} ms")
     table.add_section()
+    row("HTTP floor: GET /healthz p50", lambda r: _floor(r, "p50"))
+    row("HTTP floor: GET /healthz p99", lambda r: _floor(r, "p99"))
     for key in ("p50", "p90", "p99", "mean"):
         row(f"resolve {key}", _ms("resolve", key, 2))
     row("resolve max", _ms("resolve", "max", 2))
@@ -634,6 +650,11 @@ def _ms(section: str, key: str, digits: int) -> Callable[[Json], str]:
         return f"{result[section]['ms'][key]:.{digits}f} ms"
 
     return cell
+
+
+def _floor(result: Json, key: str) -> str:
+    floor = result.get("floor")
+    return f"{floor['ms'][key]:.2f} ms" if floor else "-"
 
 
 def _cache(section: str) -> Callable[[Json], str]:
