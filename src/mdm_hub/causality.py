@@ -17,6 +17,9 @@ from contextvars import ContextVar
 class CausalChain:
     def __init__(self, bookmarks: Iterable[str] = ()) -> None:
         self._bookmarks = frozenset(bookmarks)
+        # What the chain started at: the bookmarks its caller sent back (none: it asked for
+        # no earlier write of its own to be seen).
+        self.started_at = self._bookmarks
 
     @property
     def bookmarks(self) -> frozenset[str]:

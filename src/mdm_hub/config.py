@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     # this many seconds (writes through the same process, and requests that send
     # X-MDM-Bookmark, always read current). 0 for either turns the cache off.
     resolve_cache_size: int = Field(default=20_000, ge=0)
-    resolve_cache_seconds: float = Field(default=0.5, ge=0, le=60)
+    resolve_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     # Where `serve --dev` keeps the development key it prints, to reuse it on the next start.
     dev_key_file: Path = Path(".mdm-hub-dev-key")
 

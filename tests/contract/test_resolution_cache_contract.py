@@ -200,7 +200,7 @@ async def test_bookmarks_and_an_unreadable_outbox_send_resolves_to_the_store(
     cache, counting = cached(store, staleness=1.0, clock=lambda: now[0])
     try:
         with causal_chain() as chain:
-            await post(store, "CRM", "c1", **ACME)
+            c1_golden = await post(store, "CRM", "c1", **ACME)
         # What the response to that write gave out (a store without replicas gives none and
         # ignores any).
         bookmarks = chain.bookmarks or {"FB:kcwQ"}
@@ -213,6 +213,13 @@ async def test_bookmarks_and_an_unreadable_outbox_send_resolves_to_the_store(
         with causal_chain(bookmarks):  # a request that sent X-MDM-Bookmark
             await cache.resolve_many([key("CRM", "c1")])
         assert counting.resolved == asked + 1
+        # A request that sent none, whose chain gained bookmarks of its own reads (its API
+        # key read, say): answered from the cache.
+        with causal_chain() as own:
+            await store.resolve_many([key("CRM", "c1")])
+            await store.get_golden(c1_golden)
+            await cache.resolve_many([key("CRM", "c1")])
+        assert counting.resolved == asked + 1, own.bookmarks
 
         counting.outbox_away = True
         now[0] += 1.5  # past the bound since the last read of the outbox that worked

@@ -9,7 +9,7 @@ from the cache is:
 - after a write this process made, no entry is served until the outbox has been read past it
   (a write that returned is always seen by the next resolve in the same process);
 - a write made by another process (`serve --workers`, another replica, `mdm-hub load`) is seen
-  within `staleness_seconds`: the outbox is read every half of that, and entries are served
+  within `staleness_seconds`: the outbox is read five times in that, and entries are served
   only while the last read began less than `staleness_seconds` ago (the store away means no
   entries served, not old ones);
 - a request that sends X-MDM-Bookmark (an integration reading what it wrote through another
@@ -37,6 +37,9 @@ from mdm_hub.ports import ChangeFeed, GoldenReads
 from mdm_hub.services.outages import OutageLog
 from mdm_hub.write_watch import WriteWatch
 
+# The outbox is read this many times per staleness bound: one slow read (a store's pause, a
+# busy event loop) then leaves the entries served, not bypassed until the next read.
+POLLS_PER_BOUND = 5
 # Events read per outbox read; more than this waiting reads again at once.
 BATCH = 500
 # Not caught up for this long (the store away): the entries are dropped, not checked event by
@@ -128,8 +131,11 @@ class ResolutionCache:
 
     def _servable(self) -> bool:
         chain = current_chain()
-        if chain is not None and chain.bookmarks:
-            return False  # the caller asks to read at or after its bookmarks: the store's part
+        if chain is not None and chain.started_at:
+            # The caller sent bookmarks: it asks to read at or after them, the store's part.
+            # (Bookmarks the chain gained since, from its own reads and writes, ask nothing
+            # the write watch does not answer.)
+            return False
         return self.serving()
 
     def _hit(self, key: SourceKey) -> Resolution | None:
@@ -195,7 +201,7 @@ class ResolutionCache:
                 outage.worked()
                 self._synced_writes, self._synced_at = writes, started
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._staleness / 2)
+                await asyncio.wait_for(self._wake.wait(), self._staleness / POLLS_PER_BOUND)
 
     async def _catch_up(self, started: float) -> None:
         if self._position is None or started - self._synced_at > FORGET_AFTER_SECONDS:
