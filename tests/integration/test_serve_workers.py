@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -95,6 +96,38 @@ def test_four_processes_ingesting_the_same_companies_at_once_give_one_process_cl
         VERIFY, env={**os.environ, **env}, check=False, capture_output=True, text=True, timeout=120
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_link_made_through_one_process_is_resolved_by_all_within_the_cache_bound(
+    tmp_path: Path, neo4j_endpoint: Neo4jEndpoint
+) -> None:
+    bound = 1.0
+    env = {
+        "MDM_STORE": "neo4j",
+        "MDM_NEO4J_URI": neo4j_endpoint.uri,
+        "MDM_NEO4J_USER": neo4j_endpoint.user,
+        "MDM_NEO4J_PASSWORD": neo4j_endpoint.password,
+        "MDM_AUTH": "off",
+        "MDM_LOG_LEVEL": "warning",
+        "MDM_RESOLVE_CACHE_SECONDS": str(bound),
+    }
+    crm, erp, _ = _records()[:3]
+    ref = {"system": "CRM", "entityType": "CUSTOMER", "sourceId": crm["sourceId"]}
+
+    def crosswalks(requests: int) -> set[frozenset[str]]:
+        # A connection per request (urllib): the processes take them in turn as they accept.
+        return {
+            frozenset(m["system"] for m in answer["crosswalk"])
+            for _ in range(requests)
+            for answer in _post(url, RESOLVE_MANY, {"refs": [ref]})["resolveMany"]
+        }
+
+    with serving(env, tmp_path / "serve.log", "--workers", "2") as url:
+        _post(url, UPSERT, {"inputs": [crm]})
+        assert crosswalks(40) == {frozenset({"CRM"})}  # now kept by the processes that answered
+        _post(url, UPSERT, {"inputs": [erp]})  # links on the tax ID, through one of them
+        time.sleep(bound)
+        assert crosswalks(40) == {frozenset({"CRM", "ERP"})}
 
 
 def test_the_embedded_store_is_served_by_one_process(tmp_path: Path) -> None:
