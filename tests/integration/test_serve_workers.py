@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,17 @@ def test_a_link_made_through_one_process_is_resolved_by_all_within_the_cache_bou
         "MDM_LOG_LEVEL": "warning",
         "MDM_RESOLVE_CACHE_SECONDS": str(bound),
     }
-    crm, erp, _ = _records()[:3]
+    # Its own company: the server's Neo4j may hold other tests' records.
+    tag = uuid.uuid4().hex[:12]
+    crm, erp = (
+        {
+            "system": system,
+            "entityType": "CUSTOMER",
+            "sourceId": f"{system}-cache-{tag}",
+            "attributes": {"name": f"Cache Test {tag} Ltd", "tax_id": f"GB{tag}", "country": "GB"},
+        }
+        for system in ("CRM", "ERP")
+    )
     ref = {"system": "CRM", "entityType": "CUSTOMER", "sourceId": crm["sourceId"]}
 
     def crosswalks(requests: int) -> set[frozenset[str]]:
