@@ -69,17 +69,21 @@ def _clusters(url: str, records: list[dict[str, Any]]) -> set[frozenset[tuple[st
     return {frozenset((m["system"], m["sourceId"]) for m in a["crosswalk"]) for a in answers}
 
 
-def test_four_processes_ingesting_the_same_companies_at_once_give_one_process_clusters(
-    tmp_path: Path, neo4j_endpoint: Neo4jEndpoint
-) -> None:
-    env = {
+def _neo4j_env(endpoint: Neo4jEndpoint) -> dict[str, str]:
+    return {
         "MDM_STORE": "neo4j",
-        "MDM_NEO4J_URI": neo4j_endpoint.uri,
-        "MDM_NEO4J_USER": neo4j_endpoint.user,
-        "MDM_NEO4J_PASSWORD": neo4j_endpoint.password,
+        "MDM_NEO4J_URI": endpoint.uri,
+        "MDM_NEO4J_USER": endpoint.user,
+        "MDM_NEO4J_PASSWORD": endpoint.password,
         "MDM_AUTH": "off",
         "MDM_LOG_LEVEL": "warning",
     }
+
+
+def test_four_processes_ingesting_the_same_companies_at_once_give_one_process_clusters(
+    tmp_path: Path, neo4j_endpoint: Neo4jEndpoint
+) -> None:
+    env = _neo4j_env(neo4j_endpoint)
     records = _records()
     expected = {frozenset((s, f"{s}-{n}") for s in ("CRM", "ERP", "PSA")) for n in range(COMPANIES)}
     with serving(env, tmp_path / "serve.log", "--workers", str(CLIENTS)) as url:
@@ -103,15 +107,7 @@ def test_a_link_made_through_one_process_is_resolved_by_all_within_the_cache_bou
     tmp_path: Path, neo4j_endpoint: Neo4jEndpoint
 ) -> None:
     bound = 1.0
-    env = {
-        "MDM_STORE": "neo4j",
-        "MDM_NEO4J_URI": neo4j_endpoint.uri,
-        "MDM_NEO4J_USER": neo4j_endpoint.user,
-        "MDM_NEO4J_PASSWORD": neo4j_endpoint.password,
-        "MDM_AUTH": "off",
-        "MDM_LOG_LEVEL": "warning",
-        "MDM_RESOLVE_CACHE_SECONDS": str(bound),
-    }
+    env = {**_neo4j_env(neo4j_endpoint), "MDM_RESOLVE_CACHE_SECONDS": str(bound)}
     # Its own company: the server's Neo4j may hold other tests' records.
     tag = uuid.uuid4().hex[:12]
     crm, erp = (
