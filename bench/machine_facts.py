@@ -29,3 +29,12 @@ def memory_gib() -> float | None:
             if line.startswith("MemTotal:"):
                 return round(int(line.split()[1]) / 1024**2, 1)
     return None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds process `pid` has used (0 without one), from /proc: a
+    server's own work during a run (Neo4j's, beside the hub's)."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
+from machine_facts import cpu_seconds
 from neo4j import Driver, GraphDatabase
 
 from mdm_hub.domain.admission import admit
@@ -72,13 +71,6 @@ RETURN node.id AS id, score
 """
 
 
-def _cpu_seconds(pid: int | None) -> float:
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _records(count: int) -> list[dict[str, Any]]:
     matcher = shipped_matcher()
     systems = evaluation_systems()
@@ -98,9 +90,9 @@ def _records(count: int) -> list[dict[str, Any]]:
 
 
 def _measured(pid: int | None, action: Callable[[], None]) -> tuple[float, float]:
-    cpu, started = _cpu_seconds(pid), time.perf_counter()
+    cpu, started = cpu_seconds(pid), time.perf_counter()
     action()
-    return time.perf_counter() - started, _cpu_seconds(pid) - cpu
+    return time.perf_counter() - started, cpu_seconds(pid) - cpu
 
 
 def _write(driver: Driver, query: str, rows: list[dict[str, Any]], group: int) -> None:

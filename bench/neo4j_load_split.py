@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import cProfile
 import json
-import os
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import load_throughput as data
+from machine_facts import cpu_seconds
 from neo4j._async.work.transaction import AsyncTransactionBase
 
 from mdm_hub.adapters.neo4j import Neo4jStore
@@ -101,14 +101,6 @@ def _timed_commit(commit: Any) -> Any:
     return timed
 
 
-def _cpu_seconds(pid: int | None) -> float:
-    """User + system CPU seconds process `pid` has used (0 without one), from /proc."""
-    if not pid:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _db_hits(plan: dict[str, Any]) -> int:
     hits = int(plan.get("dbHits", 0))
     return hits + sum(_db_hits(child) for child in plan.get("children", ()))
@@ -133,7 +125,7 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
     results: list[UpsertResult | RecordRejected] = []
     profile = cProfile.Profile(time.process_time) if args.profile else None
     wall, cpu = time.perf_counter(), time.process_time()
-    server_cpu = _cpu_seconds(args.server_pid)
+    server_cpu = cpu_seconds(args.server_pid)
     if profile:
         profile.enable()
     for start in range(0, len(records), args.batch):
@@ -142,7 +134,7 @@ async def run(args: argparse.Namespace, uri: str, user: str, password: str) -> N
         profile.disable()
         profile.dump_stats(args.profile)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    server_cpu = _cpu_seconds(args.server_pid) - server_cpu
+    server_cpu = cpu_seconds(args.server_pid) - server_cpu
     if args.outcomes:
         Path(args.outcomes).write_text(await _outcomes(store, records, results, tag))
     await store.close()

@@ -7,34 +7,26 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.cli import app
 from mdm_hub.services.ingest import RawRecord
 from tests.support.audit_tamper import delete_event, delete_head, edit_reason, overwrite_after
+from tests.support.embedded import opened_embedded
 from tests.support.services import ingest_service
 
 runner = CliRunner()
 
 
 async def _load(db: Path) -> None:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         ingest = ingest_service(store)
         for n in range(4):
             await ingest.upsert(RawRecord("CRM", "CUSTOMER", f"c{n}", {"name": f"C {n}"}))
-    finally:
-        await store.close()
 
 
 async def _tamper(db: Path) -> None:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         await edit_reason(store, 2, "forged")
         await delete_event(store, 3)
-    finally:
-        await store.close()
 
 
 def test_verify_audit_exits_0_when_intact_and_1_naming_the_break(tmp_path: Path) -> None:
@@ -53,13 +45,9 @@ def test_verify_audit_exits_0_when_intact_and_1_naming_the_break(tmp_path: Path)
 
 
 async def _break_head_and_an_event(db: Path) -> None:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         await delete_head(store)
         await overwrite_after(store, 2, "{not json")
-    finally:
-        await store.close()
 
 
 def test_verify_audit_names_an_unreadable_event_and_a_missing_head_then_repairs(
@@ -96,12 +84,8 @@ def test_verify_audit_names_an_unreadable_event_and_a_missing_head_then_repairs(
 
 
 async def _delete_head(db: Path) -> tuple[int, str]:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         head = await store.audit_head()
         assert head is not None
         await delete_head(store)
         return head
-    finally:
-        await store.close()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.cli import app
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import SourceKey
 from mdm_hub.services.ingest import RawRecord
+from tests.support.embedded import opened_embedded
 from tests.support.services import ingest_service
 
 runner = CliRunner()
@@ -25,9 +25,7 @@ def _key(n: int) -> SourceKey:
 
 
 async def _load_and_back_up(db: Path, backup: Path) -> dict[SourceKey, str]:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         ingest = ingest_service(store)
         for n in range(12):
             await ingest.upsert(RawRecord("CRM", "CUSTOMER", f"c{n}", {"name": f"Firm {n} Ltd"}))
@@ -37,18 +35,12 @@ async def _load_and_back_up(db: Path, backup: Path) -> dict[SourceKey, str]:
         await ingest.upsert(RawRecord("CRM", "CUSTOMER", "c12", {"name": "After The Backup"}))
         found = await store.resolve_many([_key(n) for n in range(12)])
         return {_key(n): r.golden_id for n, r in enumerate(found) if r is not None}
-    finally:
-        await store.close()
 
 
 async def _resolve(db: Path) -> list[str | None]:
-    store = EmbeddedStore(str(db))
-    await store.open()
-    try:
+    async with opened_embedded(db) as store:
         found = await store.resolve_many([_key(n) for n in range(13)])
         return [r.golden_id if r is not None else None for r in found]
-    finally:
-        await store.close()
 
 
 def test_a_backup_taken_while_writing_holds_what_was_committed_before_it(tmp_path: Path) -> None:
