@@ -468,8 +468,9 @@ def golden_id_of(seed: int, index: int) -> str:
 # --------------------------------------------------------------------------- bulk build
 
 
-# A chunk prepared for writing: (golden ID, source ID, attributes, content hash, match keys).
-PreparedRow = tuple[str, str, Json, str, tuple[str, ...]]
+# A chunk prepared for writing: (golden ID, source ID, attributes, content hash, match keys,
+# the comparison values ingest stores with the record).
+PreparedRow = tuple[str, str, Json, str, tuple[str, ...], str]
 _WORKER: dict[str, Any] = {}  # per process: the People and RecordMatcher chunks are made with
 
 
@@ -481,16 +482,25 @@ def _init_worker(seed: int, vocabulary_sizes: tuple[int, int, int, int, int]) ->
 
 def _prepare_chunk(start: int, stop: int) -> list[PreparedRow]:
     """Hub people [start, stop) validated as ingest validates them (`IncomingRecord.parse`),
-    with the keys ingest would store them under (`RecordMatcher.prepare`)."""
+    with the keys and comparison values ingest would store them with (`RecordMatcher.prepare`)."""
     people: People = _WORKER["people"]
     matcher: RecordMatcher = _WORKER["matcher"]
     rows = []
     for index in range(start, stop):
         raw = people.hub_record(index)
         record = IncomingRecord.parse(raw.system, raw.entity_type, raw.source_id, raw.attributes)
-        keys = matcher.prepare(record).keys
+        prepared = matcher.prepare(record)
         golden_id = golden_id_of(_WORKER["seed"], index)
-        rows.append((golden_id, record.key.source_id, record.attributes, record.content_hash, keys))
+        rows.append(
+            (
+                golden_id,
+                record.key.source_id,
+                record.attributes,
+                record.content_hash,
+                prepared.keys,
+                matcher.stored_values(ENTITY, prepared),
+            )
+        )
     return rows
 
 
@@ -567,9 +577,15 @@ class _Writer:
     references: ReferenceLinker
 
     async def write(self, tx: StoreTransaction, rows: Sequence[PreparedRow], now: datetime) -> None:
-        for golden_id, source_id, attributes, content_hash, keys in rows:
+        for golden_id, source_id, attributes, content_hash, keys, match_values in rows:
             stored = StoredSource(
-                SourceKey(HUB_SYSTEM, ENTITY, source_id), attributes, content_hash, 1, now, now
+                SourceKey(HUB_SYSTEM, ENTITY, source_id),
+                attributes,
+                content_hash,
+                1,
+                now,
+                now,
+                match_values=match_values,
             )
             await tx.create_golden(golden_id, ENTITY, now)
             # The record with its membership in one write, as ingest does.

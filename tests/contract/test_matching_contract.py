@@ -11,10 +11,14 @@ import pytest
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import CandidateStatus, SourceKey, UpsertOutcome
 from mdm_hub.errors import NotFound
+from mdm_hub.onboarding.systems_file import shipped_systems
 from mdm_hub.ports import Store
-from mdm_hub.services.ingest import RawRecord
-from mdm_hub.wiring import shipped_matcher
+from mdm_hub.services import matching as matching_service
+from mdm_hub.services.ingest import IngestService, RawRecord
+from mdm_hub.services.matching import RecordMatcher
+from mdm_hub.wiring import shipped_matcher, shipped_rules
 from tests.support.builders import ANN
+from tests.support.paths import SHIPPED
 from tests.support.services import ingest_service, review_service
 
 # Two halves of Ann's record with nothing in common: only the whole record links them.
@@ -150,3 +154,28 @@ async def test_concurrent_arrivals_of_one_customer_make_one_golden(store: Store)
     ]
     results = await asyncio.gather(*(ingest.upsert(r) for r in records))
     assert len({r.golden_id for r in results}) == 1
+
+
+async def test_a_hub_started_again_compares_candidates_by_their_stored_values(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A matcher that has seen none of the stored records (a restarted process, a hub larger
+    than its memory) reads each candidate's comparison values as ingest stored them rather
+    than standardising the candidate again, and decides as the first process would."""
+    first = await ingest_service(store).upsert(employee("HRIS", "h1", **ANN))
+    # A new matcher: it has prepared nothing yet.
+    matcher = RecordMatcher.from_directory(SHIPPED / "matching", shipped_systems())
+    restarted = IngestService(store, matcher, rules=shipped_rules())
+    standardised: list[dict[str, Any]] = []
+    real_prepare = matching_service.prepare
+
+    def counting(rules: Any, attributes: Any, with_keys: bool = True, **kw: Any) -> Any:
+        if not with_keys:  # how candidates are standardised
+            standardised.append(dict(attributes))
+        return real_prepare(rules, attributes, with_keys, **kw)
+
+    monkeypatch.setattr(matching_service, "prepare", counting)
+    typo = {**ANN, "family_name": "Leee", "address_line1": "12 High Stret"}
+    second = await restarted.upsert(employee("PAYROLL", "p1", **typo))
+    assert (second.outcome, second.golden_id) == (UpsertOutcome.LINKED, first.golden_id)
+    assert standardised == []

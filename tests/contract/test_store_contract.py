@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mdm_hub.domain.entity_types import EntityType
@@ -156,6 +158,41 @@ async def test_put_source_replaces_its_keys(store: Store) -> None:
         return [c.golden_id for c in old], [c.golden_id for c in new]
 
     assert await store.write(work) == ([], ["cus_a"])
+
+
+async def test_candidates_carry_the_comparison_values_stored_with_their_version(
+    store: Store,
+) -> None:
+    """Matching reads a candidate's stored comparison values instead of standardising it
+    again: each candidate carries its current version's, and none when none were stored."""
+
+    def values_of(found: list[StoredCandidate]) -> dict[str, str | None]:
+        return {c.key.source_id: c.match_values for c in found}
+
+    async def first(tx: StoreTransaction) -> dict[str, str | None]:
+        await tx.create_golden("cus_a", EntityType.CUSTOMER, at(0))
+        joined = Membership("cus_a", at(0), "test")
+        await tx.put_source(
+            replace(stored(CRM_1, {"name": "A"}), match_values="v1"), ["K|a"], joined
+        )
+        await tx.put_source(stored(ERP_7, {"name": "A"}), ["K|a"], joined)
+        return values_of(await tx.candidates(EntityType.CUSTOMER, ["K|a"], 10, 10))
+
+    async def second(tx: StoreTransaction) -> dict[str, str | None]:
+        renamed = replace(stored(CRM_1, {"name": "A2"}, version=2), match_values="v2")
+        await tx.put_source(renamed, ["K|a"])
+        return values_of(await tx.candidates(EntityType.CUSTOMER, ["K|a"], 10, 10))
+
+    # In one group of works (the Neo4j store holds a group's writes until its end).
+    assert await store.write_each([first, second]) == [
+        {"c-1": "v1", "e-7": None},
+        {"c-1": "v2", "e-7": None},
+    ]
+
+    async def committed(tx: StoreTransaction) -> dict[str, str | None]:
+        return values_of(await tx.candidates(EntityType.CUSTOMER, ["K|a"], 10, 10))
+
+    assert await store.write(committed) == {"c-1": "v2", "e-7": None}
 
 
 async def test_set_membership_moves_the_one_membership(store: Store) -> None:

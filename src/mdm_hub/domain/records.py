@@ -253,6 +253,9 @@ class StoredSource:
     # `attributes` as canonical JSON when already at hand (None: encode them).
     attributes_json: str | None = field(default=None, compare=False, repr=False)
     sent: JsonAttributes = field(default_factory=dict)
+    # What matching made of `attributes`, as text it reads back when the record is a
+    # candidate (matching/stored_values.py); None: it standardises them again.
+    match_values: str | None = field(default=None, compare=False, repr=False)
 
 
 class AttributeValue(NamedTuple):
@@ -352,6 +355,7 @@ class StoredCandidate:
     golden_created_at: datetime
     shared_keys: int
     key_weight: int = 0
+    match_values: str | None = None  # as put_source stored it (see StoredSource)
 
     @cached_property
     def attributes(self) -> JsonAttributes:

@@ -312,7 +312,7 @@ class IngestService:
         if stored.content_hash == record.content_hash:
             return UpsertResult(membership.golden_id, UpsertOutcome.UNCHANGED, stored.version)
         # A known record keeps its golden record: matching decides on arrival, stewards after.
-        version = self._stored(record, stored.version + 1, now)
+        version = self._to_store(record, prepared, stored.version + 1, now)
         await tx.put_source(version, prepared.keys)
         await self._recompute(tx, membership.golden_id, now, context, record.key)
         result = UpsertResult(membership.golden_id, UpsertOutcome.UPDATED, version.version)
@@ -335,7 +335,7 @@ class IngestService:
         changed; the golden record is recomputed, so it is ACTIVE again."""
         version = stored.version
         if stored.content_hash != record.content_hash:
-            written = self._stored(record, stored.version + 1, now)
+            written = self._to_store(record, prepared, stored.version + 1, now)
             await tx.put_source(written, prepared.keys)
             version = written.version
         await self._recompute(tx, membership.golden_id, now, context, record.key)
@@ -354,7 +354,7 @@ class IngestService:
         displaced: list[SourceKey],
     ) -> UpsertResult:
         decision = await self._matcher.match(tx, record, prepared)
-        stored = self._stored(record, 1, now)
+        stored = self._to_store(record, prepared, 1, now)
         explanation = explanation_to_dict(decision.explanation) if decision.explanation else None
         if decision.outcome is MatchOutcome.LINK and decision.golden_id is not None:
             golden_id, outcome = decision.golden_id, UpsertOutcome.LINKED
@@ -404,8 +404,17 @@ class IngestService:
             await self._recompute(tx, golden_id, now, context, record.key)
         return UpsertResult(golden_id, outcome, stored.version, decision.score, candidate_id)
 
+    def _to_store(
+        self, record: IncomingRecord, prepared: PreparedRecord, version: int, now: datetime
+    ) -> StoredSource:
+        """`record` as put_source stores it, with what matching made of it."""
+        match_values = self._matcher.stored_values(record.key.entity_type, prepared)
+        return self._stored(record, version, now, match_values)
+
     @staticmethod
-    def _stored(record: IncomingRecord, version: int, now: datetime) -> StoredSource:
+    def _stored(
+        record: IncomingRecord, version: int, now: datetime, match_values: str | None = None
+    ) -> StoredSource:
         return StoredSource(
             key=record.key,
             attributes=record.attributes,
@@ -415,6 +424,7 @@ class IngestService:
             recorded_at=now,
             attributes_json=record.attributes_json,
             sent=record.sent,
+            match_values=match_values,
         )
 
     async def _recompute(

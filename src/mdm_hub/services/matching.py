@@ -12,6 +12,7 @@ from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import IncomingRecord, SourceKey, StoredCandidate, StoredSource
 from mdm_hub.domain.relationships import HIERARCHY_OF, asserted_references, is_hierarchy
 from mdm_hub.domain.systems import SystemRegistry
+from mdm_hub.matching import stored_values
 from mdm_hub.matching.decide import (
     CandidateMember,
     GoldenScore,
@@ -65,9 +66,15 @@ class RecordMatcher:
         self._referred_by: dict[EntityType, tuple[tuple[EntityType, str], ...]] = {}
 
     def _prepared_candidate(self, rules: MatchRules, candidate: StoredCandidate) -> PreparedRecord:
-        return self._prepared_version(
-            rules, candidate.key.system, candidate.content_hash, candidate.attributes
-        )
+        system = candidate.key.system
+        prepared = self._prepared.get((rules.entity_type, system, candidate.content_hash))
+        if prepared is None:
+            # What the store kept of its standardising, when made as `prepare` makes it now.
+            prepared = stored_values.decode(rules, candidate.match_values) or prepare(
+                rules, candidate.attributes, with_keys=False, system=system
+            )
+            self._remember(rules.entity_type, system, candidate.content_hash, prepared)
+        return prepared
 
     def _prepared_version(
         self, rules: MatchRules, system: str, content_hash: str, attributes: Mapping[str, Any]
@@ -103,6 +110,11 @@ class RecordMatcher:
         kept = PreparedRecord(prepared.values, prepared.strong, (), prepared.unverified)
         self._remember(entity_type, system, record.content_hash, kept)
         return prepared
+
+    def stored_values(self, entity_type: EntityType, prepared: PreparedRecord) -> str:
+        """`prepared` (an arrival's) as the text its record is stored with, for when it is
+        a candidate."""
+        return stored_values.encode(self._rules[entity_type], prepared)
 
     def term_keys(self, entity_type: EntityType, prepared: PreparedRecord) -> tuple[str, ...]:
         """The term counts matching `prepared` will read (unless graph evidence adds values)."""

@@ -95,4 +95,5 @@ def stored_candidate_from_fields(
         golden_created_at=as_datetime(fields["goldenCreatedAt"]),
         shared_keys=shared_keys,
         key_weight=key_weight,
+        match_values=fields["matchValues"],
     )

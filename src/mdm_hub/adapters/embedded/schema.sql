@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS source_record (
   retiredReason      TEXT,
   -- What was sent for each value the hub converted (JSON object); null: all as sent.
   sent         TEXT,
+  -- What matching made of the attributes (matching/stored_values.py); null: made again.
+  matchValues  TEXT,
   UNIQUE (system, entityType, sourceId)
 );
 CREATE INDEX IF NOT EXISTS source_record_golden ON source_record (goldenId);

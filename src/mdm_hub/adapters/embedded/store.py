@@ -120,6 +120,7 @@ _ADDED_COLUMNS = {
     ("source_record", "explanation"): "TEXT",
     ("source_record", "matchKeys"): "TEXT NOT NULL DEFAULT '[]'",
     ("source_record", "sent"): "TEXT",
+    ("source_record", "matchValues"): "TEXT",
     ("source_version", "sent"): "TEXT",
     ("match_candidate", "decidedBy"): "TEXT",
     ("match_candidate", "decisionReason"): "TEXT",

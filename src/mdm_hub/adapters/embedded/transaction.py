@@ -111,11 +111,11 @@ _UPSERT = (
     "attributes = excluded.attributes, "
     "contentHash = excluded.contentHash, version = excluded.version, "
     "observedAt = excluded.observedAt, recordedAt = excluded.recordedAt, "
-    "matchKeys = excluded.matchKeys, sent = excluded.sent"
+    "matchKeys = excluded.matchKeys, sent = excluded.sent, matchValues = excluded.matchValues"
 )
 _UPSERT_SOURCE = (
-    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys) "  # noqa: S608
-    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchValues, matchKeys) "  # noqa: S608
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT} RETURNING pk"
 )
 _KEEP_REPLACED_VERSION = (
     "INSERT OR IGNORE INTO source_version (sourcePk, attributes, contentHash, version, "
@@ -123,14 +123,14 @@ _KEEP_REPLACED_VERSION = (
     "recordedAt, sent FROM source_record WHERE pk = ?"
 )
 _INSERT_MEMBER = (
-    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchValues, matchKeys, "  # noqa: S608
     "goldenId, since, decidedBy, score, explanation) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_MEMBER = (
-    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchKeys, "  # noqa: S608
+    f"INSERT INTO source_record ({SOURCE_COLUMNS}, matchValues, matchKeys, "  # noqa: S608
     "goldenId, since, decidedBy, score, explanation) "
-    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}, "
+    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}, "
     "goldenId = excluded.goldenId, since = excluded.since, decidedBy = excluded.decidedBy, "
     "score = excluded.score, explanation = excluded.explanation RETURNING pk"
 )
@@ -164,7 +164,7 @@ def _ranked_rows_query(count: int) -> str:
     """The ranked records' rows, with their golden records' creation times."""
     return (
         "SELECT s.pk, s.system, s.entityType, s.sourceId, s.attributes, s.contentHash, "  # noqa: S608
-        "s.goldenId, g.createdAt AS goldenCreatedAt FROM source_record s "
+        "s.matchValues, s.goldenId, g.createdAt AS goldenCreatedAt FROM source_record s "
         "JOIN golden g ON g.id = s.goldenId "
         f"WHERE s.pk IN ({', '.join('?' * count)}) AND s.entityType = ? "
         # Retirement removes a record's keys from the index; files whose records predate the
@@ -537,6 +537,7 @@ class EmbeddedTransaction(
             iso_text(record.observed_at),
             iso_text(record.recorded_at),
             dumps(record.sent) if record.sent else None,
+            record.match_values,
         )
         known = self._known_source(record.key)
         old = stored_hashes(known[1]) if known is not None else set()

@@ -254,6 +254,7 @@ def _hit(fields: Mapping[str, Any], golden_id: str, created_at: datetime | None)
         "sourceId": fields["sourceId"],
         "attributes": fields["attributes"],
         "contentHash": fields["contentHash"],
+        "matchValues": fields["matchValues"],
         "goldenId": golden_id,
         "goldenCreatedAt": created_at,
     }

@@ -463,6 +463,7 @@ class Neo4jTransaction(
             "recordedAt": record.recorded_at,
             # What was sent for converted values, as JSON text; null leaves the property out.
             "sent": dumps(record.sent) if record.sent else None,
+            "matchValues": record.match_values,
             "keys": list(strong_keys),
         }
         if membership is None:

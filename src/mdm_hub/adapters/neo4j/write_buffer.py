@@ -313,6 +313,7 @@ _MEMBER_PROPERTIES = (
     "observedAt",
     "recordedAt",
     "sent",
+    "matchValues",
 )
 
 
@@ -325,6 +326,7 @@ _VERSION_PROPERTIES = (
     "observedAt",
     "recordedAt",
     "sent",
+    "matchValues",
 )
 
 

@@ -43,7 +43,8 @@ WITH s, count(*) AS shared, sum(keyWeight) AS weight
 WHERE s.entityType = $entityType
 MATCH (s)-[:MEMBER_OF]->(g:Golden)
 RETURN s.system AS system, s.entityType AS entityType, s.sourceId AS sourceId,
-       s.attributes AS attributes, s.contentHash AS contentHash, g.id AS goldenId,
+       s.attributes AS attributes, s.contentHash AS contentHash,
+       s.matchValues AS matchValues, g.id AS goldenId,
        g.createdAt AS goldenCreatedAt, shared, weight
 ORDER BY weight DESC, shared DESC, goldenCreatedAt, goldenId, system, sourceId
 LIMIT $topK

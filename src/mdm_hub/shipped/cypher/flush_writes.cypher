@@ -40,7 +40,7 @@ CALL () {
     SET s.attributes = src.attributes, s.searchText = src.searchText,
         s.contentHash = src.contentHash, s.version = src.version,
         s.observedAt = datetime(src.observedAt), s.recordedAt = datetime(src.recordedAt),
-        s.sent = src.sent
+        s.sent = src.sent, s.matchValues = src.matchValues
     CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
       version: src.version, attributes: src.attributes, contentHash: src.contentHash,
       observedAt: s.observedAt, recordedAt: s.recordedAt, sent: src.sent
@@ -73,7 +73,7 @@ CALL () {
   SET s.attributes = src.attributes, s.searchText = src.searchText,
       s.contentHash = src.contentHash, s.version = src.version,
       s.observedAt = datetime(src.observedAt), s.recordedAt = datetime(src.recordedAt),
-      s.sent = src.sent
+      s.sent = src.sent, s.matchValues = src.matchValues
   CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
     version: src.version, attributes: src.attributes, contentHash: src.contentHash,
     observedAt: s.observedAt, recordedAt: s.recordedAt, sent: src.sent

@@ -38,7 +38,8 @@ CALL (perKey) {
   }
   RETURN collect({
     id: elementId(s), system: s.system, entityType: s.entityType, sourceId: s.sourceId,
-    attributes: s.attributes, contentHash: s.contentHash, goldenId: g.id,
+    attributes: s.attributes, contentHash: s.contentHash, matchValues: s.matchValues,
+    goldenId: g.id,
     goldenCreatedAt: toString(g.createdAt)
   }) AS records
 }

@@ -2,7 +2,8 @@
 MERGE (s:SourceRecord {system: $system, entityType: $entityType, sourceId: $sourceId})
 SET s.attributes = $attributes, s.searchText = $searchText,
     s.contentHash = $contentHash, s.version = $version,
-    s.observedAt = $observedAt, s.recordedAt = $recordedAt, s.sent = $sent
+    s.observedAt = $observedAt, s.recordedAt = $recordedAt, s.sent = $sent,
+    s.matchValues = $matchValues
 CREATE (s)-[:HAS_VERSION]->(:SourceVersion {
   version: $version, attributes: $attributes, contentHash: $contentHash,
   observedAt: $observedAt, recordedAt: $recordedAt, sent: $sent
