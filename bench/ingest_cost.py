@@ -33,6 +33,7 @@ from mdm_hub.domain.systems import SourceSystem, SystemKind
 from mdm_hub.evaluation.datasets import LabelledRecord, febrl3
 from mdm_hub.evaluation.harness import evaluation_systems
 from mdm_hub.runtime import tune_garbage_collector
+from mdm_hub.services import matching
 from mdm_hub.services.ingest import IngestService, RawRecord
 from mdm_hub.wiring import shipped_matcher, shipped_rules
 
@@ -72,10 +73,13 @@ async def _ingest_once(
 def _instructions(args: argparse.Namespace) -> None:
     arguments = ["--under-callgrind", "--records", str(args.records), "--batch", str(args.batch)]
     arguments += ["--runs", "1", *(["--workdir", args.workdir] if args.workdir else [])]
+    if args.prepared_cache is not None:
+        arguments += ["--prepared-cache", str(args.prepared_cache)]
     per_record = rerun_counting(__file__, arguments) / args.records
+    cache = "" if args.prepared_cache is None else f", prepared cache {args.prepared_cache}"
     print(
         f"{per_record:,.0f} instructions per record on the ingesting thread "
-        f"({args.records} febrl3 records, batches of {args.batch})"
+        f"({args.records} febrl3 records, batches of {args.batch}{cache})"
     )
 
 
@@ -91,8 +95,17 @@ def main() -> None:
         action="store_true",
         help="time by the ingesting thread's CPU time, not wall clock (moves less with load)",
     )
+    parser.add_argument(
+        "--prepared-cache",
+        type=int,
+        default=None,
+        help="how many prepared records the matcher keeps (default: the hub's own); 0 makes "
+        "every candidate a stranger, as in a hub larger than the cache or just restarted",
+    )
     parser.add_argument("--under-callgrind", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prepared_cache is not None:
+        matching.PREPARED_CACHE_SIZE = args.prepared_cache
     if args.instructions:
         _instructions(args)
         return
