@@ -223,17 +223,17 @@ async def _outcomes(
         goldens.append(
             [members, [v.replace(tag, "T") for v in values], golden.version, str(golden.status)]
         )
-    lines = []
+    lines: list[list[Any]] = []
     for raw, result in zip(records, results, strict=True):
         key = f"{raw.system}/{raw.source_id}".replace(tag, "T")
         if isinstance(result, RecordRejected):
             lines.append([key, "REJECTED"])
             continue
         view = views[result.golden_id]
-        golden = name[view.golden.id] if view is not None else None
+        named = name[view.golden.id] if view is not None else None
         review = result.match_candidate_id is not None
         score = round(result.score, 9) if result.score is not None else None
-        lines.append([key, str(result.outcome), golden, result.source_version, score, review])
+        lines.append([key, str(result.outcome), named, result.source_version, score, review])
     goldens.sort()
     return "".join(json.dumps(item) + "\n" for item in [*lines, *goldens])
 

@@ -87,6 +87,7 @@ def test_values_made_under_other_rules_are_not_used() -> None:
         "{fingerprint}\n[",
         "{fingerprint}\n[[],{},[]]",
         "{fingerprint}\n[{},{}]",
+        "{fingerprint}\n[{},{},7]",
     ],
 )
 def test_missing_or_unreadable_text_is_standardised_again(text: str | None) -> None:
