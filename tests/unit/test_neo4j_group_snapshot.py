@@ -23,6 +23,7 @@ def _hit(source_id: str, golden_id: str, minutes: int, entity_type: str = "CUSTO
         "sourceId": source_id,
         "attributes": "{}",
         "contentHash": f"h-{source_id}",
+        "matchValues": None,
         "goldenId": golden_id,
         "goldenCreatedAt": T0 + timedelta(minutes=minutes),
     }
@@ -123,11 +124,13 @@ def test_a_new_version_leaves_its_old_keys_and_ranks_on_its_new_ones_with_its_ne
         {},
     )
     fields = {**_hit("a", "g-a", 5), "attributes": '{"name": "Renamed"}', "contentHash": "h2"}
+    fields["matchValues"] = "values of h2"
     assert snapshot.add_version(stored, fields, ["new", "unread"]) == "g-a"
     assert _ranked(snapshot, ["old"]) == ["b"]
     found = snapshot.candidates(EntityType.CUSTOMER, ["new"], 3, 10) or []
     assert [c.key.source_id for c in found] == ["c", "a"]  # same weight, older golden first
     assert (found[1].attributes, found[1].golden_id) == ({"name": "Renamed"}, "g-a")
+    assert found[1].match_values == "values of h2"
     # A record the group's reads did not find stored is not followed: the caller asks Neo4j.
     assert snapshot.add_version(NEW, fields, ["new"]) is None
 

@@ -21,6 +21,7 @@ def _member(system: str, source_id: str, golden_id: str = "g1") -> dict[str, Any
         "observedAt": "t",
         "recordedAt": "t",
         "sent": None,
+        "matchValues": None,
         "keys": [f"k:{source_id}"],
         "goldenId": golden_id,
     }
@@ -134,7 +135,7 @@ def test_a_members_new_version_is_held_and_known_where_its_golden_is() -> None:
     held.locked_golden(stored)
     key = SourceKey("CRM", EntityType.CUSTOMER, "c")
     version = {**_member("CRM", "c"), "attributes": '{"name": "New"}', "version": 2}
-    version |= {"searchText": "new", "keys": ["k:c", "k:c", "k:d"]}
+    version |= {"searchText": "new", "matchValues": "values of v2", "keys": ["k:c", "k:c", "k:d"]}
     held.add_source_version(key, version, "g7")
     assert held.holds_source(key)  # its own read waits for it
     assert held.holds_any_key(["k:unrelated"])  # its old keys are not known here
@@ -147,6 +148,7 @@ def test_a_members_new_version_is_held_and_known_where_its_golden_is() -> None:
         2,
         "new",
     )
+    assert member["matchValues"] == "values of v2"
     assert "sent" not in member  # a null SET removes the property
 
 
