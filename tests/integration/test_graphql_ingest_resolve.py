@@ -151,6 +151,17 @@ async def test_resolve_many_refuses_more_than_1000_refs(gql: GraphQLClient) -> N
     assert "at most 1000" in body["errors"][0]["message"]
 
 
+async def test_resolve_many_names_the_place_of_a_bad_ref(gql: GraphQLClient) -> None:
+    good = {"system": "CRM", "entityType": "CUSTOMER", "sourceId": "c-1"}
+    refs = [good, good, {**good, "sourceId": ""}, {**good, "system": "no spaces"}]
+    body = await gql.post(RESOLVE_MANY, {"refs": refs})
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    # The first bad ref, by its index in the list.
+    assert [p["field"] for p in error["extensions"]["problems"]] == ["refs[2].sourceId"]
+
+
 async def test_batch_reports_a_bad_record_by_index_and_keeps_the_others(
     gql: GraphQLClient,
 ) -> None:

@@ -146,6 +146,8 @@ class DirectExecution(FlatVariablesExecution):
 
     def _compile(self, type_: GraphQLOutputType, selection: FieldDetailsList) -> Complete | None:
         if is_non_null_type(type_):
+            if is_leaf_type(type_.of_type):
+                return _leaf(type_.of_type, non_null=True)  # one call a leaf, not two
             inner = self._compile(type_.of_type, selection)
             return _non_null(inner) if inner is not None else None
         if is_list_type(type_):
@@ -278,7 +280,7 @@ def _list(item: Complete) -> Complete:
     return complete
 
 
-def _leaf(type_: GraphQLLeafType) -> Complete:
+def _leaf(type_: GraphQLLeafType, *, non_null: bool = False) -> Complete:
     coerce = type_.coerce_output_value
     # String and ID give back a str as it is: no call for the thousands of them in an answer.
     text_as_is = type_ in _TEXT
@@ -289,6 +291,8 @@ def _leaf(type_: GraphQLLeafType) -> Complete:
 
     def complete(value: Any) -> Any:
         if value is None:
+            if non_null:
+                raise _GeneralWay
             return None
         if text_as_is and type(value) is str:
             return value

@@ -9,7 +9,7 @@ from enum import Enum
 
 import strawberry
 
-from mdm_hub.api.graphql.resolvers import AppInfo, _golden_id, _key
+from mdm_hub.api.graphql.resolvers import AppInfo, _golden_id, _keys
 from mdm_hub.api.graphql.types import GoldenRecord, MatchCandidate, SourceRefInput
 from mdm_hub.domain.records import CandidateStatus
 from mdm_hub.services.versions import ExpectedVersion
@@ -101,10 +101,7 @@ class StewardshipMutation:
         reason: str,
         target_golden_id: strawberry.ID | None = None,
     ) -> UnmergeResult:
-        keys = [
-            _key(s.system, s.entity_type, s.source_id, prefix=f"sources[{i}].")
-            for i, s in enumerate(sources)
-        ]
+        keys = _keys(sources, "sources")
         target = (
             _golden_id(target_golden_id, "targetGoldenId") if target_golden_id is not None else None
         )
