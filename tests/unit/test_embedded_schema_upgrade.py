@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mdm_hub.adapters.embedded import EmbeddedStore
 from mdm_hub.adapters.embedded.match_keys import key_hash
+from mdm_hub.adapters.embedded.store import _RESOLVE_MANY
 from mdm_hub.domain.entity_types import EntityType
 from mdm_hub.domain.records import StoredCandidate, UpsertOutcome
 from mdm_hub.domain.reference import UnmappedCode
@@ -256,3 +257,35 @@ async def test_a_file_from_before_sent_values_gains_the_columns_and_keeps_readin
     finally:
         await store.close()
     assert [(v.version, v.sent) for v in versions] == [(1, {}), (2, {"country": "USA"})]
+
+
+async def test_resolving_reads_indexes_only_also_in_a_file_from_before_them(
+    tmp_path: Path,
+) -> None:
+    """A resolve reads each record's golden ID and each member's key from indexes, not from
+    the wide rows (attributes, comparison values); a file made with the index on goldenId
+    alone gains the covering ones on opening, and answers as before."""
+    path = tmp_path / "old.db"
+    store = EmbeddedStore(str(path))
+    await store.open()
+    await golden_with(store, "cus_old", stored(key("CRM", "c1"), {"name": "Acme"}))
+    await store.close()
+    with sqlite3.connect(path) as db:  # the indexes as releases before made them
+        db.executescript(
+            "DROP INDEX source_record_members; DROP INDEX source_record_key_golden;"
+            "CREATE INDEX source_record_golden ON source_record (goldenId);"
+        )
+    store = EmbeddedStore(str(path))
+    await store.open()
+    try:
+        [found] = await store.resolve_many([key("CRM", "c1")])
+        assert found is not None
+        assert (found.golden_id, list(found.crosswalk)) == ("cus_old", [key("CRM", "c1")])
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + _RESOLVE_MANY, ("[]",))]
+        indexes = {row[1] for row in db.execute("PRAGMA index_list(source_record)")}
+    assert any(step.startswith("SEARCH s USING COVERING INDEX") for step in plan), plan
+    assert any(step.startswith("SEARCH m USING COVERING INDEX") for step in plan), plan
+    assert "source_record_golden" not in indexes

@@ -74,6 +74,8 @@ SELECT (SELECT count(*) FROM match_candidate WHERE status = ?),
 """
 
 # One statement for a whole batch: refs arrive as a JSON array of [system, entityType, sourceId].
+# Both reads of source_record come from indexes holding what is read (schema.sql); the key's
+# is named, since the planner would take the unique key index and then read each wide row.
 _RESOLVE_MANY = """
 WITH refs AS (
   SELECT CAST(key AS INTEGER) AS i, value ->> '$[0]' AS system,
@@ -84,7 +86,7 @@ SELECT refs.i AS i, g.id AS goldenId, g.entityType AS goldenType, g.status AS st
        m.system AS system, m.entityType AS memberType, m.sourceId AS sourceId,
        m.retiredAt IS NOT NULL AS retired
 FROM refs
-JOIN source_record s
+JOIN source_record s INDEXED BY source_record_key_golden
   ON s.system = refs.system AND s.entityType = refs.entityType AND s.sourceId = refs.sourceId
 JOIN golden g ON g.id = s.goldenId
 JOIN source_record m ON m.goldenId = g.id
@@ -128,11 +130,20 @@ _ADDED_COLUMNS = {
 }
 
 
+# Indexes over columns that `_ADDED_COLUMNS` may have had to add (schema.sql says why each).
+_INDEXES_ON_ADDED_COLUMNS = """
+CREATE INDEX IF NOT EXISTS source_record_members
+  ON source_record (goldenId, system, sourceId, entityType, retiredAt);
+DROP INDEX IF EXISTS source_record_golden;
+"""
+
+
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     for (table, column), declaration in _ADDED_COLUMNS.items():
         present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    db.executescript(_INDEXES_ON_ADDED_COLUMNS)
 
 
 class EmbeddedStore(

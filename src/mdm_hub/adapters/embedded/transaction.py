@@ -84,7 +84,7 @@ WHERE s.entityType = ? AND s.retiredAt IS NULL AND s.goldenId IS NOT NULL
 """
 # The records of one type whose reference attribute points at a member of the golden record
 # the target belongs to (a reference key), at most LIMIT: read on the crosswalk's indexes
-# (the target's key, source_record_golden, reference_target), stopping at the limit.
+# (the target's key, source_record_members, reference_target), stopping at the limit.
 _REFERRED_BY_GOLDEN = """
 SELECT s.pk FROM source_record t
 JOIN source_record m ON m.goldenId = t.goldenId
