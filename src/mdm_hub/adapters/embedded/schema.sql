@@ -43,13 +43,9 @@ CREATE TABLE IF NOT EXISTS source_record (
   matchValues  TEXT,
   UNIQUE (system, entityType, sourceId)
 );
--- Resolving reads a record's golden ID by its key, then every member's key and retirement by
--- the golden ID: both from indexes that hold what is read (a 1,000-ref resolveMany read the
--- wide rows themselves, attributes and comparison values, for ~30% of its SQL time). The
--- members' index (store.py: after the columns files from before lack are added) also serves
--- every other read by golden ID, and replaces the one on goldenId alone.
-CREATE INDEX IF NOT EXISTS source_record_key_golden
-  ON source_record (system, entityType, sourceId, goldenId);
+-- The members of a golden record are found by source_record_members (store.py makes it once
+-- the columns files from before lack are added), which holds what resolving reads of each
+-- member: its key and retirement, not its wide row.
 
 -- The versions a source record has replaced (its current one is its source_record row; files
 -- made before this layout hold every version here, the current one too).

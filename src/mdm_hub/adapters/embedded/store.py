@@ -74,8 +74,6 @@ SELECT (SELECT count(*) FROM match_candidate WHERE status = ?),
 """
 
 # One statement for a whole batch: refs arrive as a JSON array of [system, entityType, sourceId].
-# Both reads of source_record come from indexes holding what is read (schema.sql); the key's
-# is named, since the planner would take the unique key index and then read each wide row.
 _RESOLVE_MANY = """
 WITH refs AS (
   SELECT CAST(key AS INTEGER) AS i, value ->> '$[0]' AS system,
@@ -86,7 +84,7 @@ SELECT refs.i AS i, g.id AS goldenId, g.entityType AS goldenType, g.status AS st
        m.system AS system, m.entityType AS memberType, m.sourceId AS sourceId,
        m.retiredAt IS NOT NULL AS retired
 FROM refs
-JOIN source_record s INDEXED BY source_record_key_golden
+JOIN source_record s
   ON s.system = refs.system AND s.entityType = refs.entityType AND s.sourceId = refs.sourceId
 JOIN golden g ON g.id = s.goldenId
 JOIN source_record m ON m.goldenId = g.id
@@ -130,7 +128,11 @@ _ADDED_COLUMNS = {
 }
 
 
-# Indexes over columns that `_ADDED_COLUMNS` may have had to add (schema.sql says why each).
+# Indexes over columns that `_ADDED_COLUMNS` may have had to add. A golden record's members
+# by golden ID, with what resolving reads of each (a 1,000-ref resolveMany read each member's
+# wide row, attributes and comparison values, for its key): it replaces the index on goldenId
+# alone. An index giving each ref's golden ID the same way cut that statement by another fifth
+# but cost a febrl3 ingest a few percent (bench/README.md): not kept.
 _INDEXES_ON_ADDED_COLUMNS = """
 CREATE INDEX IF NOT EXISTS source_record_members
   ON source_record (goldenId, system, sourceId, entityType, retiredAt);
