@@ -2,35 +2,15 @@
 resolver exactly as Strawberry's own conversion builds them: two schemas alike but for
 `build_flat` answer every query the same."""
 
-import enum
 from typing import Any
 
 import pytest
 import strawberry
 import strawberry.types.arguments as strawberry_arguments
-from strawberry.scalars import JSON
 
 from mdm_hub.api.graphql import flat_inputs
 from mdm_hub.api.graphql.flat_inputs import build_flat
-
-
-@strawberry.enum
-class Kind(enum.Enum):
-    RED = "RED"
-    BLUE = "BLUE"
-
-
-def _item_type() -> Any:
-    @strawberry.input(name="Item")
-    class Item:
-        name: str
-        kind: Kind
-        key: strawberry.ID
-        count: int | None
-        data: JSON
-        note: str | None = "none given"
-
-    return Item
+from tests.support.flat_items import item_type
 
 
 def _schema(item: Any) -> strawberry.Schema:
@@ -67,10 +47,10 @@ def _schema(item: Any) -> strawberry.Schema:
     return strawberry.Schema(query=Query)
 
 
-FLAT_ITEM = _item_type()
+FLAT_ITEM = item_type()
 build_flat(FLAT_ITEM)
 FLAT = _schema(FLAT_ITEM)
-STRAWBERRY = _schema(_item_type())
+STRAWBERRY = _schema(item_type())
 
 CLEAN = {"name": "a", "kind": "RED", "key": "k1", "count": 3, "data": {"x": [1, {"y": 2}]}}
 OTHER = {"name": "b", "kind": "BLUE", "key": 7, "count": None, "data": "text", "note": "given"}

@@ -4,7 +4,6 @@ the same error, at the same path, as without it."""
 
 from __future__ import annotations
 
-import enum
 import random
 from typing import Any
 
@@ -12,25 +11,11 @@ import pytest
 import strawberry
 from graphql import parse
 from graphql.language import OperationDefinitionNode
-from strawberry.scalars import JSON
 
 from mdm_hub.api.graphql.flat_variables import FlatListPlans, FlatVariablesExecution
+from tests.support.flat_items import Kind, item_type
 
-
-@strawberry.enum
-class Kind(enum.Enum):
-    RED = "RED"
-    BLUE = "BLUE"
-
-
-@strawberry.input
-class Item:
-    name: str
-    kind: Kind
-    key: strawberry.ID
-    count: int | None
-    data: JSON
-    note: str | None = "none given"
+Item = item_type()
 
 
 @strawberry.input
