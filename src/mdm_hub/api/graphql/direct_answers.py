@@ -245,14 +245,10 @@ def _leaf_of(field: GraphQLField) -> Complete | None:
     named = field.type.of_type if is_non_null_type(field.type) else field.type
     if read is None or not is_leaf_type(named):
         return None
-    leaf = _leaf(named)
-    non_null = is_non_null_type(field.type)
+    leaf = _leaf(named, non_null=is_non_null_type(field.type))
 
     def complete(source: Any) -> Any:
-        value = leaf(read(source))
-        if value is None and non_null:
-            raise _GeneralWay
-        return value
+        return leaf(read(source))
 
     return complete
 
